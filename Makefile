@@ -1,0 +1,54 @@
+# shopsync: `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+PYTEST_WORKERS ?= 2
+
+.PHONY: help setup java demo test check lint format typecheck bench clean schema
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; shopsync needs Python 3.11" >&2; exit 2; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP) ## create .venv and install shopsync with its dev and test extras
+
+java: ## check that Java 17 (needed by Spark) is installed
+	@scripts/check-java
+
+demo: setup java ## run the whole pipeline locally on the example tenants
+	SHOPSYNC_HOME=$${SHOPSYNC_HOME:-.shopsync/demo} $(BIN)/shopsync demo
+
+test: setup java ## run the full test suite
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+lint: setup ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: setup ## mypy (strict) over the shopsync package
+	$(BIN)/mypy
+
+check: lint typecheck test ## ruff (lint + format), mypy, tests
+
+schema: setup ## regenerate tenants/tenant.schema.json from the models
+	$(BIN)/shopsync tenants schema > tenants/tenant.schema.json
+
+bench: setup java ## run the benchmarks; they print figures and ratios
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean: ## remove the virtualenv and local state
+	rm -rf $(VENV) .shopsync .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Glue job code: Spark transforms and warehouse loads."""

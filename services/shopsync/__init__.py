@@ -1,0 +1,1 @@
+"""shopsync: keeps a data warehouse in step with many Shopify stores."""

@@ -1,0 +1,1 @@
+"""AWS schedule expressions (``rate(...)`` / ``cron(...)``) and when a tenant is due."""

@@ -1,0 +1,56 @@
+"""Runtime settings: explicit argument, then ``SHOPSYNC_*`` environment, then default."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Target = Literal["local", "aws"]
+DEFAULT_API_VERSION = "2026-10"
+
+
+class Settings(BaseSettings):
+    """Everything that differs between a laptop and a deployed stack.
+
+    Reading the environment happens when a ``Settings`` is built, never at import time.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SHOPSYNC_", frozen=True, extra="ignore")
+
+    target: Target = "local"
+    home: Path = Field(default=Path(".shopsync"), description="local lake, state, warehouse, secrets")
+    tenants_dir: Path = Path("tenants")
+    default_api_version: str = DEFAULT_API_VERSION
+
+    # AWS resource names (the Terraform outputs); unused by the local target.
+    region: str = "eu-west-1"
+    raw_bucket: str = "shopsync-raw"
+    curated_bucket: str = "shopsync-curated"
+    state_table: str = "shopsync-state"
+    ingestion_function: str = "shopsync-ingestion"
+    secret_prefix: str = "shopsync/tenants/"
+
+    # Fan-out.
+    lease_ttl_seconds: int = Field(default=16 * 60, gt=0, description="longer than a Lambda run")
+    local_workers: int = Field(default=4, ge=1, le=64)
+    tick_seconds: int = Field(default=60, ge=1)
+
+    @cached_property
+    def state_path(self) -> Path:
+        return self.home / "state.sqlite"
+
+    @cached_property
+    def lake_path(self) -> Path:
+        return self.home / "lake"
+
+    @cached_property
+    def secrets_path(self) -> Path:
+        return self.home / "secrets.json"
+
+    @cached_property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse.duckdb"
