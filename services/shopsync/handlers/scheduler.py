@@ -1,0 +1,37 @@
+"""Lambda: the scheduler. Every few minutes (EventBridge Scheduler), or on a resync request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shopsync import runtime
+from shopsync.fanout.events import parse_scheduler_event
+from shopsync.fanout.service import Adapters, handle
+from shopsync.settings import Settings
+
+logger = Logger(service="shopsync")
+tracer = Tracer(service="shopsync")
+metrics = Metrics(service="scheduler")
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    request = parse_scheduler_event(event)
+    settings = Settings()
+    adapters = Adapters(runtime.state_store(settings), runtime.make_invoker(settings))
+    result = handle(request, settings, adapters)
+    if result["action"] == "tick":
+        metrics.add_metric("TenantsDue", MetricUnit.Count, len(result["due"]))
+        metrics.add_metric("TenantsInvoked", MetricUnit.Count, len(result["invoked"]))
+        metrics.add_metric("TenantsSkipped", MetricUnit.Count, len(result["skipped"]))
+        metrics.add_metric("TenantsFailed", MetricUnit.Count, len(result["failed"]))
+    else:
+        metrics.add_metric("ResyncsInvoked", MetricUnit.Count, 1)
+    logger.info("scheduler done", extra={"result": result})
+    return result

@@ -1,0 +1,43 @@
+"""Builds the adapters for a target: the core never asks "am I local?", this module does.
+
+Built objects are cached per settings so a warm Lambda reuses its clients.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from typing import Any
+
+from shopsync.fanout.invoker import EntryPoint, Invoker, LambdaInvoker, LocalInvoker
+from shopsync.fanout.payload import IngestionPayload
+from shopsync.settings import Settings
+from shopsync.state import StateStore, make_state_store
+
+#: The in-process ingestion entry point the local target runs for each payload.
+LOCAL_INGESTION_ENTRY = "shopsync.ingestion.service:run_payload"
+
+
+@functools.cache
+def state_store(settings: Settings) -> StateStore:
+    return make_state_store(settings)
+
+
+def local_entry_point(settings: Settings, spec: str = LOCAL_INGESTION_ENTRY) -> EntryPoint:
+    """Resolve ``module:function`` lazily and bind it to ``settings``."""
+    module_name, _, attr = spec.partition(":")
+    function = getattr(importlib.import_module(module_name), attr)
+
+    def run(payload: IngestionPayload) -> Any:
+        return function(payload, settings=settings)
+
+    return run
+
+
+def make_invoker(settings: Settings, *, entry_point: EntryPoint | None = None) -> Invoker:
+    """Lambda async invoke for ``aws``; a local thread pool running ingestion otherwise."""
+    if settings.target == "aws":
+        return LambdaInvoker(settings.ingestion_function, region=settings.region)
+    return LocalInvoker(
+        entry_point or local_entry_point(settings), max_workers=settings.local_workers
+    )
