@@ -1,0 +1,84 @@
+"""A directory tree with the same keys as the bucket: ``$SHOPSYNC_HOME/lake/<bucket>/<key>``."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .base import ObjectNotFoundError, ReadableStream, WritableStream
+from .keys import check_key, check_prefix
+
+_TEMP_MARK = ".tmp-"
+
+
+class LocalObjectStore:
+    """Atomic writes: a temporary file in the target directory, fsynced, then renamed."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        return self.root.joinpath(*check_key(key).split("/"))
+
+    def uri(self, key: str) -> str:
+        return str(self._path(key))
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        with self.open_write(key) as out:
+            out.write(data)
+
+    @contextmanager
+    def open_write(self, key: str) -> Iterator[WritableStream]:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}{_TEMP_MARK}{uuid.uuid4().hex}")
+        try:
+            with temp.open("xb") as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            temp.replace(path)
+        finally:
+            temp.unlink(missing_ok=True)
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise ObjectNotFoundError(key) from None
+
+    @contextmanager
+    def open_read(self, key: str) -> Iterator[ReadableStream]:
+        try:
+            handle = self._path(key).open("rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise ObjectNotFoundError(key) from None
+        with handle:
+            yield handle
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def list(self, prefix: str = "") -> Iterator[str]:
+        check_prefix(prefix)
+        if not self.root.is_dir():
+            return iter(())
+        # Walk only the directory the prefix names, then filter by the rest of it.
+        head, _, _ = prefix.rpartition("/")
+        start = self.root.joinpath(*head.split("/")) if head else self.root
+        if not start.is_dir():
+            return iter(())
+        keys = []
+        for dirpath, _dirs, files in os.walk(start):
+            rel = Path(dirpath).relative_to(self.root).as_posix()
+            base = "" if rel == "." else f"{rel}/"
+            for name in files:
+                if name.startswith(".") and _TEMP_MARK in name:
+                    continue
+                key = base + name
+                if key.startswith(prefix):
+                    keys.append(key)
+        return iter(sorted(keys))
