@@ -6,6 +6,7 @@ import gzip
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import boto3
 import pytest
@@ -63,7 +64,7 @@ def test_streamed_write_round_trips_through_gzip(store: ObjectStore) -> None:
             gz.write(line)
     with (
         store.open_read("tenant=acme/p.jsonl.gz") as src,
-        gzip.GzipFile(fileobj=src, mode="rb") as unzipped,
+        gzip.GzipFile(fileobj=cast(BinaryIO, src), mode="rb") as unzipped,
     ):
         assert unzipped.read() == b"".join(lines)
 
