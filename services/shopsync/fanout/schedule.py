@@ -4,9 +4,14 @@ Syntax follows the EventBridge references (all evaluated in UTC):
 https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rate-expressions.html and
 https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html
 
+Beyond the documented forms this accepts what AWS's Quartz-style parser also takes: ``LW``
+(last weekday of the month), ``nL`` in day-of-week (``6L`` = last Friday, 1 = Sunday) and
+names in any case. ``L-n`` and ``/`` in day-of-week are rejected (not in the reference table).
+
 Cron fields are validated here, then translated to a five-field croniter expression
-(day-of-week shifted from AWS 1-7 to croniter 0-6, ``?`` to ``*``); the year field is
-enforced here because croniter's own year field stops at 2099.
+(day-of-week shifted from AWS 1-7 to croniter 0-6; the ``?`` side becomes ``*``, so croniter's
+day-of-month OR day-of-week rule never applies). The year field is enforced here because
+croniter's own year field stops at 2099.
 """
 
 from __future__ import annotations
@@ -161,10 +166,9 @@ class CronSchedule(ScheduleExpression):
             start = datetime(fire.year + 1, 1, 1) - _MINUTE
 
     def is_due(self, now: datetime, last_activity: datetime | None) -> bool:
+        last = None if last_activity is None else _utc(last_activity, "last_activity")
         fired = self.previous_fire(now)
-        if fired is None:
-            return False
-        return last_activity is None or fired > _utc(last_activity, "last_activity")
+        return fired is not None and (last is None or fired > last)
 
     def next_due(self, now: datetime, last_activity: datetime | None) -> datetime:
         now = _utc(now, "now")
@@ -356,7 +360,13 @@ def _parse_cron(text: str) -> CronSchedule:
         croniter(expr)
     except CroniterBadCronError as exc:  # a translation this module should not produce
         raise ScheduleError(f"cron(...) could not be evaluated: {exc}") from exc
-    return CronSchedule(text, expr, tuple(sorted(_YEAR.values(year))))
+    schedule = CronSchedule(text, expr, tuple(sorted(_YEAR.values(year))))
+    if schedule.next_fire(datetime(1969, 12, 31, 23, 59, tzinfo=UTC)) is None:
+        raise ScheduleError(
+            "cron(...) never fires: no date matches its day-of-month, month, day-of-week "
+            "and year together"
+        )
+    return schedule
 
 
 @functools.lru_cache(maxsize=4096)

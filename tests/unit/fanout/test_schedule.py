@@ -154,6 +154,8 @@ REJECTED = [
     ("cron(0 0 32W * ? *)", "day-of-month: 32 is out of range 1-31"),
     ("cron(0 0 W * ? *)", "day-of-month: '' is not a valid value"),
     ("cron(0 0 1W ? * *)", "month: '?'"),
+    ("cron(0 0 29 FEB ? 2025-2027)", "never fires"),
+    ("cron(0 0 ? FEB MON#5 2026)", "never fires"),
 ]
 
 
@@ -194,6 +196,8 @@ PREVIOUS_FIRE = [
     ("cron(0 0 1 1 ? 2020,2024)", utc(2026, 6, 1), utc(2024, 1, 1)),
     ("cron(0 0 29 FEB ? 2027-2199)", utc(2030, 1, 1), utc(2028, 2, 29)),
     ("cron(0 0 1 1 ? 2150)", utc(2199, 1, 1), utc(2150, 1, 1)),
+    # croniter's own answer (2024-02-29) falls in a year the expression excludes
+    ("cron(0 0 29 FEB ? 2020,2025)", utc(2026, 6, 1), utc(2020, 2, 29)),
 ]
 
 
@@ -212,6 +216,7 @@ NEXT_FIRE = [
     ("cron(0 0 1 1 ? 2020)", utc(2026, 6, 1), None),
     ("cron(0 0 29 FEB ? 2100-2199)", utc(2026, 1, 1), utc(2104, 2, 29)),  # 2100 is no leap year
     ("cron(30 23 31 DEC ? 2190/5)", utc(2026, 1, 1), utc(2190, 12, 31, 23, 30)),
+    ("cron(0 0 29 FEB ? 2025,2028)", utc(2024, 6, 1), utc(2028, 2, 29)),
 ]
 
 
@@ -274,6 +279,8 @@ DUE = [
     ("rate(2 hours)", utc(2026, 3, 10, 12, 0), utc(2026, 3, 10, 14, 0), True),
     ("rate(1 day)", utc(2026, 3, 1, 2, 0, 5), utc(2026, 3, 2, 1, 59), False),
     ("rate(1 day)", utc(2026, 3, 1, 2, 0, 5), utc(2026, 3, 2, 2, 0), True),
+    # rate after an outage: due, and next_due is now (not the missed due time)
+    ("rate(2 hours)", utc(2026, 3, 10, 12, 0), utc(2026, 3, 10, 19, 30), True),
     # rate: a tick that dispatched 40 s late does not push the next run 40 s later
     ("rate(15 minutes)", utc(2026, 3, 10, 12, 0, 40), utc(2026, 3, 10, 12, 15, 0), True),
     ("rate(15 minutes)", utc(2026, 3, 10, 12, 0, 40), utc(2026, 3, 10, 12, 14, 59), False),
@@ -404,6 +411,7 @@ NAIVE = datetime(2026, 3, 10, 12, 0)
         ("rate(5 minutes)", lambda s: s.next_due(NAIVE, None)),
         ("cron(0 2 * * ? *)", lambda s: s.is_due(NAIVE, None)),
         ("cron(0 2 * * ? *)", lambda s: s.is_due(utc(2026, 3, 10, 3), NAIVE)),
+        ("cron(0 0 1 1 ? 2027)", lambda s: s.is_due(utc(2026, 3, 10), NAIVE)),  # no fire yet
         ("cron(0 2 * * ? *)", lambda s: s.next_due(utc(2026, 3, 10, 1), NAIVE)),
         ("cron(0 2 * * ? *)", lambda s: s.previous_fire(NAIVE)),
         ("cron(0 2 * * ? *)", lambda s: s.next_fire(NAIVE)),
@@ -438,3 +446,20 @@ def test_a_thousand_is_due_calls_are_cheap() -> None:
         schedules[i % len(schedules)].is_due(utc(2026, 3, 10, 12) + timedelta(minutes=i), last)
     elapsed = time.perf_counter() - start
     assert elapsed < 1.0, f"1,000 is_due calls took {elapsed:.3f}s"
+
+
+def test_year_field_is_searched_by_jumping_not_year_by_year(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    schedule = cron("cron(30 23 31 DEC ? 2190/5)")
+    calls: list[datetime] = []
+    step = CronSchedule._step
+
+    def counting(self: CronSchedule, start: datetime, *, backwards: bool) -> datetime | None:
+        calls.append(start)
+        return step(self, start, backwards=backwards)
+
+    monkeypatch.setattr(CronSchedule, "_step", counting)
+    assert schedule.next_fire(utc(2026, 1, 1)) == utc(2190, 12, 31, 23, 30)
+    assert schedule.previous_fire(utc(2199, 6, 1)) == utc(2195, 12, 31, 23, 30)
+    assert len(calls) == 2
