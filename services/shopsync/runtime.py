@@ -14,18 +14,15 @@ from shopsync.fanout.payload import IngestionPayload
 from shopsync.settings import Settings
 from shopsync.state import StateStore, make_state_store
 
-#: The in-process ingestion entry point the local target runs for each payload.
-LOCAL_INGESTION_ENTRY = "shopsync.ingestion.service:run_payload"
-
 
 @functools.cache
 def state_store(settings: Settings) -> StateStore:
     return make_state_store(settings)
 
 
-def local_entry_point(settings: Settings, spec: str = LOCAL_INGESTION_ENTRY) -> EntryPoint:
-    """Resolve ``module:function`` lazily and bind it to ``settings``."""
-    module_name, _, attr = spec.partition(":")
+def local_entry_point(settings: Settings) -> EntryPoint:
+    """Resolve ``settings.local_ingestion_entry`` (``module:function``) and bind ``settings``."""
+    module_name, _, attr = settings.local_ingestion_entry.partition(":")
     function = getattr(importlib.import_module(module_name), attr)
 
     def run(payload: IngestionPayload) -> Any:

@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SHOPSYNC_", frozen=True, extra="ignore")
 
     target: Target = "local"
-    home: Path = Field(default=Path(".shopsync"), description="local lake, state, warehouse, secrets")
+    home: Path = Field(
+        default=Path(".shopsync"), description="local lake, state, warehouse, secrets"
+    )
     tenants_dir: Path = Path("tenants")
     default_api_version: str = DEFAULT_API_VERSION
 
@@ -32,12 +34,17 @@ class Settings(BaseSettings):
     curated_bucket: str = "shopsync-curated"
     state_table: str = "shopsync-state"
     ingestion_function: str = "shopsync-ingestion"
-    secret_prefix: str = "shopsync/tenants/"
+    secret_prefix: str = "shopsync/tenants/"  # noqa: S105 - a name prefix, not a secret
 
     # Fan-out.
     lease_ttl_seconds: int = Field(default=16 * 60, gt=0, description="longer than a Lambda run")
     local_workers: int = Field(default=4, ge=1, le=64)
     tick_seconds: int = Field(default=60, ge=1)
+    local_ingestion_entry: str = Field(
+        default="shopsync.ingestion.service:run_payload",
+        pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",
+        description="module:function the local invoker runs for each ingestion payload",
+    )
 
     @cached_property
     def state_path(self) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from shopsync.cli import tenants
+from shopsync.cli import fanout, tenants
 
 app = typer.Typer(
     name="shopsync",
@@ -14,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(tenants.app, name="tenants")
-
+fanout.register(app)
 
 
 def main() -> None:

@@ -36,7 +36,9 @@ def parse_instant(value: str, option: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        bad_input(f"{option}: {value!r} is not an ISO 8601 date or time (e.g. 2026-11-24T10:00:00Z)")
+        bad_input(
+            f"{option}: {value!r} is not an ISO 8601 date or time (e.g. 2026-11-24T10:00:00Z)"
+        )
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
@@ -140,8 +142,8 @@ def _print_tick(summary: TickSummary, runs: list[LocalRun], as_json: bool) -> No
         table.add_row(tenant_id, "[red]failed[/red]" if error else "[green]invoked[/green]", detail)
     for tenant_id, reason in summary.skipped.items():
         table.add_row(tenant_id, "skipped", reason)
-    for tenant_id, error in summary.failed.items():
-        table.add_row(tenant_id, "[red]failed[/red]", error)
+    for tenant_id, problem in summary.failed.items():
+        table.add_row(tenant_id, "[red]failed[/red]", problem)
     console.print(table)
     console.print(f"{len(summary.due)} due, {summary.not_due} not due")
 

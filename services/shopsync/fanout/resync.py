@@ -72,7 +72,11 @@ def start_resync(
     dispatch(payload.tenant_id, payload, state, invoker, now)
     log.info(
         "resync invoked",
-        extra={"tenant_id": payload.tenant_id, "run_id": payload.run_id, "since": str(since_of(payload))},
+        extra={
+            "tenant_id": payload.tenant_id,
+            "run_id": payload.run_id,
+            "since": str(since_of(payload)),
+        },
     )
     return payload
 

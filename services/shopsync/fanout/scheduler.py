@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from shopsync.fanout.invoker import Invoker, InvokeError
+from shopsync.fanout.invoker import InvokeError, Invoker
 from shopsync.fanout.payload import IngestionPayload, Mode
 from shopsync.runid import new_run_id
 from shopsync.state.base import StateStore, TenantState

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from shopsync.fanout.events import ResyncRequest, TickRequest
+from shopsync.fanout.events import TickRequest
 from shopsync.fanout.invoker import Invoker
+from shopsync.fanout.payload import ResyncRequest
 from shopsync.fanout.resync import start_resync
 from shopsync.fanout.scheduler import TickSummary, run_tick
 from shopsync.settings import Settings

@@ -13,7 +13,6 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
-
 from shopsync.fanout.invoker import InvokeError, LambdaInvoker, LocalInvoker
 from shopsync.fanout.payload import IngestionPayload
 
@@ -102,11 +101,15 @@ def test_lambda_invoker_sends_the_exact_payload_as_an_async_event(lambda_client:
     ("stub", "fragment"),
     [
         (
-            lambda s: s.add_client_error("invoke", "ResourceNotFoundException", http_status_code=404),
+            lambda s: s.add_client_error(
+                "invoke", "ResourceNotFoundException", http_status_code=404
+            ),
             r"tenant acme_outdoor: invoking shopsync-ingestion failed: .*ResourceNotFoundException",
         ),
         (
-            lambda s: s.add_client_error("invoke", "TooManyRequestsException", http_status_code=429),
+            lambda s: s.add_client_error(
+                "invoke", "TooManyRequestsException", http_status_code=429
+            ),
             r"tenant acme_outdoor: invoking shopsync-ingestion failed: .*TooManyRequests",
         ),
         (
@@ -151,7 +154,9 @@ def test_local_invoker_returns_at_once_and_runs_in_parallel() -> None:
     assert all(isinstance(p, IngestionPayload) for p in seen)
 
 
-def test_local_invoker_keeps_a_failing_run_from_the_others(caplog: pytest.LogCaptureFixture) -> None:
+def test_local_invoker_keeps_a_failing_run_from_the_others(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     def entry(payload: IngestionPayload) -> str:
         if payload.tenant_id == "broken_store":
             raise RuntimeError("shop locked")

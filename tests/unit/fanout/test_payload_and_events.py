@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-
 from shopsync.fanout.events import (
     BadSchedulerEvent,
     ResyncRequest,
@@ -54,7 +53,7 @@ def test_payload_reads_a_date_as_midnight_utc() -> None:
 def test_as_utc_datetime_refuses_to_guess_a_timezone() -> None:
     assert as_utc_datetime(date(2026, 1, 2)) == datetime(2026, 1, 2, tzinfo=UTC)
     with pytest.raises(ValueError, match="needs a timezone"):
-        as_utc_datetime(datetime(2026, 1, 2, 3, 4))  # noqa: DTZ001 - the point of the test
+        as_utc_datetime(datetime(2026, 1, 2, 3, 4))
 
 
 @pytest.mark.parametrize(
