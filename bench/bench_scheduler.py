@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import tempfile
 import time
 import tracemalloc
@@ -103,7 +104,9 @@ def main() -> None:
     print(f"skipped            {len(summary.skipped)} (disabled or run in progress)")
     print(f"failed             {len(summary.failed)}")
     print(f"wall time          {elapsed:.3f} s")
-    print(f"peak memory        {peak / 2**20:.1f} MiB (Python allocations during the tick)")
+    print(f"peak memory        {peak / 2**20:.1f} MiB allocated by Python during the tick")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS           {rss:.0f} MiB (whole process, interpreter and libraries included)")
     print(f"target             < {TARGET_SECONDS:.1f} s  ratio {elapsed / TARGET_SECONDS:.2f}")
     if summary.failed:
         raise SystemExit(f"tick reported failures: {list(summary.failed.items())[:3]}")
