@@ -9,7 +9,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shopsync import runtime
-from shopsync.fanout.events import parse_scheduler_event
+from shopsync.fanout.events import BadSchedulerEvent, parse_scheduler_event
 from shopsync.fanout.service import Adapters, handle
 from shopsync.settings import Settings
 
@@ -22,7 +22,11 @@ metrics = Metrics(service="scheduler")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    request = parse_scheduler_event(event)
+    try:
+        request = parse_scheduler_event(event)
+    except BadSchedulerEvent:
+        metrics.add_metric("BadEvents", MetricUnit.Count, 1)
+        raise
     settings = Settings()
     adapters = Adapters(runtime.state_store(settings), runtime.make_invoker(settings))
     result = handle(request, settings, adapters)

@@ -122,7 +122,9 @@ def test_a_resync_event_invokes_one_tenant(aws: list[Any]) -> None:
     )
 
 
-def test_a_malformed_event_fails_before_anything_runs(aws: list[Any]) -> None:
+def test_a_malformed_event_fails_before_anything_runs(
+    aws: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     from shopsync.fanout.events import BadSchedulerEvent
     from shopsync.handlers.scheduler import handler
 
@@ -131,3 +133,4 @@ def test_a_malformed_event_fails_before_anything_runs(aws: list[Any]) -> None:
             {"action": "resync", "tenant_id": "acme_outdoor", "streams": ["refunds"]}, FakeContext()
         )
     assert aws == []
+    assert _emf(capsys.readouterr().out)["BadEvents"] == [1.0]
