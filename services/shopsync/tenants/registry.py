@@ -72,7 +72,7 @@ class Registry:
         return next((t for t in self._tenants if t.shop == shop), None)
 
     def __contains__(self, tenant_id: object) -> bool:
-        return tenant_id in self._by_id
+        return isinstance(tenant_id, str) and tenant_id in self._by_id
 
     def __iter__(self) -> Iterator[Tenant]:
         return iter(self._tenants)

@@ -35,6 +35,12 @@ def test_sorted_by_id(registry: Registry) -> None:
     assert len(registry) == 3
 
 
+def test_contains_is_exact_and_total(registry: Registry) -> None:
+    assert "acme" in registry
+    assert 3 not in registry
+    assert [] not in registry
+
+
 def test_enabled(registry: Registry) -> None:
     assert [t.id for t in registry.enabled()] == ["acme", "acme_corp"]
 
