@@ -1,0 +1,155 @@
+"""``shopsync simulator serve|truth``: the local Shopify Admin API simulator."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+
+import requests
+import typer
+
+from shopsync.cli.common import TenantsDirOption, bad_input, console, make_settings
+from shopsync.simulator import truth as truth_mod
+from shopsync.simulator.server import Simulator, SimulatorOptions
+from shopsync.simulator.store.config import StoreSize
+from shopsync.simulator.store.store import STREAM_KINDS, Store
+from shopsync.simulator.tenants import specs_from_tenants_dir
+
+app = typer.Typer(help="The local Shopify Admin API simulator.", no_args_is_help=True)
+STATE_FILE = "simulator.json"
+
+ProductsOption = Annotated[int, typer.Option("--products", help="Products per shop.", min=0)]
+VariantsOption = Annotated[int, typer.Option("--variants", help="Variants per product.", min=1)]
+LocationsOption = Annotated[int, typer.Option("--locations", help="Locations per shop.", min=1)]
+CustomersOption = Annotated[int, typer.Option("--customers", help="Customers per shop.", min=0)]
+OrdersOption = Annotated[int, typer.Option("--orders", help="Orders per shop.", min=0)]
+
+
+def _size(products: int, variants: int, locations: int, customers: int, orders: int) -> StoreSize:
+    try:
+        return StoreSize(products, variants, locations, customers, orders)
+    except ValueError as exc:
+        bad_input(str(exc))
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: a free one).")] = 8765,
+    tenants_dir: TenantsDirOption = None,
+    speed: Annotated[float, typer.Option("--speed", help="Time scale for restore rates.")] = 1.0,
+    faults: Annotated[str | None, typer.Option("--faults", help="Fault profile.")] = None,
+    no_rate_limits: Annotated[bool, typer.Option("--no-rate-limits")] = False,
+    throttle_429: Annotated[
+        bool, typer.Option("--throttle-429", help="THROTTLED as HTTP 429 + Retry-After.")
+    ] = False,
+    products: ProductsOption = 40,
+    variants: VariantsOption = 3,
+    locations: LocationsOption = 3,
+    customers: CustomersOption = 50,
+    orders: OrdersOption = 80,
+) -> None:
+    """Serve every enabled tenant's shop until interrupted."""
+    settings = make_settings(tenants_dir)
+    if speed <= 0:
+        bad_input("--speed must be positive")
+    if faults not in (None, "none"):
+        bad_input(f"--faults: unknown profile {faults!r} (fault profiles are not available yet)")
+    size = _size(products, variants, locations, customers, orders)
+    try:
+        specs = specs_from_tenants_dir(settings.tenants_dir, size)
+    except (OSError, ValueError, KeyError) as exc:
+        bad_input(f"{settings.tenants_dir}: {exc}")
+    if not specs:
+        bad_input(f"no enabled tenants in {settings.tenants_dir}")
+    options = SimulatorOptions(
+        speed=speed,
+        rate_limits=not no_rate_limits,
+        throttle_status_code=429 if throttle_429 else 200,
+    )
+    sim = Simulator(specs, settings.secrets_path, options)
+    try:
+        sim.start(port=port)
+    except OSError as exc:
+        bad_input(f"--port {port}: {exc}")
+    state = settings.home / STATE_FILE
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text(json.dumps({"url": sim.url, "pid": os.getpid()}))
+    console.print(f"Shopify simulator on {sim.url} (tokens in {settings.secrets_path})")
+    for spec in specs:
+        console.print(f"  {spec.tenant_id}: {sim.shop_url(spec.tenant_id)} [{spec.plan}]")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+        state.unlink(missing_ok=True)
+
+
+def _running_url(home: Path) -> str | None:
+    state = home / STATE_FILE
+    if not state.exists():
+        return None
+    try:
+        url = str(json.loads(state.read_text())["url"])
+        requests.get(f"{url}/_simulator/health", timeout=2).raise_for_status()
+    except (ValueError, KeyError, requests.RequestException):
+        return None
+    return url
+
+
+@app.command()
+def truth(
+    tenant: Annotated[str, typer.Option("--tenant", help="Tenant id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    dump: Annotated[Path | None, typer.Option("--dump", help="Write <stream>.jsonl here.")] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", envvar="SHOPSYNC_SIMULATOR_URL", help="Simulator URL.")
+    ] = None,
+    tenants_dir: TenantsDirOption = None,
+    products: ProductsOption = 40,
+    variants: VariantsOption = 3,
+    locations: LocationsOption = 3,
+    customers: CustomersOption = 50,
+    orders: OrdersOption = 80,
+) -> None:
+    """Live records per stream of a tenant's store: from the running simulator when there is
+    one, else from the freshly generated store (same seed, same records)."""
+    settings = make_settings(tenants_dir)
+    url = url or _running_url(settings.home)
+    counts: dict[str, Any]
+    if url is not None:
+        base = f"{url}/_simulator/tenants/{tenant}"
+        resp = requests.get(f"{base}/truth", timeout=30)
+        if resp.status_code == 404:
+            bad_input(f"unknown tenant {tenant!r}")
+        resp.raise_for_status()
+        counts = resp.json()["counts"]
+        if dump is not None:
+            dump.mkdir(parents=True, exist_ok=True)
+            for stream in STREAM_KINDS:
+                with requests.get(f"{base}/dump/{stream}", timeout=300, stream=True) as r:
+                    r.raise_for_status()
+                    (dump / f"{stream}.jsonl").write_bytes(r.content)
+    else:
+        size = _size(products, variants, locations, customers, orders)
+        specs = {s.tenant_id: s for s in specs_from_tenants_dir(settings.tenants_dir, size)}
+        if tenant not in specs:
+            bad_input(f"unknown tenant {tenant!r}")
+        store = Store(specs[tenant])
+        counts = truth_mod.counts(store)
+        if dump is not None:
+            truth_mod.dump(store, dump)
+    if as_json:
+        console.print_json(
+            json.dumps({"tenant_id": tenant, "source": url or "generated", "counts": counts})
+        )
+        return
+    console.print(f"[bold]{tenant}[/bold] ({url or 'generated store'})")
+    for stream, n in counts.items():
+        console.print(f"  {stream:<18} {n:>10}")
+    if dump is not None:
+        console.print(f"  records written to {dump}")

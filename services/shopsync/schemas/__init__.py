@@ -1,0 +1,1 @@
+"""Shopify Admin GraphQL introspection schemas shipped with shopsync (see README.md)."""

@@ -1,0 +1,1 @@
+"""The Admin GraphQL endpoint: schemas, access scopes, cost, resolvers and execution."""

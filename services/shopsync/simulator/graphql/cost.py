@@ -1,0 +1,306 @@
+"""Shopify's calculated query cost, before (requested) and after (actual) execution.
+
+The rules (shopify.dev, "GraphQL Admin API rate limits", and Shopify's engineering write-up of
+the calculated query cost):
+
+- scalars and enums cost 0; an object costs 1; an interface or union costs the maximum of its
+  possible selections;
+- a connection costs 2 plus, for each node it may return (``first`` or ``last``), 1 for the node
+  plus the cost of the node's own selection; ``edges``, ``cursor`` and ``pageInfo`` are included
+  in the 2;
+- a list of objects is sized by its ``first``/``last``/``ids``/``names`` argument (1 otherwise);
+- each top-level mutation field costs 10.
+
+The requested cost is computed from the query; the actual cost walks the response data the same
+way, so a connection that returned fewer nodes, or an object that was null, costs less (a null
+object or connection still costs its own 1 or 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeGuard
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionNode,
+    SelectionSetNode,
+    get_named_type,
+    get_nullable_type,
+    is_abstract_type,
+    is_leaf_type,
+    is_list_type,
+    is_object_type,
+    value_from_ast_untyped,
+)
+
+MUTATION_COST = 10
+Fields = dict[str, tuple[GraphQLNamedType, list[FieldNode]]]
+
+
+@dataclass
+class _Ctx:
+    schema: GraphQLSchema
+    fragments: dict[str, FragmentDefinitionNode]
+    variables: dict[str, Any]
+
+
+def find_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return ops[0] if len(ops) == 1 else None
+    return next((op for op in ops if op.name is not None and op.name.value == name), None)
+
+
+def query_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    data: Mapping[str, Any] | None = None,
+    *,
+    actual: bool = False,
+) -> int:
+    """Requested cost (``actual=False``) or actual cost from the response ``data``."""
+    op = find_operation(document, operation_name)
+    if op is None:
+        return 0
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    ctx = _Ctx(schema, fragments, dict(variables or {}))
+    if op.operation == OperationType.MUTATION:
+        root = schema.mutation_type
+        if root is None:
+            return 0
+        fields = _collect(ctx, op.selection_set, root, root)
+        return MUTATION_COST * len(fields)
+    root_type = schema.query_type
+    if root_type is None:
+        return 0
+    if actual:
+        return _selection_actual(ctx, root_type, op.selection_set, data or {})
+    return _selection_requested(ctx, root_type, [op.selection_set])
+
+
+# -- field collection ----------------------------------------------------------------------
+def _included(ctx: _Ctx, node: SelectionNode) -> bool:
+    for directive in getattr(node, "directives", None) or ():
+        name = directive.name.value
+        if name not in ("skip", "include"):
+            continue
+        arg = next((a for a in directive.arguments or () if a.name.value == "if"), None)
+        value = bool(value_from_ast_untyped(arg.value, ctx.variables)) if arg else True
+        if (name == "skip") == value:
+            return False
+    return True
+
+
+def _applies(ctx: _Ctx, condition: str | None, target: GraphQLNamedType) -> bool:
+    if condition is None or condition == target.name:
+        return True
+    cond = ctx.schema.get_type(condition)
+    if cond is not None and is_abstract_type(cond) and is_object_type(target):
+        return ctx.schema.is_sub_type(cond, target)
+    return False
+
+
+def _collect(
+    ctx: _Ctx,
+    selection_set: SelectionSetNode | None,
+    target: GraphQLNamedType,
+    owner: GraphQLNamedType,
+    out: Fields | None = None,
+) -> Fields:
+    """Fields selected on ``target`` (through fragments that apply), by response key."""
+    out = {} if out is None else out
+    if selection_set is None:
+        return out
+    for sel in selection_set.selections:
+        if not _included(ctx, sel):
+            continue
+        if isinstance(sel, FieldNode):
+            key = sel.alias.value if sel.alias else sel.name.value
+            out.setdefault(key, (owner, []))[1].append(sel)
+        elif isinstance(sel, InlineFragmentNode):
+            cond = sel.type_condition.name.value if sel.type_condition else None
+            if _applies(ctx, cond, target):
+                inner = ctx.schema.get_type(cond) if cond else owner
+                _collect(ctx, sel.selection_set, target, inner or owner, out)
+        elif isinstance(sel, FragmentSpreadNode):
+            frag = ctx.fragments.get(sel.name.value)
+            if frag is not None and _applies(ctx, frag.type_condition.name.value, target):
+                inner = ctx.schema.get_type(frag.type_condition.name.value) or owner
+                _collect(ctx, frag.selection_set, target, inner, out)
+    return out
+
+
+def _conditions(ctx: _Ctx, sets: list[SelectionSetNode]) -> set[str]:
+    names: set[str] = set()
+    for selection_set in sets:
+        for sel in selection_set.selections:
+            if isinstance(sel, InlineFragmentNode) and sel.type_condition:
+                names.add(sel.type_condition.name.value)
+                names |= _conditions(ctx, [sel.selection_set])
+            elif isinstance(sel, FragmentSpreadNode) and sel.name.value in ctx.fragments:
+                frag = ctx.fragments[sel.name.value]
+                names.add(frag.type_condition.name.value)
+                names |= _conditions(ctx, [frag.selection_set])
+    return names
+
+
+def _args(ctx: _Ctx, node: FieldNode) -> dict[str, Any]:
+    return {
+        a.name.value: value_from_ast_untyped(a.value, ctx.variables) for a in node.arguments or ()
+    }
+
+
+def _is_connection(named: GraphQLNamedType) -> TypeGuard[GraphQLObjectType]:
+    return (
+        isinstance(named, GraphQLObjectType)
+        and named.name.endswith("Connection")
+        and ("edges" in named.fields or "nodes" in named.fields)
+    )
+
+
+def _list_size(args: dict[str, Any]) -> int:
+    for name in ("ids", "names"):
+        if isinstance(args.get(name), list):
+            return len(args[name])
+    size = args.get("first") if args.get("first") is not None else args.get("last")
+    return size if isinstance(size, int) else 1
+
+
+def _node_parts(
+    ctx: _Ctx, conn: GraphQLObjectType, nodes: list[FieldNode]
+) -> tuple[GraphQLNamedType, list[tuple[str, str | None, list[SelectionSetNode]]]]:
+    """The node type and, per way of reaching the nodes, (key, edge-node key, selections)."""
+    node_type = get_named_type(conn.fields["nodes" if "nodes" in conn.fields else "edges"].type)
+    if "nodes" not in conn.fields:
+        node_type = get_named_type(node_type.fields["node"].type)
+    merged = _collect(ctx, _merge(nodes), conn, conn)
+    ways: list[tuple[str, str | None, list[SelectionSetNode]]] = []
+    for key, (_, fnodes) in merged.items():
+        name = fnodes[0].name.value
+        if name == "nodes":
+            ways.append((key, None, [f.selection_set for f in fnodes if f.selection_set]))
+        elif name == "edges":
+            edge_type = get_named_type(conn.fields["edges"].type)
+            for ekey, (_, enodes) in _collect(ctx, _merge(fnodes), edge_type, edge_type).items():
+                if enodes[0].name.value == "node":
+                    sets = [e.selection_set for e in enodes if e.selection_set]
+                    ways.append((key, ekey, sets))
+    return node_type, ways
+
+
+def _merge(nodes: list[FieldNode]) -> SelectionSetNode:
+    selections = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
+    return SelectionSetNode(selections=tuple(selections))
+
+
+# -- requested -----------------------------------------------------------------------------
+def _selection_requested(ctx: _Ctx, named: GraphQLNamedType, sets: list[SelectionSetNode]) -> int:
+    merged = _merge_sets(sets)
+    if is_abstract_type(named):
+        targets: list[GraphQLNamedType] = [named]
+        for cond in _conditions(ctx, sets):
+            t = ctx.schema.get_type(cond)
+            if t is not None and is_object_type(t) and _applies(ctx, named.name, t):
+                targets.append(t)
+        return max(_fields_requested(ctx, _collect(ctx, merged, t, named)) for t in targets)
+    return _fields_requested(ctx, _collect(ctx, merged, named, named))
+
+
+def _merge_sets(sets: list[SelectionSetNode]) -> SelectionSetNode:
+    return SelectionSetNode(selections=tuple(s for ss in sets for s in ss.selections))
+
+
+def _fields_requested(ctx: _Ctx, fields: Fields) -> int:
+    total = 0
+    for owner, nodes in fields.values():
+        name = nodes[0].name.value
+        if name.startswith("__"):
+            continue
+        field_def = getattr(owner, "fields", {}).get(name)
+        if field_def is None:
+            continue
+        named = get_named_type(field_def.type)
+        if is_leaf_type(named):
+            continue
+        args = _args(ctx, nodes[0])
+        if _is_connection(named):
+            node_type, ways = _node_parts(ctx, named, nodes)
+            size = _list_size(args) if ("first" in args or "last" in args) else 0
+            per_node = max(
+                (1 + _selection_requested(ctx, node_type, s) for _, _, s in ways), default=0
+            )
+            total += 2 + size * per_node
+            continue
+        sets = [n.selection_set for n in nodes if n.selection_set]
+        size = _list_size(args) if is_list_type(get_nullable_type(field_def.type)) else 1
+        total += size * (1 + _selection_requested(ctx, named, sets))
+    return total
+
+
+# -- actual ----------------------------------------------------------------------------------
+def _selection_actual(
+    ctx: _Ctx, named: GraphQLNamedType, selection_set: SelectionSetNode, value: Mapping[str, Any]
+) -> int:
+    typename = value.get("__typename") if isinstance(value, Mapping) else None
+    target = ctx.schema.get_type(typename) if isinstance(typename, str) else None
+    if target is None:
+        target = named
+    fields = _collect(ctx, selection_set, target, named)
+    if target is named and is_abstract_type(named):
+        for cond in _conditions(ctx, [selection_set]):
+            t = ctx.schema.get_type(cond)
+            if t is not None:
+                _collect(ctx, selection_set, t, named, fields)
+    total = 0
+    for key, (owner, nodes) in fields.items():
+        if key not in value:
+            continue
+        field_def = getattr(owner, "fields", {}).get(nodes[0].name.value)
+        if field_def is None:
+            continue
+        named_child = get_named_type(field_def.type)
+        if not is_leaf_type(named_child):
+            total += _field_actual(ctx, named_child, nodes, value[key])
+    return total
+
+
+def _field_actual(ctx: _Ctx, named: GraphQLNamedType, nodes: list[FieldNode], value: Any) -> int:
+    if _is_connection(named):
+        if not isinstance(value, Mapping):
+            return 2
+        node_type, ways = _node_parts(ctx, named, nodes)
+        best = 0
+        for key, edge_key, sets in ways:
+            items = value.get(key) or []
+            if edge_key is not None:
+                items = [e.get(edge_key) for e in items if isinstance(e, Mapping)]
+            merged = _merge_sets(sets)
+            best = max(best, sum(_object_actual(ctx, node_type, merged, item) for item in items))
+        return 2 + best
+    merged = _merge_sets([n.selection_set for n in nodes if n.selection_set])
+    if isinstance(value, list):
+        return sum(_object_actual(ctx, named, merged, item) for item in value)
+    return _object_actual(ctx, named, merged, value)
+
+
+def _object_actual(
+    ctx: _Ctx, named: GraphQLNamedType, selection_set: SelectionSetNode, value: Any
+) -> int:
+    if not isinstance(value, Mapping):
+        return 1
+    return 1 + _selection_actual(ctx, named, selection_set, value)

@@ -1,0 +1,239 @@
+"""Resolvers over the simulated store, installed on each version's schema.
+
+Only what the project reads must really resolve; any other field resolves to null, or to an
+empty value of its type when the schema says it is non-null, so every valid query executes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLSchema,
+)
+
+from shopsync.simulator.query.pager import PageArgs, list_scan, paginate, table_scan
+from shopsync.simulator.query.search import SearchSyntaxError, compile_filter
+from shopsync.simulator.store.ids import gid, parse_gid
+from shopsync.simulator.store.store import Store
+from shopsync.simulator.store.table import Record
+
+Resolver = Callable[..., Any]
+Info = GraphQLResolveInfo[Any]
+COUNT_LIMIT = 10_000
+
+
+@dataclass
+class ExecContext:
+    store: Store
+    version: str
+
+
+def _store(info: Info) -> Store:
+    ctx: ExecContext = info.context
+    return ctx.store
+
+
+# -- defaults ---------------------------------------------------------------------------------
+_SCALAR_ZERO: dict[str, Any] = {
+    "Boolean": False,
+    "Int": 0,
+    "Float": 0.0,
+    "UnsignedInt64": "0",
+    "Decimal": "0.0",
+    "Money": "0.0",
+    "DateTime": "1970-01-01T00:00:00Z",
+    "Date": "1970-01-01",
+}
+
+
+def empty_value(type_: GraphQLOutputType) -> Any:
+    """null, or for a non-null type the emptiest value that satisfies it."""
+    if not isinstance(type_, GraphQLNonNull):
+        return None
+    inner = type_.of_type
+    if isinstance(inner, GraphQLList):
+        return []
+    if isinstance(inner, GraphQLScalarType):
+        return _SCALAR_ZERO.get(inner.name, "")
+    if isinstance(inner, GraphQLEnumType):
+        return next(iter(inner.values))
+    if isinstance(inner, GraphQLObjectType):
+        return {}
+    return None
+
+
+def field_resolver(source: Any, info: Info, **_: Any) -> Any:
+    if isinstance(source, dict):
+        try:
+            return source[info.field_name]
+        except KeyError:
+            return empty_value(info.return_type)
+    return getattr(source, info.field_name, None)
+
+
+# -- connections ------------------------------------------------------------------------------
+def _top_connection(kind: str) -> Resolver:
+    def resolve(_: Any, info: Info, **args: Any) -> Any:
+        page = PageArgs.from_args(args)
+        try:
+            flt = compile_filter(page.query, kind)
+        except SearchSyntaxError as exc:
+            raise GraphQLError(f"Invalid search query: {exc}") from exc
+        return paginate(table_scan(_store(info).tables[kind], page.sort_key, flt), page)
+
+    return resolve
+
+
+def _list_connection(items: list[Record], args: dict[str, Any]) -> Any:
+    pairs = [((i,), rec) for i, rec in enumerate(items)]
+    return paginate(list_scan(pairs), PageArgs.from_args(args))
+
+
+def _count(kind: str) -> Resolver:
+    def resolve(_: Any, info: Info, **args: Any) -> Any:
+        table = _store(info).tables[kind]
+        limit = args.get("limit") or COUNT_LIMIT
+        if not args.get("query"):
+            n = table.live_count()
+        else:
+            flt = compile_filter(args["query"], kind)
+            n = 0
+            for rec in table.iter_live():
+                n += flt.matches(rec)
+                if n > limit:
+                    break
+        exact = n <= limit
+        return {"count": min(n, limit), "precision": "EXACT" if exact else "AT_LEAST"}
+
+    return resolve
+
+
+# -- nodes ------------------------------------------------------------------------------------
+def _lookup(value: Any, store: Store, kind: str | None = None) -> Record | None:
+    parsed = parse_gid(value) if isinstance(value, str) else None
+    if parsed is None or (kind is not None and parsed[0] != kind):
+        return None
+    return store.node(*parsed)
+
+
+def _by_id(kind: str) -> Resolver:
+    def resolve(_: Any, info: Info, **args: Any) -> Any:
+        if kind == "Location" and args.get("id") is None:
+            return _store(info).locations.get(0)
+        return _lookup(args.get("id"), _store(info), kind)
+
+    return resolve
+
+
+def _node(_: Any, info: Info, id: str) -> Any:
+    return _lookup(id, _store(info))
+
+
+def _nodes(_: Any, info: Info, ids: list[str]) -> Any:
+    if len(ids) > 250:
+        raise GraphQLError("The 'ids' argument may not contain more than 250 ids.")
+    store = _store(info)
+    return [_lookup(i, store) for i in ids]
+
+
+# -- nested -----------------------------------------------------------------------------------
+def _available(store: Store, item_index: int) -> int:
+    return sum(lv["_q"]["available"] for lv in store.levels_of(item_index))
+
+
+def _quantities(level: Record, _: Info, names: list[str]) -> list[dict[str, Any]]:
+    q = level["_q"]
+    item = level["id"].split("?", 1)[0]
+    return [
+        {
+            "id": f"{item}/{name}",
+            "name": name,
+            "quantity": q.get(name, 0),
+            "updatedAt": level["updatedAt"],
+        }
+        for name in names
+    ]
+
+
+def _related(attr: str, key: str) -> Resolver:
+    def resolve(rec: Record, info: Info, **_: Any) -> Any:
+        index = rec.get(key)
+        return None if index is None else getattr(_store(info), attr).get(index)
+
+    return resolve
+
+
+RESOLVERS: dict[tuple[str, str], Resolver] = {
+    ("QueryRoot", "products"): _top_connection("Product"),
+    ("QueryRoot", "productVariants"): _top_connection("ProductVariant"),
+    ("QueryRoot", "inventoryItems"): _top_connection("InventoryItem"),
+    ("QueryRoot", "locations"): _top_connection("Location"),
+    ("QueryRoot", "customers"): _top_connection("Customer"),
+    ("QueryRoot", "orders"): _top_connection("Order"),
+    ("QueryRoot", "events"): _top_connection("Event"),
+    ("QueryRoot", "productsCount"): _count("Product"),
+    ("QueryRoot", "productVariantsCount"): _count("ProductVariant"),
+    ("QueryRoot", "customersCount"): _count("Customer"),
+    ("QueryRoot", "ordersCount"): _count("Order"),
+    ("QueryRoot", "locationsCount"): _count("Location"),
+    ("QueryRoot", "eventsCount"): _count("Event"),
+    ("QueryRoot", "product"): _by_id("Product"),
+    ("QueryRoot", "productVariant"): _by_id("ProductVariant"),
+    ("QueryRoot", "inventoryItem"): _by_id("InventoryItem"),
+    ("QueryRoot", "inventoryLevel"): _by_id("InventoryLevel"),
+    ("QueryRoot", "location"): _by_id("Location"),
+    ("QueryRoot", "customer"): _by_id("Customer"),
+    ("QueryRoot", "order"): _by_id("Order"),
+    ("QueryRoot", "node"): _node,
+    ("QueryRoot", "nodes"): _nodes,
+    ("QueryRoot", "shop"): lambda _, info, **__: _store(info).shop_record(),
+    ("Product", "variants"): lambda rec, info, **a: _list_connection(
+        _store(info).variants_of(rec["_i"]), a
+    ),
+    ("Product", "totalInventory"): lambda rec, info, **_: sum(
+        _available(_store(info), v["_i"]) for v in _store(info).variants_of(rec["_i"])
+    ),
+    ("ProductVariant", "product"): _related("products", "_p"),
+    ("ProductVariant", "inventoryItem"): _related("inventory_items", "_i"),
+    ("ProductVariant", "inventoryQuantity"): lambda rec, info, **_: _available(
+        _store(info), rec["_i"]
+    ),
+    ("InventoryItem", "variant"): _related("variants", "_v"),
+    ("InventoryItem", "inventoryLevels"): lambda rec, info, **a: _list_connection(
+        _store(info).levels_of(rec["_i"]), a
+    ),
+    ("InventoryItem", "inventoryLevel"): lambda rec, info, locationId, **_: next(
+        (
+            lv
+            for lv in _store(info).levels_of(rec["_i"])
+            if gid("Location", lv["_loc"]) == locationId
+        ),
+        None,
+    ),
+    ("InventoryLevel", "location"): _related("locations", "_loc"),
+    ("InventoryLevel", "item"): _related("inventory_items", "_item"),
+    ("InventoryLevel", "quantities"): _quantities,
+    ("Order", "lineItems"): lambda rec, _info, **a: _list_connection(rec["_lines"], a),
+    ("Order", "customer"): _related("customers", "_cust"),
+    ("LineItem", "variant"): _related("variants", "_v"),
+    ("LineItem", "product"): _related("products", "_p"),
+}
+
+
+def install(schema: GraphQLSchema) -> None:
+    """Attach the resolvers to the fields this version of the schema has."""
+    for (type_name, field_name), resolver in RESOLVERS.items():
+        type_ = schema.get_type(type_name)
+        if isinstance(type_, GraphQLObjectType) and field_name in type_.fields:
+            type_.fields[field_name].resolve = resolver

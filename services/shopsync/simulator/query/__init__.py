@@ -1,0 +1,1 @@
+"""Connection arguments: Shopify search syntax, sort keys, cursors and pagination."""

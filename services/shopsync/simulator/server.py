@@ -1,0 +1,191 @@
+"""The simulator's HTTP server: every tenant's shop behind one threaded HTTP/1.1 listener.
+
+``POST /admin/api/<version>/graphql.json`` picks the shop by ``Host`` (``<name>.myshopify.com``)
+or by the prefix ``/shops/<shop>/admin/api/...``; ``/_simulator/...`` is the control endpoint.
+Keep-alive (HTTP/1.1) and TCP_NODELAY, so the simulator adds no latency Shopify would not.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from shopsync.simulator import control
+from shopsync.simulator.graphql.bucket import LeakyBucket
+from shopsync.simulator.graphql.endpoint import run_graphql
+from shopsync.simulator.graphql.schema import DEFAULT_SCOPES, resolve_version
+from shopsync.simulator.httpd import HTTPHost
+from shopsync.simulator.store.clock import Clock
+from shopsync.simulator.store.config import ShopSpec
+from shopsync.simulator.store.store import Store
+from shopsync.simulator.tokens import ensure_tokens
+
+INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"  # noqa: S105
+
+
+@dataclass
+class ShopRuntime:
+    spec: ShopSpec
+    store: Store
+    bucket: LeakyBucket
+    token: str
+    scopes: frozenset[str] = DEFAULT_SCOPES
+    requests: int = 0
+
+
+@dataclass
+class SimulatorOptions:
+    speed: float = 1.0
+    rate_limits: bool = True
+    throttle_status_code: int = 200  # 429 adds Retry-After
+    scopes: dict[str, frozenset[str]] = field(default_factory=dict)  # per tenant, else default
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    return Response(data, status, headers=headers, content_type="application/json; charset=utf-8")
+
+
+class Simulator:
+    """Shops for the given specs; ``start()`` serves them on 127.0.0.1 in a background thread."""
+
+    def __init__(
+        self,
+        specs: Iterable[ShopSpec],
+        secrets_path: Path,
+        options: SimulatorOptions | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.options = options or SimulatorOptions()
+        specs = list(specs)
+        tokens = ensure_tokens(secrets_path, [s.tenant_id for s in specs])
+        self.by_tenant: dict[str, ShopRuntime] = {}
+        self.by_shop: dict[str, ShopRuntime] = {}
+        for spec in specs:
+            runtime = ShopRuntime(
+                spec=spec,
+                store=Store(spec, clock),
+                bucket=LeakyBucket.for_plan(
+                    spec.plan, speed=self.options.speed, enabled=self.options.rate_limits
+                ),
+                token=tokens[spec.tenant_id],
+                scopes=self.options.scopes.get(spec.tenant_id, DEFAULT_SCOPES),
+            )
+            if spec.shop in self.by_shop or spec.tenant_id in self.by_tenant:
+                raise ValueError(f"duplicate tenant or shop: {spec.tenant_id} / {spec.shop}")
+            self.by_tenant[spec.tenant_id] = runtime
+            self.by_shop[spec.shop] = runtime
+        self._host: HTTPHost | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Serve in a background thread (port 0: a free port, see :attr:`port`)."""
+        self._host = HTTPHost(self.wsgi, host, port)
+        self._host.start()
+
+    def serve_forever(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._host = HTTPHost(self.wsgi, host, port)
+        self._host.serve_forever()
+
+    def stop(self) -> None:
+        if self._host is not None:
+            self._host.stop()
+        self._host = None
+
+    @property
+    def port(self) -> int:
+        if self._host is None:
+            raise RuntimeError("the simulator is not running")
+        return self._host.port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def shop_url(self, tenant_id: str) -> str:
+        """Base URL for clients that cannot set ``Host``: ``<url>/shops/<shop>``."""
+        return f"{self.url}/shops/{self.by_tenant[tenant_id].spec.shop}"
+
+    def graphql_url(self, tenant_id: str, version: str = "2026-10") -> str:
+        return f"{self.shop_url(tenant_id)}/admin/api/{version}/graphql.json"
+
+    def token(self, tenant_id: str) -> str:
+        return self.by_tenant[tenant_id].token
+
+    def store(self, tenant_id: str) -> Store:
+        return self.by_tenant[tenant_id].store
+
+    # -- WSGI -------------------------------------------------------------------------------
+    def wsgi(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        try:
+            response = self._dispatch(request)
+        except Exception:  # the simulator must answer like a server, never drop the socket
+            response = _json(500, {"errors": "Internal Server Error"})
+        return response(environ, start_response)
+
+    def _dispatch(self, request: Request) -> Response:  # noqa: PLR0911
+        path = request.path
+        shop_name: str | None = None
+        if path.startswith("/shops/"):
+            shop_name, _, tail = path[len("/shops/") :].partition("/")
+            path = "/" + tail
+        if path.startswith("/_simulator/"):
+            return self._control(request, path)
+        if shop_name is None:
+            shop_name = request.host.rsplit(":", 1)[0] if request.host else ""
+        if not shop_name.endswith(".myshopify.com"):
+            shop_name += ".myshopify.com"
+        parts = path.strip("/").split("/")
+        if len(parts) != 4 or parts[:2] != ["admin", "api"] or parts[3] != "graphql.json":
+            return _json(404, {"errors": "Not Found"})
+        shop = self.by_shop.get(shop_name)
+        if shop is None:
+            return _json(404, {"errors": "Not Found"})
+        if request.method != "POST":
+            return _json(405, {"errors": "Method Not Allowed"})
+        version = resolve_version(parts[2])
+        headers = {"X-Shopify-API-Version": version}
+        token = request.headers.get("X-Shopify-Access-Token", "")
+        if not hmac.compare_digest(token.encode(), shop.token.encode()):
+            return _json(401, {"errors": INVALID_TOKEN}, headers)
+        if request.mimetype != "application/json":
+            return _json(400, {"errors": "Content-Type must be application/json"}, headers)
+        try:
+            payload = json.loads(request.get_data())
+        except ValueError:
+            return _json(400, {"errors": "Invalid JSON in request body"}, headers)
+        shop.requests += 1
+        answer = run_graphql(
+            shop.store,
+            shop.bucket,
+            version,
+            payload,
+            shop.scopes,
+            throttle_status_code=self.options.throttle_status_code,
+        )
+        return _json(answer.status, answer.body, headers | answer.headers)
+
+    def _control(self, request: Request, path: str) -> Response:
+        parts = path.strip("/").split("/")[1:]
+        body: Any = None
+        if request.method == "POST" and request.content_length:
+            try:
+                body = json.loads(request.get_data())
+            except ValueError:
+                return _json(400, {"errors": "Invalid JSON in request body"})
+        try:
+            status, payload, content_type = control.handle(
+                self.by_tenant, request.method, parts, body
+            )
+        except control.ControlError as exc:
+            return _json(exc.status, {"errors": str(exc)})
+        if content_type == "application/json":
+            return _json(status, payload)
+        return Response(payload, status, content_type=content_type)
