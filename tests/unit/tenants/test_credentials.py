@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
+import base64
+import random
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,12 @@ from shopsync.tenants.credentials import (
 )
 
 from tests.unit.tenants.factories import FULL, TODAY, edit, write
+
+# Random-looking but fixed values: parametrize ids must be the same in every pytest worker.
+_RNG = random.Random(20261124)
+URLSAFE_32 = base64.urlsafe_b64encode(_RNG.randbytes(24)).decode()
+HEX_20 = _RNG.randbytes(10).hex()
+HEX_32 = _RNG.randbytes(16).hex()
 
 HEX_TOKEN = "0123456789abcdef" * 2
 RANDOM = "q7Zp2LkV9xW4sT1mNc8RbY3hJd6FgA0e"  # 32 characters, high entropy, no prefix
@@ -92,7 +99,7 @@ def test_random_value_under_a_secret_key(tmp_path: Path, key: str) -> None:
 
 
 def test_random_hex_under_a_suffixed_key(tmp_path: Path) -> None:
-    value = secrets.token_hex(16)
+    value = HEX_32
     errors = rejected(tmp_path, FULL + f"shopify-access-token: {value}\n")
     assert "tenants/acme.yaml: shopify-access-token: looks like a credential" in "\n".join(errors)
     assert_never_echoed(errors, value)
@@ -125,8 +132,8 @@ def test_lenient_errors_never_echo_the_token(tmp_path: Path) -> None:
     ("value", "random"),
     [
         (RANDOM, True),
-        (secrets.token_urlsafe(24), True),
-        (secrets.token_hex(10), True),  # 20 hex characters
+        (URLSAFE_32, True),
+        (HEX_20, True),  # 20 hex characters
         ("shopsync/tenants/acme", False),  # 21 characters, low entropy
         ("a" * 40, False),
         ("q7Zp2LkV9xW4sT1mNc8", False),  # 19 characters: too short
