@@ -1,0 +1,265 @@
+"""Paged fetch of one stream into raw parts, tracking its cursor (updatedAt, id).
+
+Pagination sits behind :func:`iter_pages`: a cursor that comes back twice is a
+:class:`PaginationLoopError`; ``MAX_COST_EXCEEDED`` halves the page size and the smaller size
+is remembered for the rest of the run.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from shopsync.shopify import ShopifyClient
+from shopsync.shopify.errors import MaxCostExceededError, PaginationLoopError, QueryError
+from shopsync.shopify.queries import load as load_query
+from shopsync.state.base import Cursor
+
+from .raw import RawStreamWriter
+from .streams import StreamSpec, Window
+
+log = logging.getLogger(__name__)
+_NUMERIC_TAIL = re.compile(r"(\d+)$")
+
+Clock = Callable[[], datetime]
+ShouldStop = Callable[[], bool]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class PageSizes:
+    """Page size per query, halved on ``MAX_COST_EXCEEDED`` and remembered (thread-safe)."""
+
+    def __init__(self, default: int = 250, **overrides: int) -> None:
+        self._default = default
+        self._sizes: dict[str, int] = dict(overrides)
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> int:
+        with self._lock:
+            return self._sizes.get(name, self._default)
+
+    def halve(self, name: str, current: int) -> int:
+        with self._lock:
+            size = max(min(self._sizes.get(name, self._default), current) // 2, 1)
+            self._sizes[name] = size
+            return size
+
+
+def _dig(data: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any] | None:
+    node: Any = data
+    for key in path:
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(key)
+    return node if isinstance(node, Mapping) else None
+
+
+def iter_pages(
+    client: ShopifyClient,
+    document_name: str,
+    connection: tuple[str, ...],
+    variables: Mapping[str, Any],
+    sizes: PageSizes,
+    *,
+    after: str | None = None,
+    clock: Clock = utc_now,
+) -> Iterator[tuple[list[dict[str, Any]], datetime]]:
+    """Yield ``(nodes, fetched_at)`` per page (from ``after``) until ``hasNextPage`` is false."""
+    document = load_query(document_name)
+    seen: set[str] = {after} if after else set()
+    while True:
+        size = sizes.get(document_name)
+        try:
+            result = client.execute(
+                document,
+                {**variables, "first": size, "after": after},
+                shape=f"{document_name}:{size}",
+            )
+        except MaxCostExceededError:
+            if size <= 1:
+                raise
+            smaller = sizes.halve(document_name, size)
+            log.warning("%s: query too costly at %d per page, now %d", document_name, size, smaller)
+            continue
+        fetched_at = clock()
+        conn = _dig(result.data, connection)
+        if conn is None:
+            if len(connection) > 1:  # the parent (e.g. a location) no longer exists
+                return
+            raise QueryError(f"{client.shop}: response has no {'.'.join(connection)}")
+        nodes = conn.get("nodes")
+        if not isinstance(nodes, list):
+            raise QueryError(f"{client.shop}: {'.'.join(connection)} has no nodes list")
+        yield nodes, fetched_at
+        info = conn.get("pageInfo") if isinstance(conn.get("pageInfo"), Mapping) else {}
+        if not info or not info.get("hasNextPage"):
+            return
+        end = info.get("endCursor")
+        if not isinstance(end, str) or end in seen:
+            raise PaginationLoopError(
+                f"{client.shop}: {document_name}: page cursor {end!r} came back twice"
+            )
+        seen.add(end)
+        after = end
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _id_key(value: Any) -> tuple[int, str]:
+    text = str(value or "")
+    match = _NUMERIC_TAIL.search(text)
+    return (int(match.group(1)) if match else -1, text)
+
+
+@dataclass
+class CursorTracker:
+    """The greatest (cursor field, id) seen, capped at the window's ``cap``."""
+
+    cursor_field: str
+    start: Cursor | None
+    _best: tuple[datetime, tuple[int, str], str] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def observe(self, nodes: list[dict[str, Any]]) -> None:
+        best = None
+        for node in nodes:
+            at = _parse_time(node.get(self.cursor_field))
+            if at is None:
+                continue
+            key = (at, _id_key(node.get("id")), str(node.get("id")))
+            if best is None or key > best:
+                best = key
+        if best is not None:
+            with self._lock:
+                if self._best is None or best > self._best:
+                    self._best = best
+
+    def cursor(self, cap: datetime) -> Cursor | None:
+        with self._lock:
+            best = self._best
+        if best is None:
+            return self.start
+        if best[0] > cap:
+            seen = Cursor(updated_at=cap, last_id=None)
+        else:
+            seen = Cursor(updated_at=best[0], last_id=best[2])
+        if self.start is not None and self.start.updated_at >= seen.updated_at:
+            return self.start
+        return seen
+
+
+@dataclass
+class StreamOutcome:
+    stream: str
+    parts: list[str]
+    records: int
+    pages: int
+    cursor_from: Cursor | None
+    cursor_to: Cursor | None
+    complete_snapshot: bool
+    finished: bool
+
+
+@dataclass
+class StreamFetch:
+    """One stream of one run: pages in, raw parts out."""
+
+    client: ShopifyClient
+    spec: StreamSpec
+    window: Window
+    writer: RawStreamWriter
+    sizes: PageSizes
+    cursor_from: Cursor | None
+    should_stop: ShouldStop = lambda: False
+    clock: Clock = utc_now
+    on_page: Callable[[str, int], None] | None = None
+    pages: int = 0
+    finished: bool = True
+
+    def __post_init__(self) -> None:
+        self.tracker = CursorTracker(self.spec.cursor_field, self.cursor_from)
+
+    def run(self) -> None:
+        """Fetch every page (or until ``should_stop``) into the writer."""
+        variables = {"query": self.window.search(self.spec)}
+        for nodes, fetched_at in iter_pages(
+            self.client,
+            self.spec.document,
+            self.spec.connection,
+            variables,
+            self.sizes,
+            clock=self.clock,
+        ):
+            records = nodes
+            if self.spec.nested is not None:
+                for node in nodes:
+                    self._complete_nested(node)
+                if self.spec.flatten_nested:
+                    records = [child for node in nodes for child in node[self.spec.nested]["nodes"]]
+            self.writer.write_nodes(records, fetched_at)
+            self.tracker.observe(nodes)
+            self.pages += 1
+            if self.on_page is not None:
+                self.on_page(self.spec.name, len(records))
+            if self.should_stop():
+                self.finished = False
+                return
+
+    def _complete_nested(self, node: dict[str, Any]) -> None:
+        """A node whose nested connection has more pages gets the rest fetched and merged."""
+        spec = self.spec
+        if spec.nested is None or spec.nested_document is None:
+            return
+        nested = node.get(spec.nested)
+        if not isinstance(nested, dict):
+            node[spec.nested] = {"nodes": []}
+            return
+        info = nested.get("pageInfo")
+        if not isinstance(info, dict) or not info.get("hasNextPage"):
+            return
+        children = list(nested.get("nodes") or [])
+        for more, _ in iter_pages(
+            self.client,
+            spec.nested_document,
+            spec.nested_path,
+            {"id": node["id"]},
+            self.sizes,
+            after=info.get("endCursor"),
+            clock=self.clock,
+        ):
+            children.extend(more)
+        nested["nodes"] = children
+        nested["pageInfo"] = {"hasNextPage": False, "endCursor": None}
+
+    def outcome(self) -> StreamOutcome:
+        parts = self.writer.close()
+        if self.finished or self.spec.sorted_by_cursor:
+            cursor_to = self.tracker.cursor(self.window.cap)
+        else:
+            cursor_to = self.cursor_from  # unsorted and unfinished: nothing safe to advance to
+        return StreamOutcome(
+            stream=self.spec.name,
+            parts=parts,
+            records=self.writer.records,
+            pages=self.pages,
+            cursor_from=self.cursor_from,
+            cursor_to=cursor_to,
+            complete_snapshot=self.window.complete_snapshot and self.finished,
+            finished=self.finished,
+        )

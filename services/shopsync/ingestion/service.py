@@ -1,0 +1,262 @@
+"""One ingestion run of one store: lease, fetch every stream into raw parts, manifest, commit.
+
+The manifest is written last and only then do the cursors advance (``commit_run``), which
+also releases the lease. Any failure before that records the run as failed, moves no cursor
+and writes no manifest: the parts already written are never loaded, and the next run fetches
+the same window again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from shopsync.fanout.payload import IngestionPayload
+from shopsync.settings import Settings
+from shopsync.shopify import AwsSecrets, LocalSecrets, SecretSource
+from shopsync.state import Cursor, RunStatus, StateStore, make_state_store
+from shopsync.storage import ObjectStore, make_raw_store
+from shopsync.tenants import Registry, Tenant, load_registry
+
+from .config import IngestionConfig
+from .fetch import PageSizes, StreamFetch, StreamOutcome
+from .manifest import Manifest, StreamManifest, write_manifest
+from .raw import RawStreamWriter
+from .result import IngestionFailedError, RunResult, StreamSummary
+from .session import StoreSession, open_store_session
+from .streams import StreamSpec, plan_window, streams_for
+
+log = logging.getLogger(__name__)
+
+ProgressHook = Callable[[str, str, int], None]  # (tenant_id, stream, records in the page)
+
+
+@dataclass
+class Services:
+    """The adapters a run needs; built from settings unless a test passes its own."""
+
+    state: StateStore
+    store: ObjectStore
+    registry: Registry
+    secrets: SecretSource
+    config: IngestionConfig = field(default_factory=IngestionConfig)
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Services:
+        config = IngestionConfig()
+        secrets: SecretSource
+        if settings.target == "aws":
+            secrets = AwsSecrets(max_age=config.secret_cache_seconds)
+        else:
+            secrets = LocalSecrets(settings.secrets_path)
+        return cls(
+            state=make_state_store(settings),
+            store=make_raw_store(settings),
+            registry=load_registry(settings.tenants_dir),
+            secrets=secrets,
+            config=config,
+        )
+
+
+def run_payload(
+    payload: IngestionPayload,
+    *,
+    settings: Settings,
+    services: Services | None = None,
+    deadline: float | None = None,
+    progress: ProgressHook | None = None,
+) -> RunResult:
+    """Run one payload. ``deadline`` (``time.monotonic()`` seconds) makes it stop between pages
+    and commit a partial run. Raises :class:`IngestionFailedError` when the run failed."""
+    services = services or Services.from_settings(settings)
+    tenant = services.registry.get(payload.tenant_id)
+    return _Run(payload, settings, services, tenant, deadline, progress).execute()
+
+
+class _Run:
+    def __init__(
+        self,
+        payload: IngestionPayload,
+        settings: Settings,
+        services: Services,
+        tenant: Tenant,
+        deadline: float | None,
+        progress: ProgressHook | None,
+    ) -> None:
+        self.payload = payload
+        self.settings = settings
+        self.services = services
+        self.tenant = tenant
+        self.deadline = deadline
+        self.progress = progress
+        self.extra = {"tenant_id": payload.tenant_id, "run_id": payload.run_id}
+        self.stop = threading.Event()
+        self.ttl = timedelta(seconds=settings.lease_ttl_seconds)
+        self._lease_lock = threading.Lock()
+        self._renewed_at = time.monotonic()
+
+    def execute(self) -> RunResult:
+        p, state = self.payload, self.services.state
+        started_at = self.services.clock()
+        if not state.acquire_lease(p.tenant_id, p.run_id, started_at, self.ttl):
+            holder = state.get_tenant(p.tenant_id).lease
+            other = holder.run_id if holder is not None else "another run"
+            log.info("skipped: run %s in progress", other, extra=self.extra)
+            return RunResult(p.tenant_id, p.run_id, "skipped", f"skipped: run {other} in progress")
+        state.record_run_started(p.tenant_id, p.run_id, p.mode, started_at)
+        log.info("ingestion run started (%s: %s)", p.mode, ", ".join(p.streams), extra=self.extra)
+        session: StoreSession | None = None
+        try:
+            session = open_store_session(self.tenant, self.settings, self.services, self.extra)
+            outcomes = self._fetch_all(session, started_at)
+            return self._commit(session, started_at, outcomes)
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            log.exception("ingestion run failed: %s", message, extra=self.extra)
+            state.record_run_failed(p.tenant_id, p.run_id, self.services.clock(), message)
+            stats = session.client.stats.snapshot() if session else {}
+            result = RunResult(p.tenant_id, p.run_id, "failed", message, stats=stats)
+            raise IngestionFailedError(result) from exc
+        finally:
+            if session is not None:
+                session.close()
+
+    def _should_stop(self) -> bool:
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            return True
+        return self.stop.is_set()
+
+    def _on_page(self, stream: str, records: int) -> None:
+        with self._lease_lock:  # keep the lease while a long run is making progress
+            if time.monotonic() - self._renewed_at > self.ttl.total_seconds() / 3:
+                self.services.state.renew_lease(
+                    self.payload.tenant_id, self.payload.run_id, self.services.clock(), self.ttl
+                )
+                self._renewed_at = time.monotonic()
+        if self.progress is not None:
+            self.progress(self.payload.tenant_id, stream, records)
+
+    def _fetch_all(self, session: StoreSession, started_at: datetime) -> list[StreamOutcome]:
+        p, cfg = self.payload, self.services.config
+        cursors = {
+            name: s.cursor for name, s in self.services.state.get_streams(p.tenant_id).items()
+        }
+        sizes = PageSizes(
+            cfg.ingest_page_size,
+            orders=cfg.ingest_orders_page_size,
+            inventory_levels=cfg.ingest_orders_page_size,
+            order_line_items=100,
+            inventory_item_levels=100,
+        )
+        fetches: dict[str, StreamFetch] = {}
+        for spec in streams_for(p.streams):
+            fetches[spec.name] = self._stream_fetch(session, spec, sizes, cursors, started_at)
+        pool = ThreadPoolExecutor(min(cfg.ingest_concurrency, len(fetches)), "fetch")
+        try:
+            futures: list[Future[None]] = [pool.submit(f.run) for f in fetches.values()]
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in done if f.exception() is not None]
+            if failed:
+                self.stop.set()
+                wait(futures)
+                for fetch in fetches.values():
+                    fetch.writer.abort()
+                failed[0].result()  # raises the first error
+        finally:
+            pool.shutdown(wait=True)
+        return [fetch.outcome() for fetch in fetches.values()]
+
+    def _stream_fetch(
+        self,
+        session: StoreSession,
+        spec: StreamSpec,
+        sizes: PageSizes,
+        cursors: Mapping[str, Cursor | None],
+        started_at: datetime,
+    ) -> StreamFetch:
+        p, cfg = self.payload, self.services.config
+        cursor_from = cursors.get(spec.name)
+        window = plan_window(
+            spec,
+            mode=p.mode,
+            cursor=cursor_from,
+            start_date=self.tenant.start_date,
+            run_start=started_at,
+            since=p.since,
+            overlap=timedelta(seconds=cfg.ingest_overlap_seconds),
+            lag=timedelta(seconds=cfg.ingest_lag_seconds),
+        )
+        writer = RawStreamWriter(
+            self.services.store,
+            tenant_id=p.tenant_id,
+            run_id=p.run_id,
+            stream=spec.name,
+            day=started_at.astimezone(UTC).date(),
+            max_lines=cfg.ingest_part_max_lines,
+            max_bytes=cfg.ingest_part_max_bytes,
+        )
+        return StreamFetch(
+            client=session.client,
+            spec=spec,
+            window=window,
+            writer=writer,
+            sizes=sizes,
+            cursor_from=cursor_from,
+            should_stop=self._should_stop,
+            clock=self.services.clock,
+            on_page=self._on_page,
+        )
+
+    def _commit(
+        self, session: StoreSession, started_at: datetime, outcomes: list[StreamOutcome]
+    ) -> RunResult:
+        p, state = self.payload, self.services.state
+        finished = all(o.finished for o in outcomes)
+        manifest = Manifest(
+            tenant_id=p.tenant_id,
+            run_id=p.run_id,
+            mode=p.mode,
+            api_version=session.api_version,
+            started_at=started_at,
+            finished_at=self.services.clock(),
+            streams={
+                o.stream: StreamManifest(
+                    parts=tuple(o.parts),
+                    records=o.records,
+                    cursor_from=o.cursor_from,
+                    cursor_to=o.cursor_to,
+                    complete_snapshot=o.complete_snapshot,
+                )
+                for o in outcomes
+            },
+        )
+        key = write_manifest(self.services.store, manifest)
+        status = RunStatus.SUCCEEDED if finished else RunStatus.PARTIAL
+        cursors = {o.stream: o.cursor_to for o in outcomes if o.cursor_to is not None}
+        state.commit_run(p.tenant_id, p.run_id, status, manifest.finished_at, cursors)
+        summaries = {
+            o.stream: StreamSummary(
+                o.records, o.pages, len(o.parts), o.complete_snapshot, o.finished
+            )
+            for o in outcomes
+        }
+        total = sum(o.records for o in outcomes)
+        message = f"{total} records in {len(outcomes)} streams" + (
+            "" if finished else " (partial: stopped at the time budget)"
+        )
+        log.info("ingestion run committed: %s", message, extra={**self.extra, "manifest": key})
+        return RunResult(
+            p.tenant_id,
+            p.run_id,
+            "succeeded" if finished else "partial",
+            message,
+            manifest_key=key,
+            streams=summaries,
+            stats=session.client.stats.snapshot(),
+        )

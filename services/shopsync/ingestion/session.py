@@ -1,0 +1,56 @@
+"""The per-store objects of one run: an HTTP session, credentials, a cost bucket, a client."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from shopsync.settings import Settings
+from shopsync.shopify import CostBucket, RetryPolicy, ShopifyClient, TokenProvider, make_session
+from shopsync.shopify.client import base_url_for, token_url
+from shopsync.tenants import Tenant
+
+if TYPE_CHECKING:
+    from .service import Services
+
+
+@dataclass
+class StoreSession:
+    client: ShopifyClient
+    api_version: str
+
+    def close(self) -> None:
+        self.client.session.close()
+
+
+def open_store_session(
+    tenant: Tenant, settings: Settings, services: Services, log_extra: Mapping[str, str]
+) -> StoreSession:
+    cfg = services.config
+    api_version = tenant.api_version_or(settings.default_api_version)
+    session = make_session(pool_size=cfg.ingest_concurrency * 2)
+    base = base_url_for(cfg.shopify_base_url, tenant.shop)
+    timeout = (cfg.shopify_connect_timeout, cfg.shopify_read_timeout)
+    tokens = TokenProvider(
+        tenant_id=tenant.id,
+        secret_name=tenant.secret_name,
+        secrets=services.secrets,
+        token_url=token_url(base),
+        session=session,
+        timeout=timeout,
+    )
+    client = ShopifyClient(
+        shop=tenant.shop,
+        api_version=api_version,
+        tokens=tokens,
+        session=session,
+        base_url=cfg.shopify_base_url,
+        bucket=CostBucket(str(tenant.plan.value)),
+        timeout=timeout,
+        retry=RetryPolicy(
+            max_attempts=cfg.shopify_max_attempts, max_seconds=cfg.shopify_max_retry_seconds
+        ),
+        log_extra=log_extra,
+    )
+    return StoreSession(client=client, api_version=api_version)
