@@ -24,7 +24,4 @@ class IngestionConfig(BaseSettings):
     ingest_lag_seconds: int = Field(default=60, ge=0, description="search index lag allowance")
     ingest_part_max_lines: int = Field(default=50_000, ge=1)
     ingest_part_max_bytes: int = Field(default=128 * 1024 * 1024, ge=1024)
-    ingest_page_size: int = Field(default=250, ge=1, le=250)
-    ingest_orders_page_size: int = Field(
-        default=25, ge=1, le=250, description="orders and inventory levels (nested, costlier)"
-    )
+    ingest_page_size: int = Field(default=250, ge=1, le=250, description="cap on page sizes")

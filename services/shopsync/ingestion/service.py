@@ -29,7 +29,7 @@ from .manifest import Manifest, StreamManifest, write_manifest
 from .raw import RawStreamWriter
 from .result import IngestionFailedError, RunResult, StreamSummary
 from .session import StoreSession, open_store_session
-from .streams import StreamSpec, plan_window, streams_for
+from .streams import NESTED_PAGE_SIZES, StreamSpec, plan_window, streams_for
 
 log = logging.getLogger(__name__)
 
@@ -147,15 +147,14 @@ class _Run:
         cursors = {
             name: s.cursor for name, s in self.services.state.get_streams(p.tenant_id).items()
         }
+        specs = streams_for(p.streams)
+        first_sizes = {s.document: s.page_size for s in specs} | NESTED_PAGE_SIZES
         sizes = PageSizes(
             cfg.ingest_page_size,
-            orders=cfg.ingest_orders_page_size,
-            inventory_levels=cfg.ingest_orders_page_size,
-            order_line_items=100,
-            inventory_item_levels=100,
+            **{doc: min(size, cfg.ingest_page_size) for doc, size in first_sizes.items()},
         )
         fetches: dict[str, StreamFetch] = {}
-        for spec in streams_for(p.streams):
+        for spec in specs:
             fetches[spec.name] = self._stream_fetch(session, spec, sizes, cursors, started_at)
         pool = ThreadPoolExecutor(min(cfg.ingest_concurrency, len(fetches)), "fetch")
         try:

@@ -40,6 +40,8 @@ class StreamSpec:
     nested_path: tuple[str, ...] = ()
     #: Land the nested nodes instead of the parents (inventory levels of inventory items).
     flatten_nested: bool = False
+    #: First page size: what fits Shopify's 1000-point single-query limit for this document.
+    page_size: int = 250
 
 
 SPECS: dict[str, StreamSpec] = {
@@ -47,7 +49,11 @@ SPECS: dict[str, StreamSpec] = {
     for spec in (
         StreamSpec("products", "products", ("products",)),
         StreamSpec(
-            "product_variants", "product_variants", ("productVariants",), sorted_by_cursor=False
+            "product_variants",
+            "product_variants",
+            ("productVariants",),
+            sorted_by_cursor=False,
+            page_size=125,
         ),
         StreamSpec(
             "deleted_products",
@@ -74,6 +80,7 @@ SPECS: dict[str, StreamSpec] = {
             nested_document="inventory_item_levels",
             nested_path=("inventoryItem", "inventoryLevels"),
             flatten_nested=True,
+            page_size=12,
         ),
         StreamSpec(
             "orders",
@@ -82,10 +89,15 @@ SPECS: dict[str, StreamSpec] = {
             nested="lineItems",
             nested_document="order_line_items",
             nested_path=("order", "lineItems"),
+            page_size=12,
         ),
-        StreamSpec("customers", "customers", ("customers",)),
+        StreamSpec("customers", "customers", ("customers",), page_size=125),
     )
 }
+
+
+#: First page sizes of the documents that complete a nested connection.
+NESTED_PAGE_SIZES = {"order_line_items": 100, "inventory_item_levels": 100}
 
 
 def streams_for(groups: tuple[StreamGroup, ...]) -> list[StreamSpec]:

@@ -111,3 +111,30 @@ def harness(tmp_path: Path) -> Iterator[Harness]:
             clock=lambda: datetime.fromtimestamp(clock.now(), UTC),
         )
         yield Harness(sim, clock, services, Settings(home=tmp_path), lake)
+
+
+def cursor_field(stream: str) -> str:
+    return "createdAt" if stream == "deleted_products" else "updatedAt"
+
+
+def latest_by_id(rows: list[dict[str, Any]], stream: str) -> dict[str, str]:
+    """id -> latest cursor value, as the loader's dedupe keeps it."""
+    out: dict[str, str] = {}
+    for row in rows:
+        rid, at = str(row["id"]), str(row[cursor_field(stream)])
+        if rid not in out or at > out[rid]:
+            out[rid] = at
+    return out
+
+
+def truth_versions(harness: Harness, stream: str) -> dict[str, str]:
+    store = harness.sim.store(TENANT)
+    source = "events" if stream == "deleted_products" else stream
+    out = {}
+    for rec in truth.records(store, source):
+        if stream == "deleted_products" and not (
+            rec.get("action") == "destroy" and rec.get("subjectType") == "PRODUCT"
+        ):
+            continue
+        out[str(rec["id"])] = str(rec[cursor_field(stream)])
+    return out
