@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from shopsync.ingestion.fetch import CursorTracker, PageSizes, iter_pages
+from shopsync.ingestion.streams import SPECS, plan_window, streams_for
+from shopsync.shopify import CostBucket, Credentials, RetryPolicy, ShopifyClient, TokenProvider
+from shopsync.shopify.errors import MaxCostExceededError, PaginationLoopError
+from shopsync.state.base import Cursor
+
+from ..shopify.fakes import SHOP, TOKEN, Reply, ScriptedAdapter, ok, session_with
+
+COSTLY = "MAX_COST_EXCEEDED"
+RUN_START = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
+CURSOR = Cursor(updated_at=datetime(2026, 11, 20, 10, 0, tzinfo=UTC), last_id="gid://x/1")
+
+
+def window(stream: str, mode: str = "incremental", **kw: Any) -> Any:
+    args: dict[str, Any] = {
+        "mode": mode,
+        "cursor": CURSOR,
+        "start_date": date(2024, 1, 1),
+        "run_start": RUN_START,
+        "since": None,
+        "overlap": timedelta(minutes=5),
+        "lag": timedelta(minutes=1),
+    } | kw
+    return plan_window(SPECS[stream], **args)
+
+
+def test_incremental_window_is_cursor_minus_overlap_to_run_start_minus_lag() -> None:
+    w = window("orders")
+    assert w.search(SPECS["orders"]) == (
+        "updated_at:>='2026-11-20T09:55:00Z' AND updated_at:<='2026-11-24T19:59:00Z'"
+    )
+    assert not w.complete_snapshot
+    assert w.cap == RUN_START - timedelta(minutes=1)
+
+
+def test_first_sync_starts_at_the_tenant_start_date() -> None:
+    w = window("customers", cursor=None)
+    assert w.start == datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def test_full_and_resync_windows() -> None:
+    full = window("products", "full")
+    assert (full.start, full.end, full.complete_snapshot) == (None, None, True)
+    assert full.search(SPECS["products"]) is None
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    resync = window("products", "resync", since=since)
+    assert (resync.start, resync.complete_snapshot) == (since, False)
+    assert window("products", "resync").complete_snapshot
+    events = window("deleted_products", "full")
+    assert not events.complete_snapshot
+    assert events.search(SPECS["deleted_products"]) == (
+        "action:destroy AND subject_type:PRODUCT AND created_at:>='2024-01-01T00:00:00Z' "
+        "AND created_at:<='2026-11-24T19:59:00Z'"
+    )
+
+
+def test_locations_are_always_a_full_snapshot() -> None:
+    assert window("locations").complete_snapshot
+
+
+def test_groups_map_to_streams() -> None:
+    assert [s.name for s in streams_for(("inventory", "orders"))] == [
+        "locations",
+        "inventory_items",
+        "inventory_levels",
+        "orders",
+    ]
+
+
+def test_cursor_tracker_keeps_the_greatest_and_respects_the_cap() -> None:
+    tracker = CursorTracker("updatedAt", None)
+    tracker.observe(
+        [
+            {"id": "gid://shopify/Order/9", "updatedAt": "2026-11-21T00:00:00Z"},
+            {"id": "gid://shopify/Order/10", "updatedAt": "2026-11-21T00:00:00Z"},
+            {"id": "gid://shopify/Order/11", "updatedAt": "2026-11-20T00:00:00Z"},
+        ]
+    )
+    cap = datetime(2026, 12, 1, tzinfo=UTC)
+    assert tracker.cursor(cap) == Cursor(
+        updated_at=datetime(2026, 11, 21, tzinfo=UTC), last_id="gid://shopify/Order/10"
+    )
+    early_cap = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    assert tracker.cursor(early_cap) == Cursor(updated_at=early_cap, last_id=None)
+    assert CursorTracker("updatedAt", CURSOR).cursor(cap) == CURSOR  # nothing seen
+    older = CursorTracker("updatedAt", CURSOR)
+    older.observe([{"id": "a", "updatedAt": "2026-01-01T00:00:00Z"}])
+    assert older.cursor(cap) == CURSOR  # never moves backwards
+
+
+class Secrets:
+    def credentials(
+        self, tenant_id: str, secret_name: str, *, refresh: bool = False
+    ) -> Credentials:
+        return Credentials.model_validate({"access_token": TOKEN})
+
+
+def client(adapter: ScriptedAdapter) -> ShopifyClient:
+    session = session_with(adapter)
+    tokens = TokenProvider(
+        tenant_id="acme", secret_name="s", secrets=Secrets(), token_url="https://x", session=session
+    )
+    return ShopifyClient(
+        shop=SHOP,
+        api_version="2026-10",
+        tokens=tokens,
+        session=session,
+        bucket=CostBucket(),
+        sleep=lambda _s: None,
+        rng=random.Random(1),
+        retry=RetryPolicy(max_attempts=2, jitter=0),
+    )
+
+
+def page(ids: list[int], end: str | None, more: bool) -> Reply:
+    nodes = [{"id": f"gid://shopify/Product/{i}"} for i in ids]
+    return ok({"products": {"nodes": nodes, "pageInfo": {"hasNextPage": more, "endCursor": end}}})
+
+
+def test_pages_follow_end_cursors() -> None:
+    adapter = ScriptedAdapter(page([1, 2], "c1", True), page([3], "c2", False))
+    pages = list(
+        iter_pages(client(adapter), "products", ("products",), {"query": None}, PageSizes(2))
+    )
+    assert [[n["id"][-1] for n in nodes] for nodes, _ in pages] == [["1", "2"], ["3"]]
+    assert [s.body["variables"]["after"] for s in adapter.sent] == [None, "c1"]
+    assert all(s.body["variables"]["first"] == 2 for s in adapter.sent)
+
+
+def test_a_cursor_that_comes_back_twice_is_a_pagination_loop() -> None:
+    adapter = ScriptedAdapter(page([1], "c1", True), page([2], "c1", True))
+    with pytest.raises(PaginationLoopError, match="c1"):
+        list(iter_pages(client(adapter), "products", ("products",), {}, PageSizes()))
+
+
+def test_max_cost_exceeded_halves_and_remembers_the_page_size() -> None:
+    too_costly = Reply(
+        body={"errors": [{"message": "x", "extensions": {"code": "MAX_COST_EXCEEDED"}}]}
+    )
+    adapter = ScriptedAdapter(too_costly, too_costly, page([1], "c1", True), page([2], None, False))
+    sizes = PageSizes(200)
+    list(iter_pages(client(adapter), "products", ("products",), {}, sizes))
+    assert [s.body["variables"]["first"] for s in adapter.sent] == [200, 100, 50, 50]
+    assert sizes.get("products") == 50
+
+
+def test_max_cost_at_page_size_one_is_fatal() -> None:
+    too_costly = Reply(
+        body={"errors": [{"message": "x", "extensions": {"code": "MAX_COST_EXCEEDED"}}]}
+    )
+    sizes = PageSizes(1)
+    with pytest.raises(MaxCostExceededError):
+        list(
+            iter_pages(
+                client(ScriptedAdapter(too_costly)), "products", ("products",), {}, PageSizes(1)
+            )
+        )
