@@ -157,8 +157,5 @@ def test_max_cost_at_page_size_one_is_fatal() -> None:
     )
     sizes = PageSizes(1)
     with pytest.raises(MaxCostExceededError):
-        list(
-            iter_pages(
-                client(ScriptedAdapter(too_costly)), "products", ("products",), {}, PageSizes(1)
-            )
-        )
+        list(iter_pages(client(ScriptedAdapter(too_costly)), "products", ("products",), {}, sizes))
+    assert sizes.get("products") == 1
