@@ -148,7 +148,10 @@ class HTTPHost:
 
     def start(self) -> None:
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="shopify-simulator", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="shopify-simulator",
+            daemon=True,
         )
         self._thread.start()
 

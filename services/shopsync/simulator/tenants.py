@@ -6,9 +6,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from shopsync.simulator.store.config import PLANS, Plan, ShopSpec, StoreSize
+from shopsync.tenants import load_registry
 
 TenantLike = ShopSpec | tuple[str, str] | tuple[str, str, str]
 
@@ -26,6 +25,7 @@ def specs_from_list(items: Iterable[TenantLike], size: StoreSize | None = None) 
 
 
 def _plan(value: Any) -> Plan:
+    value = getattr(value, "value", value)
     for plan in PLANS:
         if value == plan:
             return plan
@@ -33,23 +33,7 @@ def _plan(value: Any) -> Plan:
 
 
 def specs_from_tenants_dir(tenants_dir: Path, size: StoreSize | None = None) -> list[ShopSpec]:
-    """Every enabled tenant in ``tenants_dir``, through the registry when it is available."""
-    try:
-        from shopsync.tenants import load_registry  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        rows = _read_yaml(tenants_dir)
-    else:
-        registry = load_registry(tenants_dir)
-        rows = [(t.id, t.shop, t.plan) for t in registry.tenants if t.enabled]
+    """Every enabled tenant of the registry in ``tenants_dir`` (raises TenantConfigError)."""
+    registry = load_registry(tenants_dir)
+    rows = [(t.id, t.shop, _plan(t.plan)) for t in registry.tenants if t.enabled]
     return specs_from_list(rows, size)
-
-
-def _read_yaml(tenants_dir: Path) -> list[tuple[str, str, str]]:
-    """Minimal reading (id, shop, plan, enabled) until the tenant registry lands."""
-    rows: list[tuple[str, str, str]] = []
-    for path in sorted(tenants_dir.glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(doc, dict) or not doc.get("enabled", True):
-            continue
-        rows.append((str(doc["id"]), str(doc["shop"]), str(doc.get("plan", "standard"))))
-    return rows

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from shopsync.simulator.store import ShopSpec, Store, StoreSize, gid, parse_gid
 from shopsync.simulator.store.activity import UnknownRecordError
 from shopsync.simulator.store.clock import Clock
@@ -61,7 +60,8 @@ def test_sizes_and_relations() -> None:
 def test_a_million_products_cost_nothing_until_read() -> None:
     store = make(products=1_000_000, customers=2_000_000, orders=3_000_000)
     last = store.products.get(999_999)
-    assert last is not None and last["id"] == gid("Product", 999_999)
+    assert last is not None
+    assert last["id"] == gid("Product", 999_999)
     assert store.products.get(1_000_000) is None
     assert store.products.changed == {}
 
@@ -77,7 +77,8 @@ def test_base_timestamps_are_monotonic_and_before_the_clock() -> None:
 def test_gids_round_trip() -> None:
     assert parse_gid(gid("Order", 41)) == ("Order", 41)
     level = make().inventory_levels.get(4)
-    assert level is not None and parse_gid(level["id"]) == ("InventoryLevel", 4)
+    assert level is not None
+    assert parse_gid(level["id"]) == ("InventoryLevel", 4)
     assert parse_gid("gid://shopify/Nope/1") is None
     assert parse_gid("not a gid") is None
 
@@ -107,7 +108,8 @@ def test_delete_product_removes_children_and_logs_destroy_event() -> None:
     store = make(products=4, variants_per_product=2, locations=2)
     event = store.activity.delete_product(1)
     assert store.products.get(1) is None
-    assert store.variants.get(2) is None and store.variants.get(3) is None
+    assert store.variants.get(2) is None
+    assert store.variants.get(3) is None
     assert store.inventory_items.get(2) is None
     assert store.inventory_levels.get(4) is None
     assert store.live_counts()["products"] == 3
@@ -131,7 +133,8 @@ def test_adjust_inventory_moves_quantities_and_stamps() -> None:
 def test_new_orders_and_customers_reference_live_records() -> None:
     store = make(products=3, customers=2, orders=2)
     customer = store.activity.create_customer("Zoe", "Park")
-    assert customer["id"] == gid("Customer", 2) and customer["numberOfOrders"] == "0"
+    assert customer["id"] == gid("Customer", 2)
+    assert customer["numberOfOrders"] == "0"
     store.activity.delete_product(0)
     order = store.activity.create_order(customer=customer["id"])
     assert order["id"] == gid("Order", 2)
@@ -140,7 +143,8 @@ def test_new_orders_and_customers_reference_live_records() -> None:
     assert all(store.variants.get(line["_v"]) is not None for line in order["_lines"])
     explicit = store.activity.create_order(lines=[(gid("ProductVariant", 4), 2)])
     assert [(line["_v"], line["quantity"]) for line in explicit["_lines"]] == [(4, 2)]
-    assert "lineItems" in public(explicit) and "_lines" not in public(explicit)
+    assert "lineItems" in public(explicit)
+    assert "_lines" not in public(explicit)
 
 
 def test_random_activity_is_deterministic() -> None:

@@ -26,7 +26,7 @@ RATE_LIMIT_DOCS = "https://shopify.dev/api/usage/rate-limits"
 _CACHE_SIZE = 512
 _UNDEFINED_FIELD = re.compile(r"^Cannot query field '([^']+)' on type '([^']+)'\.")
 _UNKNOWN_ARG = re.compile(r"^Unknown argument '([^']+)' on field '([^'.]+)\.([^']+)'\.")
-_MISSING_ARG = re.compile(r"^Field '([^']+)' argument '([^']+)' of type '[^']+' is required")
+_MISSING_ARG = re.compile(r"^Argument '[^'.]+\.([^'(]+)\(([^:]+):\)' of type '[^']+' is required")
 
 
 @dataclass
@@ -176,6 +176,7 @@ def run_graphql(  # noqa: PLR0911
     result = execute_sync(
         admin.schema,
         document,
+        root_value={},
         context_value=ExecContext(store, admin.version),
         variable_values=variables,
         operation_name=operation,

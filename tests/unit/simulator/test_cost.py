@@ -1,0 +1,77 @@
+"""Calculated query cost on sample queries, against the real 2026-10 schema.
+
+Expected numbers (Shopify's documented rules; see shopsync/simulator/graphql/cost.py):
+object 1, scalar/enum 0, connection 2 + first x (1 + node selection), mutation 10.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from graphql import parse
+from shopsync.simulator.graphql.cost import query_cost
+from shopsync.simulator.graphql.schema import admin_schema
+
+SAMPLES = [
+    # 1: one object
+    ("{ shop { name currencyCode } }", 1),
+    # 2 + 250 x 1: a flat product page
+    ("{ products(first: 250) { edges { cursor node { id title status } } pageInfo { hasNextPage } } }", 252),  # noqa: E501
+    # nodes{} costs the same as edges{node{}}
+    ("{ products(first: 250) { nodes { id title } } }", 252),
+    # 2 + 10 x (1 + (2 + 5 x 1))
+    ("{ products(first: 10) { nodes { id variants(first: 5) { nodes { id sku } } } } }", 82),
+    # per order: 1 + totalPriceSet (MoneyBag 1 + shopMoney 1) + lineItems (2 + 10 x 1) = 15
+    ("{ orders(first: 50) { nodes { id totalPriceSet { shopMoney { amount } } "
+     "lineItems(first: 10) { nodes { id quantity } } } } }", 752),
+    # last counts like first
+    ("{ customers(last: 100) { nodes { id defaultEmailAddress { emailAddress } } } }", 202),
+    # interface: 1 + max over the selections of its possible types (Product: 2 + 3 x 1)
+    ('{ node(id: "gid://shopify/Product/1") { id ... on Product { variants(first: 3) '
+     "{ nodes { id } } } ... on Order { name } } }", 6),
+    # list sized by ids: 3 x (1 + 0)
+    ('{ nodes(ids: ["a", "b", "c"]) { id } }', 3),
+    # per level: 1 + quantities (2 names x 1) + location 1 = 4; per item 1 + 2 + 5 x 4 = 23
+    ('{ inventoryItems(first: 40) { nodes { id inventoryLevels(first: 5) { nodes { id '
+     'quantities(names: ["available", "on_hand"]) { name quantity } location { id } } } } } }', 922),  # noqa: E501
+    # a mutation field: 10
+    ("mutation { bulkOperationCancel(id: \"gid://shopify/BulkOperation/1\") { userErrors { message } } }", 10),  # noqa: E501
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("query", "cost"), SAMPLES)
+def test_requested_cost(query: str, cost: int) -> None:
+    schema = admin_schema("2026-10").schema
+    assert query_cost(schema, parse(query), None, {}) == cost
+
+
+def test_variables_and_fragments() -> None:
+    schema = admin_schema("2026-10").schema
+    query = """
+      query Page($n: Int!, $withVariants: Boolean!) {
+        products(first: $n) { nodes { ...P } }
+      }
+      fragment P on Product { id variants(first: 4) @include(if: $withVariants) { nodes { id } } }
+    """
+    doc = parse(query)
+    assert query_cost(schema, doc, "Page", {"n": 20, "withVariants": True}) == 2 + 20 * 7
+    assert query_cost(schema, doc, "Page", {"n": 20, "withVariants": False}) == 22
+
+
+def test_actual_cost_counts_what_came_back() -> None:
+    schema = admin_schema("2026-10").schema
+    doc = parse("{ products(first: 10) { nodes { id variants(first: 5) { nodes { id } } } } }")
+    data: dict[str, Any] = {
+        "products": {
+            "nodes": [
+                {"id": "1", "variants": {"nodes": [{"id": "a"}, {"id": "b"}]}},
+                {"id": "2", "variants": {"nodes": []}},
+            ]
+        }
+    }
+    # 2 + (1 + 2 + 2) + (1 + 2 + 0)
+    assert query_cost(schema, doc, None, {}, data, actual=True) == 10
+    assert (
+        query_cost(schema, parse("{ shop { name } }"), None, {}, {"shop": None}, actual=True) == 1
+    )
