@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 from pathlib import Path
 from typing import Annotated, Any
@@ -80,8 +81,10 @@ def serve(
     console.print(f"Shopify simulator on {sim.url} (tokens in {settings.secrets_path})")
     for spec in specs:
         console.print(f"  {spec.tenant_id}: {sim.shop_url(spec.tenant_id)} [{spec.plan}]")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        threading.Event().wait()
+        stop.wait()
     except KeyboardInterrupt:
         pass
     finally:
