@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup java demo test check lint format typecheck bench clean schema
+.PHONY: help setup java demo test check lint format typecheck bench clean schema package
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,9 +31,11 @@ demo: setup java ## run the whole pipeline locally on the example tenants
 test: setup java ## run the full test suite
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
-lint: setup ## ruff lint and format check
+lint: setup ## ruff lint and format check (and terraform fmt where terraform is installed)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@if command -v terraform >/dev/null; then terraform fmt -check -recursive terraform; \
+	else echo "terraform not installed: skipping terraform fmt (tests still parse the HCL)"; fi
 
 format: setup ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -50,5 +52,8 @@ schema: setup ## regenerate tenants/tenant.schema.json from the models
 bench: setup java ## run the benchmarks; they print figures and ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+package: setup ## build dist/lambda.zip for the Lambda functions
+	scripts/package-lambda
+
 clean: ## remove the virtualenv and local state
-	rm -rf $(VENV) .shopsync .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .shopsync .pytest_cache .mypy_cache .ruff_cache build dist

@@ -1,0 +1,71 @@
+# shopsync on AWS: the tenant files drive every per-store resource.
+
+locals {
+  name = "shopsync-${var.stage}"
+
+  tenant_files = fileset(var.tenants_dir, "*.yaml")
+  tenants = {
+    for f in local.tenant_files :
+    trimsuffix(f, ".yaml") => yamldecode(file("${var.tenants_dir}/${f}"))
+  }
+  tenant_secret_names = { for id, t in local.tenants : id => t.auth.secret }
+
+  ingestion_function = "${local.name}-ingestion"
+  scheduler_function = "${local.name}-scheduler"
+  environment = {
+    SHOPSYNC_REGION             = var.region
+    SHOPSYNC_RAW_BUCKET         = module.storage.raw_bucket_name
+    SHOPSYNC_CURATED_BUCKET     = module.storage.curated_bucket_name
+    SHOPSYNC_STATE_TABLE        = module.state.table_name
+    SHOPSYNC_INGESTION_FUNCTION = local.ingestion_function
+  }
+}
+
+module "storage" {
+  source             = "./modules/storage"
+  name               = local.name
+  raw_retention_days = var.raw_retention_days
+}
+
+module "state" {
+  source = "./modules/state"
+  name   = "${local.name}-state"
+}
+
+module "secrets" {
+  source       = "./modules/secrets"
+  secret_names = local.tenant_secret_names
+}
+
+module "ingestion" {
+  source             = "./modules/lambda_function"
+  function_name      = local.ingestion_function
+  handler            = "shopsync.handlers.ingestion.handler"
+  lambda_package     = var.lambda_package
+  policy_json        = data.aws_iam_policy_document.ingestion.json
+  timeout_seconds    = 900
+  memory_mb          = 1024
+  log_retention_days = var.log_retention_days
+  environment        = local.environment
+}
+
+module "scheduler" {
+  source             = "./modules/lambda_function"
+  function_name      = local.scheduler_function
+  handler            = "shopsync.handlers.scheduler.handler"
+  lambda_package     = var.lambda_package
+  policy_json        = data.aws_iam_policy_document.scheduler.json
+  timeout_seconds    = 120
+  memory_mb          = 512
+  log_retention_days = var.log_retention_days
+  environment        = local.environment
+  # Two overlapping ticks would only race on leases; one at a time is simpler to reason about.
+  reserved_concurrency = 1
+}
+
+module "tick" {
+  source              = "./modules/eventbridge_scheduler"
+  name                = "${local.name}-tick"
+  schedule_expression = var.tick_schedule
+  target_function_arn = module.scheduler.function_arn
+}

@@ -1,0 +1,14 @@
+variable "name" {
+  type        = string
+  description = "Schedule name; also names its invoke role."
+}
+
+variable "schedule_expression" {
+  type        = string
+  description = "How often to tick, e.g. rate(5 minutes)."
+}
+
+variable "target_function_arn" {
+  type        = string
+  description = "ARN of the scheduler Lambda function to invoke."
+}

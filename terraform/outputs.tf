@@ -1,0 +1,34 @@
+output "raw_bucket" {
+  description = "Raw landing bucket (SHOPSYNC_RAW_BUCKET)."
+  value       = module.storage.raw_bucket_name
+}
+
+output "curated_bucket" {
+  description = "Curated Parquet bucket (SHOPSYNC_CURATED_BUCKET)."
+  value       = module.storage.curated_bucket_name
+}
+
+output "state_table" {
+  description = "DynamoDB sync-state table (SHOPSYNC_STATE_TABLE)."
+  value       = module.state.table_name
+}
+
+output "ingestion_function" {
+  description = "Ingestion Lambda name (SHOPSYNC_INGESTION_FUNCTION)."
+  value       = module.ingestion.function_name
+}
+
+output "scheduler_function" {
+  description = "Scheduler Lambda name; invoke it with {\"action\": \"resync\", ...} to resync a store."
+  value       = module.scheduler.function_name
+}
+
+output "tick_schedule_arn" {
+  description = "EventBridge Scheduler schedule that ticks the scheduler."
+  value       = module.tick.schedule_arn
+}
+
+output "tenants" {
+  description = "Tenant ids deployed, from the tenant files."
+  value       = sort(keys(local.tenants))
+}

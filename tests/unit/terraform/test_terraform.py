@@ -1,0 +1,174 @@
+"""The Terraform, parsed (terraform validate needs provider downloads, which CI may not have).
+
+Asserts what matters: module layout and documentation, tenant-driven resources, and least
+privilege in every policy the stack grants.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+from shopsync.settings import Settings
+
+TERRAFORM = Path(__file__).resolve().parents[3] / "terraform"
+MODULES = sorted(p for p in (TERRAFORM / "modules").iterdir() if p.is_dir())
+
+
+def _unquote(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            _unquote(k): _unquote(v)
+            for k, v in value.items()
+            if k not in ("__is_block__", "__comments__")
+        }
+    if isinstance(value, list):
+        return [_unquote(v) for v in value]
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+@cache
+def parse(directory: Path) -> dict[str, list[Any]]:
+    merged: dict[str, list[Any]] = {}
+    for path in sorted(directory.glob("*.tf")):
+        for block, entries in _unquote(hcl2.loads(path.read_text())).items():
+            merged.setdefault(block, []).extend(entries)
+    return merged
+
+
+def blocks(directory: Path, kind: str) -> dict[str, dict[str, Any]]:
+    """``resource``/``data`` as {"type.name": body}; ``variable``/``output``/``module`` by name."""
+    found: dict[str, dict[str, Any]] = {}
+    for entry in parse(directory).get(kind, []):
+        for first, rest in entry.items():
+            if kind in ("resource", "data"):
+                for name, body in rest.items():
+                    found[f"{first}.{name}"] = body
+            else:
+                found[first] = rest
+    return found
+
+
+def policy_statements() -> list[tuple[str, dict[str, Any]]]:
+    statements = []
+    for directory in [TERRAFORM, *MODULES]:
+        for name, body in blocks(directory, "data").items():
+            if name.startswith("aws_iam_policy_document."):
+                for statement in body.get("statement", []):
+                    statements.append((f"{directory.name}/{name}", statement))
+    return statements
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda p: p.name)
+def test_every_module_has_the_standard_files(module: Path) -> None:
+    for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"):
+        assert (module / name).is_file(), f"{module.name}/{name} is missing"
+
+
+@pytest.mark.parametrize("directory", [TERRAFORM, *MODULES], ids=lambda p: p.name)
+def test_every_variable_is_typed_and_described_and_every_output_described(
+    directory: Path,
+) -> None:
+    for name, body in blocks(directory, "variable").items():
+        assert "type" in body, f"{directory.name}: variable {name} has no type"
+        assert body.get("description"), f"{directory.name}: variable {name} has no description"
+    for name, body in blocks(directory, "output").items():
+        assert body.get("description"), f"{directory.name}: output {name} has no description"
+
+
+def test_module_inputs_match_their_variables() -> None:
+    for name, call in blocks(TERRAFORM, "module").items():
+        source = TERRAFORM / call["source"]
+        variables = blocks(source, "variable")
+        passed = set(call) - {"source"}
+        assert passed <= set(variables), (
+            f"module {name} passes unknown inputs {passed - set(variables)}"
+        )
+        required = {v for v, body in variables.items() if "default" not in body}
+        assert required <= passed, f"module {name} misses required inputs {required - passed}"
+
+
+def test_tenants_drive_the_per_store_resources() -> None:
+    [root_locals] = [entry for entry in parse(TERRAFORM)["locals"] if "tenants" in entry]
+    assert 'fileset(var.tenants_dir, "*.yaml")' in root_locals["tenant_files"]
+    assert "yamldecode(file(" in root_locals["tenants"]
+    assert "t.auth.secret" in root_locals["tenant_secret_names"]
+    secrets = blocks(TERRAFORM / "modules" / "secrets", "resource")
+    assert secrets["aws_secretsmanager_secret.tenant"]["for_each"] == "${var.secret_names}"
+    assert "aws_secretsmanager_secret_version" not in str(secrets), "values never go in Terraform"
+    assert blocks(TERRAFORM, "module")["secrets"]["secret_names"] == "${local.tenant_secret_names}"
+
+
+def test_no_policy_grants_wildcard_actions_and_star_resources_only_for_tracing() -> None:
+    for where, statement in policy_statements():
+        if statement.get("effect") == "Deny":
+            continue
+        actions = statement["actions"]
+        assert all(a != "*" and not a.endswith(":*") for a in actions), (where, actions)
+        if statement.get("resources") == ["*"]:
+            assert all(a.startswith("xray:") for a in actions), (where, actions)
+
+
+def _statement(policy: str, sid: str) -> dict[str, Any]:
+    document = blocks(TERRAFORM, "data")[f"aws_iam_policy_document.{policy}"]
+    [statement] = [s for s in document["statement"] if s.get("sid") == sid]
+    return statement
+
+
+def test_the_scheduler_may_only_read_state_and_start_ingestion() -> None:
+    document = blocks(TERRAFORM, "data")["aws_iam_policy_document.scheduler"]
+    actions = sorted(a for s in document["statement"] for a in s["actions"])
+    assert actions == [
+        "dynamodb:BatchGetItem",
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "lambda:InvokeFunction",
+    ]
+    assert _statement("scheduler", "StartIngestion")["resources"] == [
+        "${local.lambda_arn_prefix}:${local.ingestion_function}"
+    ]
+
+
+def test_ingestion_writes_only_under_tenant_prefixes_and_reads_only_tenant_secrets() -> None:
+    land = _statement("ingestion", "LandRaw")
+    assert land["resources"] == [
+        "${module.storage.raw_bucket_arn}/tenant=*",
+        "${module.storage.raw_bucket_arn}/_manifests/tenant=*",
+    ]
+    assert "s3:DeleteObject" not in land["actions"]
+    secrets = _statement("ingestion", "TenantSecrets")
+    assert secrets["actions"] == ["secretsmanager:GetSecretValue"]
+    assert "module.secrets.secret_arns" in secrets["resources"]
+
+
+def test_the_state_table_key_schema_is_the_one_the_code_uses() -> None:
+    table = blocks(TERRAFORM / "modules" / "state", "resource")["aws_dynamodb_table.state"]
+    assert (table["hash_key"], table["range_key"]) == ("pk", "sk")
+    assert {(a["name"], a["type"]) for a in table["attribute"]} == {("pk", "S"), ("sk", "S")}
+    assert table["billing_mode"] == "PAY_PER_REQUEST"
+
+
+def test_functions_point_at_importable_handlers_and_known_settings() -> None:
+    modules = blocks(TERRAFORM, "module")
+    for name in ("scheduler", "ingestion"):
+        module_name, _, attr = modules[name]["handler"].rpartition(".")
+        assert callable(getattr(importlib.import_module(module_name), attr)), name
+    [root_locals] = [entry for entry in parse(TERRAFORM)["locals"] if "environment" in entry]
+    fields = set(Settings.model_fields)
+    for variable in root_locals["environment"]:
+        assert variable.startswith("SHOPSYNC_")
+        assert variable.removeprefix("SHOPSYNC_").lower() in fields, variable
+
+
+def test_the_tick_sends_the_event_the_scheduler_parses() -> None:
+    schedule = blocks(TERRAFORM / "modules" / "eventbridge_scheduler", "resource")
+    target = schedule["aws_scheduler_schedule.tick"]["target"][0]
+    assert re.search(r'action\s*=\s*"tick"', target["input"])
+    assert "<aws.scheduler.scheduled-time>" in target["input"]
