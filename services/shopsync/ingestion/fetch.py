@@ -71,8 +71,8 @@ def iter_pages(
     *,
     after: str | None = None,
     clock: Clock = utc_now,
-) -> Iterator[tuple[list[dict[str, Any]], datetime]]:
-    """Yield ``(nodes, fetched_at)`` per page (from ``after``) until ``hasNextPage`` is false."""
+) -> Iterator[tuple[list[dict[str, Any]], datetime, bool]]:
+    """Yield ``(nodes, fetched_at, has_next_page)`` per page (from ``after``) to the last."""
     document = load_query(document_name)
     seen: set[str] = {after} if after else set()
     while True:
@@ -98,11 +98,12 @@ def iter_pages(
         nodes = conn.get("nodes")
         if not isinstance(nodes, list):
             raise QueryError(f"{client.shop}: {'.'.join(connection)} has no nodes list")
-        yield nodes, fetched_at
-        info = conn.get("pageInfo") if isinstance(conn.get("pageInfo"), Mapping) else {}
-        if not info or not info.get("hasNextPage"):
+        info = conn.get("pageInfo")
+        has_next = isinstance(info, Mapping) and bool(info.get("hasNextPage"))
+        yield nodes, fetched_at, has_next
+        if not has_next:
             return
-        end = info.get("endCursor")
+        end = info.get("endCursor") if isinstance(info, Mapping) else None
         if not isinstance(end, str) or end in seen:
             raise PaginationLoopError(
                 f"{client.shop}: {document_name}: page cursor {end!r} came back twice"
@@ -198,7 +199,7 @@ class StreamFetch:
     def run(self) -> None:
         """Fetch every page (or until ``should_stop``) into the writer."""
         variables = {"query": self.window.search(self.spec)}
-        for nodes, fetched_at in iter_pages(
+        for nodes, fetched_at, has_next in iter_pages(
             self.client,
             self.spec.document,
             self.spec.connection,
@@ -217,7 +218,7 @@ class StreamFetch:
             self.pages += 1
             if self.on_page is not None:
                 self.on_page(self.spec.name, len(records))
-            if self.should_stop():
+            if has_next and self.should_stop():
                 self.finished = False
                 return
 
@@ -234,7 +235,7 @@ class StreamFetch:
         if not isinstance(info, dict) or not info.get("hasNextPage"):
             return
         children = list(nested.get("nodes") or [])
-        for more, _ in iter_pages(
+        for more, _, _ in iter_pages(
             self.client,
             spec.nested_document,
             spec.nested_path,

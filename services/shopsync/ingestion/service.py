@@ -48,7 +48,7 @@ class Services:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Services:
+    def from_settings(cls, settings: Settings, *, state: StateStore | None = None) -> Services:
         config = IngestionConfig()
         secrets: SecretSource
         if settings.target == "aws":
@@ -56,7 +56,7 @@ class Services:
         else:
             secrets = LocalSecrets(settings.secrets_path)
         return cls(
-            state=make_state_store(settings),
+            state=state or make_state_store(settings),
             store=make_raw_store(settings),
             registry=load_registry(settings.tenants_dir),
             secrets=secrets,

@@ -129,7 +129,8 @@ def test_pages_follow_end_cursors() -> None:
     pages = list(
         iter_pages(client(adapter), "products", ("products",), {"query": None}, PageSizes(2))
     )
-    assert [[n["id"][-1] for n in nodes] for nodes, _ in pages] == [["1", "2"], ["3"]]
+    assert [[n["id"][-1] for n in nodes] for nodes, _, _ in pages] == [["1", "2"], ["3"]]
+    assert [more for _, _, more in pages] == [True, False]
     assert [s.body["variables"]["after"] for s in adapter.sent] == [None, "c1"]
     assert all(s.body["variables"]["first"] == 2 for s in adapter.sent)
 
