@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from shopsync.fanout.payload import IngestionPayload
 from shopsync.settings import Settings
-from shopsync.shopify import AwsSecrets, LocalSecrets, SecretSource
+from shopsync.shopify import AwsSecrets, ClientStats, LocalSecrets, SecretSource
 from shopsync.state import Cursor, RunStatus, StateStore, make_state_store
 from shopsync.storage import ObjectStore, make_raw_store
 from shopsync.tenants import Registry, Tenant, load_registry
@@ -33,7 +33,8 @@ from .streams import NESTED_PAGE_SIZES, StreamSpec, plan_window, streams_for
 
 log = logging.getLogger(__name__)
 
-ProgressHook = Callable[[str, str, int], None]  # (tenant_id, stream, records in the page)
+#: (tenant_id, stream, records in the page, the store's client counters so far)
+ProgressHook = Callable[[str, str, int, Mapping[str, float]], None]
 
 
 @dataclass
@@ -100,6 +101,7 @@ class _Run:
         self.ttl = timedelta(seconds=settings.lease_ttl_seconds)
         self._lease_lock = threading.Lock()
         self._renewed_at = time.monotonic()
+        self.client_stats: ClientStats | None = None
 
     def execute(self) -> RunResult:
         p, state = self.payload, self.services.state
@@ -114,6 +116,7 @@ class _Run:
         session: StoreSession | None = None
         try:
             session = open_store_session(self.tenant, self.settings, self.services, self.extra)
+            self.client_stats = session.client.stats
             outcomes = self._fetch_all(session, started_at)
             return self._commit(session, started_at, outcomes)
         except Exception as exc:
@@ -139,8 +142,8 @@ class _Run:
                     self.payload.tenant_id, self.payload.run_id, self.services.clock(), self.ttl
                 )
                 self._renewed_at = time.monotonic()
-        if self.progress is not None:
-            self.progress(self.payload.tenant_id, stream, records)
+        if self.progress is not None and self.client_stats is not None:
+            self.progress(self.payload.tenant_id, stream, records, self.client_stats.snapshot())
 
     def _fetch_all(self, session: StoreSession, started_at: datetime) -> list[StreamOutcome]:
         p, cfg = self.payload, self.services.config
