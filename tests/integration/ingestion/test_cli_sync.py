@@ -11,7 +11,8 @@ from shopsync.settings import Settings
 from shopsync.storage import make_raw_store
 from typer.testing import CliRunner
 
-from .test_handler import TENANT, TENANT_YAML
+from .conftest import TENANT
+from .test_handler import TENANT_YAML
 
 OTHER = TENANT_YAML.replace("acme_outdoor", "acme_corp").replace("acme-outdoor", "acme-corp")
 
