@@ -1,0 +1,40 @@
+"""A Spark session for local runs and tests (in Glue, the entry script gets Glue's own)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+from pyspark.sql import SparkSession
+
+#: Settings every session of ours needs: UTC everywhere, Parquet timestamps that Redshift's
+#: COPY and DuckDB read as instants, no ANSI surprises on casts of bad values.
+SESSION_CONF: dict[str, str] = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+    "spark.sql.ansi.enabled": "false",
+    "spark.sql.sources.partitionOverwriteMode": "dynamic",
+}
+
+
+@functools.cache
+def local_session(master: str = "local[2]", shuffle_partitions: int = 2) -> SparkSession:
+    """One session per process, reused: Spark start-up costs seconds, a job milliseconds."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("shopsync-load")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+        .config("spark.default.parallelism", str(shuffle_partitions))
+        .config("spark.driver.memory", os.environ.get("SHOPSYNC_SPARK_DRIVER_MEMORY", "2g"))
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+    )
+    for key, value in SESSION_CONF.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session

@@ -1,0 +1,249 @@
+"""Pure ``DataFrame -> DataFrame`` transforms from raw JSON lines to curated tables.
+
+Input: a DataFrame with one string column ``value``, one raw line each (a Shopify node plus
+``_shopsync``), as ``spark.read.text`` gives it. Output: exactly the columns of the table's
+spec (:mod:`shopsync.warehouse.specs`), in order, typed:
+
+- money as ``DECIMAL(20,4)`` next to its currency; timestamps as UTC instants;
+- the gid as the key (``id``) plus its numeric id; ``_raw`` the full line, so no field is lost;
+- ``_tenant_id``, ``_run_id``, ``_synced_at`` (when the node was fetched), ``_deleted_at``;
+- one row per primary key: the latest cursor wins, then the latest run, then the latest fetch.
+
+Nothing here reads, writes or knows about Glue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pyspark.sql import Column as SparkColumn
+from pyspark.sql import DataFrame, Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+from shopsync.warehouse.specs import (
+    DECIMAL_PRECISION,
+    DECIMAL_SCALE,
+    TABLES,
+    Column,
+    ColumnType,
+    TableSpec,
+)
+
+RAW = "value"
+_GID_NUMBER = r"/(\d+)(\?.*)?$"
+_META = T.StructType(
+    [T.StructField(f, T.StringType()) for f in ("tenant_id", "run_id", "stream", "fetched_at")]
+)
+_QUANTITIES = T.ArrayType(
+    T.StructType([T.StructField("name", T.StringType()), T.StructField("quantity", T.StringType())])
+)
+
+SPARK_TYPES: dict[ColumnType, T.DataType] = {
+    "varchar": T.StringType(),
+    "json": T.StringType(),
+    "bigint": T.LongType(),
+    "integer": T.IntegerType(),
+    "decimal": T.DecimalType(DECIMAL_PRECISION, DECIMAL_SCALE),
+    "boolean": T.BooleanType(),
+    "timestamp": T.TimestampType(),
+}
+
+
+def _leaf(column: Column) -> T.DataType:
+    if column.derive == "join":
+        return T.ArrayType(T.StringType())
+    if column.derive == "quantity":
+        return _QUANTITIES
+    # Strings everywhere else: Spark keeps a number's text and a nested object's JSON text,
+    # so the cast below decides the type and nothing is lost to a parse-time guess.
+    return T.StringType()
+
+
+def _insert(tree: dict[str, object], path: tuple[str, ...], leaf: T.DataType) -> None:
+    head, *rest = path
+    if not rest:
+        tree.setdefault(head, leaf)
+        return
+    sub = tree.setdefault(head, {})
+    if isinstance(sub, dict):
+        _insert(sub, tuple(rest), leaf)
+
+
+def _struct(tree: dict[str, object]) -> T.StructType:
+    fields = []
+    for name, node in tree.items():
+        kind = _struct(node) if isinstance(node, dict) else node
+        assert isinstance(kind, T.DataType)
+        fields.append(T.StructField(name, kind))
+    return T.StructType(fields)
+
+
+def node_schema(
+    columns: Iterable[Column], extra: Iterable[tuple[tuple[str, ...], T.DataType]] = ()
+) -> T.StructType:
+    """The read schema for the paths the columns use (plus ``extra`` paths)."""
+    tree: dict[str, object] = {}
+    for column in columns:
+        _insert(tree, column.path, _leaf(column))
+    for path, leaf in extra:
+        _insert(tree, path, leaf)
+    return _struct(tree)
+
+
+def _at(node: SparkColumn, path: tuple[str, ...]) -> SparkColumn:
+    for step in path:
+        node = node.getField(step)
+    return node
+
+
+def _value(column: Column, node: SparkColumn, parent: SparkColumn | None) -> SparkColumn:
+    if column.derive == "parent":
+        if parent is None:
+            raise ValueError(f"{column.name}: a parent column outside an exploded table")
+        raw = _at(parent, column.path)
+    elif column.derive == "gid_number":
+        raw = F.regexp_extract(_at(node, column.path), _GID_NUMBER, 1)
+        raw = F.when(raw != "", raw)
+    elif column.derive == "quantity":
+        name = column.arg or ""
+        entries = F.filter(_at(node, column.path), lambda q: q.getField("name").eqNullSafe(name))
+        raw = F.get(entries, 0).getField("quantity")
+    elif column.derive == "join":
+        raw = F.array_join(_at(node, column.path), ", ")
+    else:
+        raw = _at(node, column.path)
+    return raw.cast(SPARK_TYPES[column.type]).alias(column.name)
+
+
+def _meta(node: SparkColumn, raw: SparkColumn) -> list[SparkColumn]:
+    meta = node.getField("_shopsync")
+    return [
+        meta.getField("tenant_id").alias("_tenant_id"),
+        meta.getField("run_id").alias("_run_id"),
+        meta.getField("fetched_at").cast(T.TimestampType()).alias("_synced_at"),
+        F.lit(None).cast(T.TimestampType()).alias("_deleted_at"),
+        raw.alias("_raw"),
+    ]
+
+
+def project(spec: TableSpec, lines: DataFrame) -> DataFrame:
+    """Raw lines to the table's typed columns (no dedupe). Lines without a key are dropped."""
+    own = [c for c in spec.columns if c.derive != "parent"]
+    if not spec.explode:
+        schema = node_schema(own, [(("_shopsync",), _META)])
+        parsed = lines.select(F.from_json(F.col(RAW), schema).alias("n"), F.col(RAW).alias("r"))
+        node = F.col("n")
+        out = parsed.select(*[_value(c, node, None) for c in own], *_meta(node, F.col("r")))
+    else:
+        parents = [c for c in spec.columns if c.derive == "parent"]
+        parent_schema = node_schema(
+            parents, [(("_shopsync",), _META), (spec.explode, T.ArrayType(T.StringType()))]
+        )
+        child_schema = node_schema(own)
+        exploded = lines.select(F.from_json(F.col(RAW), parent_schema).alias("p")).select(
+            F.col("p"), F.explode(_at(F.col("p"), spec.explode)).alias("r")
+        )
+        parent, child = F.col("p"), F.from_json(F.col("r"), child_schema)
+        out = exploded.select(
+            *[_value(c, child, parent) for c in spec.columns], *_meta(parent, F.col("r"))
+        )
+    return out.where(F.col(spec.primary_key).isNotNull()).select(*spec.column_names)
+
+
+def dedupe_latest(df: DataFrame, spec: TableSpec, *, per_run: bool = False) -> DataFrame:
+    """One row per primary key (per run with ``per_run``): latest cursor, run, fetch."""
+    keys = ["_run_id", spec.primary_key] if per_run else [spec.primary_key]
+    order = Window.partitionBy(*keys).orderBy(
+        F.col(spec.cursor).desc_nulls_last(),
+        F.col("_run_id").desc_nulls_last(),
+        F.col("_synced_at").desc_nulls_last(),
+    )
+    return df.withColumn("__rank", F.row_number().over(order)).where("__rank = 1").drop("__rank")
+
+
+def product_deletions(lines: DataFrame) -> DataFrame:
+    """``deleted_products`` events to ``(product_id, deleted_at, _tenant_id, _run_id)``,
+    one row per product (its earliest deletion)."""
+    schema = T.StructType(
+        [
+            T.StructField(f, T.StringType())
+            for f in ("id", "action", "createdAt", "subjectId", "subjectType")
+        ]
+        + [T.StructField("_shopsync", _META)]
+    )
+    n = F.from_json(F.col(RAW), schema)
+    events = lines.select(n.alias("n")).where(
+        (F.col("n.action") == "destroy")
+        & F.coalesce(F.col("n.subjectType") == "PRODUCT", F.lit(True))
+        & F.col("n.subjectId").isNotNull()
+    )
+    return events.groupBy(F.col("n.subjectId").alias("product_id")).agg(
+        F.min(F.col("n.createdAt").cast(T.TimestampType())).alias("deleted_at"),
+        F.max("n._shopsync.tenant_id").alias("_tenant_id"),
+        F.max("n._shopsync.run_id").alias("_run_id"),
+    )
+
+
+def apply_deletions(df: DataFrame, spec: TableSpec, deletions: DataFrame) -> DataFrame:
+    """Mark rows of deleted products (or their variants) deleted, unless the row is newer
+    than the deletion."""
+    key = spec.deleted_product_key
+    if key is None:
+        return df
+    gone = deletions.select(
+        F.col("product_id").alias("__gone_id"), F.col("deleted_at").alias("__gone_at")
+    )
+    joined = df.join(gone, df[key] == gone["__gone_id"], "left")
+    cursor = F.col(spec.cursor)
+    deleted = F.col("__gone_at").isNotNull() & (cursor.isNull() | (cursor <= F.col("__gone_at")))
+    return joined.withColumn(
+        "_deleted_at", F.when(deleted, F.col("__gone_at")).otherwise(F.col("_deleted_at"))
+    ).select(*spec.column_names)
+
+
+def transform(
+    table: str,
+    lines: DataFrame,
+    deletions: DataFrame | None = None,
+    *,
+    per_run: bool = False,
+) -> DataFrame:
+    """The whole transform for one table: project, dedupe, apply product deletions."""
+    spec = TABLES[table]
+    out = dedupe_latest(project(spec, lines), spec, per_run=per_run)
+    if deletions is not None and spec.deleted_product_key is not None:
+        out = apply_deletions(out, spec, deletions)
+    return out
+
+
+def products(lines: DataFrame, deletions: DataFrame | None = None) -> DataFrame:
+    return transform("products", lines, deletions)
+
+
+def product_variants(lines: DataFrame, deletions: DataFrame | None = None) -> DataFrame:
+    return transform("product_variants", lines, deletions)
+
+
+def inventory_items(lines: DataFrame) -> DataFrame:
+    return transform("inventory_items", lines)
+
+
+def inventory_levels(lines: DataFrame) -> DataFrame:
+    return transform("inventory_levels", lines)
+
+
+def locations(lines: DataFrame) -> DataFrame:
+    return transform("locations", lines)
+
+
+def orders(lines: DataFrame) -> DataFrame:
+    return transform("orders", lines)
+
+
+def order_line_items(lines: DataFrame) -> DataFrame:
+    """Line items of the raw orders, one row each, keyed by their own gid."""
+    return transform("order_line_items", lines)
+
+
+def customers(lines: DataFrame) -> DataFrame:
+    return transform("customers", lines)

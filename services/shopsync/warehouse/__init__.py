@@ -1,0 +1,1 @@
+"""The per-tenant warehouse: table specs, the Warehouse interface, DuckDB and Redshift."""

@@ -1,0 +1,282 @@
+"""Every table's transform on hand-built rows (Spark, one session for the whole run)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from pyspark.sql import SparkSession
+from shopsync.warehouse.specs import TABLES
+from shopsync_glue import transform as tf
+
+from .rows import RUN_1, RUN_2, gid, line, lines, money
+
+pytestmark = pytest.mark.spark
+
+
+def _rows(df: Any, order: str = "id") -> list[dict[str, Any]]:
+    return [r.asDict() for r in df.orderBy(order).collect()]
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
+
+
+def test_products_types_nulls_raw_and_meta(spark: SparkSession) -> None:
+    full = {
+        "id": gid("Product", 11),
+        "legacyResourceId": "11",
+        "title": "Tent",
+        "handle": "tent",
+        "status": "ACTIVE",
+        "vendor": "Acme",
+        "productType": "Camping",
+        "tags": ["outdoor", "summer"],
+        "descriptionHtml": "<p>Big</p>",
+        "totalInventory": 7,
+        "tracksInventory": True,
+        "createdAt": "2026-01-01T08:00:00+02:00",
+        "updatedAt": "2026-11-24T09:00:00Z",
+        "publishedAt": None,
+        "newField": {"kept": True},
+    }
+    sparse = {"id": gid("Product", 12), "updatedAt": "2026-11-24T09:30:00Z", "tags": []}
+    df = tf.products(
+        lines(spark, line(full, stream="products"), line(sparse, stream="products"), "not json")
+    )
+    assert tuple(df.columns) == TABLES["products"].column_names
+    tent, bare = _rows(df)
+    assert tent["product_id"] == 11
+    assert tent["tags"] == "outdoor, summer"
+    assert tent["total_inventory"] == 7
+    assert tent["tracks_inventory"] is True
+    assert tent["created_at"] == _utc("2026-01-01T06:00:00Z")  # offset normalised to UTC
+    assert tent["published_at"] is None
+    assert tent["_tenant_id"] == "acme"
+    assert tent["_run_id"] == RUN_1
+    assert tent["_synced_at"] == _utc("2026-11-24T10:00:05Z")
+    assert tent["_deleted_at"] is None
+    assert json.loads(tent["_raw"])["newField"] == {"kept": True}  # no field is lost
+    assert bare["product_id"] == 12
+    assert bare["title"] is None
+    assert bare["tags"] == ""
+    assert bare["total_inventory"] is None
+    assert bare["tracks_inventory"] is None
+
+
+def test_dedupe_keeps_latest_updated_at_then_latest_run(spark: SparkSession) -> None:
+    def v(title: str, updated: str, run: str) -> str:
+        node = {"id": gid("Product", 1), "title": title, "updatedAt": updated}
+        return line(node, stream="products", run_id=run)
+
+    raw = lines(
+        spark,
+        v("newest", "2026-11-24T09:00:00Z", RUN_1),
+        v("older", "2026-11-24T08:00:00Z", RUN_2),
+        v("tie-run1", "2026-11-24T07:00:00Z", RUN_1).replace(gid("Product", 1), gid("Product", 2)),
+        v("tie-run2", "2026-11-24T07:00:00Z", RUN_2).replace(gid("Product", 1), gid("Product", 2)),
+    )
+    assert [(r["id"], r["title"]) for r in _rows(tf.products(raw))] == [
+        (gid("Product", 1), "newest"),
+        (gid("Product", 2), "tie-run2"),
+    ]
+    per_run = tf.transform("products", raw, per_run=True)
+    assert per_run.count() == 4
+
+
+def test_orders_multi_currency_money(spark: SparkSession) -> None:
+    def order(number: int, amount: str | None, currency: str | None) -> str:
+        node = {
+            "id": gid("Order", number),
+            "name": f"#{number}",
+            "currencyCode": currency,
+            "totalPriceSet": money(amount, currency),
+            "subtotalPriceSet": money(amount, currency),
+            "totalTaxSet": None,
+            "customer": {"id": gid("Customer", 5)} if number != 3 else None,
+            "updatedAt": "2026-11-24T09:00:00Z",
+        }
+        return line(node, stream="orders")
+
+    df = tf.orders(
+        lines(spark, order(1, "12.5", "EUR"), order(2, "1000", "JPY"), order(3, "0.1234", "KWD"))
+    )
+    got = [
+        (r["total_price"], r["total_price_currency"], r["total_tax"], r["customer_id"])
+        for r in _rows(df)
+    ]
+    assert got == [
+        (Decimal("12.5000"), "EUR", None, gid("Customer", 5)),
+        (Decimal("1000.0000"), "JPY", None, gid("Customer", 5)),
+        (Decimal("0.1234"), "KWD", None, None),
+    ]
+
+
+def test_order_line_items_explode_with_order_cursor(spark: SparkSession) -> None:
+    def order(updated: str, run: str, items: list[dict[str, Any]] | None) -> str:
+        node = {
+            "id": gid("Order", 9),
+            "updatedAt": updated,
+            "lineItems": None if items is None else {"nodes": items},
+        }
+        return line(node, stream="orders", run_id=run)
+
+    item = {
+        "id": gid("LineItem", 91),
+        "name": "Tent",
+        "quantity": 2,
+        "currentQuantity": 1,
+        "variant": None,
+        "product": {"id": gid("Product", 1)},
+        "originalUnitPriceSet": money("10.00", "USD"),
+        "discountedTotalSet": money("18.00", "USD"),
+    }
+    raw = lines(
+        spark,
+        order("2026-11-24T08:00:00Z", RUN_1, [item, {**item, "id": gid("LineItem", 92)}]),
+        order("2026-11-24T09:00:00Z", RUN_2, [{**item, "currentQuantity": 0}]),
+        order("2026-11-24T09:00:00Z", RUN_2, None).replace("Order/9", "Order/10"),
+    )
+    rows = _rows(tf.order_line_items(raw))
+    assert [(r["id"], r["current_quantity"], r["_run_id"]) for r in rows] == [
+        (gid("LineItem", 91), 0, RUN_2),
+        (gid("LineItem", 92), 1, RUN_1),
+    ]
+    first = rows[0]
+    assert first["order_id"] == gid("Order", 9)
+    assert first["line_item_id"] == 91
+    assert first["order_updated_at"] == _utc("2026-11-24T09:00:00Z")
+    assert first["variant_id"] is None
+    assert first["product_id"] == gid("Product", 1)
+    assert (first["original_unit_price"], first["original_unit_price_currency"]) == (
+        Decimal("10.0000"),
+        "USD",
+    )
+    assert json.loads(first["_raw"])["id"] == gid("LineItem", 91)
+
+
+def test_deleted_products_and_their_variants(spark: SparkSession) -> None:
+    deletion = line(
+        {
+            "id": gid("BasicEvent", 1),
+            "action": "destroy",
+            "createdAt": "2026-11-24T09:30:00Z",
+            "subjectId": gid("Product", 1),
+            "subjectType": "PRODUCT",
+        },
+        stream="deleted_products",
+    )
+    other_event = line(
+        {"id": gid("BasicEvent", 2), "action": "create", "subjectId": gid("Product", 2)},
+        stream="deleted_products",
+    )
+    deletions = tf.product_deletions(lines(spark, deletion, other_event))
+    assert [(r["product_id"], r["deleted_at"]) for r in deletions.collect()] == [
+        (gid("Product", 1), _utc("2026-11-24T09:30:00Z"))
+    ]
+    products = lines(
+        spark,
+        line({"id": gid("Product", 1), "updatedAt": "2026-11-24T09:00:00Z"}, stream="products"),
+        line({"id": gid("Product", 2), "updatedAt": "2026-11-24T09:00:00Z"}, stream="products"),
+    )
+    assert [(r["id"], r["_deleted_at"]) for r in _rows(tf.products(products, deletions))] == [
+        (gid("Product", 1), _utc("2026-11-24T09:30:00Z")),
+        (gid("Product", 2), None),
+    ]
+
+    def variant(number: int, product: int, updated: str) -> str:
+        node = {
+            "id": gid("ProductVariant", number),
+            "product": {"id": gid("Product", product)},
+            "price": "9.99",
+            "compareAtPrice": None,
+            "selectedOptions": [{"name": "Size", "value": "L"}],
+            "updatedAt": updated,
+        }
+        return line(node, stream="product_variants")
+
+    variants = lines(
+        spark,
+        variant(1, 1, "2026-11-24T09:00:00Z"),
+        variant(2, 1, "2026-11-24T09:10:00Z"),
+        variant(3, 2, "2026-11-24T09:00:00Z"),
+    )
+    rows = _rows(tf.product_variants(variants, deletions))
+    assert [r["_deleted_at"] is not None for r in rows] == [True, True, False]
+    assert rows[0]["price"] == Decimal("9.9900")
+    assert rows[0]["compare_at_price"] is None
+    assert json.loads(rows[0]["selected_options"]) == [{"name": "Size", "value": "L"}]
+
+
+def test_inventory_levels_quantities_by_name(spark: SparkSession) -> None:
+    level = {
+        "id": "gid://shopify/InventoryLevel/523?inventory_item_id=77",
+        "item": {"id": gid("InventoryItem", 77)},
+        "location": {"id": gid("Location", 3)},
+        "quantities": [
+            {"name": "available", "quantity": 4},
+            {"name": "on_hand", "quantity": 6},
+            {"name": "committed", "quantity": 2},
+        ],
+        "updatedAt": "2026-11-24T09:00:00Z",
+    }
+    (row,) = _rows(tf.inventory_levels(lines(spark, line(level, stream="inventory_levels"))))
+    assert row["inventory_level_id"] == 523
+    assert (row["inventory_item_id"], row["location_id"]) == (
+        gid("InventoryItem", 77),
+        gid("Location", 3),
+    )
+    assert (row["available"], row["on_hand"], row["committed"], row["incoming"]) == (4, 6, 2, None)
+
+
+def test_locations_items_and_customers(spark: SparkSession) -> None:
+    location = {
+        "id": gid("Location", 3),
+        "name": "Depot",
+        "isActive": False,
+        "address": {"city": "Lyon", "countryCode": "FR"},
+        "deactivatedAt": "2026-11-01T00:00:00Z",
+        "updatedAt": "2026-11-24T09:00:00Z",
+    }
+    (loc,) = _rows(tf.locations(lines(spark, line(location, stream="locations"))))
+    assert (loc["city"], loc["country_code"], loc["zip"], loc["is_active"]) == (
+        "Lyon",
+        "FR",
+        None,
+        False,
+    )
+    assert loc["deactivated_at"] == _utc("2026-11-01T00:00:00Z")
+    item = {
+        "id": gid("InventoryItem", 77),
+        "unitCost": {"amount": "3.5", "currencyCode": "CAD"},
+        "variant": {"id": gid("ProductVariant", 1)},
+        "updatedAt": "2026-11-24T09:00:00Z",
+    }
+    (inv,) = _rows(tf.inventory_items(lines(spark, line(item, stream="inventory_items"))))
+    assert (inv["unit_cost"], inv["unit_cost_currency"], inv["variant_id"]) == (
+        Decimal("3.5000"),
+        "CAD",
+        gid("ProductVariant", 1),
+    )
+    customer = {
+        "id": gid("Customer", 5),
+        "defaultEmailAddress": {"emailAddress": "a@example.com", "marketingState": "SUBSCRIBED"},
+        "defaultPhoneNumber": None,
+        "numberOfOrders": "12",
+        "amountSpent": {"amount": "120.00", "currencyCode": "GBP"},
+        "updatedAt": "2026-11-24T09:00:00Z",
+    }
+    (cust,) = _rows(tf.customers(lines(spark, line(customer, stream="customers"))))
+    assert (cust["email"], cust["phone"], cust["number_of_orders"]) == ("a@example.com", None, 12)
+    assert (cust["amount_spent"], cust["amount_spent_currency"]) == (Decimal("120.0000"), "GBP")
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_every_table_yields_exactly_its_spec_columns(spark: SparkSession, table: str) -> None:
+    spec = TABLES[table]
+    df = tf.transform(table, lines(spark, "{}"))
+    assert tuple(df.columns) == spec.column_names
+    assert df.schema[spec.primary_key].dataType.simpleString() == "string"
