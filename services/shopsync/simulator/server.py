@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import hmac
 import json
+import secrets
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
+from werkzeug.wsgi import wrap_file
 
 from shopsync.simulator import control
+from shopsync.simulator.bulk.runner import BulkManager
 from shopsync.simulator.graphql.bucket import LeakyBucket
 from shopsync.simulator.graphql.endpoint import run_graphql
 from shopsync.simulator.graphql.schema import DEFAULT_SCOPES, resolve_version
@@ -35,6 +40,7 @@ class ShopRuntime:
     store: Store
     bucket: LeakyBucket
     token: str
+    bulks: BulkManager
     scopes: frozenset[str] = DEFAULT_SCOPES
     requests: int = 0
 
@@ -65,17 +71,25 @@ class Simulator:
         self.options = options or SimulatorOptions()
         specs = list(specs)
         tokens = ensure_tokens(secrets_path, [s.tenant_id for s in specs])
+        signing_key = secrets.token_bytes(32)
+        bulk_root = Path(tempfile.mkdtemp(prefix="shopsync-bulk-"))
+        self._bulk_root = bulk_root
         self.by_tenant: dict[str, ShopRuntime] = {}
         self.by_shop: dict[str, ShopRuntime] = {}
         for spec in specs:
+            store = Store(spec, clock)
+            scopes = self.options.scopes.get(spec.tenant_id, DEFAULT_SCOPES)
             runtime = ShopRuntime(
                 spec=spec,
-                store=Store(spec, clock),
+                store=store,
                 bucket=LeakyBucket.for_plan(
                     spec.plan, speed=self.options.speed, enabled=self.options.rate_limits
                 ),
                 token=tokens[spec.tenant_id],
-                scopes=self.options.scopes.get(spec.tenant_id, DEFAULT_SCOPES),
+                bulks=BulkManager(
+                    store, bulk_root / spec.tenant_id, lambda: self.url, signing_key, scopes
+                ),
+                scopes=scopes,
             )
             if spec.shop in self.by_shop or spec.tenant_id in self.by_tenant:
                 raise ValueError(f"duplicate tenant or shop: {spec.tenant_id} / {spec.shop}")
@@ -97,6 +111,7 @@ class Simulator:
         if self._host is not None:
             self._host.stop()
         self._host = None
+        shutil.rmtree(self._bulk_root, ignore_errors=True)
 
     @property
     def port(self) -> int:
@@ -138,6 +153,8 @@ class Simulator:
             path = "/" + tail
         if path.startswith("/_simulator/"):
             return self._control(request, path)
+        if path.startswith("/bulk-files/") and shop_name is None:
+            return self._bulk_file(request, path)
         if shop_name is None:
             shop_name = request.host.rsplit(":", 1)[0] if request.host else ""
         if not shop_name.endswith(".myshopify.com"):
@@ -169,8 +186,34 @@ class Simulator:
             payload,
             shop.scopes,
             throttle_status_code=self.options.throttle_status_code,
+            bulks=shop.bulks,
         )
         return _json(answer.status, answer.body, headers | answer.headers)
+
+    def _bulk_file(self, request: Request, path: str) -> Response:
+        """A bulk result: a signed, expiring link that needs no access token."""
+        parts = path.split("/")  # ['', 'bulk-files', shop, '<n>.jsonl']
+        shop = self.by_shop.get(parts[2]) if len(parts) == 4 else None
+        number = parts[3].removesuffix(".jsonl") if shop else ""
+        ops = shop.bulks.operations if shop else []
+        args = request.args
+        if (
+            shop is None
+            or not number.isdigit()
+            or int(number) >= len(ops)
+            or not shop.bulks.verify(path, args.get("expires", ""), args.get("signature", ""))
+        ):
+            return Response(
+                b"<Error><Code>AccessDenied</Code></Error>", 403, content_type="application/xml"
+            )
+        file_path = shop.bulks.path(ops[int(number)])
+        headers = {
+            "Content-Length": str(file_path.stat().st_size),
+            "Content-Disposition": args.get("response-content-disposition", "attachment"),
+        }
+        fh = file_path.open("rb")
+        return Response(wrap_file(request.environ, fh), 200, headers=headers,
+                        content_type="application/jsonl", direct_passthrough=True)  # fmt: skip
 
     def _control(self, request: Request, path: str) -> Response:
         parts = path.strip("/").split("/")[1:]

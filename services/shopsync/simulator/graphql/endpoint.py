@@ -16,6 +16,7 @@ from graphql import (
     validate,
 )
 
+from shopsync.simulator.bulk.runner import BulkManager
 from shopsync.simulator.graphql.bucket import MAX_QUERY_COST, LeakyBucket
 from shopsync.simulator.graphql.cost import query_cost
 from shopsync.simulator.graphql.resolvers import ExecContext, field_resolver
@@ -114,6 +115,7 @@ def run_graphql(  # noqa: PLR0911
     scopes: frozenset[str],
     *,
     throttle_status_code: int = 200,
+    bulks: BulkManager | None = None,
 ) -> Answer:
     """Answer one ``POST .../graphql.json`` body for a shop (auth already checked)."""
     admin = admin_schema(version)
@@ -177,7 +179,7 @@ def run_graphql(  # noqa: PLR0911
         admin.schema,
         document,
         root_value={},
-        context_value=ExecContext(store, admin.version),
+        context_value=ExecContext(store, admin.version, bulks=bulks),
         variable_values=variables,
         operation_name=operation,
         field_resolver=field_resolver,

@@ -22,6 +22,8 @@ from graphql import (
     GraphQLSchema,
 )
 
+from shopsync.simulator.bulk.resolvers import BULK_RESOLVERS
+from shopsync.simulator.bulk.runner import CHUNK, BulkManager, BulkPaging
 from shopsync.simulator.query.pager import PageArgs, list_scan, paginate, table_scan
 from shopsync.simulator.query.search import SearchSyntaxError, compile_filter
 from shopsync.simulator.store.ids import gid, parse_gid
@@ -37,6 +39,8 @@ COUNT_LIMIT = 10_000
 class ExecContext:
     store: Store
     version: str
+    bulk: BulkPaging | None = None  # set while a bulk operation runs the query
+    bulks: BulkManager | None = None  # the shop's bulk operations
 
 
 def _store(info: Info) -> Store:
@@ -85,18 +89,27 @@ def field_resolver(source: Any, info: Info, **_: Any) -> Any:
 # -- connections ------------------------------------------------------------------------------
 def _top_connection(kind: str) -> Resolver:
     def resolve(_: Any, info: Info, **args: Any) -> Any:
+        bulk: BulkPaging | None = info.context.bulk
+        if bulk is not None and info.path.prev is None:
+            args = args | {"first": CHUNK, "after": bulk.after, "last": None, "before": None}
         page = PageArgs.from_args(args)
         try:
             flt = compile_filter(page.query, kind)
         except SearchSyntaxError as exc:
             raise GraphQLError(f"Invalid search query: {exc}") from exc
-        return paginate(table_scan(_store(info).tables[kind], page.sort_key, flt), page)
+        conn = paginate(table_scan(_store(info).tables[kind], page.sort_key, flt), page)
+        if bulk is not None and info.path.prev is None and conn["pageInfo"]["hasNextPage"]:
+            bulk.next_after = conn["pageInfo"]["endCursor"]
+        return conn
 
     return resolve
 
 
-def _list_connection(items: list[Record], args: dict[str, Any]) -> Any:
+def _list_connection(items: list[Record], info: Info, args: dict[str, Any]) -> Any:
+    """A record's nested connection; a bulk operation gets all of it."""
     pairs = [((i,), rec) for i, rec in enumerate(items)]
+    if info.context.bulk is not None:
+        args = {"first": len(items)}
     return paginate(list_scan(pairs), PageArgs.from_args(args))
 
 
@@ -120,31 +133,34 @@ def _count(kind: str) -> Resolver:
 
 
 # -- nodes ------------------------------------------------------------------------------------
-def _lookup(value: Any, store: Store, kind: str | None = None) -> Record | None:
+def _lookup(value: Any, info: Info, kind: str | None = None) -> Record | None:
     parsed = parse_gid(value) if isinstance(value, str) else None
     if parsed is None or (kind is not None and parsed[0] != kind):
         return None
-    return store.node(*parsed)
+    if parsed[0] == "BulkOperation":
+        bulks: BulkManager | None = info.context.bulks
+        op = bulks.get(value) if bulks is not None else None
+        return op.record() if op else None
+    return _store(info).node(*parsed)
 
 
 def _by_id(kind: str) -> Resolver:
     def resolve(_: Any, info: Info, **args: Any) -> Any:
         if kind == "Location" and args.get("id") is None:
             return _store(info).locations.get(0)
-        return _lookup(args.get("id"), _store(info), kind)
+        return _lookup(args.get("id"), info, kind)
 
     return resolve
 
 
 def _node(_: Any, info: Info, id: str) -> Any:
-    return _lookup(id, _store(info))
+    return _lookup(id, info)
 
 
 def _nodes(_: Any, info: Info, ids: list[str]) -> Any:
     if len(ids) > 250:
         raise GraphQLError("The 'ids' argument may not contain more than 250 ids.")
-    store = _store(info)
-    return [_lookup(i, store) for i in ids]
+    return [_lookup(i, info) for i in ids]
 
 
 # -- nested -----------------------------------------------------------------------------------
@@ -199,7 +215,7 @@ RESOLVERS: dict[tuple[str, str], Resolver] = {
     ("QueryRoot", "nodes"): _nodes,
     ("QueryRoot", "shop"): lambda _, info, **__: _store(info).shop_record(),
     ("Product", "variants"): lambda rec, info, **a: _list_connection(
-        _store(info).variants_of(rec["_i"]), a
+        _store(info).variants_of(rec["_i"]), info, a
     ),
     ("Product", "totalInventory"): lambda rec, info, **_: sum(
         _available(_store(info), v["_i"]) for v in _store(info).variants_of(rec["_i"])
@@ -211,7 +227,7 @@ RESOLVERS: dict[tuple[str, str], Resolver] = {
     ),
     ("InventoryItem", "variant"): _related("variants", "_v"),
     ("InventoryItem", "inventoryLevels"): lambda rec, info, **a: _list_connection(
-        _store(info).levels_of(rec["_i"]), a
+        _store(info).levels_of(rec["_i"]), info, a
     ),
     ("InventoryItem", "inventoryLevel"): lambda rec, info, locationId, **_: next(
         (
@@ -224,7 +240,7 @@ RESOLVERS: dict[tuple[str, str], Resolver] = {
     ("InventoryLevel", "location"): _related("locations", "_loc"),
     ("InventoryLevel", "item"): _related("inventory_items", "_item"),
     ("InventoryLevel", "quantities"): _quantities,
-    ("Order", "lineItems"): lambda rec, _info, **a: _list_connection(rec["_lines"], a),
+    ("Order", "lineItems"): lambda rec, info, **a: _list_connection(rec["_lines"], info, a),
     ("Order", "customer"): _related("customers", "_cust"),
     ("LineItem", "variant"): _related("variants", "_v"),
     ("LineItem", "product"): _related("products", "_p"),
@@ -233,7 +249,7 @@ RESOLVERS: dict[tuple[str, str], Resolver] = {
 
 def install(schema: GraphQLSchema) -> None:
     """Attach the resolvers to the fields this version of the schema has."""
-    for (type_name, field_name), resolver in RESOLVERS.items():
+    for (type_name, field_name), resolver in (RESOLVERS | BULK_RESOLVERS).items():
         type_ = schema.get_type(type_name)
         if isinstance(type_, GraphQLObjectType) and field_name in type_.fields:
             type_.fields[field_name].resolve = resolver

@@ -20,6 +20,7 @@ ID_BASE: dict[str, int] = {
     "Order": 5_000_000_000,
     "LineItem": 13_000_000_000,
     "Event": 9_000_000_000,
+    "BulkOperation": 3_000_000_000,
 }
 
 

@@ -1,0 +1,1 @@
+"""Bulk operations: ``bulkOperationRunQuery`` runs in the background and writes JSONL."""
