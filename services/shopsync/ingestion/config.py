@@ -25,3 +25,9 @@ class IngestionConfig(BaseSettings):
     ingest_part_max_lines: int = Field(default=50_000, ge=1)
     ingest_part_max_bytes: int = Field(default=128 * 1024 * 1024, ge=1024)
     ingest_page_size: int = Field(default=250, ge=1, le=250, description="cap on page sizes")
+
+    bulk_enabled: bool = Field(default=True, description="full/resync of large windows in bulk")
+    bulk_threshold_days: int = Field(
+        default=30, ge=0, description="a resync window at least this long goes through bulk"
+    )
+    bulk_poll_seconds: float = Field(default=1.0, gt=0, description="first poll interval")

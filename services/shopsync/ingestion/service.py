@@ -23,13 +23,14 @@ from shopsync.state import Cursor, RunStatus, StateStore, make_state_store
 from shopsync.storage import ObjectStore, make_raw_store
 from shopsync.tenants import Registry, Tenant, load_registry
 
+from .bulk import BULK_DOCUMENTS, BulkFetch
 from .config import IngestionConfig
 from .fetch import PageSizes, StreamFetch, StreamOutcome
 from .manifest import Manifest, StreamManifest, write_manifest
 from .raw import RawStreamWriter
 from .result import IngestionFailedError, RunResult, StreamSummary
 from .session import StoreSession, open_store_session
-from .streams import NESTED_PAGE_SIZES, StreamSpec, plan_window, streams_for
+from .streams import NESTED_PAGE_SIZES, StreamSpec, Window, plan_window, streams_for
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,14 @@ class _Run:
             if session is not None:
                 session.close()
 
+    def _forget_bulk_operations(self, outcomes: list[StreamOutcome]) -> None:
+        """Committed streams need their recorded bulk operations no more."""
+        done = {o.stream for o in outcomes if o.finished}
+        state = self.services.state
+        for record in state.list_bulk_operations(self.payload.tenant_id):
+            if record.stream in done:
+                state.delete_bulk_operation(record.tenant_id, record.stream, record.operation_id)
+
     def _should_stop(self) -> bool:
         if self.deadline is not None and time.monotonic() >= self.deadline:
             return True
@@ -203,7 +212,8 @@ class _Run:
             max_lines=cfg.ingest_part_max_lines,
             max_bytes=cfg.ingest_part_max_bytes,
         )
-        return StreamFetch(
+        kind = BulkFetch if self._use_bulk(spec, window) else StreamFetch
+        fetch = kind(
             client=session.client,
             spec=spec,
             window=window,
@@ -214,6 +224,22 @@ class _Run:
             clock=self.services.clock,
             on_page=self._on_page,
         )
+        if isinstance(fetch, BulkFetch):
+            fetch.state = self.services.state
+            fetch.tenant_id, fetch.run_id = p.tenant_id, p.run_id
+            fetch.poll_initial = cfg.bulk_poll_seconds
+        return fetch
+
+    def _use_bulk(self, spec: StreamSpec, window: Window) -> bool:
+        cfg = self.services.config
+        if not cfg.bulk_enabled or self.payload.mode == "incremental":
+            return False
+        if spec.name not in BULK_DOCUMENTS or spec.always_full:
+            return False
+        if window.start is None:
+            return True
+        end = window.end or window.cap
+        return end - window.start >= timedelta(days=cfg.bulk_threshold_days)
 
     def _commit(
         self, session: StoreSession, started_at: datetime, outcomes: list[StreamOutcome]
@@ -242,6 +268,7 @@ class _Run:
         status = RunStatus.SUCCEEDED if finished else RunStatus.PARTIAL
         cursors = {o.stream: o.cursor_to for o in outcomes if o.cursor_to is not None}
         state.commit_run(p.tenant_id, p.run_id, status, manifest.finished_at, cursors)
+        self._forget_bulk_operations(outcomes)
         summaries = {
             o.stream: StreamSummary(
                 o.records, o.pages, len(o.parts), o.complete_snapshot, o.finished

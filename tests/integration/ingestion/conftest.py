@@ -121,6 +121,8 @@ def latest_by_id(rows: list[dict[str, Any]], stream: str) -> dict[str, str]:
     """id -> latest cursor value, as the loader's dedupe keeps it."""
     out: dict[str, str] = {}
     for row in rows:
+        if "__parentId" in row and cursor_field(stream) not in row:
+            continue  # a bulk child line (an order's line item), joined by the loader
         rid, at = str(row["id"]), str(row[cursor_field(stream)])
         if rid not in out or at > out[rid]:
             out[rid] = at

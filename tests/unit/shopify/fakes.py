@@ -56,6 +56,7 @@ class ScriptedAdapter(BaseAdapter):
         response.status_code = reply.status
         response.headers = CaseInsensitiveDict(reply.headers)
         response._content = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
+        response._content_consumed = True  # type: ignore[attr-defined]  # iter_lines serves _content
         response.url = str(request.url)
         response.request = request
         return response

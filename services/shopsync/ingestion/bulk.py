@@ -1,0 +1,213 @@
+"""Bulk operations for large windows: start (or adopt), poll, stream the JSONL into raw parts.
+
+The operation id is recorded in state before polling, so a restarted run adopts it instead of
+starting another. ``OPERATION_IN_PROGRESS`` means wait and try again. ``FAILED`` keeps the
+partial data and runs the query again; ``TIMEOUT`` splits the window in two. Child lines keep
+``__parentId`` and are never assumed to follow their parent. Memory stays constant: the JSONL
+is streamed line by line into the writer without being parsed (only parent lines are scanned
+for the cursor).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import requests
+
+from shopsync.shopify.errors import FatalError, TransportError
+from shopsync.shopify.queries import load as load_query
+from shopsync.state.base import BulkOperationRecord, StateStore
+
+from .fetch import StreamFetch
+from .streams import StreamSpec, Window
+
+log = logging.getLogger(__name__)
+
+BULK_DOCUMENTS = {
+    "products": "bulk_products",
+    "product_variants": "bulk_product_variants",
+    "inventory_items": "bulk_inventory_items",
+    "inventory_levels": "bulk_inventory_levels",
+    "orders": "bulk_orders",
+    "customers": "bulk_customers",
+}
+TERMINAL = {"COMPLETED", "FAILED", "CANCELED", "EXPIRED"}
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+_ID = re.compile(rb'"id":"([^"]+)"')
+_PARENT = b'"__parentId"'
+BATCH = 2000
+
+
+class BulkOperationError(FatalError):
+    """A bulk operation could not produce the stream's data."""
+
+
+def bulk_query(spec: StreamSpec, window: Window) -> str:
+    text = load_query(BULK_DOCUMENTS[spec.name])
+    search = window.search(spec)
+    if search is None:
+        return text.replace('(query: "")', "", 1)
+    return text.replace('query: ""', f"query: {json.dumps(search)}", 1)
+
+
+def split(window: Window) -> tuple[Window, Window]:
+    start = window.start or EPOCH
+    end = window.end or window.cap
+    middle = start + (end - start) / 2
+    first = Window(start, middle, window.complete_snapshot, window.cap)
+    # The upper half of an unbounded window stays unbounded, so a snapshot stays complete.
+    second = Window(middle, window.end, window.complete_snapshot, window.cap)
+    return first, second
+
+
+@dataclass
+class BulkFetch(StreamFetch):
+    """A :class:`StreamFetch` whose pages come from one (or, after a timeout, more) bulk ops."""
+
+    state: StateStore | None = None
+    tenant_id: str = ""
+    run_id: str = ""
+    sleep: Callable[[float], None] = time.sleep
+    poll_initial: float = 0.5
+    poll_max: float = 10.0
+    max_in_progress_wait: float = 900.0
+    max_attempts: int = 3
+    max_splits: int = 4
+    started: list[str] = field(default_factory=list)
+
+    def run(self) -> None:
+        self._run_window(self.window, attempts=self.max_attempts, splits=self.max_splits)
+
+    # -- one window ---------------------------------------------------------------------------
+    def _run_window(self, window: Window, *, attempts: int, splits: int) -> None:
+        op_id = self._adopt(window) or self._start(window)
+        status = self._poll(op_id)
+        if status is None:  # stopped at the time budget; the recorded op is adopted later
+            self.finished = False
+            return
+        state, code = status.get("status"), status.get("errorCode")
+        url = status.get("url") or status.get("partialDataUrl")
+        if url:
+            self._download(str(url))
+        if state == "COMPLETED":
+            return
+        if code == "TIMEOUT" and splits > 0:
+            log.warning("%s: bulk operation timed out; splitting the window", self.spec.name)
+            for half in split(window):
+                self._run_window(half, attempts=attempts, splits=splits - 1)
+            return
+        if code == "ACCESS_DENIED" or attempts <= 1:
+            raise BulkOperationError(
+                f"{self.client.shop}: bulk {self.spec.name} ended {state} ({code or 'no code'})"
+            )
+        log.warning("%s: bulk operation %s (%s); running it again", self.spec.name, state, code)
+        self._run_window(window, attempts=attempts - 1, splits=splits)
+
+    def _adopt(self, window: Window) -> str | None:
+        if self.state is None:
+            return None
+        for record in self.state.list_bulk_operations(self.tenant_id):
+            same = record.stream == self.spec.name and record.window_from == window.start
+            if same and record.operation_id not in self.started:
+                log.info("%s: adopting bulk operation %s", self.spec.name, record.operation_id)
+                self.started.append(record.operation_id)
+                return record.operation_id
+        return None
+
+    def _start(self, window: Window) -> str:
+        waited, delay = 0.0, self.poll_initial
+        while True:
+            result = self.client.execute(
+                load_query("bulk_run"), {"query": bulk_query(self.spec, window)}, shape="bulk_run"
+            )
+            payload = result.data.get("bulkOperationRunQuery") or {}
+            errors = payload.get("userErrors") or []
+            operation = payload.get("bulkOperation") or {}
+            if operation.get("id"):
+                op_id = str(operation["id"])
+                self.started.append(op_id)
+                if self.state is not None:
+                    self.state.put_bulk_operation(
+                        BulkOperationRecord(
+                            tenant_id=self.tenant_id,
+                            stream=self.spec.name,
+                            operation_id=op_id,
+                            run_id=self.run_id,
+                            window_from=window.start,
+                            window_to=window.end,
+                            started_at=self.clock(),
+                        )
+                    )
+                return op_id
+            busy = any(e.get("code") == "OPERATION_IN_PROGRESS" for e in errors)
+            if not busy or waited >= self.max_in_progress_wait:
+                messages = "; ".join(str(e.get("message")) for e in errors) or "no operation"
+                raise BulkOperationError(f"{self.client.shop}: bulk {self.spec.name}: {messages}")
+            self.sleep(delay)
+            waited += delay
+            delay = min(delay * 1.5, self.poll_max)
+
+    def _poll(self, op_id: str) -> dict[str, object] | None:
+        delay = self.poll_initial
+        while True:
+            result = self.client.execute(load_query("bulk_status"), {"id": op_id}, shape="bulk")
+            node = result.data.get("node") or {}
+            if node.get("status") in TERMINAL:
+                return dict(node)
+            if self.should_stop():
+                return None
+            self.sleep(delay)
+            delay = min(delay * 1.5, self.poll_max)
+
+    # -- download -------------------------------------------------------------------------------
+    def _download(self, url: str) -> None:
+        try:
+            with self.client.session.get(url, stream=True, timeout=self.client.timeout) as resp:
+                if resp.status_code != 200:
+                    raise TransportError(
+                        f"{self.client.shop}: bulk download answered HTTP {resp.status_code}"
+                    )
+                fetched_at = self.clock()
+                for batch in _batches(resp.iter_lines(chunk_size=1 << 16), BATCH):
+                    self._land(batch, fetched_at)
+        except requests.RequestException as exc:
+            raise TransportError(
+                f"{self.client.shop}: bulk download failed ({type(exc).__name__})"
+            ) from None
+
+    def _land(self, lines: list[bytes], fetched_at: datetime) -> None:
+        parents = [line for line in lines if _PARENT not in line]
+        if self.spec.flatten_nested:
+            lines = [line for line in lines if _PARENT in line]
+        self.writer.write_json_lines(lines, fetched_at)
+        self.tracker.observe([_cursor_fields(line, self.spec.cursor_field) for line in parents])
+        self.pages += 1
+        if self.on_page is not None:
+            self.on_page(self.spec.name, len(lines))
+
+
+def _cursor_fields(line: bytes, cursor_field: str) -> dict[str, str]:
+    found = re.search(b'"' + cursor_field.encode() + rb'":"([^"]+)"', line)
+    ident = _ID.search(line)
+    return {
+        "id": ident.group(1).decode() if ident else "",
+        cursor_field: found.group(1).decode() if found else "",
+    }
+
+
+def _batches(lines: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
+    batch: list[bytes] = []
+    for line in lines:
+        if line:
+            batch.append(line)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch

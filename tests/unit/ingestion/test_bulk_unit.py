@@ -1,0 +1,171 @@
+"""Bulk operation outcomes with hand-built responses: partial data, timeouts, busy shops."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from shopsync.ingestion.bulk import BulkFetch, BulkOperationError, bulk_query, split
+from shopsync.ingestion.fetch import PageSizes
+from shopsync.ingestion.raw import RawStreamWriter, read_part
+from shopsync.ingestion.streams import SPECS, Window, plan_window
+from shopsync.shopify import CostBucket, Credentials, RetryPolicy, ShopifyClient, TokenProvider
+from shopsync.storage import LocalObjectStore
+
+from ..shopify.fakes import SHOP, TOKEN, Reply, ScriptedAdapter, ok, session_with
+
+RUN = "20261124T201500Z-1a2b3c4d"
+NOW = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
+URL = "https://storage.example/bulk.jsonl"
+
+
+class Secrets:
+    def credentials(self, tenant_id: str, secret_name: str, **_: bool) -> Credentials:
+        return Credentials.model_validate({"access_token": TOKEN})
+
+
+def started(op: str = "gid://shopify/BulkOperation/1") -> Reply:
+    return ok({"bulkOperationRunQuery": {"bulkOperation": {"id": op}, "userErrors": []}})
+
+
+def busy() -> Reply:
+    error = {"field": ["query"], "message": "in progress", "code": "OPERATION_IN_PROGRESS"}
+    return ok({"bulkOperationRunQuery": {"bulkOperation": None, "userErrors": [error]}})
+
+
+def status(
+    state: str, *, url: str | None = None, partial: str | None = None, code: str | None = None
+) -> Reply:
+    node = {"id": "x", "status": state, "errorCode": code, "url": url, "partialDataUrl": partial}
+    return ok({"node": node})
+
+
+def jsonl(*ids: int) -> Reply:
+    lines = [
+        f'{{"id":"gid://shopify/Customer/{i}","updatedAt":"2026-01-0{i}T00:00:00Z"}}' for i in ids
+    ]
+    return Reply(raw=("\n".join(lines) + "\n").encode())
+
+
+def fetch(tmp_path: Path, adapter: ScriptedAdapter, window: Window | None = None) -> BulkFetch:
+    session = session_with(adapter)
+    tokens = TokenProvider(
+        tenant_id="acme", secret_name="s", secrets=Secrets(), token_url="https://x", session=session
+    )
+    client = ShopifyClient(
+        shop=SHOP,
+        api_version="2026-10",
+        tokens=tokens,
+        session=session,
+        bucket=CostBucket(),
+        sleep=lambda _s: None,
+        rng=random.Random(1),
+        retry=RetryPolicy(max_attempts=2, jitter=0),
+    )
+    spec = SPECS["customers"]
+    writer = RawStreamWriter(
+        LocalObjectStore(tmp_path), tenant_id="acme", run_id=RUN, stream="customers", day=NOW.date()
+    )
+    return BulkFetch(
+        client=client,
+        spec=spec,
+        window=window or Window(None, None, True, NOW),
+        writer=writer,
+        sizes=PageSizes(),
+        cursor_from=None,
+        clock=lambda: NOW,
+        sleep=lambda _s: None,
+    )
+
+
+def landed_ids(f: BulkFetch) -> list[str]:
+    store = f.writer.store
+    return [str(r["id"]) for key in f.writer.close() for r in read_part(store, key)]
+
+
+def test_completed_operation_streams_its_lines(tmp_path: Path) -> None:
+    adapter = ScriptedAdapter(
+        started(), status("RUNNING"), status("COMPLETED", url=URL), jsonl(1, 2)
+    )
+    f = fetch(tmp_path, adapter)
+    f.run()
+    assert landed_ids(f) == ["gid://shopify/Customer/1", "gid://shopify/Customer/2"]
+    assert adapter.sent[-1].url == URL
+    assert "X-Shopify-Access-Token" not in adapter.sent[-1].headers
+    out = f.outcome()
+    assert out.complete_snapshot
+    assert out.cursor_to is not None
+    assert out.cursor_to.last_id == "gid://shopify/Customer/2"
+
+
+def test_failed_operation_keeps_partial_data_and_runs_again(tmp_path: Path) -> None:
+    adapter = ScriptedAdapter(
+        started(),
+        status("FAILED", partial=URL, code="INTERNAL_SERVER_ERROR"),
+        jsonl(1),
+        started("gid://shopify/BulkOperation/2"),
+        status("COMPLETED", url=URL),
+        jsonl(1, 2),
+    )
+    f = fetch(tmp_path, adapter)
+    f.run()
+    assert sorted(set(landed_ids(f))) == ["gid://shopify/Customer/1", "gid://shopify/Customer/2"]
+
+
+def test_timeout_splits_the_window(tmp_path: Path) -> None:
+    adapter = ScriptedAdapter(
+        started(),
+        status("FAILED", code="TIMEOUT"),
+        started("gid://shopify/BulkOperation/2"),
+        status("COMPLETED", url=URL),
+        jsonl(1),
+        started("gid://shopify/BulkOperation/3"),
+        status("COMPLETED", url=URL),
+        jsonl(2),
+    )
+    f = fetch(tmp_path, adapter)
+    f.run()
+    assert landed_ids(f) == ["gid://shopify/Customer/1", "gid://shopify/Customer/2"]
+    queries = [
+        s.body["variables"]["query"]
+        for s in adapter.sent
+        if isinstance(s.body, dict) and "query" in s.body["variables"]
+    ]
+    assert "updated_at:<=" in queries[1]
+    assert "updated_at:>=" in queries[2]
+    assert "updated_at:<=" not in queries[2]  # the upper half stays open: still a full snapshot
+
+
+def test_busy_shop_waits_then_starts(tmp_path: Path) -> None:
+    adapter = ScriptedAdapter(busy(), busy(), started(), status("COMPLETED"))
+    f = fetch(tmp_path, adapter)
+    f.run()
+    assert landed_ids(f) == []
+    assert len(adapter.sent) == 4
+
+
+def test_access_denied_is_fatal(tmp_path: Path) -> None:
+    adapter = ScriptedAdapter(started(), status("FAILED", code="ACCESS_DENIED"))
+    with pytest.raises(BulkOperationError, match="ACCESS_DENIED"):
+        fetch(tmp_path, adapter).run()
+
+
+def test_bulk_query_carries_the_window() -> None:
+    spec = SPECS["customers"]
+    window = plan_window(
+        spec,
+        mode="resync",
+        cursor=None,
+        start_date=date(2024, 1, 1),
+        run_start=NOW,
+        since=NOW - timedelta(days=90),
+        overlap=timedelta(0),
+        lag=timedelta(0),
+    )
+    text = bulk_query(spec, window)
+    assert "customers(query: \"updated_at:>='2026-08-26T20:00:00Z' AND" in text
+    assert "(query:" not in bulk_query(spec, Window(None, None, True, NOW))
+    first, second = split(Window(NOW - timedelta(days=2), NOW, False, NOW))
+    assert (first.end, second.start) == (NOW - timedelta(days=1), NOW - timedelta(days=1))
