@@ -26,6 +26,7 @@ from shopsync.simulator.graphql.bucket import LeakyBucket
 from shopsync.simulator.graphql.endpoint import run_graphql
 from shopsync.simulator.graphql.schema import DEFAULT_SCOPES, resolve_version
 from shopsync.simulator.httpd import HTTPHost
+from shopsync.simulator.rest.api import handle_rest, rest_bucket
 from shopsync.simulator.store.clock import Clock
 from shopsync.simulator.store.config import ShopSpec
 from shopsync.simulator.store.store import Store
@@ -41,6 +42,7 @@ class ShopRuntime:
     bucket: LeakyBucket
     token: str
     bulks: BulkManager
+    rest_bucket: LeakyBucket
     scopes: frozenset[str] = DEFAULT_SCOPES
     requests: int = 0
 
@@ -86,6 +88,7 @@ class Simulator:
                     spec.plan, speed=self.options.speed, enabled=self.options.rate_limits
                 ),
                 token=tokens[spec.tenant_id],
+                rest_bucket=rest_bucket(spec.plan, self.options.speed, self.options.rate_limits),
                 bulks=BulkManager(
                     store, bulk_root / spec.tenant_id, lambda: self.url, signing_key, scopes
                 ),
@@ -160,18 +163,27 @@ class Simulator:
         if not shop_name.endswith(".myshopify.com"):
             shop_name += ".myshopify.com"
         parts = path.strip("/").split("/")
-        if len(parts) != 4 or parts[:2] != ["admin", "api"] or parts[3] != "graphql.json":
-            return _json(404, {"errors": "Not Found"})
+        rest = parts == ["admin", "oauth", "access_scopes.json"]
+        api = len(parts) == 4 and parts[:2] == ["admin", "api"] and parts[3].endswith(".json")
         shop = self.by_shop.get(shop_name)
-        if shop is None:
+        if not (rest or api) or shop is None:
             return _json(404, {"errors": "Not Found"})
-        if request.method != "POST":
-            return _json(405, {"errors": "Method Not Allowed"})
-        version = resolve_version(parts[2])
+        version = resolve_version(parts[2]) if api else resolve_version("")
         headers = {"X-Shopify-API-Version": version}
         token = request.headers.get("X-Shopify-Access-Token", "")
         if not hmac.compare_digest(token.encode(), shop.token.encode()):
             return _json(401, {"errors": INVALID_TOKEN}, headers)
+        if rest or parts[3] != "graphql.json":
+            if request.method != "GET":
+                return _json(405, {"errors": "Method Not Allowed"}, headers)
+            prefix = "" if request.path == path else f"/shops/{shop.spec.shop}"
+            link_base = f"{request.host_url.rstrip('/')}{prefix}/admin/api/{version}"
+            answer = handle_rest(
+                shop.store, shop.rest_bucket, parts[-1], request.args, shop.scopes, link_base
+            )
+            return _json(answer.status, answer.body, headers | answer.headers)
+        if request.method != "POST":
+            return _json(405, {"errors": "Method Not Allowed"}, headers)
         if request.mimetype != "application/json":
             return _json(400, {"errors": "Content-Type must be application/json"}, headers)
         try:
