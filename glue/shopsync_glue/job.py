@@ -1,0 +1,179 @@
+"""The load job: pending manifests -> curated Parquet -> warehouse, one tenant run at a time.
+
+Events only say "something arrived". The job decides from the manifests themselves: every
+manifest under ``_manifests/`` that is not in the load ledger is pending; each tenant's
+pending runs load in run_id order, each in one warehouse transaction with its ledger rows.
+So a missed, late or repeated event never matters, and running the job again is a no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from pyspark.sql import DataFrame, SparkSession
+from shopsync.ingestion.manifest import Manifest
+from shopsync.storage import ObjectStore
+from shopsync.storage.keys import MANIFESTS_PREFIX, manifest_prefix
+from shopsync.warehouse.base import CheckResult, LoadResult, RunLoad, TableLoad, Warehouse
+from shopsync.warehouse.specs import DELETED_PRODUCTS_STREAM, TABLES, tables_for_stream
+
+from . import transform as tf
+
+logger = logging.getLogger(__name__)
+
+_MANIFEST_KEY = re.compile(
+    r"^_manifests/tenant=(?P<tenant>[a-z][a-z0-9_]{2,39})/run=(?P<run>\d{8}T\d{6}Z-[0-9a-f]{8})\.json$"
+)
+
+
+@dataclass(frozen=True)
+class CuratedLake:
+    """Where curated Parquet goes: ``<root>/tenant=<id>/table=<t>/run=<run_id>/``."""
+
+    root: str
+
+    def location(self, tenant_id: str, table: str, run_id: str) -> str:
+        return f"{self.root.rstrip('/')}/tenant={tenant_id}/table={table}/run={run_id}"
+
+
+@dataclass
+class JobSummary:
+    loaded: list[LoadResult] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.passed]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.failed_checks
+
+
+def pending_manifests(
+    raw: ObjectStore,
+    loaded: set[tuple[str, str]],
+    *,
+    tenant_id: str | None = None,
+    older_than: timedelta | None = None,
+    now: datetime | None = None,
+) -> dict[str, list[Manifest]]:
+    """Manifests not in the ledger, by tenant, each tenant's in run_id order.
+
+    ``older_than`` keeps only manifests that finished at least that long ago (the safety
+    net for runs whose event never came).
+    """
+    prefix = manifest_prefix(tenant_id) if tenant_id else MANIFESTS_PREFIX
+    cutoff = (now or datetime.now(UTC)) - older_than if older_than is not None else None
+    out: dict[str, list[Manifest]] = {}
+    for key in raw.list(prefix):
+        m = _MANIFEST_KEY.match(key)
+        if m is None:
+            continue
+        tenant, run = m.group("tenant"), m.group("run")
+        if (tenant, run) in loaded:
+            continue
+        manifest = Manifest.model_validate_json(raw.get(key))
+        if (manifest.tenant_id, manifest.run_id) != (tenant, run):
+            raise ValueError(f"{key}: manifest is for {manifest.tenant_id}/{manifest.run_id}")
+        manifest.check_parts_belong_to_tenant()
+        if cutoff is not None and manifest.finished_at > cutoff:
+            continue
+        out.setdefault(tenant, []).append(manifest)
+    for runs in out.values():
+        runs.sort(key=lambda m: m.run_id)
+    return dict(sorted(out.items()))
+
+
+def _lines(spark: SparkSession, raw: ObjectStore, parts: Sequence[str]) -> DataFrame:
+    if not parts:
+        return spark.createDataFrame([], "value string")
+    return spark.read.text([raw.uri(p) for p in parts])
+
+
+def curate_run(
+    spark: SparkSession, raw: ObjectStore, lake: CuratedLake, manifest: Manifest
+) -> RunLoad:
+    """Transform one run's raw parts and write its curated Parquet; the plan of its load."""
+    tenant, run_id = manifest.tenant_id, manifest.run_id
+    deletions_location = None
+    deletions = None
+    gone = manifest.streams.get(DELETED_PRODUCTS_STREAM)
+    if gone is not None and gone.parts:
+        deletions = tf.product_deletions(_lines(spark, raw, gone.parts)).cache()
+        deletions_location = lake.location(tenant, DELETED_PRODUCTS_STREAM, run_id)
+        deletions.write.mode("overwrite").parquet(deletions_location)
+    loads: list[TableLoad] = []
+    for stream, entry in sorted(manifest.streams.items()):
+        specs = tables_for_stream(stream)
+        if not specs or (not entry.parts and not entry.complete_snapshot):
+            continue
+        lines = _lines(spark, raw, entry.parts)
+        if len(specs) > 1:
+            lines = lines.cache()
+        for spec in specs:
+            df = tf.transform(spec.name, lines, deletions)
+            location = lake.location(tenant, spec.name, run_id)
+            df.write.mode("overwrite").parquet(location)
+            loads.append(
+                TableLoad(
+                    spec.name,
+                    location,
+                    records=None if spec.explode else entry.records,
+                    complete_snapshot=entry.complete_snapshot,
+                    cursor_to=entry.cursor_to.updated_at.isoformat() if entry.cursor_to else None,
+                )
+            )
+        if len(specs) > 1:
+            lines.unpersist()
+    if deletions is not None:
+        deletions.unpersist()
+    return RunLoad(
+        tenant_id=tenant,
+        run_id=run_id,
+        mode=manifest.mode,
+        started_at=manifest.started_at,
+        tables=tuple(sorted(loads, key=lambda t: list(TABLES).index(t.table))),
+        deletions=deletions_location,
+        stream_records={s: e.records for s, e in manifest.streams.items()},
+    )
+
+
+def run_job(
+    spark: SparkSession,
+    raw: ObjectStore,
+    lake: CuratedLake,
+    warehouse: Warehouse,
+    *,
+    tenant_id: str | None = None,
+    rls: Sequence[tuple[str, str]] = (),
+    older_than: timedelta | None = None,
+    now: datetime | None = None,
+) -> JobSummary:
+    """Load every pending manifest (of one tenant, or all); refresh the reporting layer."""
+    summary = JobSummary()
+    pending = pending_manifests(
+        raw, warehouse.loaded_runs(tenant_id), tenant_id=tenant_id, older_than=older_than, now=now
+    )
+    for tenant, manifests in pending.items():
+        for manifest in manifests:
+            extra = {"tenant_id": tenant, "run_id": manifest.run_id}
+            try:
+                plan = curate_run(spark, raw, lake, manifest)
+                result = warehouse.load_run(plan, loaded_at=datetime.now(UTC))
+            except Exception as exc:
+                # Later runs of this tenant wait: they must not overtake a failed one.
+                logger.exception("load failed; the tenant's later runs wait", extra=extra)
+                summary.errors.append(f"{tenant}/{manifest.run_id}: {exc}")
+                break
+            summary.loaded.append(result)
+            if not result.skipped:
+                summary.checks += warehouse.run_checks(plan, result, now=datetime.now(UTC))
+    if pending or not summary.errors:
+        warehouse.refresh_reporting(rls)
+    return summary

@@ -1,0 +1,170 @@
+"""The local warehouse: one DuckDB file, the same schemas, tables and SQL as Redshift."""
+
+# ruff: noqa: S608 - SQL is generated from specs; identifiers are validated, literals quoted
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from . import sql
+from .base import CheckResult, LoadResult, RunLoad, WarehouseError, load_statements
+from .checks import check_statements, evaluate_checks
+from .specs import TABLES
+
+logger = logging.getLogger(__name__)
+
+
+class DuckDBWarehouse:
+    """Connections are opened per operation, so other processes can read between loads."""
+
+    dialect = sql.DUCKDB
+
+    def __init__(self, path: Path | str, *, freshness_hours: float = 48.0) -> None:
+        self.path = Path(path)
+        self.freshness_hours = freshness_hours
+
+    @contextmanager
+    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        if read_only and not self.path.exists():
+            raise WarehouseError(f"no warehouse at {self.path} yet: run `shopsync load` first")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(self.path), read_only=read_only)
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            yield con
+        finally:
+            con.close()
+
+    def _ensure_ops(self, con: duckdb.DuckDBPyConnection) -> None:
+        for statement in sql.ops_ddl(self.dialect):
+            con.execute(statement)
+
+    def loaded_runs(self, tenant_id: str | None = None) -> set[tuple[str, str]]:
+        if not self.path.exists():
+            return set()
+        with self.connect() as con:
+            self._ensure_ops(con)
+            query = f"SELECT DISTINCT tenant_id, run_id FROM {sql.LEDGER}"
+            params: list[Any] = []
+            if tenant_id is not None:
+                query += " WHERE tenant_id = ?"
+                params.append(tenant_id)
+            return {(str(t), str(r)) for t, r in con.execute(query, params).fetchall()}
+
+    def _existing_columns(
+        self, con: duckdb.DuckDBPyConnection, tenant_id: str
+    ) -> dict[str, list[str]]:
+        rows = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = ? ORDER BY ordinal_position",
+            [sql.tenant_schema(tenant_id)],
+        ).fetchall()
+        out: dict[str, list[str]] = {}
+        for table, column in rows:
+            out.setdefault(str(table), []).append(str(column))
+        return out
+
+    def load_run(self, run: RunLoad, *, loaded_at: datetime) -> LoadResult:
+        extra = {"tenant_id": run.tenant_id, "run_id": run.run_id}
+        with self.connect() as con:
+            self._ensure_ops(con)
+            statements = load_statements(
+                self.dialect,
+                run,
+                loaded_at=loaded_at,
+                existing_columns=self._existing_columns(con, run.tenant_id),
+            )
+            con.execute("BEGIN TRANSACTION")
+            try:
+                done = con.execute(
+                    f"SELECT COUNT(*) FROM {sql.LEDGER} WHERE tenant_id = ? AND run_id = ?",
+                    [run.tenant_id, run.run_id],
+                ).fetchone()
+                if done is not None and done[0] > 0:
+                    con.execute("ROLLBACK")
+                    logger.info("run already loaded; skipped", extra=extra)
+                    return LoadResult(run.tenant_id, run.run_id, skipped=True, rows={})
+                for statement in statements:
+                    try:
+                        con.execute(statement)
+                    except duckdb.Error as exc:
+                        raise WarehouseError(f"load failed: {exc}", statement) from exc
+                rows = dict(
+                    con.execute(
+                        f"SELECT stream, rows FROM {sql.LEDGER} WHERE tenant_id = ? AND "
+                        "run_id = ? AND stream <> ?",
+                        [run.tenant_id, run.run_id, sql.MANIFEST_STREAM],
+                    ).fetchall()
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        logger.info("run loaded: %s", rows, extra=extra)
+        return LoadResult(run.tenant_id, run.run_id, skipped=False, rows=rows)
+
+    def tenant_tables(self, con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+        """table -> tenant ids whose schema has it (exact schema names, never a prefix)."""
+        rows = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema LIKE 'shop\\_%' ESCAPE '\\' AND table_type = 'BASE TABLE'"
+        ).fetchall()
+        out: dict[str, list[str]] = {}
+        for schema, table in rows:
+            if str(table) in TABLES:
+                out.setdefault(str(table), []).append(str(schema)[len("shop_") :])
+        return out
+
+    def refresh_reporting(self, rls: Sequence[tuple[str, str]]) -> None:
+        with self.connect() as con:
+            self._ensure_ops(con)
+            tenants = self.tenant_tables(con)
+            con.execute("BEGIN TRANSACTION")
+            for spec in TABLES.values():
+                con.execute(sql.reporting_view(self.dialect, spec, tenants.get(spec.name, [])))
+            for statement in sql.rls_rules(rls):
+                con.execute(statement)
+            con.execute("COMMIT")
+
+    def run_checks(self, run: RunLoad, result: LoadResult, *, now: datetime) -> list[CheckResult]:
+        with self.connect() as con:
+            queries = check_statements(run)
+            observed = {name: con.execute(q).fetchone() for name, q in queries.items()}
+            checks = evaluate_checks(
+                run, result, observed, now=now, freshness_hours=self.freshness_hours
+            )
+            con.executemany(
+                f"INSERT INTO {sql.CHECKS} (tenant_id, run_id, table_name, check_name, status, "
+                "observed, expected, detail, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [
+                        c.tenant_id,
+                        c.run_id,
+                        c.table,
+                        c.name,
+                        "passed" if c.passed else "failed",
+                        c.observed,
+                        c.expected,
+                        c.detail,
+                        now,
+                    ]
+                    for c in checks
+                ],
+            )
+        for check in checks:
+            if not check.passed:
+                logger.warning(
+                    "check %s failed on %s: %s",
+                    check.name,
+                    check.table,
+                    check.detail,
+                    extra={"tenant_id": run.tenant_id, "run_id": run.run_id},
+                )
+        return checks

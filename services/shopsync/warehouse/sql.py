@@ -1,0 +1,315 @@
+"""SQL generated from the table specs, for Redshift and for its DuckDB twin.
+
+The load of one tenant run is one list of statements run in one transaction:
+
+1. create the schema and the tables if missing, add columns the spec gained;
+2. per table: a staging table like the target, filled from the run's curated Parquet;
+3. soft-delete (``_deleted_at``) rows absent from a ``complete_snapshot`` stream;
+4. drop staged rows that are older than the warehouse's (the ``updatedAt`` guard: an older
+   version never overwrites a newer one; on a tie the later run wins), then ``MERGE``;
+5. soft-delete products and variants named by the run's product deletions;
+6. the ledger rows (``INSERT ... WHERE NOT EXISTS``: replaying a run adds nothing).
+
+Only the staging statements differ between the dialects (``LIKE`` + ``COPY`` vs
+``read_parquet``); everything else is the same text, so executing the DuckDB twin tests the
+Redshift SQL. Every identifier comes from a spec or a validated tenant id, every literal goes
+through :func:`literal`.
+"""
+
+# ruff: noqa: S608 - SQL is generated from specs; identifiers are validated, literals quoted
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from shopsync.runid import RUN_ID_PATTERN
+from shopsync.storage.keys import TENANT_ID_RE
+
+from .specs import DECIMAL_PRECISION, DECIMAL_SCALE, ColumnType, TableSpec
+
+DialectName = Literal["duckdb", "redshift"]
+OPS_SCHEMA = "shopsync_ops"
+REPORTING_SCHEMA = "reporting"
+LEDGER = f"{OPS_SCHEMA}.load_ledger"
+CHECKS = f"{OPS_SCHEMA}.checks"
+RLS_RULES = f"{REPORTING_SCHEMA}.rls_rules"
+MANIFEST_STREAM = "_manifest"
+DELETIONS_TABLE = "deleted_products"
+
+_TYPES: dict[DialectName, dict[ColumnType, str]] = {
+    "duckdb": {
+        "varchar": "VARCHAR",
+        "bigint": "BIGINT",
+        "integer": "INTEGER",
+        "decimal": f"DECIMAL({DECIMAL_PRECISION},{DECIMAL_SCALE})",
+        "boolean": "BOOLEAN",
+        "timestamp": "TIMESTAMPTZ",
+        "json": "JSON",
+    },
+    "redshift": {
+        "varchar": "VARCHAR(65535)",
+        "bigint": "BIGINT",
+        "integer": "INTEGER",
+        "decimal": f"DECIMAL({DECIMAL_PRECISION},{DECIMAL_SCALE})",
+        "boolean": "BOOLEAN",
+        "timestamp": "TIMESTAMPTZ",
+        "json": "SUPER",
+    },
+}
+
+
+def literal(value: str | int | datetime | None) -> str:
+    """A SQL literal: strings quoted with ``'`` doubled, instants as UTC timestamps."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        at = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return f"CAST('{at}+00' AS TIMESTAMPTZ)"
+    if "\0" in value:
+        raise ValueError("NUL in a SQL string literal")
+    return "'" + value.replace("'", "''") + "'"
+
+
+def tenant_schema(tenant_id: str) -> str:
+    """``shop_<tenant_id>``, only for a valid tenant id (so it is a safe identifier)."""
+    if not isinstance(tenant_id, str) or not TENANT_ID_RE.fullmatch(tenant_id):
+        raise ValueError(f"invalid tenant id {tenant_id!r}")
+    return f"shop_{tenant_id}"
+
+
+def _check_run(run_id: str) -> str:
+    if not RUN_ID_PATTERN.fullmatch(run_id):
+        raise ValueError(f"invalid run id {run_id!r}")
+    return run_id
+
+
+def stage_name(table: str) -> str:
+    return f"stage_{table}"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: DialectName
+
+    def type_of(self, column_type: ColumnType) -> str:
+        return _TYPES[self.name][column_type]
+
+    def column_defs(self, spec: TableSpec) -> str:
+        return ", ".join(f"{n} {self.type_of(t)}" for n, t in spec.column_types())
+
+    def raw_value(self, expr: str) -> str:
+        """Staged ``_raw`` (JSON text) as the target's type: Redshift parses it into SUPER."""
+        return f"JSON_PARSE({expr}::VARCHAR)" if self.name == "redshift" else expr
+
+
+DUCKDB = Dialect("duckdb")
+REDSHIFT = Dialect("redshift")
+
+
+def ops_ddl(dialect: Dialect) -> list[str]:
+    ts, vc = dialect.type_of("timestamp"), dialect.type_of("varchar")
+    return [
+        f"CREATE SCHEMA IF NOT EXISTS {OPS_SCHEMA}",
+        f"CREATE SCHEMA IF NOT EXISTS {REPORTING_SCHEMA}",
+        f"CREATE TABLE IF NOT EXISTS {LEDGER} (tenant_id {vc} NOT NULL, run_id {vc} NOT NULL, "
+        f"stream {vc} NOT NULL, rows BIGINT NOT NULL, loaded_at {ts} NOT NULL, "
+        f"records BIGINT, mode {vc}, cursor_to {vc}, PRIMARY KEY (tenant_id, run_id, stream))",
+        f"CREATE TABLE IF NOT EXISTS {CHECKS} (tenant_id {vc} NOT NULL, run_id {vc}, "
+        f"table_name {vc}, check_name {vc} NOT NULL, status {vc} NOT NULL, observed BIGINT, "
+        f"expected BIGINT, detail {vc}, checked_at {ts} NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {RLS_RULES} "
+        f"(groupname {vc} NOT NULL, tenant_id {vc} NOT NULL)",
+    ]
+
+
+def table_ddl(dialect: Dialect, tenant_id: str, spec: TableSpec) -> str:
+    schema = tenant_schema(tenant_id)
+    return (
+        f"CREATE TABLE IF NOT EXISTS {schema}.{spec.name} ({dialect.column_defs(spec)}, "
+        f"PRIMARY KEY ({spec.primary_key}))"
+    )
+
+
+def schema_ddl(dialect: Dialect, tenant_id: str, specs: Iterable[TableSpec]) -> list[str]:
+    schema = tenant_schema(tenant_id)
+    return [f"CREATE SCHEMA IF NOT EXISTS {schema}"] + [
+        table_ddl(dialect, tenant_id, s) for s in specs
+    ]
+
+
+def add_columns(
+    dialect: Dialect, tenant_id: str, spec: TableSpec, existing: Iterable[str]
+) -> list[str]:
+    """``ALTER TABLE ... ADD COLUMN`` for each spec column the table lacks."""
+    have = {c.lower() for c in existing}
+    schema = tenant_schema(tenant_id)
+    return [
+        f"ALTER TABLE {schema}.{spec.name} ADD COLUMN {name} {dialect.type_of(kind)}"
+        for name, kind in spec.column_types()
+        if name.lower() not in have
+    ]
+
+
+def _columns(spec: TableSpec) -> str:
+    return ", ".join(spec.column_names)
+
+
+def stage_statements(
+    dialect: Dialect,
+    tenant_id: str,
+    spec: TableSpec,
+    location: str,
+    *,
+    iam_role: str | None = None,
+) -> list[str]:
+    """Create the staging table and fill it from the run's curated Parquet."""
+    target, stage = f"{tenant_schema(tenant_id)}.{spec.name}", stage_name(spec.name)
+    if dialect.name == "redshift":
+        if not iam_role:
+            raise ValueError("Redshift COPY needs an IAM role")
+        return [
+            f"CREATE TEMP TABLE {stage} (LIKE {target})",
+            f"COPY {stage} ({_columns(spec)}) FROM {literal(location)} "
+            f"IAM_ROLE {literal(iam_role)} FORMAT AS PARQUET",
+        ]
+    return [
+        f"CREATE TEMP TABLE {stage} AS SELECT * FROM {target} LIMIT 0",
+        f"INSERT INTO {stage} ({_columns(spec)}) SELECT {_columns(spec)} "
+        f"FROM read_parquet({literal(location.rstrip('/') + '/*.parquet')})",
+    ]
+
+
+def deletions_stage(dialect: Dialect, location: str, *, iam_role: str | None = None) -> list[str]:
+    ts, vc = dialect.type_of("timestamp"), dialect.type_of("varchar")
+    stage = stage_name(DELETIONS_TABLE)
+    create = (
+        f"CREATE TEMP TABLE {stage} (product_id {vc}, deleted_at {ts}, "
+        f"_tenant_id {vc}, _run_id {vc})"
+    )
+    if dialect.name == "redshift":
+        return [
+            create,
+            f"COPY {stage} (product_id, deleted_at, _tenant_id, _run_id) FROM {literal(location)} "
+            f"IAM_ROLE {literal(iam_role or '')} FORMAT AS PARQUET",
+        ]
+    return [
+        create,
+        f"INSERT INTO {stage} SELECT product_id, deleted_at, _tenant_id, _run_id "
+        f"FROM read_parquet({literal(location.rstrip('/') + '/*.parquet')})",
+    ]
+
+
+def snapshot_soft_delete(tenant_id: str, spec: TableSpec, as_of: datetime) -> str:
+    """Rows absent from a complete snapshot are gone: mark them, once."""
+    target, stage, pk = (
+        f"{tenant_schema(tenant_id)}.{spec.name}",
+        stage_name(spec.name),
+        spec.primary_key,
+    )
+    return (
+        f"UPDATE {target} SET _deleted_at = {literal(as_of)} WHERE _deleted_at IS NULL "
+        f"AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE s.{pk} = {target}.{pk})"
+    )
+
+
+def guard_and_merge(dialect: Dialect, tenant_id: str, spec: TableSpec) -> list[str]:
+    """Drop staged rows older than the warehouse's, then MERGE the rest."""
+    target, stage = f"{tenant_schema(tenant_id)}.{spec.name}", stage_name(spec.name)
+    pk, cur = spec.primary_key, spec.cursor
+    newer_in_target = (
+        f"t.{cur} IS NOT NULL AND ({stage}.{cur} IS NULL OR t.{cur} > {stage}.{cur} OR "
+        f"(t.{cur} = {stage}.{cur} AND t._run_id > {stage}._run_id))"
+    )
+    names = spec.column_names
+    values = [dialect.raw_value(f"s.{n}") if n == "_raw" else f"s.{n}" for n in names]
+    updates = ", ".join(f"{n} = {v}" for n, v in zip(names, values, strict=True) if n != pk)
+    return [
+        f"DELETE FROM {stage} USING {target} t WHERE {stage}.{pk} = t.{pk} AND {newer_in_target}",
+        f"MERGE INTO {target} USING {stage} s ON {target}.{pk} = s.{pk} "
+        f"WHEN MATCHED THEN UPDATE SET {updates} "
+        f"WHEN NOT MATCHED THEN INSERT ({', '.join(names)}) VALUES ({', '.join(values)})",
+    ]
+
+
+def apply_deletions(tenant_id: str, spec: TableSpec) -> str:
+    key = spec.deleted_product_key
+    if key is None:
+        raise ValueError(f"{spec.name} is not soft-deleted by product deletions")
+    target, stage = f"{tenant_schema(tenant_id)}.{spec.name}", stage_name(DELETIONS_TABLE)
+    return (
+        f"UPDATE {target} SET _deleted_at = d.deleted_at FROM {stage} d "
+        f"WHERE {target}.{key} = d.product_id AND {target}._deleted_at IS NULL "
+        f"AND ({target}.{spec.cursor} IS NULL OR {target}.{spec.cursor} <= d.deleted_at)"
+    )
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    stream: str
+    rows_sql: str  # a scalar SQL expression (e.g. a count over the staging table)
+    records: int | None = None
+    cursor_to: str | None = None
+
+
+def ledger_insert(
+    tenant_id: str, run_id: str, mode: str, loaded_at: datetime, entries: Sequence[LedgerEntry]
+) -> list[str]:
+    tenant, run = literal(tenant_id), literal(_check_run(run_id))
+    out = []
+    for e in entries:
+        out.append(
+            f"INSERT INTO {LEDGER} (tenant_id, run_id, stream, rows, loaded_at, records, mode, "
+            f"cursor_to) SELECT {tenant}, {run}, {literal(e.stream)}, {e.rows_sql}, "
+            f"{literal(loaded_at)}, {literal(e.records)}, {literal(mode)}, "
+            f"{literal(e.cursor_to)} WHERE NOT EXISTS (SELECT 1 FROM {LEDGER} WHERE "
+            f"tenant_id = {tenant} AND run_id = {run} AND stream = {literal(e.stream)})"
+        )
+    return out
+
+
+def staged_rows(spec: TableSpec) -> str:
+    return f"(SELECT COUNT(*) FROM {stage_name(spec.name)})"
+
+
+def drop_stages(names: Iterable[str]) -> list[str]:
+    return [f"DROP TABLE IF EXISTS {stage_name(n)}" for n in names]
+
+
+def reporting_view(dialect: Dialect, spec: TableSpec, tenant_ids: Sequence[str]) -> str:
+    """``reporting.<table>``: every tenant's rows with a ``tenant_id`` column."""
+    cols = _columns(spec)
+    parts = [
+        f"SELECT {literal(t)} AS tenant_id, {cols} FROM {tenant_schema(t)}.{spec.name}"
+        for t in sorted(tenant_ids)
+    ]
+    if not parts:  # no tenant yet: an empty view with the right columns
+        casts = ", ".join(
+            f"CAST(NULL AS {dialect.type_of(t)}) AS {n}" for n, t in spec.column_types()
+        )
+        parts = [
+            f"SELECT CAST(NULL AS {dialect.type_of('varchar')}) AS tenant_id, {casts} WHERE 1 = 0"
+        ]
+    body = " UNION ALL ".join(parts)
+    late = " WITH NO SCHEMA BINDING" if dialect.name == "redshift" else ""
+    return f"CREATE OR REPLACE VIEW {REPORTING_SCHEMA}.{spec.name} AS {body}{late}"
+
+
+def rls_rules(rules: Iterable[tuple[str, str]]) -> list[str]:
+    """Replace ``reporting.rls_rules`` with ``(groupname, tenant_id)`` pairs."""
+    out = [f"DELETE FROM {RLS_RULES}"]
+    for group, tenant in sorted(set(rules)):
+        if not re.fullmatch(r"[\w+=,.@-]{1,128}", group):
+            raise ValueError(f"invalid QuickSight group name {group!r}")
+        out.append(
+            f"INSERT INTO {RLS_RULES} (groupname, tenant_id) "
+            f"VALUES ({literal(group)}, {literal(tenant_schema(tenant)[5:])})"
+        )
+    return out

@@ -1,0 +1,161 @@
+"""The load job end to end on hand-made raw runs: Spark local mode, curated Parquet, DuckDB."""
+
+from __future__ import annotations
+
+import pytest
+from shopsync.events import Batching, LocalBus, WorkflowRun, cloudtrail_object_event, load_pattern
+from shopsync.events.pattern import CLOUDTRAIL_PATTERN
+
+from .conftest import Env
+from .lake import deletion, gid, location, order, product, variant, write_run
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
+
+R1, R2, R3 = "20261124T100000Z-00000001", "20261124T110000Z-00000002", "20261124T120000Z-00000003"
+T9, T10 = "2026-11-24T09:00:00Z", "2026-11-24T10:00:00Z"
+
+
+def _first_run(env: Env, tenant: str = "acme") -> None:
+    write_run(
+        env.raw,
+        tenant,
+        R1,
+        {
+            "products": [product(1, "Tent", T9), product(2, "Stove", T9)],
+            "product_variants": [variant(1, 1, "99.00", T9), variant(2, 2, "25.00", T9)],
+            "locations": [location(1, "Depot"), location(2, "Shop")],
+            "orders": [order(1, 2, T9), order(2, 1, T9, amount="5.50")],
+        },
+        snapshot=["locations"],
+        mode="full",
+    )
+
+
+def test_first_load_then_incremental_with_deletes(env: Env) -> None:
+    _first_run(env)
+    summary = env.load()
+    assert summary.ok, summary
+    assert summary.loaded[0].rows == {
+        "products": 2,
+        "product_variants": 2,
+        "locations": 2,
+        "orders": 2,
+        "order_line_items": 3,
+    }
+    write_run(
+        env.raw,
+        "acme",
+        R2,
+        {
+            "products": [product(1, "Tent XL", T10)],
+            "deleted_products": [deletion(2, "2026-11-24T10:30:00Z")],
+            "locations": [location(1, "Depot")],  # Shop is gone from the snapshot
+        },
+        snapshot=["locations"],
+    )
+    assert env.load().ok
+    assert env.query(
+        "SELECT id, title, _deleted_at IS NULL FROM shop_acme.products ORDER BY id"
+    ) == [
+        (gid("Product", 1), "Tent XL", True),
+        (gid("Product", 2), "Stove", False),
+    ]
+    assert env.query("SELECT id FROM shop_acme.product_variants WHERE _deleted_at IS NOT NULL") == [
+        (gid("ProductVariant", 2),)
+    ]
+    assert env.query("SELECT id FROM shop_acme.locations WHERE _deleted_at IS NOT NULL") == [
+        (gid("Location", 2),)
+    ]
+    assert env.query("SELECT SUM(total_price), COUNT(*) FROM shop_acme.orders") == [
+        (pytest.approx(15.5), 2)
+    ]
+    assert env.query(
+        "SELECT COUNT(*) FROM reporting.order_line_items WHERE tenant_id = 'acme'"
+    ) == [(3,)]
+
+
+def test_older_version_never_overwrites_newer_and_ties_go_to_the_later_run(env: Env) -> None:
+    write_run(env.raw, "acme", R1, {"products": [product(1, "new", T10), product(2, "a", T9)]})
+    write_run(env.raw, "acme", R2, {"products": [product(1, "stale", T9), product(2, "b", T9)]})
+    assert env.load().ok
+    assert env.query("SELECT title, _run_id FROM shop_acme.products ORDER BY id") == [
+        ("new", R1),
+        ("b", R2),
+    ]
+
+
+def test_replayed_events_and_reruns_change_nothing(env: Env) -> None:
+    _first_run(env)
+    write_run(env.raw, "acme", R2, {"products": [product(1, "Tent XL", T10)]})
+    manifests = [f"_manifests/tenant=acme/run={r}.json" for r in (R1, R2)]
+    starts: list[WorkflowRun] = []
+
+    def workflow(run: WorkflowRun) -> None:
+        starts.append(run)
+        assert env.load().ok
+
+    bus = LocalBus(
+        load_pattern(CLOUDTRAIL_PATTERN, raw_bucket="shopsync-raw"),
+        workflow,
+        batching=Batching(size=2, window_seconds=60),
+    )
+    for key in manifests:
+        bus.publish(cloudtrail_object_event("shopsync-raw", key))
+    before = env.dump()
+    assert before["ledger"]
+    for _ in range(3):  # the same events, replayed three times
+        for key in manifests:
+            bus.publish(cloudtrail_object_event("shopsync-raw", key))
+    bus.drain()
+    env.load()
+    env.load()
+    assert len(starts) == 4
+    assert env.dump() == before
+
+
+def test_lookalike_tenants_stay_separate(env: Env) -> None:
+    write_run(env.raw, "acme", R1, {"products": [product(1, "acme tent", T9)]})
+    write_run(
+        env.raw, "acme_corp", R1, {"products": [product(1, "corp tent", T9), product(2, "x", T9)]}
+    )
+    env.load(tenant_id="acme")
+    assert env.warehouse.loaded_runs() == {("acme", R1)}
+    env.load()
+    assert env.query("SELECT title FROM shop_acme.products") == [("acme tent",)]
+    assert env.query("SELECT COUNT(*) FROM shop_acme_corp.products") == [(2,)]
+    assert env.query(
+        "SELECT tenant_id, COUNT(*) FROM reporting.products GROUP BY 1 ORDER BY 1"
+    ) == [("acme", 1), ("acme_corp", 2)]
+    assert env.query("SELECT DISTINCT _tenant_id FROM shop_acme_corp.products") == [("acme_corp",)]
+    assert env.query("SELECT groupname, tenant_id FROM reporting.rls_rules ORDER BY 1") == [
+        ("acme-analysts", "acme"),
+        ("corp-analysts", "acme_corp"),
+    ]
+
+
+def test_a_failed_run_holds_back_its_tenant_only(env: Env) -> None:
+    bad = write_run(env.raw, "acme", R1, {"products": [product(1, "a", T9)]})
+    write_run(env.raw, "acme", R2, {"products": [product(1, "b", T10)]})
+    write_run(env.raw, "acme_corp", R1, {"products": [product(1, "c", T9)]})
+    env.raw.put_bytes(bad.streams["products"].parts[0], b"not gzip at all")
+    summary = env.load()
+    assert not summary.ok
+    assert len(summary.errors) == 1
+    assert summary.errors[0].startswith(f"acme/{R1}")
+    assert env.warehouse.loaded_runs() == {("acme_corp", R1)}
+
+
+def test_a_failed_check_is_recorded_not_passed(env: Env) -> None:
+    manifest = write_run(env.raw, "acme", R1, {"products": [product(1, "a", T9)]})
+    # A manifest that claims no records for a part that holds one.
+    fixed = manifest.model_copy(
+        update={
+            "streams": {"products": manifest.streams["products"].model_copy(update={"records": 0})}
+        }
+    )
+    env.raw.put_bytes(manifest.key, fixed.to_json())
+    summary = env.load()
+    assert [(c.table, c.name) for c in summary.failed_checks] == [("products", "rows_vs_records")]
+    assert env.query("SELECT check_name FROM shopsync_ops.checks WHERE status = 'failed'") == [
+        ("rows_vs_records",)
+    ]
