@@ -14,6 +14,7 @@ import typer
 
 from shopsync.cli.common import TenantsDirOption, bad_input, console, make_settings
 from shopsync.simulator import truth as truth_mod
+from shopsync.simulator.faults import PROFILES, FaultProfile, profile
 from shopsync.simulator.server import Simulator, SimulatorOptions
 from shopsync.simulator.store.config import StoreSize
 from shopsync.simulator.store.store import STREAM_KINDS, Store
@@ -41,7 +42,13 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: a free one).")] = 8765,
     tenants_dir: TenantsDirOption = None,
     speed: Annotated[float, typer.Option("--speed", help="Time scale for restore rates.")] = 1.0,
-    faults: Annotated[str | None, typer.Option("--faults", help="Fault profile.")] = None,
+    faults: Annotated[
+        str | None,
+        typer.Option(
+            "--faults",
+            help=f"Fault profile for every shop, or TENANT=PROFILE,... ({', '.join(PROFILES)}).",
+        ),
+    ] = None,
     no_rate_limits: Annotated[bool, typer.Option("--no-rate-limits")] = False,
     throttle_429: Annotated[
         bool, typer.Option("--throttle-429", help="THROTTLED as HTTP 429 + Retry-After.")
@@ -56,8 +63,10 @@ def serve(
     settings = make_settings(tenants_dir)
     if speed <= 0:
         bad_input("--speed must be positive")
-    if faults not in (None, "none"):
-        bad_input(f"--faults: unknown profile {faults!r} (fault profiles are not available yet)")
+    try:
+        fault_profiles = _fault_profiles(faults)
+    except ValueError as exc:
+        bad_input(f"--faults: {exc}")
     size = _size(products, variants, locations, customers, orders)
     try:
         specs = specs_from_tenants_dir(settings.tenants_dir, size)
@@ -69,6 +78,7 @@ def serve(
         speed=speed,
         rate_limits=not no_rate_limits,
         throttle_status_code=429 if throttle_429 else 200,
+        faults=fault_profiles,
     )
     sim = Simulator(specs, settings.secrets_path, options)
     try:
@@ -90,6 +100,18 @@ def serve(
     finally:
         sim.stop()
         state.unlink(missing_ok=True)
+
+
+def _fault_profiles(spec: str | None) -> dict[str, FaultProfile]:
+    if not spec:
+        return {}
+    if "=" not in spec:
+        return {"*": profile(spec)}
+    chosen: dict[str, FaultProfile] = {}
+    for item in spec.split(","):
+        tenant, _, name = item.partition("=")
+        chosen[tenant.strip()] = profile(name.strip())
+    return chosen
 
 
 def _running_url(home: Path) -> str | None:

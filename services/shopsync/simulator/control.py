@@ -5,6 +5,8 @@
 - ``GET  /_simulator/tenants/<id>/dump/<stream>``            -> live records as JSON Lines
 - ``POST /_simulator/tenants/<id>/activity`` ``{"action": ..., ...}`` -> the changed record
 - ``POST /_simulator/tenants/<id>/bucket`` ``{"drain": points|null}`` -> throttle status
+- ``GET  /_simulator/tenants/<id>/faults``                   -> profile and injected counts
+- ``POST /_simulator/tenants/<id>/faults`` ``{"profile": name}`` -> switch the fault profile
 
 Activity actions: ``advance_clock {seconds}``, ``update_variant_price {variant, price,
 compare_at_price?}``, ``update_product_title {product, title}``, ``adjust_inventory {item,
@@ -18,7 +20,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from shopsync.simulator import truth
+from shopsync.simulator import faults, truth
 from shopsync.simulator.store.activity import UnknownRecordError
 
 if TYPE_CHECKING:
@@ -64,7 +66,10 @@ def handle(
     """``parts`` is the path after ``/_simulator``; returns (status, payload, content type)."""
     json_type = "application/json"
     if parts == ["health"]:
-        info = {tid: {"shop": s.spec.shop, "plan": s.spec.plan} for tid, s in shops.items()}
+        info = {
+            tid: {"shop": s.spec.shop, "plan": s.spec.plan, "faults": s.faults.report()}
+            for tid, s in shops.items()
+        }
         return 200, {"ok": True, "tenants": info}, json_type
     if len(parts) < 3 or parts[0] != "tenants":
         raise ControlError(404, "unknown control path")
@@ -83,6 +88,14 @@ def handle(
         return 200, out.getvalue(), "application/x-ndjson"
     if what == ["activity"] and method == "POST":
         return 200, {"result": apply_activity(shop, body)}, json_type
+    if what == ["faults"]:
+        if method == "POST":
+            name = body.get("profile") if isinstance(body, dict) else None
+            try:
+                shop.faults.switch(faults.profile(str(name)))
+            except faults.UnknownFaultProfileError as exc:
+                raise ControlError(400, str(exc)) from exc
+        return 200, shop.faults.report(), json_type
     if what == ["bucket"] and method == "POST":
         points = body.get("drain") if isinstance(body, dict) else None
         shop.bucket.drain(None if points is None else float(points))

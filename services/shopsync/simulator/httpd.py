@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import socket
+import struct
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -20,6 +21,8 @@ from urllib.parse import unquote
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 MAX_BODY = 50 * 1024 * 1024
+#: An app that sets this environ key gets the connection reset instead of a response.
+RESET_KEY = "shopsync.reset_connection"
 
 
 class _Server(ThreadingHTTPServer):
@@ -116,21 +119,38 @@ class _Handler(BaseHTTPRequestHandler):
 
         chunks = self.server.app(environ, start_response)
         try:
-            data = b"".join(chunks)
+            if environ.get(RESET_KEY):
+                linger = struct.pack("ii", 1, 0)  # close with RST: a connection reset
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+                self.close_connection = True
+                return
+            self._respond(started, chunks)
         finally:
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()
+
+    def _respond(self, started: list[Any], chunks: Iterable[bytes]) -> None:
+        """One ``send`` for a small body; a body with a known length is streamed."""
+        it = iter(chunks)
+        first = next(it, b"")  # runs the app far enough to call start_response
         status, headers = started
+        length = next((v for k, v in headers if k.lower() == "content-length"), None)
+        data = first if length is not None else first + b"".join(it)
+        skip = ("content-length", "connection")
         lines = [f"HTTP/1.1 {status}"]
-        lines += [
-            f"{k}: {v}" for k, v in headers if k.lower() not in ("content-length", "connection")
-        ]
-        lines.append(f"Content-Length: {len(data)}")
+        lines += [f"{k}: {v}" for k, v in headers if k.lower() not in skip]
+        lines.append(f"Content-Length: {length if length is not None else len(data)}")
         if self.close_connection:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        self.wfile.write(head + (b"" if self.command == "HEAD" else data))
+        if self.command == "HEAD":
+            self.wfile.write(head)
+            return
+        self.wfile.write(head + data)
+        if length is not None:
+            for chunk in it:
+                self.wfile.write(chunk)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
 

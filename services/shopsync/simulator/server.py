@@ -12,6 +12,7 @@ import json
 import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +23,11 @@ from werkzeug.wsgi import wrap_file
 
 from shopsync.simulator import control
 from shopsync.simulator.bulk.runner import BulkManager
+from shopsync.simulator.faults import FaultInjector, FaultProfile
 from shopsync.simulator.graphql.bucket import LeakyBucket
 from shopsync.simulator.graphql.endpoint import run_graphql
 from shopsync.simulator.graphql.schema import DEFAULT_SCOPES, resolve_version
-from shopsync.simulator.httpd import HTTPHost
+from shopsync.simulator.httpd import RESET_KEY, HTTPHost
 from shopsync.simulator.rest.api import handle_rest, rest_bucket
 from shopsync.simulator.store.clock import Clock
 from shopsync.simulator.store.config import ShopSpec
@@ -43,6 +45,7 @@ class ShopRuntime:
     token: str
     bulks: BulkManager
     rest_bucket: LeakyBucket
+    faults: FaultInjector
     scopes: frozenset[str] = DEFAULT_SCOPES
     requests: int = 0
 
@@ -53,6 +56,7 @@ class SimulatorOptions:
     rate_limits: bool = True
     throttle_status_code: int = 200  # 429 adds Retry-After
     scopes: dict[str, frozenset[str]] = field(default_factory=dict)  # per tenant, else default
+    faults: dict[str, FaultProfile] = field(default_factory=dict)  # per tenant ("*": all)
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -88,12 +92,17 @@ class Simulator:
                     spec.plan, speed=self.options.speed, enabled=self.options.rate_limits
                 ),
                 token=tokens[spec.tenant_id],
+                faults=FaultInjector(
+                    self.options.faults.get(spec.tenant_id, self.options.faults.get("*")),
+                    seed=spec.effective_seed,
+                ),
                 rest_bucket=rest_bucket(spec.plan, self.options.speed, self.options.rate_limits),
                 bulks=BulkManager(
                     store, bulk_root / spec.tenant_id, lambda: self.url, signing_key, scopes
                 ),
                 scopes=scopes,
             )
+            runtime.bulks.faults = runtime.faults
             if spec.shop in self.by_shop or spec.tenant_id in self.by_tenant:
                 raise ValueError(f"duplicate tenant or shop: {spec.tenant_id} / {spec.shop}")
             self.by_tenant[spec.tenant_id] = runtime
@@ -148,7 +157,7 @@ class Simulator:
             response = _json(500, {"errors": "Internal Server Error"})
         return response(environ, start_response)
 
-    def _dispatch(self, request: Request) -> Response:  # noqa: PLR0911
+    def _dispatch(self, request: Request) -> Response:  # noqa: PLR0912
         path = request.path
         shop_name: str | None = None
         if path.startswith("/shops/"):
@@ -173,15 +182,31 @@ class Simulator:
         token = request.headers.get("X-Shopify-Access-Token", "")
         if not hmac.compare_digest(token.encode(), shop.token.encode()):
             return _json(401, {"errors": INVALID_TOKEN}, headers)
-        if rest or parts[3] != "graphql.json":
-            if request.method != "GET":
-                return _json(405, {"errors": "Method Not Allowed"}, headers)
+        graphql = api and parts[3] == "graphql.json"
+        fault = shop.faults.draw()
+        if fault is not None:
+            early = self._fault(fault, shop, request, headers, graphql=graphql)
+            if early is not None:
+                return early
+        if graphql:
+            response = self._graphql(request, shop, version, headers)
+        elif request.method != "GET":
+            response = _json(405, {"errors": "Method Not Allowed"}, headers)
+        else:
             prefix = "" if request.path == path else f"/shops/{shop.spec.shop}"
             link_base = f"{request.host_url.rstrip('/')}{prefix}/admin/api/{version}"
             answer = handle_rest(
                 shop.store, shop.rest_bucket, parts[-1], request.args, shop.scopes, link_base
             )
-            return _json(answer.status, answer.body, headers | answer.headers)
+            response = _json(answer.status, answer.body, headers | answer.headers)
+        if fault == "truncate":
+            data = response.get_data()
+            response.set_data(data[: max(1, len(data) // 2)])
+        return response
+
+    def _graphql(
+        self, request: Request, shop: ShopRuntime, version: str, headers: dict[str, str]
+    ) -> Response:
         if request.method != "POST":
             return _json(405, {"errors": "Method Not Allowed"}, headers)
         if request.mimetype != "application/json":
@@ -201,6 +226,37 @@ class Simulator:
             bulks=shop.bulks,
         )
         return _json(answer.status, answer.body, headers | answer.headers)
+
+    def _fault(  # noqa: PLR0911
+        self, fault: str, shop: ShopRuntime, request: Request, headers: dict[str, str], *,
+        graphql: bool,
+    ) -> Response | None:  # fmt: skip
+        """The response an injected fault replaces the real one with (None: serve it)."""
+        if fault == "locked":
+            return _json(423, {"errors": "Locked"}, headers)
+        if fault == "revoked":
+            return _json(401, {"errors": INVALID_TOKEN}, headers)
+        if fault == "reset":
+            request.environ[RESET_KEY] = True
+            return Response(b"", 500)
+        if fault == "server_error":
+            status = shop.faults.pick((500, 502, 503))
+            body = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+            return _json(status, {"errors": body[status]}, headers)
+        if fault == "http_429" or (fault == "throttle" and not graphql):
+            retry = {"Retry-After": f"{max(2.0 / self.options.speed, 0.001):.3f}"}
+            return _json(
+                429, {"errors": "Exceeded 2 calls per second for api client."}, headers | retry
+            )
+        if fault == "throttle":
+            error = {"message": "Throttled", "extensions": {"code": "THROTTLED",
+                     "documentation": "https://shopify.dev/api/usage/rate-limits"}}  # fmt: skip
+            cost = {"requestedQueryCost": None, "actualQueryCost": None,
+                    "throttleStatus": shop.bucket.status()}  # fmt: skip
+            return _json(200, {"errors": [error], "extensions": {"cost": cost}}, headers)
+        if fault == "slow":
+            time.sleep(shop.faults.profile.slow_seconds / self.options.speed)
+        return None
 
     def _bulk_file(self, request: Request, path: str) -> Response:
         """A bulk result: a signed, expiring link that needs no access token."""

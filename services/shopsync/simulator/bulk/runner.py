@@ -22,6 +22,7 @@ from urllib.parse import quote, urlencode
 from graphql import DocumentNode, execute_sync, parse, validate
 
 from shopsync.simulator.bulk.rules import bulk_query_errors
+from shopsync.simulator.faults import FaultInjector
 from shopsync.simulator.graphql.schema import AdminSchema, admin_schema
 from shopsync.simulator.store.generate import iso
 from shopsync.simulator.store.ids import gid
@@ -99,7 +100,8 @@ class BulkManager:
         self._scopes = scopes
         self._lock = threading.Lock()
         self.operations: list[BulkOperation] = []
-        self.on_chunk: Callable[[BulkOperation], None] | None = None  # test/fault hook
+        self.on_chunk: Callable[[BulkOperation], None] | None = None  # test hook
+        self.faults: FaultInjector | None = None
 
     # -- create / cancel ----------------------------------------------------------------------
     def run_query(
@@ -166,6 +168,12 @@ class BulkManager:
 
         self.directory.mkdir(parents=True, exist_ok=True)
         op.status = "RUNNING"
+        fault = self.faults.profile.bulk if self.faults is not None else None
+        if fault == "stuck" and self.faults is not None:
+            self.faults.count("bulk_stuck")
+            op.cancel.wait()  # RUNNING until someone cancels it
+            op.status, op.completed_at = "CANCELED", self.store.clock.now()
+            return
         paging = BulkPaging()
         with self.path(op).open("w", encoding="utf-8") as out:
             while True:
@@ -183,10 +191,16 @@ class BulkManager:
                 )
                 if result.errors or result.data is None:
                     out.flush()
-                    self._finish(op, "FAILED", partial=True)
                     op.error_code = "INTERNAL_SERVER_ERROR"
+                    self._finish(op, "FAILED", partial=True)
                     return
                 self._write(op, result.data, out)
+                if fault == "failed" and self.faults is not None:
+                    self.faults.count("bulk_failed")
+                    out.flush()
+                    op.error_code = "INTERNAL_SERVER_ERROR"
+                    self._finish(op, "FAILED", partial=True)
+                    return
                 if paging.next_after is None:
                     break
                 paging.after, paging.next_after = paging.next_after, None
