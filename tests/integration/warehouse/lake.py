@@ -10,8 +10,6 @@ from shopsync.ingestion.manifest import Manifest, StreamManifest, write_manifest
 from shopsync.ingestion.raw import RawStreamWriter
 from shopsync.storage import ObjectStore
 
-FETCHED = datetime(2026, 11, 24, 10, 0, 5, tzinfo=UTC)
-
 
 def gid(kind: str, number: int) -> str:
     return f"gid://shopify/{kind}/{number}"
@@ -25,8 +23,10 @@ def write_run(
     *,
     snapshot: Sequence[str] = (),
     mode: str = "incremental",
-    fetched_at: datetime = FETCHED,
+    fetched_at: datetime | None = None,
 ) -> Manifest:
+    # Fetched "now": the freshness check compares with the wall clock.
+    fetched_at = fetched_at or datetime.now(UTC)
     entries = {}
     for stream, nodes in streams.items():
         with RawStreamWriter(

@@ -1,0 +1,120 @@
+"""``shopsync load`` and ``shopsync status`` through typer's CliRunner on the local target."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from shopsync.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, console, err_console
+from shopsync.cli.load import load
+from shopsync.cli.status import status
+from shopsync.settings import Settings
+from shopsync.storage import LocalObjectStore
+from typer.testing import CliRunner
+
+from .lake import product, write_run
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
+
+TENANT = """\
+id: {id}
+name: {id}
+shop: {shop}.myshopify.com
+auth:
+  secret: shopsync/tenants/{id}
+schedule: rate(1 hour)
+start_date: 2024-01-01
+quicksight:
+  groups: [{id}-analysts]
+"""
+
+app = typer.Typer()
+app.command("load")(load)
+app.command("status")(status)
+
+
+@pytest.fixture(autouse=True)
+def _wide_consoles(monkeypatch: pytest.MonkeyPatch) -> None:
+    for con in (console, err_console):
+        monkeypatch.setattr(con, "_width", 250)
+
+
+@pytest.fixture
+def tenants_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "tenants"
+    directory.mkdir()
+    for tid in ("acme", "acme_corp"):
+        (directory / f"{tid}.yaml").write_text(TENANT.format(id=tid, shop=tid.replace("_", "-")))
+    return directory
+
+
+def test_load_then_status(tenants_dir: Path) -> None:
+    settings = Settings()
+    raw = LocalObjectStore(settings.lake_path / settings.raw_bucket)
+    write_run(
+        raw,
+        "acme",
+        "20261124T100000Z-00000001",
+        {"products": [product(1, "a", "2026-11-24T09:00:00Z")]},
+    )
+    runner = CliRunner()
+    dirs = ["--tenants-dir", str(tenants_dir)]
+
+    first = runner.invoke(app, ["load", *dirs])
+    assert first.exit_code == EXIT_OK, first.output
+    assert "loaded acme 20261124T100000Z-00000001: products=1" in first.output
+    again = runner.invoke(app, ["load", *dirs])
+    assert again.exit_code == EXIT_OK
+    assert "nothing pending" in again.output
+
+    shown = runner.invoke(app, ["status", "--json", "--tenant", "acme", *dirs])
+    assert shown.exit_code == EXIT_OK, shown.output
+    (acme,) = json.loads(shown.output)
+    assert acme["last_run_id"] == "20261124T100000Z-00000001"
+    assert acme["ok"] is True
+    rows = {t["table"]: t["rows"] for t in acme["tables"]}
+    assert rows["products"] == 1
+    assert rows["orders"] == 0
+
+    both = json.loads(runner.invoke(app, ["status", "--json", *dirs]).output)
+    assert [s["tenant_id"] for s in both] == ["acme", "acme_corp"]
+    assert both[1]["tables"] == []  # acme_corp has nothing loaded, and sees nothing of acme
+
+    text = runner.invoke(app, ["status", *dirs])
+    assert "acme" in text.output
+    assert "products" in text.output
+
+
+@pytest.mark.parametrize("command", ["load", "status"])
+def test_unknown_tenant_is_bad_input(tenants_dir: Path, command: str) -> None:
+    result = CliRunner().invoke(
+        app, [command, "--tenant", "acme_c", "--tenants-dir", str(tenants_dir)]
+    )
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "unknown tenant" in result.output
+
+
+def test_failed_check_fails_status(tenants_dir: Path) -> None:
+    settings = Settings()
+    raw = LocalObjectStore(settings.lake_path / settings.raw_bucket)
+    manifest = write_run(
+        raw,
+        "acme",
+        "20261124T100000Z-00000001",
+        {"products": [product(1, "a", "2026-11-24T09:00:00Z")]},
+    )
+    lying = manifest.model_copy(
+        update={
+            "streams": {"products": manifest.streams["products"].model_copy(update={"records": 0})}
+        }
+    )
+    raw.put_bytes(manifest.key, lying.to_json())
+    dirs = ["--tenants-dir", str(tenants_dir)]
+    assert CliRunner().invoke(app, ["load", *dirs]).exit_code == EXIT_FAILED
+    shown = CliRunner().invoke(app, ["status", "--json", "--tenant", "acme", *dirs])
+    assert shown.exit_code == EXIT_FAILED
+    (acme,) = json.loads(shown.output)
+    assert acme["ok"] is False
+    assert [c["check"] for c in acme["failed_checks"]] == ["rows_vs_records"]
