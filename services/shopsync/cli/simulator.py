@@ -14,6 +14,7 @@ import typer
 
 from shopsync.cli.common import TenantsDirOption, bad_input, console, make_settings
 from shopsync.simulator import truth as truth_mod
+from shopsync.simulator.control import ACTIONS
 from shopsync.simulator.faults import PROFILES, FaultProfile, profile
 from shopsync.simulator.server import Simulator, SimulatorOptions
 from shopsync.simulator.store.config import StoreSize
@@ -124,6 +125,38 @@ def _running_url(home: Path) -> str | None:
     except (ValueError, KeyError, requests.RequestException):
         return None
     return url
+
+
+@app.command()
+def activity(
+    tenant: Annotated[str, typer.Option("--tenant", help="Tenant id.")],
+    action: Annotated[str, typer.Argument(help=f"One of: {', '.join(ACTIONS)}.")],
+    params: Annotated[
+        list[str] | None, typer.Argument(help="KEY=VALUE parameters (values parsed as JSON).")
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", envvar="SHOPSYNC_SIMULATOR_URL", help="Simulator URL.")
+    ] = None,
+    tenants_dir: TenantsDirOption = None,
+) -> None:
+    """Change a running simulator's store: ``activity --tenant acme random_activity steps=50``."""
+    settings = make_settings(tenants_dir)
+    url = url or _running_url(settings.home)
+    if url is None:
+        bad_input("no running simulator (start `shopsync simulator serve` or pass --url)")
+    body: dict[str, Any] = {"action": action}
+    for item in params or []:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            bad_input(f"expected KEY=VALUE, got {item!r}")
+        try:
+            body[key] = json.loads(raw)
+        except ValueError:
+            body[key] = raw
+    resp = requests.post(f"{url}/_simulator/tenants/{tenant}/activity", json=body, timeout=60)
+    if resp.status_code >= 400:
+        bad_input(str(resp.json().get("errors", resp.text)))
+    console.print_json(json.dumps(resp.json()["result"]))
 
 
 @app.command()

@@ -66,3 +66,14 @@ def test_cli_truth_generated_and_live(example_tenants_dir: Path, tmp_path: Path)
         app, ["truth", "--tenant", "nope", "--tenants-dir", str(example_tenants_dir)]
     )
     assert unknown.exit_code == 2
+
+
+def test_cli_activity(simulator: Simulator) -> None:
+    runner = CliRunner()
+    args = ["activity", "--tenant", "acme", "--url", simulator.url]
+    done = runner.invoke(app, [*args, "update_product_title", "product=2", "title=Shiny"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["title"] == "Shiny"
+    assert simulator.store("acme").products.get(2)["title"] == "Shiny"  # type: ignore[index]
+    bad = runner.invoke(app, [*args, "delete_product", "product=999"])
+    assert bad.exit_code == 2
