@@ -19,7 +19,7 @@ object or connection still costs its own 1 or 2).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from graphql import (
@@ -53,6 +53,16 @@ class _Ctx:
     schema: GraphQLSchema
     fragments: dict[str, FragmentDefinitionNode]
     variables: dict[str, Any]
+    # Caches for the actual cost, which walks every returned node with the same selections.
+    # Keys are ids of AST nodes or of selection sets these caches keep alive.
+    children: dict[tuple[int, str], list[tuple[str, GraphQLNamedType, list[FieldNode]]]] = field(
+        default_factory=dict
+    )
+    merged: dict[tuple[int, str], SelectionSetNode] = field(default_factory=dict)
+    parts: dict[
+        tuple[int, str],
+        tuple[GraphQLNamedType, list[tuple[str, str | None, SelectionSetNode]]],
+    ] = field(default_factory=dict)
 
 
 def find_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
@@ -260,22 +270,25 @@ def _selection_actual(
     target = ctx.schema.get_type(typename) if isinstance(typename, str) else None
     if target is None:
         target = named
-    fields = _collect(ctx, selection_set, target, named)
-    if target is named and is_abstract_type(named):
-        for cond in _conditions(ctx, [selection_set]):
-            t = ctx.schema.get_type(cond)
-            if t is not None:
-                _collect(ctx, selection_set, t, named, fields)
+    cache_key = (id(selection_set), target.name)
+    children = ctx.children.get(cache_key)
+    if children is None:
+        fields = _collect(ctx, selection_set, target, named)
+        if target is named and is_abstract_type(named):
+            for cond in _conditions(ctx, [selection_set]):
+                t = ctx.schema.get_type(cond)
+                if t is not None:
+                    _collect(ctx, selection_set, t, named, fields)
+        children = []
+        for key, (owner, nodes) in fields.items():
+            field_def = getattr(owner, "fields", {}).get(nodes[0].name.value)
+            if field_def is not None and not is_leaf_type(get_named_type(field_def.type)):
+                children.append((key, get_named_type(field_def.type), nodes))
+        ctx.children[cache_key] = children
     total = 0
-    for key, (owner, nodes) in fields.items():
-        if key not in value:
-            continue
-        field_def = getattr(owner, "fields", {}).get(nodes[0].name.value)
-        if field_def is None:
-            continue
-        named_child = get_named_type(field_def.type)
-        if not is_leaf_type(named_child):
-            total += _field_actual(ctx, named_child, nodes, value[key])
+    for key, child_type, nodes in children:
+        if key in value:
+            total += _field_actual(ctx, child_type, nodes, value[key])
     return total
 
 
@@ -283,19 +296,31 @@ def _field_actual(ctx: _Ctx, named: GraphQLNamedType, nodes: list[FieldNode], va
     if _is_connection(named):
         if not isinstance(value, Mapping):
             return 2
-        node_type, ways = _node_parts(ctx, named, nodes)
+        parts_key = (id(nodes[0]), "__parts__")
+        parts = ctx.parts.get(parts_key)
+        if parts is None:
+            node_type, ways = _node_parts(ctx, named, nodes)
+            parts = ctx.parts[parts_key] = (node_type, [(k, e, _merge_sets(s)) for k, e, s in ways])
+        node_type, merged_ways = parts
         best = 0
-        for key, edge_key, sets in ways:
+        for key, edge_key, merged in merged_ways:
             items = value.get(key) or []
             if edge_key is not None:
                 items = [e.get(edge_key) for e in items if isinstance(e, Mapping)]
-            merged = _merge_sets(sets)
             best = max(best, sum(_object_actual(ctx, node_type, merged, item) for item in items))
         return 2 + best
-    merged = _merge_sets([n.selection_set for n in nodes if n.selection_set])
+    merged = _merged_for(ctx, nodes)
     if isinstance(value, list):
         return sum(_object_actual(ctx, named, merged, item) for item in value)
     return _object_actual(ctx, named, merged, value)
+
+
+def _merged_for(ctx: _Ctx, nodes: list[FieldNode]) -> SelectionSetNode:
+    key = (id(nodes[0]), "__merged__")
+    cached = ctx.merged.get(key)
+    if cached is None:
+        cached = ctx.merged[key] = _merge_sets([n.selection_set for n in nodes if n.selection_set])
+    return cached
 
 
 def _object_actual(
