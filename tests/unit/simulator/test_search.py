@@ -100,6 +100,8 @@ def test_gid_values_and_events() -> None:
              "subjectId": "gid://shopify/Product/8000000009"}  # fmt: skip
     assert compile_filter("action:destroy AND subject_type:product", "Event").matches(event)
     assert compile_filter("subject_id:8000000009", "Event").matches(event)
+    assert compile_filter("verb:destroy", "Event").matches(event)
+    assert not compile_filter("action:create", "Event").matches(event)
     assert compile_filter("id:gid://shopify/Event/1", "Event").matches(event)
 
 

@@ -188,6 +188,7 @@ def _getters(kind: str) -> dict[str, Callable[[Record], Any]]:
         },
         "BasicEvent": {
             "action": lambda r: r["action"],
+            "verb": lambda r: r["action"],
             "subject_type": lambda r: r["subjectType"],
             "subject_id": lambda r: int(r["subjectId"].rsplit("/", 1)[1]),
         },
