@@ -27,6 +27,11 @@ def check_statements(run: RunLoad) -> dict[str, str]:
 
 
 def _age_seconds(latest: Any, now: datetime) -> int | None:
+    if isinstance(latest, str):  # the Data API returns timestamps as text
+        try:
+            latest = datetime.fromisoformat(latest.replace(" ", "T").replace("+00", "+00:00", 1))
+        except ValueError:
+            return None
     if not isinstance(latest, datetime):
         return None
     at = latest if latest.tzinfo else latest.replace(tzinfo=UTC)

@@ -106,7 +106,12 @@ class Dialect:
         return ", ".join(f"{n} {self.type_of(t)}" for n, t in spec.column_types())
 
     def raw_value(self, expr: str) -> str:
-        """Staged ``_raw`` (JSON text) as the target's type: Redshift parses it into SUPER."""
+        """A staged JSON column (JSON text in Parquet) as the target's type.
+
+        Redshift's COPY puts Parquet text into SUPER as a string scalar; ``JSON_PARSE`` makes it
+        navigable SUPER. (Text over 64 KiB would need a different route; Shopify nodes as the
+        documents fetch them stay well below.)
+        """
         return f"JSON_PARSE({expr}::VARCHAR)" if self.name == "redshift" else expr
 
 
@@ -228,8 +233,9 @@ def guard_and_merge(dialect: Dialect, tenant_id: str, spec: TableSpec) -> list[s
         f"t.{cur} IS NOT NULL AND ({stage}.{cur} IS NULL OR t.{cur} > {stage}.{cur} OR "
         f"(t.{cur} = {stage}.{cur} AND t._run_id > {stage}._run_id))"
     )
+    types = dict(spec.column_types())
     names = spec.column_names
-    values = [dialect.raw_value(f"s.{n}") if n == "_raw" else f"s.{n}" for n in names]
+    values = [dialect.raw_value(f"s.{n}") if types[n] == "json" else f"s.{n}" for n in names]
     updates = ", ".join(f"{n} = {v}" for n, v in zip(names, values, strict=True) if n != pk)
     return [
         f"DELETE FROM {stage} USING {target} t WHERE {stage}.{pk} = t.{pk} AND {newer_in_target}",
