@@ -3,10 +3,12 @@ an incremental sync finds exactly what activity changed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
-from shopsync.simulator import Simulator
+from shopsync.simulator import Simulator, SimulatorOptions
 from shopsync.simulator.graphql.schema import SUPPORTED_VERSIONS
 from shopsync.simulator.truth import counts
 
@@ -109,3 +111,15 @@ def test_shops_are_isolated(simulator: Simulator) -> None:
     assert len(fetch_all(corp, "products")) == 30
     titles = {p["title"] for p in fetch_all(corp, "products")}
     assert titles != {p["title"] for p in fetch_all(acme, "products")}
+
+
+def test_without_read_all_orders_only_the_last_60_days(
+    start_simulator: Callable[..., AbstractContextManager[Simulator]],
+) -> None:
+    scopes = {"acme": frozenset({"read_orders", "read_products", "read_customers"})}
+    with start_simulator(options=SimulatorOptions(scopes=scopes)) as sim:
+        client = Client(sim, "acme")
+        assert fetch_all(client, "orders") == [], "the generated orders are all older"
+        new = client.control("create_order")
+        assert [o["id"] for o in fetch_all(client, "orders")] == [new["id"]]
+        assert len(fetch_all(Client(sim, "acme_corp"), "orders")) == 25

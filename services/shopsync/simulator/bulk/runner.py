@@ -186,7 +186,9 @@ class BulkManager:
                     admin.schema,
                     document,
                     root_value={},
-                    context_value=ExecContext(self.store, admin.version, bulk=paging),
+                    context_value=ExecContext(
+                        self.store, admin.version, bulk=paging, scopes=self._scopes
+                    ),
                     field_resolver=field_resolver,
                 )
                 if result.errors or result.data is None:

@@ -179,7 +179,7 @@ def run_graphql(  # noqa: PLR0911
         admin.schema,
         document,
         root_value={},
-        context_value=ExecContext(store, admin.version, bulks=bulks),
+        context_value=ExecContext(store, admin.version, bulks=bulks, scopes=scopes),
         variable_values=variables,
         operation_name=operation,
         field_resolver=field_resolver,

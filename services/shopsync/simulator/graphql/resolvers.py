@@ -26,6 +26,7 @@ from shopsync.simulator.bulk.resolvers import BULK_RESOLVERS
 from shopsync.simulator.bulk.runner import CHUNK, BulkManager, BulkPaging
 from shopsync.simulator.query.pager import PageArgs, list_scan, paginate, table_scan
 from shopsync.simulator.query.search import SearchSyntaxError, compile_filter
+from shopsync.simulator.store.generate import iso
 from shopsync.simulator.store.ids import gid, parse_gid
 from shopsync.simulator.store.store import Store
 from shopsync.simulator.store.table import Record
@@ -33,6 +34,7 @@ from shopsync.simulator.store.table import Record
 Resolver = Callable[..., Any]
 Info = GraphQLResolveInfo[Any]
 COUNT_LIMIT = 10_000
+ORDER_WINDOW = 60 * 86_400
 
 
 @dataclass
@@ -41,6 +43,7 @@ class ExecContext:
     version: str
     bulk: BulkPaging | None = None  # set while a bulk operation runs the query
     bulks: BulkManager | None = None  # the shop's bulk operations
+    scopes: frozenset[str] = frozenset({"read_all_orders"})
 
 
 def _store(info: Info) -> Store:
@@ -93,8 +96,13 @@ def _top_connection(kind: str) -> Resolver:
         if bulk is not None and info.path.prev is None:
             args = args | {"first": CHUNK, "after": bulk.after, "last": None, "before": None}
         page = PageArgs.from_args(args)
+        query = page.query
+        if kind == "Order" and "read_all_orders" not in info.context.scopes:
+            # Without read_all_orders Shopify shows only the last 60 days of orders.
+            since = f"created_at:>='{iso(_store(info).clock.now() - ORDER_WINDOW)}'"
+            query = f"({query}) AND {since}" if query else since
         try:
-            flt = compile_filter(page.query, kind)
+            flt = compile_filter(query, kind)
         except SearchSyntaxError as exc:
             raise GraphQLError(f"Invalid search query: {exc}") from exc
         conn = paginate(table_scan(_store(info).tables[kind], page.sort_key, flt), page)
