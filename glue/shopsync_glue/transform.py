@@ -126,27 +126,62 @@ def _meta(node: SparkColumn, raw: SparkColumn) -> list[SparkColumn]:
     ]
 
 
+PARENT_ID = "__parentId"
+
+
 def project(spec: TableSpec, lines: DataFrame) -> DataFrame:
-    """Raw lines to the table's typed columns (no dedupe). Lines without a key are dropped."""
+    """Raw lines to the table's typed columns (no dedupe). Lines without a key are dropped.
+
+    Bulk operations land nested nodes as their own lines with ``__parentId``: a table of
+    nested rows (order line items) takes them as well as the nested lists of paged fetches;
+    other tables skip them, unless their rows *are* such lines (``child_rows``).
+    """
     own = [c for c in spec.columns if c.derive != "parent"]
+    parents = [c for c in spec.columns if c.derive == "parent"]
+    extra: list[tuple[tuple[str, ...], T.DataType]] = [
+        (("_shopsync",), _META),
+        ((PARENT_ID,), T.StringType()),
+    ]
+    if spec.explode:
+        extra.append((spec.explode, T.ArrayType(T.StringType())))
+        extra += [(c.path, _leaf(c)) for c in parents]
+    parsed = lines.select(
+        F.from_json(F.col(RAW), node_schema(own, extra)).alias("n"), F.col(RAW).alias("r")
+    )
+    node, is_child = F.col("n"), F.col("n").getField(PARENT_ID).isNotNull()
     if not spec.explode:
-        schema = node_schema(own, [(("_shopsync",), _META)])
-        parsed = lines.select(F.from_json(F.col(RAW), schema).alias("n"), F.col(RAW).alias("r"))
-        node = F.col("n")
-        out = parsed.select(*[_value(c, node, None) for c in own], *_meta(node, F.col("r")))
-    else:
-        parents = [c for c in spec.columns if c.derive == "parent"]
-        parent_schema = node_schema(
-            parents, [(("_shopsync",), _META), (spec.explode, T.ArrayType(T.StringType()))]
+        rows = parsed if spec.child_rows else parsed.where(~is_child | F.col("n").isNull())
+        out = rows.select(*[_value(c, node, None) for c in own], *_meta(node, F.col("r")))
+        return out.where(F.col(spec.primary_key).isNotNull()).select(*spec.column_names)
+    # Nested lists of paged fetches: explode each parent's list; each element is JSON text.
+    top = parsed.where(~is_child)
+    nested = (
+        top.select(F.col("n").alias("p"), F.explode(_at(node, spec.explode)).alias("r"))
+        .select("p", "r", F.from_json(F.col("r"), node_schema(own)).alias("c"))
+        .select(
+            *[_value(c, F.col("c"), F.col("p")) for c in spec.columns],
+            *_meta(F.col("p"), F.col("r")),
         )
-        child_schema = node_schema(own)
-        exploded = lines.select(F.from_json(F.col(RAW), parent_schema).alias("p")).select(
-            F.col("p"), F.explode(_at(F.col("p"), spec.explode)).alias("r")
-        )
-        parent, child = F.col("p"), F.from_json(F.col("r"), child_schema)
-        out = exploded.select(
-            *[_value(c, child, parent) for c in spec.columns], *_meta(parent, F.col("r"))
-        )
+    )
+    # Bulk child lines: the parent's values come from its own line in the same run.
+    parent_values = top.select(
+        node.getField("id").alias("__pid"),
+        *[_value(c, node, node).alias(f"__p_{c.name}") for c in parents],
+    ).dropDuplicates(["__pid"])
+    children = parsed.where(is_child).join(
+        parent_values, node.getField(PARENT_ID) == F.col("__pid"), "left"
+    )
+
+    def child_value(c: Column) -> SparkColumn:
+        if c.derive != "parent":
+            return _value(c, node, None)
+        joined = F.col(f"__p_{c.name}")
+        if c.path == ("id",):  # the parent's key is the child's __parentId itself
+            joined = F.coalesce(joined, node.getField(PARENT_ID))
+        return joined.cast(SPARK_TYPES[c.type]).alias(c.name)
+
+    bulk = children.select(*[child_value(c) for c in spec.columns], *_meta(node, F.col("r")))
+    out = nested.unionByName(bulk)
     return out.where(F.col(spec.primary_key).isNotNull()).select(*spec.column_names)
 
 

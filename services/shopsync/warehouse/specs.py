@@ -42,6 +42,9 @@ class TableSpec:
     explode: tuple[str, ...] = ()
     #: column of this table that holds the deleted product's gid (soft delete on deletion)
     deleted_product_key: str | None = None
+    #: rows arrive as bulk child lines (``__parentId`` set) and are kept; other tables drop
+    #: child lines, which belong to a nested table (an order's line items)
+    child_rows: bool = False
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -161,6 +164,7 @@ INVENTORY_LEVELS = TableSpec(
         _quantity("incoming"),
         *_STAMPS,
     ),
+    child_rows=True,
 )
 
 LOCATIONS = TableSpec(

@@ -280,3 +280,40 @@ def test_every_table_yields_exactly_its_spec_columns(spark: SparkSession, table:
     df = tf.transform(table, lines(spark, "{}"))
     assert tuple(df.columns) == spec.column_names
     assert df.schema[spec.primary_key].dataType.simpleString() == "string"
+
+
+def test_bulk_child_lines_feed_line_items_and_not_orders(spark: SparkSession) -> None:
+    parent = line(
+        {"id": gid("Order", 7), "name": "#7", "updatedAt": "2026-11-24T09:00:00Z"},
+        stream="orders",
+    )
+    child = line(
+        {"id": gid("LineItem", 71), "quantity": 3, "__parentId": gid("Order", 7)},
+        stream="orders",
+    )
+    orphan = line(
+        {"id": gid("LineItem", 81), "quantity": 1, "__parentId": gid("Order", 8)},
+        stream="orders",
+    )
+    raw = lines(spark, child, parent, orphan)
+    assert [r["id"] for r in _rows(tf.orders(raw))] == [gid("Order", 7)]
+    items = _rows(tf.order_line_items(raw))
+    assert [(r["id"], r["order_id"], r["quantity"]) for r in items] == [
+        (gid("LineItem", 71), gid("Order", 7), 3),
+        (gid("LineItem", 81), gid("Order", 8), 1),
+    ]
+    assert items[0]["order_updated_at"] == _utc("2026-11-24T09:00:00Z")
+    assert items[1]["order_updated_at"] is None  # parent not in this run
+    assert json.loads(items[0]["_raw"])["__parentId"] == gid("Order", 7)
+
+
+def test_bulk_inventory_levels_are_child_lines(spark: SparkSession) -> None:
+    level = {
+        "id": "gid://shopify/InventoryLevel/9?inventory_item_id=1",
+        "location": {"id": gid("Location", 1)},
+        "quantities": [{"name": "available", "quantity": 1}],
+        "updatedAt": "2026-11-24T09:00:00Z",
+        "__parentId": gid("InventoryItem", 1),
+    }
+    (row,) = _rows(tf.inventory_levels(lines(spark, line(level, stream="inventory_levels"))))
+    assert (row["inventory_level_id"], row["available"]) == (9, 1)
