@@ -157,3 +157,17 @@ def test_missing_scope_is_access_denied(
         assert "read_customers" in body["errors"][0]["message"]
         other = Client(sim, "acme_corp").post("{ customers(first: 1) { nodes { id } } }").json()
         assert "errors" not in other, "scopes are per token"
+
+
+def test_server_sockets_have_no_nagle_delay(simulator: Simulator) -> None:
+    import socket
+
+    session = requests.Session()
+    session.post(simulator.graphql_url("acme"), json=SHOP_QUERY, timeout=10,
+                 headers={"X-Shopify-Access-Token": simulator.token("acme")})  # fmt: skip
+    host = simulator._host
+    assert host is not None
+    conns = list(host._server.connections)
+    assert conns, "the keep-alive connection is still open"
+    assert all(c.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for c in conns)
+    session.close()

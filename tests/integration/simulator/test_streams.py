@@ -123,3 +123,26 @@ def test_without_read_all_orders_only_the_last_60_days(
         new = client.control("create_order")
         assert [o["id"] for o in fetch_all(client, "orders")] == [new["id"]]
         assert len(fetch_all(Client(sim, "acme_corp"), "orders")) == 25
+
+
+def test_levels_by_location_page_without_gaps(acme: Client, simulator: Simulator) -> None:
+    query = """query($loc: ID!, $after: String) { location(id: $loc) {
+      inventoryLevels(first: 7, after: $after) {
+        nodes { id item { id } quantities(names: ["available"]) { quantity } }
+        pageInfo { hasNextPage endCursor } } } }"""
+    loc = "gid://shopify/Location/70000002"
+    acme.control("delete_product", product=0)
+    seen: list[str] = []
+    after = None
+    while True:
+        conn = acme.query(query, {"loc": loc, "after": after})["data"]["location"][
+            "inventoryLevels"
+        ]
+        seen += [n["id"] for n in conn["nodes"]]
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    store = simulator.store("acme")
+    want = [lv["id"] for lv in store.inventory_levels.iter_live() if lv["_loc"] == 1]
+    assert seen == want
+    assert len(seen) == 58  # 30 products x 2 variants, minus the deleted product's 2

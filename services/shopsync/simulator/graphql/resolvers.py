@@ -6,7 +6,7 @@ empty value of its type when the schema says it is non-null, so every valid quer
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from graphql import (
 
 from shopsync.simulator.bulk.resolvers import BULK_RESOLVERS
 from shopsync.simulator.bulk.runner import CHUNK, BulkManager, BulkPaging
-from shopsync.simulator.query.pager import PageArgs, list_scan, paginate, table_scan
+from shopsync.simulator.query.pager import PageArgs, Pair, list_scan, paginate, table_scan
 from shopsync.simulator.query.search import SearchSyntaxError, compile_filter
 from shopsync.simulator.store.generate import iso
 from shopsync.simulator.store.ids import gid, parse_gid
@@ -140,6 +140,28 @@ def _count(kind: str) -> Resolver:
     return resolve
 
 
+def _location_levels(rec: Record, info: Info, **args: Any) -> Any:
+    """Levels at a location, in inventory item order (level index = item x locations + loc)."""
+    store = _store(info)
+    per, loc, table = store.factory.n_locations, rec["_i"], store.inventory_levels
+    n_items = store.inventory_items.next_index
+
+    def scan(descending: bool, after: tuple[Any, ...] | None) -> Iterator[Pair]:
+        j_after = None if after is None else (int(after[0]) - loc) // per
+        if descending:
+            items = range((n_items if j_after is None else j_after) - 1, -1, -1)
+        else:
+            items = range(0 if j_after is None else j_after + 1, n_items)
+        for j in items:
+            level = table.get(j * per + loc)
+            if level is not None:
+                yield (level["_i"],), level
+
+    bulk = info.context.bulk is not None
+    page = PageArgs(first=n_items) if bulk else PageArgs.from_args(args)
+    return paginate(scan, page, unbounded=bulk)
+
+
 # -- nodes ------------------------------------------------------------------------------------
 def _lookup(value: Any, info: Info, kind: str | None = None) -> Record | None:
     parsed = parse_gid(value) if isinstance(value, str) else None
@@ -245,6 +267,7 @@ RESOLVERS: dict[tuple[str, str], Resolver] = {
         ),
         None,
     ),
+    ("Location", "inventoryLevels"): _location_levels,
     ("InventoryLevel", "location"): _related("locations", "_loc"),
     ("InventoryLevel", "item"): _related("inventory_items", "_item"),
     ("InventoryLevel", "quantities"): _quantities,

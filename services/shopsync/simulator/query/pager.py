@@ -153,10 +153,14 @@ def _check_size(name: str, value: int | None) -> None:
         raise GraphQLError(f"The '{name}' argument must be between 0 and {MAX_PAGE}.")
 
 
-def paginate(scan: Scan, args: PageArgs) -> dict[str, Any]:
-    """One page as a connection: ``edges``, ``nodes`` and ``pageInfo``."""
-    _check_size("first", args.first)
-    _check_size("last", args.last)
+def paginate(scan: Scan, args: PageArgs, *, unbounded: bool = False) -> dict[str, Any]:
+    """One page as a connection: ``edges``, ``nodes`` and ``pageInfo``.
+
+    ``unbounded`` lifts the 250 cap (bulk operations read nested connections whole).
+    """
+    if not unbounded:
+        _check_size("first", args.first)
+        _check_size("last", args.last)
     if args.first is None and args.last is None:
         raise GraphQLError("you must provide one of first or last")
     desc = args.reverse
