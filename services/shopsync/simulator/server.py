@@ -13,6 +13,7 @@ import secrets
 import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ class SimulatorOptions:
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
     data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    headers = (headers or {}) | {"X-Request-Id": uuid.uuid4().hex}
     return Response(data, status, headers=headers, content_type="application/json; charset=utf-8")
 
 

@@ -130,3 +130,31 @@ def test_cursors_are_opaque_but_stable(store: Store) -> None:
     assert ":" not in cursor
     node = page["nodes"][0]
     assert decode_cursor(cursor) == (node["_u"], node["_n"])
+
+
+def test_ranges_on_a_huge_store_read_only_what_they_return() -> None:
+    """Two million products: an UPDATED_AT window near the end generates ~its own records."""
+    big = Store(ShopSpec("big", "big.myshopify.com", size=StoreSize(products=2_000_000)))
+    table = big.products
+    calls = 0
+    gen = table._gen
+
+    def counting(i: int) -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        return gen(i)
+
+    table._gen = counting
+    cutoff = big.factory.iso_updated(1_999_990)
+    flt = compile_filter(f"updated_at:>='{cutoff}'", "Product")
+    page = paginate(
+        table_scan(table, "UPDATED_AT", flt), PageArgs(first=250, sort_key="UPDATED_AT")
+    )
+    assert len(page["nodes"]) >= 10
+    assert page["nodes"][-1]["id"] == "gid://shopify/Product/8002000000"
+    assert calls < 100
+    by_id = compile_filter("id:>=8001999995", "Product")
+    calls = 0
+    page = paginate(table_scan(table, "ID", by_id), PageArgs(first=3, reverse=True))
+    assert [n["_n"] for n in page["nodes"]] == [8002000000, 8001999999, 8001999998]
+    assert calls < 10

@@ -78,6 +78,10 @@ class Generator:
     def product_updated(self, i: int) -> int:
         return self.product_created(i) + HALF
 
+    def iso_updated(self, p: int) -> str:
+        """``updatedAt`` of base product ``p`` (handy for building time windows)."""
+        return iso(self.product_updated(p))
+
     def variant_created(self, j: int) -> int:
         return self.product_created(j // self.n_variants_per)
 
