@@ -101,6 +101,12 @@ def serve(
     finally:
         sim.stop()
         state.unlink(missing_ok=True)
+        for tenant_id, shop in sim.by_tenant.items():
+            report = shop.faults.report()
+            if report["injected"]:
+                console.print(
+                    f"  {tenant_id}: faults injected ({report['profile']}): {report['injected']}"
+                )
 
 
 def _fault_profiles(spec: str | None) -> dict[str, FaultProfile]:
