@@ -13,7 +13,7 @@ import pytest
 import requests
 from shopsync.simulator import Simulator, StoreSize
 
-from tests.integration.simulator.conftest import Client
+from tests.integration.simulator.client import Client
 
 RUN = """mutation Run($q: String!, $group: Boolean!) {
   bulkOperationRunQuery(query: $q, groupObjects: $group) {

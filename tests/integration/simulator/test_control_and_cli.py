@@ -11,7 +11,7 @@ from shopsync.cli.simulator import app
 from shopsync.simulator import Simulator, StoreSize, running_simulator
 from typer.testing import CliRunner
 
-from tests.integration.simulator.conftest import Client
+from tests.integration.simulator.client import Client
 
 
 def test_truth_and_dump_over_http(acme: Client, simulator: Simulator) -> None:

@@ -14,7 +14,7 @@ from shopsync.cli.simulator import _fault_profiles
 from shopsync.simulator import Simulator, SimulatorOptions
 from shopsync.simulator.faults import FaultInjector, UnknownFaultProfileError, profile
 
-from tests.integration.simulator.conftest import Client
+from tests.integration.simulator.client import Client
 
 Start = Callable[..., AbstractContextManager[Simulator]]
 QUERY = "{ shop { name } }"

@@ -14,7 +14,7 @@ from shopsync.shopify import queries
 from shopsync.simulator import Simulator
 from shopsync.simulator.graphql.schema import SUPPORTED_VERSIONS
 
-from tests.integration.simulator.conftest import Client
+from tests.integration.simulator.client import Client
 
 BULK_CONTROL = {"bulk_run", "bulk_status"}
 IDS = {"order_line_items": "gid://shopify/Order/5000000001",

@@ -12,7 +12,7 @@ import requests
 from shopsync.settings import Settings
 from shopsync.simulator import Simulator, SimulatorOptions
 
-from tests.integration.simulator.conftest import Client
+from tests.integration.simulator.client import Client
 
 SHOP_QUERY = {"query": "{ shop { myshopifyDomain } }"}
 

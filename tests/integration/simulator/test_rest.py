@@ -11,7 +11,7 @@ import pytest
 import requests
 from shopsync.simulator import Simulator, SimulatorOptions
 
-from tests.integration.simulator.conftest import Client
+from tests.integration.simulator.client import Client
 
 
 def get(sim: Simulator, tenant: str, path: str, **params: Any) -> requests.Response:

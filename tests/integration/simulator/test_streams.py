@@ -12,7 +12,7 @@ from shopsync.simulator import Simulator, SimulatorOptions
 from shopsync.simulator.graphql.schema import SUPPORTED_VERSIONS
 from shopsync.simulator.truth import counts
 
-from tests.integration.simulator.conftest import Client
+from tests.integration.simulator.client import Client
 from tests.integration.simulator.queries import STREAM_QUERIES
 
 COUNT_KEY = {"products": "products", "product_variants": "product_variants",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from shopsync.simulator.store.clock import Clock
 from shopsync.simulator.store.config import ShopSpec
 from shopsync.simulator.store.generate import BASE_START, iso
-from shopsync.simulator.store.ids import gid, numeric_id
+from shopsync.simulator.store.ids import gid
 from shopsync.simulator.store.records import RecordFactory
 from shopsync.simulator.store.table import Record, Table
 
@@ -145,6 +145,3 @@ def _no_base(index: int) -> Record:
 
 def _no_time(index: int) -> int:
     return BASE_START + index
-
-
-__all__ = ["STREAM_KINDS", "Store", "numeric_id"]
