@@ -121,6 +121,7 @@ def load_statements(
         for spec in all_specs:
             if spec.deleted_product_key is not None:
                 out.append(sql.apply_deletions(tenant, spec))
+        out += sql.cascade_deletions(tenant)
     entries = [
         sql.LedgerEntry(t.table, sql.staged_rows(t.spec), t.records, t.cursor_to)
         for t in run.tables

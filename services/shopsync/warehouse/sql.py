@@ -257,6 +257,22 @@ def apply_deletions(tenant_id: str, spec: TableSpec) -> str:
     )
 
 
+def cascade_deletions(tenant_id: str) -> list[str]:
+    """A deleted product takes its variants' inventory items and their levels with it
+    (Shopify deletes them too, and an incremental sync never sees them go)."""
+    schema, stage = tenant_schema(tenant_id), stage_name(DELETIONS_TABLE)
+    items, levels = f"{schema}.inventory_items", f"{schema}.inventory_levels"
+    return [
+        f"UPDATE {items} SET _deleted_at = d.deleted_at FROM {stage} d, "
+        f"{schema}.product_variants v WHERE {items}.variant_id = v.id "
+        f"AND v.product_id = d.product_id AND {items}._deleted_at IS NULL",
+        f"UPDATE {levels} SET _deleted_at = d.deleted_at FROM {stage} d, "
+        f"{schema}.product_variants v, {items} i WHERE {levels}.inventory_item_id = i.id "
+        f"AND i.variant_id = v.id AND v.product_id = d.product_id "
+        f"AND {levels}._deleted_at IS NULL",
+    ]
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
     stream: str

@@ -94,6 +94,10 @@ UPDATE shop_acme.products SET _deleted_at = d.deleted_at FROM stage_deleted_prod
 
 UPDATE shop_acme.product_variants SET _deleted_at = d.deleted_at FROM stage_deleted_products d WHERE shop_acme.product_variants.product_id = d.product_id AND shop_acme.product_variants._deleted_at IS NULL AND (shop_acme.product_variants.updated_at IS NULL OR shop_acme.product_variants.updated_at <= d.deleted_at);
 
+UPDATE shop_acme.inventory_items SET _deleted_at = d.deleted_at FROM stage_deleted_products d, shop_acme.product_variants v WHERE shop_acme.inventory_items.variant_id = v.id AND v.product_id = d.product_id AND shop_acme.inventory_items._deleted_at IS NULL;
+
+UPDATE shop_acme.inventory_levels SET _deleted_at = d.deleted_at FROM stage_deleted_products d, shop_acme.product_variants v, shop_acme.inventory_items i WHERE shop_acme.inventory_levels.inventory_item_id = i.id AND i.variant_id = v.id AND v.product_id = d.product_id AND shop_acme.inventory_levels._deleted_at IS NULL;
+
 INSERT INTO shopsync_ops.load_ledger (tenant_id, run_id, stream, rows, loaded_at, records, mode, cursor_to) SELECT 'acme', '20261124T110000Z-00000002', 'products', (SELECT COUNT(*) FROM stage_products), CAST('2026-11-24 12:00:00.000000+00' AS TIMESTAMPTZ), 2, 'incremental', '2026-11-24T11:00:00Z' WHERE NOT EXISTS (SELECT 1 FROM shopsync_ops.load_ledger WHERE tenant_id = 'acme' AND run_id = '20261124T110000Z-00000002' AND stream = 'products');
 
 INSERT INTO shopsync_ops.load_ledger (tenant_id, run_id, stream, rows, loaded_at, records, mode, cursor_to) SELECT 'acme', '20261124T110000Z-00000002', 'locations', (SELECT COUNT(*) FROM stage_locations), CAST('2026-11-24 12:00:00.000000+00' AS TIMESTAMPTZ), 3, 'incremental', NULL WHERE NOT EXISTS (SELECT 1 FROM shopsync_ops.load_ledger WHERE tenant_id = 'acme' AND run_id = '20261124T110000Z-00000002' AND stream = 'locations');
