@@ -58,6 +58,7 @@ class SimulatorOptions:
     throttle_status_code: int = 200  # 429 adds Retry-After
     scopes: dict[str, frozenset[str]] = field(default_factory=dict)  # per tenant, else default
     faults: dict[str, FaultProfile] = field(default_factory=dict)  # per tenant ("*": all)
+    bulk_seconds_per_chunk: float = 0.0  # simulated time a bulk run spends per 250 root objects
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -105,6 +106,7 @@ class Simulator:
                 scopes=scopes,
             )
             runtime.bulks.faults = runtime.faults
+            runtime.bulks.chunk_delay = self.options.bulk_seconds_per_chunk / self.options.speed
             if spec.shop in self.by_shop or spec.tenant_id in self.by_tenant:
                 raise ValueError(f"duplicate tenant or shop: {spec.tenant_id} / {spec.shop}")
             self.by_tenant[spec.tenant_id] = runtime

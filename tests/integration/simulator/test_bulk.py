@@ -181,3 +181,26 @@ def test_missing_scope_fails_the_operation(
         client = Client(sim, "acme")
         op = wait(client, run(client, "{ customers { nodes { id } } }")["bulkOperation"]["id"])
         assert (op["status"], op["errorCode"]) == ("FAILED", "ACCESS_DENIED")
+
+
+def test_bulk_takes_simulated_time(
+    start_simulator: Callable[..., AbstractContextManager[Simulator]],
+) -> None:
+    """With time per chunk the operation is seen RUNNING, with a growing objectCount."""
+    from shopsync.simulator import SimulatorOptions
+
+    options = SimulatorOptions(bulk_seconds_per_chunk=5.0, speed=100)  # 50 ms per chunk
+    with start_simulator(
+        size=StoreSize(products=800, variants_per_product=1), options=options
+    ) as sim:
+        client = Client(sim, "acme")
+        op_id = run(client, "{ products { nodes { id } } }")["bulkOperation"]["id"]
+        seen = []
+        for _ in range(500):
+            op = client.query(STATUS, {"id": op_id})["data"]["node"]
+            seen.append((op["status"], int(op["objectCount"])))
+            if op["status"] == "COMPLETED":
+                break
+            time.sleep(0.01)
+        assert ("RUNNING", 250) in seen or ("RUNNING", 500) in seen
+        assert seen[-1] == ("COMPLETED", 800)

@@ -102,6 +102,7 @@ class BulkManager:
         self.operations: list[BulkOperation] = []
         self.on_chunk: Callable[[BulkOperation], None] | None = None  # test hook
         self.faults: FaultInjector | None = None
+        self.chunk_delay = 0.0  # wall seconds per chunk of 250 root objects (already / speed)
 
     # -- create / cancel ----------------------------------------------------------------------
     def run_query(
@@ -179,6 +180,8 @@ class BulkManager:
             while True:
                 if self.on_chunk is not None:
                     self.on_chunk(op)
+                if self.chunk_delay:
+                    op.cancel.wait(self.chunk_delay)
                 if op.cancel.is_set():
                     op.status, op.completed_at = "CANCELED", self.store.clock.now()
                     return
