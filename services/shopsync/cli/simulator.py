@@ -54,6 +54,10 @@ def serve(
     throttle_429: Annotated[
         bool, typer.Option("--throttle-429", help="THROTTLED as HTTP 429 + Retry-After.")
     ] = False,
+    bulk_seconds: Annotated[
+        float,
+        typer.Option("--bulk-seconds-per-chunk", help="Simulated time per 250 bulk root objects."),
+    ] = 0.0,
     products: ProductsOption = 40,
     variants: VariantsOption = 3,
     locations: LocationsOption = 3,
@@ -80,6 +84,7 @@ def serve(
         rate_limits=not no_rate_limits,
         throttle_status_code=429 if throttle_429 else 200,
         faults=fault_profiles,
+        bulk_seconds_per_chunk=max(bulk_seconds, 0.0),
     )
     sim = Simulator(specs, settings.secrets_path, options)
     try:
