@@ -4,11 +4,21 @@ DuckDB, Spark in local mode. Also the local workflow the event bus triggers."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from shopsync.events.bus import WorkflowRun
+from shopsync.events import (
+    CLOUDTRAIL_PATTERN,
+    S3_NATIVE_PATTERN,
+    Batching,
+    EventingObjectStore,
+    LocalBus,
+    WorkflowRun,
+    load_pattern,
+)
+from shopsync.events.local import EventShape
 from shopsync.settings import Settings
 from shopsync.storage import LocalObjectStore
 from shopsync.tenants import Registry, load_registry
@@ -67,3 +77,34 @@ def local_workflow(
         return run_local_load(settings, registry=registry)
 
     return start
+
+
+@contextmanager
+def local_event_chain(
+    settings: Settings,
+    registry: Registry | None = None,
+    *,
+    batching: Batching | None = None,
+    shape: EventShape = "cloudtrail",
+) -> Iterator[tuple[EventingObjectStore, LocalBus]]:
+    """The local CloudTrail/EventBridge + Glue workflow chain, running in the background.
+
+    Hand the yielded store to ingestion as its raw store: each completed write publishes an
+    S3 event; the bus matches it against the deployed pattern file, batches like Glue's EVENT
+    trigger and runs the load job. Leaving the block loads whatever is still batched.
+    """
+    pattern_file = CLOUDTRAIL_PATTERN if shape == "cloudtrail" else S3_NATIVE_PATTERN
+    bus = LocalBus(
+        load_pattern(pattern_file, raw_bucket=settings.raw_bucket),
+        local_workflow(settings, registry),
+        batching=batching or Batching(size=10, window_seconds=2),
+    )
+    raw = LocalObjectStore(settings.lake_path / settings.raw_bucket)
+    store = EventingObjectStore(
+        raw, bus.publish, bucket=settings.raw_bucket, shape=shape, region=settings.region
+    )
+    bus.start()
+    try:
+        yield store, bus
+    finally:
+        bus.close()
