@@ -25,8 +25,11 @@ setup: $(STAMP) ## create .venv and install shopsync with its dev and test extra
 java: ## check that Java 17 (needed by Spark) is installed
 	@scripts/check-java
 
-demo: setup java ## run the whole pipeline locally on the example tenants
-	SHOPSYNC_HOME=$${SHOPSYNC_HOME:-.shopsync/demo} $(BIN)/shopsync demo
+DEMO_HOME ?= .shopsync/demo
+
+demo: setup java ## run the whole pipeline locally on the example tenants (fresh .shopsync/demo)
+	rm -rf $(DEMO_HOME)
+	SHOPSYNC_HOME=$(DEMO_HOME) $(BIN)/shopsync demo
 
 test: setup java ## run the full test suite
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import typer
+import logging
+from typing import Annotated
 
-from shopsync.cli import fanout, tenants
+import typer
+from rich.logging import RichHandler
+
+from shopsync.cli import demo, fanout, tenants
+from shopsync.cli.common import err_console
 
 app = typer.Typer(
     name="shopsync",
@@ -13,8 +18,34 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _configure(
+    log_level: Annotated[
+        str,
+        typer.Option(
+            "--log-level",
+            envvar="SHOPSYNC_LOG_LEVEL",
+            help="DEBUG, INFO, WARNING or ERROR (logs go to stderr).",
+        ),
+    ] = "WARNING",
+) -> None:
+    """Keep a data warehouse in step with many Shopify stores."""
+    level = logging.getLevelName(log_level.upper())
+    if not isinstance(level, int):
+        raise typer.BadParameter(f"unknown log level {log_level!r}", param_hint="--log-level")
+    root = logging.getLogger("shopsync")
+    if not any(isinstance(h, RichHandler) for h in root.handlers):
+        handler = RichHandler(console=err_console, show_path=False, rich_tracebacks=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
 app.add_typer(tenants.app, name="tenants")
 fanout.register(app)
+app.command("demo")(demo.demo)
 
 
 def main() -> None:
