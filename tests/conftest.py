@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ _AWS_ENV = (
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Fake AWS credentials, no SHOPSYNC_* leaking in, SHOPSYNC_HOME in a temp dir."""
     for name in _AWS_ENV:
         monkeypatch.delenv(name, raising=False)
@@ -38,7 +37,6 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "shopsync-test")
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "shopsync-test")
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-    yield
 
 
 @pytest.fixture
