@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.logging import RichHandler
 
-from shopsync.cli import demo, fanout, tenants
+from shopsync.cli import demo, fanout, simulator, tenants
 from shopsync.cli.common import err_console
 
 app = typer.Typer(
@@ -44,6 +44,7 @@ def _configure(
 
 
 app.add_typer(tenants.app, name="tenants")
+app.add_typer(simulator.app, name="simulator")
 fanout.register(app)
 app.command("demo")(demo.demo)
 
