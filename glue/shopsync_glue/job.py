@@ -11,15 +11,21 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from pyspark.sql import DataFrame, SparkSession
-from shopsync.ingestion.manifest import Manifest
+from shopsync.ingestion.manifest import Manifest, StreamManifest
 from shopsync.storage import ObjectStore
 from shopsync.storage.keys import MANIFESTS_PREFIX, manifest_prefix
 from shopsync.warehouse.base import CheckResult, LoadResult, RunLoad, TableLoad, Warehouse
-from shopsync.warehouse.specs import DELETED_PRODUCTS_STREAM, TABLES, tables_for_stream
+from shopsync.warehouse.specs import (
+    DELETED_PRODUCTS_STREAM,
+    TABLES,
+    TableSpec,
+    tables_for_stream,
+)
 
 from . import transform as tf
 
@@ -97,7 +103,12 @@ def _lines(spark: SparkSession, raw: ObjectStore, parts: Sequence[str]) -> DataF
 
 
 def curate_run(
-    spark: SparkSession, raw: ObjectStore, lake: CuratedLake, manifest: Manifest
+    spark: SparkSession,
+    raw: ObjectStore,
+    lake: CuratedLake,
+    manifest: Manifest,
+    *,
+    parallel_tables: int = 2,
 ) -> RunLoad:
     """Transform one run's raw parts and write its curated Parquet; the plan of its load."""
     tenant, run_id = manifest.tenant_id, manifest.run_id
@@ -108,29 +119,36 @@ def curate_run(
         deletions = tf.product_deletions(_lines(spark, raw, gone.parts)).cache()
         deletions_location = lake.location(tenant, DELETED_PRODUCTS_STREAM, run_id)
         deletions.write.mode("overwrite").parquet(deletions_location)
-    loads: list[TableLoad] = []
+    jobs: list[tuple[TableSpec, DataFrame, StreamManifest]] = []
+    cached: list[DataFrame] = []
     for stream, entry in sorted(manifest.streams.items()):
         specs = tables_for_stream(stream)
         if not specs or (not entry.parts and not entry.complete_snapshot):
             continue
         lines = _lines(spark, raw, entry.parts)
-        if len(specs) > 1:
+        if len(specs) > 1:  # orders feed two tables: read and parse the parts once
             lines = lines.cache()
-        for spec in specs:
-            df = tf.transform(spec.name, lines, deletions)
-            location = lake.location(tenant, spec.name, run_id)
-            df.write.mode("overwrite").parquet(location)
-            loads.append(
-                TableLoad(
-                    spec.name,
-                    location,
-                    records=None if spec.explode else entry.records,
-                    complete_snapshot=entry.complete_snapshot,
-                    cursor_to=entry.cursor_to.updated_at.isoformat() if entry.cursor_to else None,
-                )
-            )
-        if len(specs) > 1:
-            lines.unpersist()
+            cached.append(lines)
+        jobs += [(spec, lines, entry) for spec in specs]
+
+    def write(job: tuple[TableSpec, DataFrame, StreamManifest]) -> TableLoad:
+        spec, lines, entry = job
+        location = lake.location(tenant, spec.name, run_id)
+        tf.transform(spec.name, lines, deletions).write.mode("overwrite").parquet(location)
+        return TableLoad(
+            spec.name,
+            location,
+            records=None if spec.explode else entry.records,
+            complete_snapshot=entry.complete_snapshot,
+            cursor_to=entry.cursor_to.updated_at.isoformat() if entry.cursor_to else None,
+        )
+
+    # Gzip parts are not splittable: one task per part. Writing tables concurrently keeps
+    # every core busy when a stream has fewer parts than there are cores.
+    with ThreadPoolExecutor(max_workers=parallel_tables, thread_name_prefix="curate") as pool:
+        loads = list(pool.map(write, jobs))
+    for lines in cached:
+        lines.unpersist()
     if deletions is not None:
         deletions.unpersist()
     return RunLoad(

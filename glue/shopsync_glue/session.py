@@ -26,6 +26,7 @@ def local_session(master: str = "local[2]", shuffle_partitions: int = 2) -> Spar
         SparkSession.builder.master(master)
         .appName("shopsync-load")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.default.parallelism", str(shuffle_partitions))
         .config("spark.driver.memory", os.environ.get("SHOPSYNC_SPARK_DRIVER_MEMORY", "2g"))
