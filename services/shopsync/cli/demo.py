@@ -159,6 +159,7 @@ def _report(runs: list[LocalRun], title: str, live: dict[str, dict[str, int]] | 
         error = run.future.exception()
         results[run.payload.tenant_id] = error if error is not None else run.future.result()
     streams = sorted({s for r in results.values() if isinstance(r, RunResult) for s in r.streams})
+    mismatches: list[str] = []
     table = Table(title=title)
     table.add_column("tenant")
     table.add_column("status")
@@ -173,8 +174,16 @@ def _report(runs: list[LocalRun], title: str, live: dict[str, dict[str, int]] | 
             landed = result.streams.get(stream)
             cell = "" if landed is None else str(landed.records)
             if landed is not None and live is not None:
-                cell += f" / {live[tenant_id].get(stream, 0)}"
+                expected = live[tenant_id].get(stream, 0)
+                cell += f" / {expected}"
+                if landed.records != expected:
+                    mismatches.append(f"{tenant_id} {stream}: {landed.records} != {expected}")
             cells.append(cell)
         table.add_row(tenant_id, result.status, *cells)
     console.print(table)
-    return all(isinstance(r, RunResult) and r.ok for r in results.values())
+    if live is not None:
+        if mismatches:
+            console.print("[red]landed differs from the live store:[/red] " + "; ".join(mismatches))
+        else:
+            console.print("every stream landed exactly the store's live records")
+    return not mismatches and all(isinstance(r, RunResult) and r.ok for r in results.values())
