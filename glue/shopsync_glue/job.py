@@ -119,7 +119,7 @@ def curate_run(
         deletions = tf.product_deletions(_lines(spark, raw, gone.parts)).cache()
         deletions_location = lake.location(tenant, DELETED_PRODUCTS_STREAM, run_id)
         deletions.write.mode("overwrite").parquet(deletions_location)
-    jobs: list[tuple[TableSpec, DataFrame, StreamManifest]] = []
+    jobs: list[tuple[TableSpec, DataFrame, StreamManifest, bool]] = []
     cached: list[DataFrame] = []
     for stream, entry in sorted(manifest.streams.items()):
         specs = tables_for_stream(stream)
@@ -129,12 +129,14 @@ def curate_run(
         if len(specs) > 1:  # orders feed two tables: read and parse the parts once
             lines = lines.cache()
             cached.append(lines)
-        jobs += [(spec, lines, entry) for spec in specs]
+        children = any(s.explode for s in specs) and tf.has_child_lines(lines)
+        jobs += [(spec, lines, entry, children) for spec in specs]
 
-    def write(job: tuple[TableSpec, DataFrame, StreamManifest]) -> TableLoad:
-        spec, lines, entry = job
+    def write(job: tuple[TableSpec, DataFrame, StreamManifest, bool]) -> TableLoad:
+        spec, lines, entry, children = job
         location = lake.location(tenant, spec.name, run_id)
-        tf.transform(spec.name, lines, deletions).write.mode("overwrite").parquet(location)
+        df = tf.transform(spec.name, lines, deletions, child_lines=children)
+        df.write.mode("overwrite").parquet(location)
         return TableLoad(
             spec.name,
             location,

@@ -129,12 +129,18 @@ def _meta(node: SparkColumn, raw: SparkColumn) -> list[SparkColumn]:
 PARENT_ID = "__parentId"
 
 
-def project(spec: TableSpec, lines: DataFrame) -> DataFrame:
+def has_child_lines(lines: DataFrame) -> bool:
+    """Whether any line is a bulk child (a cheap text scan that stops at the first one)."""
+    return bool(lines.where(F.col(RAW).contains(f'"{PARENT_ID}"')).limit(1).count())
+
+
+def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> DataFrame:
     """Raw lines to the table's typed columns (no dedupe). Lines without a key are dropped.
 
     Bulk operations land nested nodes as their own lines with ``__parentId``: a table of
     nested rows (order line items) takes them as well as the nested lists of paged fetches;
-    other tables skip them, unless their rows *are* such lines (``child_rows``).
+    other tables skip them, unless their rows *are* such lines (``child_rows``). With
+    ``child_lines=False`` (no bulk child lines in the input) that second branch is skipped.
     """
     own = [c for c in spec.columns if c.derive != "parent"]
     parents = [c for c in spec.columns if c.derive == "parent"]
@@ -163,6 +169,8 @@ def project(spec: TableSpec, lines: DataFrame) -> DataFrame:
             *_meta(F.col("p"), F.col("r")),
         )
     )
+    if not child_lines:
+        return nested.where(F.col(spec.primary_key).isNotNull()).select(*spec.column_names)
     # Bulk child lines: the parent's values come from its own line in the same run.
     parent_values = top.select(
         node.getField("id").alias("__pid"),
@@ -242,10 +250,11 @@ def transform(
     deletions: DataFrame | None = None,
     *,
     per_run: bool = False,
+    child_lines: bool = True,
 ) -> DataFrame:
     """The whole transform for one table: project, dedupe, apply product deletions."""
     spec = TABLES[table]
-    out = dedupe_latest(project(spec, lines), spec, per_run=per_run)
+    out = dedupe_latest(project(spec, lines, child_lines=child_lines), spec, per_run=per_run)
     if deletions is not None and spec.deleted_product_key is not None:
         out = apply_deletions(out, spec, deletions)
     return out
