@@ -296,6 +296,8 @@ def test_bulk_child_lines_feed_line_items_and_not_orders(spark: SparkSession) ->
         stream="orders",
     )
     raw = lines(spark, child, parent, orphan)
+    assert tf.has_child_lines(raw)
+    assert not tf.has_child_lines(lines(spark, parent))
     assert [r["id"] for r in _rows(tf.orders(raw))] == [gid("Order", 7)]
     items = _rows(tf.order_line_items(raw))
     assert [(r["id"], r["order_id"], r["quantity"]) for r in items] == [
