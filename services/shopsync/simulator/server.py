@@ -177,7 +177,8 @@ class Simulator:
             shop_name += ".myshopify.com"
         parts = path.strip("/").split("/")
         rest = parts == ["admin", "oauth", "access_scopes.json"]
-        api = len(parts) == 4 and parts[:2] == ["admin", "api"] and parts[3].endswith(".json")
+        # /admin/api/<v>/<resource>.json, and /<resource>/<id>.json or /<resource>/count.json
+        api = len(parts) in (4, 5) and parts[:2] == ["admin", "api"] and parts[-1].endswith(".json")
         shop = self.by_shop.get(shop_name)
         if not (rest or api) or shop is None:
             return _json(404, {"errors": "Not Found"})
@@ -186,7 +187,7 @@ class Simulator:
         token = request.headers.get("X-Shopify-Access-Token", "")
         if not hmac.compare_digest(token.encode(), shop.token.encode()):
             return _json(401, {"errors": INVALID_TOKEN}, headers)
-        graphql = api and parts[3] == "graphql.json"
+        graphql = api and parts[3:] == ["graphql.json"]
         fault = shop.faults.draw()
         if fault is not None:
             early = self._fault(fault, shop, request, headers, graphql=graphql)
@@ -199,8 +200,9 @@ class Simulator:
         else:
             prefix = "" if request.path == path else f"/shops/{shop.spec.shop}"
             link_base = f"{request.host_url.rstrip('/')}{prefix}/admin/api/{version}"
+            resource = "/".join(parts[3:]) if api else parts[-1]
             answer = handle_rest(
-                shop.store, shop.rest_bucket, parts[-1], request.args, shop.scopes, link_base
+                shop.store, shop.rest_bucket, resource, request.args, shop.scopes, link_base
             )
             response = _json(answer.status, answer.body, headers | answer.headers)
         if fault == "truncate":

@@ -110,6 +110,26 @@ def test_deleted_products_through_events(acme: Client, simulator: Simulator) -> 
     ]
 
 
+def test_one_record_and_count(acme: Client, simulator: Simulator) -> None:
+    listed = get(simulator, "acme", "products.json", limit=3).json()["products"]
+    one = get(simulator, "acme", f"products/{listed[2]['id']}.json")
+    assert one.status_code == 200
+    assert one.json() == {"product": listed[2]}
+    assert "X-Shopify-Shop-Api-Call-Limit" in one.headers
+    only = get(simulator, "acme", "orders/5000000003.json", fields="id,name").json()
+    assert only == {"order": {"id": 5000000003, "name": "#1003"}}
+    assert get(simulator, "acme", "products/count.json").json() == {"count": 30}
+    open_orders = follow(simulator, "acme", "orders.json", limit=250)
+    assert get(simulator, "acme", "orders/count.json").json() == {"count": len(open_orders)}
+    assert get(simulator, "acme", "orders/count.json", status="any").json() == {"count": 25}
+    acme.control("delete_product", product=0)
+    assert get(simulator, "acme", "products/count.json").json() == {"count": 29}
+    for missing in ("products/8000000001.json", "products/1.json", "products/abc.json",
+                    "customers/search.json", "customers/7000000001/orders.json"):  # fmt: skip
+        resp = get(simulator, "acme", missing)
+        assert (resp.status_code, resp.json()) == (404, {"errors": "Not Found"}), missing
+
+
 @pytest.mark.parametrize(
     ("params", "status"),
     [({"limit": 251}, 400), ({"limit": 0}, 400), ({"page_info": "abc", "since_id": 1}, 400),

@@ -1,6 +1,8 @@
 """REST Admin API (read-only subset): ``shop``, ``access_scopes``, ``products``, ``customers``,
 ``orders``, ``locations``, ``events`` with ``limit``, ``since_id``, ``updated_at_min/max``,
-``created_at_min/max``, ``fields`` and cursor pagination through the ``Link`` header.
+``created_at_min/max``, ``fields`` and cursor pagination through the ``Link`` header; one
+record by id (``products/<id>.json`` -> ``{"product": ...}``) and ``<resource>/count.json``
+(``{"count": n}``, same filters as the list).
 
 REST has its own leaky bucket per shop (requests, not points): 40 and 2/s on standard, twice
 that on advanced, 400 and 20/s on plus and enterprise; every response carries
@@ -24,6 +26,7 @@ from shopsync.simulator.graphql.endpoint import Answer
 from shopsync.simulator.query.pager import PageArgs, paginate, table_scan
 from shopsync.simulator.query.search import SearchSyntaxError, compile_filter
 from shopsync.simulator.rest import shapes
+from shopsync.simulator.store.ids import index_of
 from shopsync.simulator.store.store import Store
 from shopsync.simulator.store.table import Record
 
@@ -42,6 +45,15 @@ RESOURCES: dict[str, tuple[str, str, Shape, str | None]] = {
     "locations.json": ("locations", "Location", shapes.location, "read_locations"),
     "events.json": ("events", "Event", shapes.event, None),
 }
+#: the response key of one record (``GET products/<id>.json`` -> ``{"product": {...}}``)
+SINGULAR = {
+    "products": "product",
+    "customers": "customer",
+    "orders": "order",
+    "locations": "location",
+    "events": "event",
+}
+NOT_FOUND = {"errors": "Not Found"}
 _PLUS_AS_SPACE = re.compile(r"(T\d\d:\d\d(:\d\d(\.\d+)?)?) (\d\d:?\d\d)$")
 FILTER_PARAMS = {
     "updated_at_min": "updated_at:>=",
@@ -113,7 +125,11 @@ def handle_rest(  # noqa: PLR0911
     scopes: frozenset[str],
     link_base: str,
 ) -> Answer:
-    """One ``GET /admin/api/<v>/<resource>`` (``link_base`` is the URL up to the version)."""
+    """One ``GET /admin/api/<v>/<resource>`` (``link_base`` is the URL up to the version).
+
+    ``resource`` is the path after the version: ``products.json``, ``products/<id>.json`` or
+    ``products/count.json``.
+    """
     decision = bucket.take(1)
     headers = {"X-Shopify-Shop-Api-Call-Limit": call_limit(bucket)}
     if not decision.allowed:
@@ -124,24 +140,61 @@ def handle_rest(  # noqa: PLR0911
         return Answer(200, {"access_scopes": [{"handle": s} for s in sorted(scopes)]}, headers)
     if resource == "shop.json":
         return Answer(200, {"shop": shapes.shop(store)}, headers)
-    if resource not in RESOURCES:
-        return Answer(404, {"errors": "Not Found"}, headers)
-    key, kind, shape, scope = RESOURCES[resource]
+    collection, _, member = resource.partition("/")
+    if "/" in member:
+        return Answer(404, NOT_FOUND, headers)
+    if member:
+        collection += ".json"
+    if collection not in RESOURCES:
+        return Answer(404, NOT_FOUND, headers)
+    key, kind, shape, scope = RESOURCES[collection]
     implied = scopes | {s.replace("write_", "read_", 1) for s in scopes}
     if scope is not None and scope not in implied:
         message = f"[API] This action requires merchant approval for {scope} scope."
         return Answer(403, {"errors": message}, headers)
+    if member:
+        return _member(store, collection, member, args, headers)
     try:
         records, links = _page(store, resource, kind, args, link_base)
     except (ValueError, SearchSyntaxError, GraphQLError) as exc:
         return Answer(400, {"errors": str(exc)}, headers)
-    fields = [f for f in args.get("fields", "").split(",") if f]
-    out = [shape(store, r) for r in records]
-    if fields:
-        out = [{k: v for k, v in r.items() if k in fields} for r in out]
+    out = [_only(shape(store, r), args) for r in records]
     if links:
         headers["Link"] = ", ".join(links)
     return Answer(200, {key: out}, headers)
+
+
+def _member(
+    store: Store, collection: str, member: str, args: Mapping[str, str], headers: dict[str, str]
+) -> Answer:
+    """``<collection>/count.json`` or ``<collection>/<id>.json``."""
+    key, kind, shape, _ = RESOURCES[collection]
+    if member == "count.json":
+        try:
+            return Answer(200, {"count": _count(store, collection, kind, args)}, headers)
+        except (ValueError, SearchSyntaxError, GraphQLError) as exc:
+            return Answer(400, {"errors": str(exc)}, headers)
+    number = member.removesuffix(".json")
+    rec = store.node(kind, index_of(kind, int(number))) if number.isdigit() else None
+    if rec is None:
+        return Answer(404, NOT_FOUND, headers)
+    return Answer(200, {SINGULAR[key]: _only(shape(store, rec), args)}, headers)
+
+
+def _only(rec: dict[str, Any], args: Mapping[str, str]) -> dict[str, Any]:
+    """``fields=id,title``: just those keys."""
+    fields = {f.strip() for f in args.get("fields", "").split(",") if f.strip()}
+    return {k: v for k, v in rec.items() if k in fields} if fields else rec
+
+
+def _count(store: Store, resource: str, kind: str, args: Mapping[str, str]) -> int:
+    """``<resource>/count.json``: the live records the list's filters would return."""
+    table = store.tables[kind]
+    query = _search(resource, args)
+    if not query:
+        return table.live_count()
+    flt = compile_filter(query, kind)
+    return sum(1 for rec in table.iter_live() if flt.matches(rec))
 
 
 def _page(
