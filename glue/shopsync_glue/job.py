@@ -68,26 +68,40 @@ def pending_manifests(
     tenant_id: str | None = None,
     older_than: timedelta | None = None,
     now: datetime | None = None,
+    errors: list[str] | None = None,
 ) -> dict[str, list[Manifest]]:
     """Manifests not in the ledger, by tenant, each tenant's in run_id order.
 
     ``older_than`` keeps only manifests that finished at least that long ago (the safety
-    net for runs whose event never came).
+    net for runs whose event never came). A manifest that cannot be read, or that names
+    another tenant or run than its key, raises; with ``errors`` it is reported there and
+    that tenant's later runs are held back (they must not overtake it), the rest go on.
     """
     prefix = manifest_prefix(tenant_id) if tenant_id else MANIFESTS_PREFIX
     cutoff = (now or datetime.now(UTC)) - older_than if older_than is not None else None
     out: dict[str, list[Manifest]] = {}
+    held: set[str] = set()
     for key in raw.list(prefix):
         m = _MANIFEST_KEY.match(key)
         if m is None:
             continue
         tenant, run = m.group("tenant"), m.group("run")
-        if (tenant, run) in loaded:
+        if (tenant, run) in loaded or tenant in held:
             continue
-        manifest = Manifest.model_validate_json(raw.get(key))
-        if (manifest.tenant_id, manifest.run_id) != (tenant, run):
-            raise ValueError(f"{key}: manifest is for {manifest.tenant_id}/{manifest.run_id}")
-        manifest.check_parts_belong_to_tenant()
+        try:
+            manifest = Manifest.model_validate_json(raw.get(key))
+            if (manifest.tenant_id, manifest.run_id) != (tenant, run):
+                raise ValueError(f"manifest is for {manifest.tenant_id}/{manifest.run_id}")
+            manifest.check_parts_belong_to_tenant()
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            if errors is None:
+                raise ValueError(f"{key}: {exc}") from exc
+            logger.error(
+                "bad manifest %s: %s", key, exc, extra={"tenant_id": tenant, "run_id": run}
+            )
+            errors.append(f"{tenant}/{run}: bad manifest: {exc}")
+            held.add(tenant)  # keys list in run order: earlier runs still load
+            continue
         if cutoff is not None and manifest.finished_at > cutoff:
             continue
         out.setdefault(tenant, []).append(manifest)
@@ -178,7 +192,12 @@ def run_job(
     """Load every pending manifest (of one tenant, or all); refresh the reporting layer."""
     summary = JobSummary()
     pending = pending_manifests(
-        raw, warehouse.loaded_runs(tenant_id), tenant_id=tenant_id, older_than=older_than, now=now
+        raw,
+        warehouse.loaded_runs(tenant_id),
+        tenant_id=tenant_id,
+        older_than=older_than,
+        now=now,
+        errors=summary.errors,
     )
     for tenant, manifests in pending.items():
         for manifest in manifests:
