@@ -5,10 +5,18 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.table import Table
 
-from shopsync.cli.common import EXIT_FAILED, TenantsDirOption, bad_input, console, make_settings
+from shopsync.cli.common import (
+    EXIT_FAILED,
+    TenantsDirOption,
+    bad_input,
+    console,
+    failed,
+    make_settings,
+)
 from shopsync.tenants import TenantConfigError, UnknownTenantError, load_registry
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 from shopsync.warehouse.status import TenantStatus, tenant_status
@@ -51,8 +59,11 @@ def status(
         bad_input(str(exc))
     warehouse = DuckDBWarehouse(settings.warehouse_path)
     if warehouse.path.exists():
-        with warehouse.connect(read_only=True) as con:
-            statuses = tenant_status(con, ids)
+        try:
+            with warehouse.connect(read_only=True) as con:
+                statuses = tenant_status(con, ids)
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:  # held by a load
+            failed(f"the warehouse is busy ({warehouse.path}); try again: {exc}")
     else:
         statuses = [TenantStatus(tenant_id=t) for t in ids]
     if as_json:

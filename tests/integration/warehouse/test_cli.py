@@ -118,3 +118,31 @@ def test_failed_check_fails_status(tenants_dir: Path) -> None:
     (acme,) = json.loads(shown.output)
     assert acme["ok"] is False
     assert [c["check"] for c in acme["failed_checks"]] == ["rows_vs_records"]
+
+
+def test_status_while_another_process_holds_the_warehouse(tenants_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    path = Settings().warehouse_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+            "sys.stdin.read()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ready"
+        result = CliRunner().invoke(app, ["status", "--tenants-dir", str(tenants_dir)])
+        assert result.exit_code == EXIT_FAILED
+        assert "busy" in result.output
+    finally:
+        holder.communicate("", timeout=30)
