@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shopsync.simulator import Simulator, SimulatorOptions, StoreSize, running_simulator
-from shopsync.simulator.truth import records
-
-shopify = pytest.importorskip("shopify", reason="ShopifyAPI (the test extra) is not installed")
-from pyactiveresource.connection import (  # noqa: E402  (ShopifyAPI's HTTP layer)
+import shopify  # ShopifyAPI, in the test extra
+from pyactiveresource.connection import (  # ShopifyAPI's HTTP layer
     ClientError,
     ResourceNotFound,
     UnauthorizedAccess,
 )
+
+from shopsync.simulator import Simulator, SimulatorOptions, StoreSize, running_simulator
+from shopsync.simulator.truth import records
 
 VERSION = "2026-10"
 SHOP = "acme.myshopify.com"
