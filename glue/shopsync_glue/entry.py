@@ -127,6 +127,7 @@ def spark_session() -> SparkSession:
 
 def main(argv: Sequence[str] | None = None) -> int:
     import boto3
+
     from shopsync.storage import S3ObjectStore
     from shopsync.warehouse.redshift import RedshiftDataApiWarehouse
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from pyspark.sql import DataFrame, SparkSession
+
 from shopsync.ingestion.manifest import Manifest, StreamManifest
 from shopsync.storage import ObjectStore
 from shopsync.storage.keys import MANIFESTS_PREFIX, manifest_prefix

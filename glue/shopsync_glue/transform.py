@@ -20,6 +20,7 @@ from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
+
 from shopsync.warehouse.specs import (
     DECIMAL_PRECISION,
     DECIMAL_SCALE,

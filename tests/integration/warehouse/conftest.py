@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 import pytest
 from pyspark.sql import SparkSession
+
 from shopsync.storage import LocalObjectStore
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 from shopsync.warehouse.specs import TABLES

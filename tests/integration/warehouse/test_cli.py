@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 import typer
+from typer.testing import CliRunner
+
 from shopsync.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, console, err_console
 from shopsync.cli.load import load
 from shopsync.cli.status import status
 from shopsync.settings import Settings
 from shopsync.storage import LocalObjectStore
-from typer.testing import CliRunner
 
 from .lake import product, write_run
 

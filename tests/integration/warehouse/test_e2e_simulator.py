@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pytest
 from pyspark.sql import SparkSession
+
 from shopsync.events import (
     CLOUDTRAIL_PATTERN,
     Batching,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from shopsync.events import Batching
 from shopsync.settings import Settings
 from shopsync.tenants import Registry

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from shopsync.events import Batching, LocalBus, WorkflowRun, cloudtrail_object_event, load_pattern
 from shopsync.events.pattern import CLOUDTRAIL_PATTERN
 

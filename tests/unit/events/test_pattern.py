@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from shopsync.events.pattern import PatternError, matches, validate
 
 EC2_EVENT: dict[str, Any] = {

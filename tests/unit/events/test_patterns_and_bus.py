@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from shopsync.events import (
     CLOUDTRAIL_PATTERN,
     PATTERNS_DIR,

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+
 from shopsync_glue.entry import JobArgs, parse_args, workflow_event_ids
 
 BASE = [

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from shopsync.ingestion.manifest import Manifest, StreamManifest, write_manifest
 from shopsync.storage import LocalObjectStore
 from shopsync_glue.job import pending_manifests

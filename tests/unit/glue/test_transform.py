@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from pyspark.sql import SparkSession
+
 from shopsync.warehouse.specs import TABLES
 from shopsync_glue import transform as tf
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 import pytest
+
 from shopsync.warehouse.base import RunLoad, TableLoad, WarehouseError
 from shopsync.warehouse.redshift import RedshiftDataApiWarehouse
 from shopsync.warehouse.specs import TABLES

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from shopsync.warehouse import sql
 from shopsync.warehouse.base import RunLoad, TableLoad, load_statements
 from shopsync.warehouse.specs import TABLES

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
 from shopsync.warehouse import sql
 from shopsync.warehouse.specs import TableSpec
 
