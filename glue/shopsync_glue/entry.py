@@ -117,11 +117,15 @@ def spark_session() -> SparkSession:
         from .session import local_session
 
         return local_session()
-    session: SparkSession = GlueContext(SparkContext.getOrCreate()).spark_session
-    from .session import SESSION_CONF
+    context = SparkContext.getOrCreate()
+    session: SparkSession = GlueContext(context).spark_session
+    from .session import HADOOP_CONF, SESSION_CONF
 
     for key, value in SESSION_CONF.items():
         session.conf.set(key, value)
+    hadoop = context._jsc.hadoopConfiguration()
+    for key, value in HADOOP_CONF.items():
+        hadoop.set(key, value)
     return session
 
 

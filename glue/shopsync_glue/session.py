@@ -14,8 +14,10 @@ SESSION_CONF: dict[str, str] = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
     "spark.sql.ansi.enabled": "false",
-    "spark.sql.sources.partitionOverwriteMode": "dynamic",
 }
+#: Hadoop settings: no ``_SUCCESS`` marker next to the Parquet files, since Redshift's COPY
+#: reads every object under the run's prefix.
+HADOOP_CONF: dict[str, str] = {"mapreduce.fileoutputcommitter.marksuccessfuljobs": "false"}
 
 
 @functools.cache
@@ -36,6 +38,8 @@ def local_session(master: str = "local[2]", shuffle_partitions: int = 2) -> Spar
     )
     for key, value in SESSION_CONF.items():
         builder = builder.config(key, value)
+    for key, value in HADOOP_CONF.items():
+        builder = builder.config(f"spark.hadoop.{key}", value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session

@@ -168,6 +168,11 @@ def _columns(spec: TableSpec) -> str:
     return ", ".join(spec.column_names)
 
 
+def _prefix(location: str) -> str:
+    """A COPY prefix that matches only this run's directory (``run=<id>/``)."""
+    return location.rstrip("/") + "/"
+
+
 def stage_statements(
     dialect: Dialect,
     tenant_id: str,
@@ -183,7 +188,7 @@ def stage_statements(
             raise ValueError("Redshift COPY needs an IAM role")
         return [
             f"CREATE TEMP TABLE {stage} (LIKE {target})",
-            f"COPY {stage} ({_columns(spec)}) FROM {literal(location)} "
+            f"COPY {stage} ({_columns(spec)}) FROM {literal(_prefix(location))} "
             f"IAM_ROLE {literal(iam_role)} FORMAT AS PARQUET",
         ]
     return [
@@ -203,7 +208,8 @@ def deletions_stage(dialect: Dialect, location: str, *, iam_role: str | None = N
     if dialect.name == "redshift":
         return [
             create,
-            f"COPY {stage} (product_id, deleted_at, _tenant_id, _run_id) FROM {literal(location)} "
+            f"COPY {stage} (product_id, deleted_at, _tenant_id, _run_id) "
+            f"FROM {literal(_prefix(location))} "
             f"IAM_ROLE {literal(iam_role or '')} FORMAT AS PARQUET",
         ]
     return [

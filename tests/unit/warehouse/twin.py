@@ -29,7 +29,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         r"CREATE TEMP TABLE \1 AS SELECT * FROM \2 LIMIT 0",
     ),
     (
-        re.compile(r"^COPY (\w+) \(([^)]*)\) FROM '([^']*)' IAM_ROLE '[^']*' FORMAT AS PARQUET$"),
+        re.compile(
+            r"^COPY (\w+) \(([^)]*)\) FROM '([^']*?)/?' IAM_ROLE '[^']*' FORMAT AS PARQUET$"
+        ),
         r"INSERT INTO \1 (\2) SELECT \2 FROM read_parquet('\3/*.parquet')",
     ),
     (re.compile(r"LIKE 'shop\\\\_%'"), r"LIKE 'shop\\_%' ESCAPE '\\'"),
