@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from shopsync.fanout.payload import IngestionPayload
 from shopsync.ingestion.config import IngestionConfig
 from shopsync.ingestion.manifest import Manifest, read_manifest

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 import typer
+from typer.testing import CliRunner
+
 from shopsync.cli.sync import sync
 from shopsync.settings import Settings
 from shopsync.storage import make_raw_store
-from typer.testing import CliRunner
 
 from .conftest import TENANT
 from .test_handler import TENANT_YAML

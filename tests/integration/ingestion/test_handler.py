@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from shopsync.fanout.invoker import LambdaInvoker
 from shopsync.fanout.payload import IngestionPayload
 from shopsync.handlers import ingestion as handler_module

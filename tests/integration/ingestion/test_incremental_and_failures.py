@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
 from shopsync.ingestion.result import IngestionFailedError, RunResult
 from shopsync.shopify import LocalSecrets
 from shopsync.state import RunStatus

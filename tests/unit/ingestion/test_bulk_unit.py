@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from shopsync.ingestion.bulk import BulkFetch, BulkOperationError, bulk_query, split
 from shopsync.ingestion.fetch import PageSizes
 from shopsync.ingestion.raw import RawStreamWriter, read_part

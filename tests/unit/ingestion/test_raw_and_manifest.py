@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+
 from shopsync.ingestion.manifest import (
     Manifest,
     ManifestExistsError,

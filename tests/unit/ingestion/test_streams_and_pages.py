@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+
 from shopsync.ingestion.fetch import CursorTracker, PageSizes, iter_pages
 from shopsync.ingestion.streams import SPECS, plan_window, streams_for
 from shopsync.shopify import CostBucket, Credentials, RetryPolicy, ShopifyClient, TokenProvider

@@ -6,6 +6,7 @@ from pathlib import Path
 import boto3
 import pytest
 from moto import mock_aws
+
 from shopsync.shopify import AwsSecrets, LocalSecrets, TokenProvider
 from shopsync.shopify import errors as e
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import requests
+
 from shopsync.shopify import CostBucket, Credentials, RetryPolicy, ShopifyClient, TokenProvider
 from shopsync.shopify import errors as e
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+
 from shopsync.shopify import errors as e
 from shopsync.shopify.pacing import CostBucket, CostInfo
 

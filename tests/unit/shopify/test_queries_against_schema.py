@@ -9,6 +9,7 @@ from pathlib import Path
 
 import graphql
 import pytest
+
 from shopsync.shopify import queries
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "services" / "shopsync" / "schemas"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from shopsync.storage import keys
 
 RUN = "20261124T201500Z-1a2b3c4d"

@@ -11,6 +11,7 @@ from typing import BinaryIO, cast
 import boto3
 import pytest
 from moto import mock_aws
+
 from shopsync.settings import Settings
 from shopsync.storage import (
     InvalidKeyError,
