@@ -11,6 +11,7 @@ from .pattern import (
     load_pattern,
     matches,
 )
+from .safety_net import start_safety_net_load
 
 __all__ = [
     "CLOUDTRAIL_PATTERN",
@@ -26,4 +27,5 @@ __all__ = [
     "matches",
     "object_key",
     "s3_object_created_event",
+    "start_safety_net_load",
 ]
