@@ -41,6 +41,7 @@ TERMINAL = {"COMPLETED", "FAILED", "CANCELED", "EXPIRED"}
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _ID = re.compile(rb'"id":"([^"]+)"')
 _PARENT = b'"__parentId"'
+_NUMERIC_TAIL = re.compile(r"(\d+)$")
 BATCH = 2000
 
 
@@ -48,9 +49,11 @@ class BulkOperationError(FatalError):
     """A bulk operation could not produce the stream's data."""
 
 
-def bulk_query(spec: StreamSpec, window: Window) -> str:
+def bulk_query(spec: StreamSpec, window: Window, extra: str | None = None) -> str:
     text = load_query(BULK_DOCUMENTS[spec.name])
     search = window.search(spec)
+    if extra:
+        search = f"{search} AND {extra}" if search else extra
     if search is None:
         return text.replace('(query: "")', "", 1)
     return text.replace('query: ""', f"query: {json.dumps(search)}", 1)
@@ -80,13 +83,19 @@ class BulkFetch(StreamFetch):
     max_attempts: int = 3
     max_splits: int = 4
     started: list[str] = field(default_factory=list)
+    #: Greatest numeric id of a root object landed from the current window's operations.
+    max_root: int | None = None
 
     def run(self) -> None:
         self._run_window(self.window, attempts=self.max_attempts, splits=self.max_splits)
 
+    def _remainder(self) -> str | None:
+        """Bulk results come in id order: after partial data, only ids above it remain."""
+        return f"id:>{self.max_root}" if self.max_root is not None else None
+
     # -- one window ---------------------------------------------------------------------------
     def _run_window(self, window: Window, *, attempts: int, splits: int) -> None:
-        op_id = self._adopt(window) or self._start(window)
+        op_id = self._adopt(window) or self._start(window, self._remainder())
         status = self._poll(op_id)
         if status is None:  # stopped at the time budget; the recorded op is adopted later
             self.finished = False
@@ -97,17 +106,23 @@ class BulkFetch(StreamFetch):
             self._download(str(url))
         if state == "COMPLETED":
             return
-        if code == "TIMEOUT" and splits > 0:
+        if code == "TIMEOUT" and splits > 0 and self.max_root is None:
             log.warning("%s: bulk operation timed out; splitting the window", self.spec.name)
             for half in split(window):
+                self.max_root = None
                 self._run_window(half, attempts=attempts, splits=splits - 1)
             return
-        if code == "ACCESS_DENIED" or attempts <= 1:
-            raise BulkOperationError(
-                f"{self.client.shop}: bulk {self.spec.name} ended {state} ({code or 'no code'})"
-            )
-        log.warning("%s: bulk operation %s (%s); running it again", self.spec.name, state, code)
-        self._run_window(window, attempts=attempts - 1, splits=splits)
+        if code == "ACCESS_DENIED":
+            raise BulkOperationError(f"{self.client.shop}: bulk {self.spec.name}: access denied")
+        if attempts > 1:
+            log.warning("%s: bulk operation %s (%s); running the rest", self.spec.name, state, code)
+            self._run_window(window, attempts=attempts - 1, splits=splits)
+            return
+        # Bulk keeps failing: page through what is left of the window instead.
+        log.warning("%s: bulk operations keep failing; paging the rest", self.spec.name)
+        self.extra_query = self._remainder()
+        self.window = window
+        StreamFetch.run(self)
 
     def _adopt(self, window: Window) -> str | None:
         if self.state is None:
@@ -120,12 +135,11 @@ class BulkFetch(StreamFetch):
                 return record.operation_id
         return None
 
-    def _start(self, window: Window) -> str:
+    def _start(self, window: Window, extra: str | None = None) -> str:
         waited, delay = 0.0, self.poll_initial
+        query = bulk_query(self.spec, window, extra)
         while True:
-            result = self.client.execute(
-                load_query("bulk_run"), {"query": bulk_query(self.spec, window)}, shape="bulk_run"
-            )
+            result = self.client.execute(load_query("bulk_run"), {"query": query}, shape="bulk_run")
             payload = result.data.get("bulkOperationRunQuery") or {}
             errors = payload.get("userErrors") or []
             operation = payload.get("bulkOperation") or {}
@@ -186,7 +200,12 @@ class BulkFetch(StreamFetch):
         if self.spec.flatten_nested:
             lines = [line for line in lines if _PARENT in line]
         self.writer.write_json_lines(lines, fetched_at)
-        self.tracker.observe([_cursor_fields(line, self.spec.cursor_field) for line in parents])
+        roots = [_cursor_fields(line, self.spec.cursor_field) for line in parents]
+        self.tracker.observe(roots)
+        for root in roots:
+            tail = _NUMERIC_TAIL.search(root["id"])
+            if tail is not None and (self.max_root is None or int(tail.group(1)) > self.max_root):
+                self.max_root = int(tail.group(1))
         self.pages += 1
         if self.on_page is not None:
             self.on_page(self.spec.name, len(lines))

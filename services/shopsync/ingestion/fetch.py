@@ -192,13 +192,18 @@ class StreamFetch:
     on_page: Callable[[str, int], None] | None = None
     pages: int = 0
     finished: bool = True
+    #: An extra search term, e.g. ``id:>123`` for the remainder after a failed bulk operation.
+    extra_query: str | None = None
 
     def __post_init__(self) -> None:
         self.tracker = CursorTracker(self.spec.cursor_field, self.cursor_from)
 
     def run(self) -> None:
         """Fetch every page (or until ``should_stop``) into the writer."""
-        variables = {"query": self.window.search(self.spec)}
+        search = self.window.search(self.spec)
+        if self.extra_query:
+            search = f"{search} AND {self.extra_query}" if search else self.extra_query
+        variables = {"query": search}
         for nodes, fetched_at, has_next in iter_pages(
             self.client,
             self.spec.document,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -93,6 +94,14 @@ class Harness:
 
 @pytest.fixture
 def harness(tmp_path: Path) -> Iterator[Harness]:
+    with make_harness(tmp_path) as made:
+        yield made
+
+
+@contextmanager
+def make_harness(
+    tmp_path: Path, options: SimulatorOptions | None = None, **config: Any
+) -> Iterator[Harness]:
     clock = Clock(start=START.timestamp())
     secrets = tmp_path / "secrets.json"
     with running_simulator(
@@ -100,7 +109,7 @@ def harness(tmp_path: Path) -> Iterator[Harness]:
         size=SMALL,
         secrets_path=secrets,
         clock=clock,
-        options=SimulatorOptions(),
+        options=options or SimulatorOptions(),
     ) as sim:
         lake = LocalObjectStore(tmp_path / "lake" / "raw")
         services = Services(
@@ -108,7 +117,7 @@ def harness(tmp_path: Path) -> Iterator[Harness]:
             store=lake,
             registry=Registry([tenant()]),
             secrets=LocalSecrets(secrets),
-            config=IngestionConfig(shopify_base_url=f"{sim.url}/shops/{{shop}}"),
+            config=IngestionConfig(shopify_base_url=f"{sim.url}/shops/{{shop}}", **config),
             clock=lambda: datetime.fromtimestamp(clock.now(), UTC),
         )
         yield Harness(sim, clock, services, Settings(home=tmp_path), lake)

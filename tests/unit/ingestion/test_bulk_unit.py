@@ -108,11 +108,32 @@ def test_failed_operation_keeps_partial_data_and_runs_again(tmp_path: Path) -> N
         jsonl(1),
         started("gid://shopify/BulkOperation/2"),
         status("COMPLETED", url=URL),
-        jsonl(1, 2),
+        jsonl(2),
     )
     f = fetch(tmp_path, adapter)
     f.run()
-    assert sorted(set(landed_ids(f))) == ["gid://shopify/Customer/1", "gid://shopify/Customer/2"]
+    assert landed_ids(f) == ["gid://shopify/Customer/1", "gid://shopify/Customer/2"]
+    rerun = adapter.sent[3].body["variables"]["query"]
+    assert 'customers(query: "id:>1")' in rerun  # only the remainder runs again
+
+
+def test_bulk_that_keeps_failing_pages_through_the_remainder(tmp_path: Path) -> None:
+    failed = status("FAILED", partial=URL, code="INTERNAL_SERVER_ERROR")
+    page = ok(
+        {
+            "customers": {
+                "nodes": [{"id": "gid://shopify/Customer/3", "updatedAt": "2026-01-03T00:00:00Z"}],
+                "pageInfo": {"hasNextPage": False, "endCursor": None},
+            }
+        }
+    )
+    adapter = ScriptedAdapter(started(), failed, jsonl(1), started(), failed, jsonl(2), page)
+    f = fetch(tmp_path, adapter)
+    f.max_attempts = 2
+    f.run()
+    assert adapter.sent[-1].body["variables"]["query"] == "id:>2"
+    assert landed_ids(f) == [f"gid://shopify/Customer/{i}" for i in (1, 2, 3)]
+    assert f.outcome().complete_snapshot
 
 
 def test_timeout_splits_the_window(tmp_path: Path) -> None:
@@ -149,7 +170,7 @@ def test_busy_shop_waits_then_starts(tmp_path: Path) -> None:
 
 def test_access_denied_is_fatal(tmp_path: Path) -> None:
     adapter = ScriptedAdapter(started(), status("FAILED", code="ACCESS_DENIED"))
-    with pytest.raises(BulkOperationError, match="ACCESS_DENIED"):
+    with pytest.raises(BulkOperationError, match="access denied"):
         fetch(tmp_path, adapter).run()
 
 

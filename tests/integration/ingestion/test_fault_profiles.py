@@ -1,0 +1,76 @@
+"""Under each of the simulator's fault profiles the landed data is still exact, or the run
+fails cleanly (no manifest, cursor unmoved) when the fault is fatal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shopsync.ingestion.result import IngestionFailedError
+from shopsync.simulator import SimulatorOptions
+from shopsync.simulator.faults import profile
+from shopsync.state import RunStatus
+
+from .conftest import TENANT, latest_by_id, make_harness, truth_versions
+
+STREAMS = [
+    "products",
+    "product_variants",
+    "deleted_products",
+    "locations",
+    "inventory_items",
+    "inventory_levels",
+    "orders",
+    "customers",
+]
+FAST_RETRIES = {
+    "shopify_read_timeout": 0.5,
+    "shopify_max_attempts": 10,
+    "ingest_concurrency": 4,
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "mode"),
+    [
+        ("throttle-bursts", "incremental"),
+        ("http-429", "incremental"),
+        ("server-errors", "incremental"),
+        ("connection-resets", "incremental"),
+        ("truncated", "incremental"),
+        ("slow", "incremental"),
+        ("chaos", "incremental"),
+        ("chaos", "full"),
+        ("bulk-failed", "full"),
+    ],
+)
+def test_transient_faults_still_land_exactly_the_truth(
+    tmp_path: Path, name: str, mode: str
+) -> None:
+    options = SimulatorOptions(speed=20, faults={"*": profile(name)})
+    with make_harness(tmp_path, options, **FAST_RETRIES) as harness:
+        result = harness.run(mode)
+        assert result.status == "succeeded", result.message
+        for stream in STREAMS:
+            landed = latest_by_id(harness.landed(result, stream), stream)
+            assert landed == truth_versions(harness, stream), stream
+        injected = harness.sim.by_tenant[TENANT].faults.report()
+        assert injected, f"{name}: no fault was injected, the test proves nothing"
+
+
+@pytest.mark.parametrize(
+    ("name", "error"), [("shop-locked", "LockedError"), ("token-revoked", "Unauthorized")]
+)
+def test_fatal_faults_fail_the_run_cleanly(tmp_path: Path, name: str, error: str) -> None:
+    chosen = profile(name, revoke_after=5) if name == "token-revoked" else profile(name)
+    options = SimulatorOptions(speed=20, faults={"*": chosen})
+    with make_harness(tmp_path, options, **FAST_RETRIES) as harness:
+        with pytest.raises(IngestionFailedError) as info:
+            harness.run()
+        assert error in info.value.result.message
+        assert list(harness.lake.list("_manifests/")) == []
+        tenant = harness.services.state.get_tenant(TENANT)
+        assert tenant.last_status == RunStatus.FAILED
+        assert tenant.lease is None
+        assert all(s.cursor is None for s in harness.services.state.get_streams(TENANT).values())
