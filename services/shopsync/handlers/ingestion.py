@@ -32,9 +32,9 @@ def _emit(name: str, unit: str, value: float, dimensions: dict[str, str]) -> Non
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    metrics.add_metric(name="Invocations", unit=MetricUnit.Count, value=1)
     payload = IngestionPayload.model_validate(event)
     logger.append_keys(tenant_id=payload.tenant_id, run_id=payload.run_id)
-    metrics.add_metric(name="Invocations", unit=MetricUnit.Count, value=1)
     settings = Settings()
     services = Services.from_settings(settings, state=runtime.state_store(settings))
     invoker = LambdaInvoker(context.function_name or settings.ingestion_function)

@@ -82,6 +82,8 @@ class BulkFetch(StreamFetch):
     max_in_progress_wait: float = 900.0
     max_attempts: int = 3
     max_splits: int = 4
+    #: An operation still running after this long is cancelled and treated as failed.
+    max_poll_seconds: float = 3600.0
     started: list[str] = field(default_factory=list)
     #: Greatest numeric id of a root object landed from the current window's operations.
     max_root: int | None = None
@@ -168,7 +170,7 @@ class BulkFetch(StreamFetch):
             delay = min(delay * 1.5, self.poll_max)
 
     def _poll(self, op_id: str) -> dict[str, object] | None:
-        delay = self.poll_initial
+        delay, waited = self.poll_initial, 0.0
         while True:
             result = self.client.execute(load_query("bulk_status"), {"id": op_id}, shape="bulk")
             node = result.data.get("node") or {}
@@ -176,7 +178,12 @@ class BulkFetch(StreamFetch):
                 return dict(node)
             if self.should_stop():
                 return None
+            if waited >= self.max_poll_seconds:
+                log.warning("%s: bulk operation %s is stuck; cancelling it", self.spec.name, op_id)
+                self.client.execute(load_query("bulk_cancel"), {"id": op_id}, shape="bulk_cancel")
+                return {"status": "CANCELED", "errorCode": "STUCK"}
             self.sleep(delay)
+            waited += delay
             delay = min(delay * 1.5, self.poll_max)
 
     # -- download -------------------------------------------------------------------------------

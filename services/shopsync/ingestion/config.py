@@ -31,3 +31,6 @@ class IngestionConfig(BaseSettings):
         default=30, ge=0, description="a resync window at least this long goes through bulk"
     )
     bulk_poll_seconds: float = Field(default=1.0, gt=0, description="first poll interval")
+    bulk_max_poll_seconds: float = Field(
+        default=3600.0, gt=0, description="a bulk operation running longer is cancelled"
+    )

@@ -228,6 +228,7 @@ class _Run:
             fetch.state = self.services.state
             fetch.tenant_id, fetch.run_id = p.tenant_id, p.run_id
             fetch.poll_initial = cfg.bulk_poll_seconds
+            fetch.max_poll_seconds = cfg.bulk_max_poll_seconds
         return fetch
 
     def _use_bulk(self, spec: StreamSpec, window: Window) -> bool:

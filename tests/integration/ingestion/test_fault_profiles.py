@@ -74,3 +74,16 @@ def test_fatal_faults_fail_the_run_cleanly(tmp_path: Path, name: str, error: str
         assert tenant.last_status == RunStatus.FAILED
         assert tenant.lease is None
         assert all(s.cursor is None for s in harness.services.state.get_streams(TENANT).values())
+
+
+def test_a_stuck_bulk_operation_is_cancelled_and_the_rest_paged(tmp_path: Path) -> None:
+    options = SimulatorOptions(speed=20, faults={"*": profile("bulk-stuck")})
+    config = FAST_RETRIES | {"bulk_poll_seconds": 0.05, "bulk_max_poll_seconds": 0.2}
+    with make_harness(tmp_path, options, **config) as harness:
+        result = harness.run("full", streams=("customers",))
+        assert result.status == "succeeded", result.message
+        landed = latest_by_id(harness.landed(result, "customers"), "customers")
+        assert landed == truth_versions(harness, "customers")
+        assert harness.manifest(result).streams["customers"].complete_snapshot
+        statuses = {op.status for op in harness.sim.by_tenant[TENANT].bulks.operations}
+        assert statuses <= {"CANCELED", "CANCELING"}
