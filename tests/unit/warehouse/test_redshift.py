@@ -168,3 +168,67 @@ def test_results_are_paged() -> None:
 def test_needs_exactly_one_target() -> None:
     with pytest.raises(ValueError, match="exactly one"):
         RedshiftDataApiWarehouse(database="dev", iam_role="r")
+
+
+def _row(table: str, n: int, run: str, **values: Any) -> dict[str, Any]:
+    kind = {
+        "product_variants": "ProductVariant",
+        "inventory_items": "InventoryItem",
+        "inventory_levels": "InventoryLevel",
+    }[table]
+    return {
+        "id": f"gid://shopify/{kind}/{n}",
+        "updated_at": T9,
+        "_tenant_id": "acme",
+        "_run_id": run,
+        "_synced_at": NOW,
+        "_raw": "{}",
+        **values,
+    }
+
+
+def test_a_deleted_product_takes_its_variants_items_and_levels(tmp_path: Path) -> None:
+    api = TwinDataApi()
+    warehouse = _warehouse(api)
+    product = "gid://shopify/Product/1"
+    rows = {
+        "products": [_product(1, "gone", T9, R1), _product(2, "kept", T9, R1)],
+        "product_variants": [
+            _row("product_variants", 1, R1, product_id=product),
+            _row("product_variants", 2, R1, product_id="gid://shopify/Product/2"),
+        ],
+        "inventory_items": [
+            _row("inventory_items", 1, R1, variant_id="gid://shopify/ProductVariant/1"),
+            _row("inventory_items", 2, R1, variant_id="gid://shopify/ProductVariant/2"),
+        ],
+        "inventory_levels": [
+            _row("inventory_levels", 1, R1, inventory_item_id="gid://shopify/InventoryItem/1"),
+            _row("inventory_levels", 2, R1, inventory_item_id="gid://shopify/InventoryItem/2"),
+        ],
+    }
+    first = RunLoad(
+        tenant_id="acme",
+        run_id=R1,
+        mode="full",
+        started_at=NOW,
+        tables=tuple(
+            TableLoad(t, write_parquet(tmp_path / R1 / t, TABLES[t], r), len(r))
+            for t, r in rows.items()
+        ),
+    )
+    warehouse.load_run(first, loaded_at=NOW)
+    deletion = RunLoad(
+        tenant_id="acme",
+        run_id=R2,
+        mode="incremental",
+        started_at=NOW,
+        tables=(),
+        deletions=_deletions(tmp_path / R2 / "deleted", 1, T10, R2),
+        stream_records={"deleted_products": 1},
+    )
+    warehouse.load_run(deletion, loaded_at=NOW)
+    for table in rows:
+        deleted = api.con.execute(
+            f"SELECT id FROM shop_acme.{table} WHERE _deleted_at IS NOT NULL"  # noqa: S608
+        ).fetchall()
+        assert [d[0].rsplit("/", 1)[1] for d in deleted] == ["1"], table
