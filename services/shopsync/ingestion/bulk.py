@@ -178,6 +178,8 @@ class BulkFetch(StreamFetch):
                 return dict(node)
             if self.should_stop():
                 return None
+            if self.keep_alive is not None:
+                self.keep_alive()
             if waited >= self.max_poll_seconds:
                 log.warning("%s: bulk operation %s is stuck; cancelling it", self.spec.name, op_id)
                 self.client.execute(load_query("bulk_cancel"), {"id": op_id}, shape="bulk_cancel")

@@ -190,6 +190,8 @@ class StreamFetch:
     should_stop: ShouldStop = lambda: False
     clock: Clock = utc_now
     on_page: Callable[[str, int], None] | None = None
+    #: Called while waiting without pages (bulk polling), e.g. to renew the tenant's lease.
+    keep_alive: Callable[[], None] | None = None
     pages: int = 0
     finished: bool = True
     #: An extra search term, e.g. ``id:>123`` for the remainder after a failed bulk operation.

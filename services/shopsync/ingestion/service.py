@@ -144,13 +144,16 @@ class _Run:
             return True
         return self.stop.is_set()
 
-    def _on_page(self, stream: str, records: int) -> None:
+    def _keep_lease(self) -> None:
         with self._lease_lock:  # keep the lease while a long run is making progress
             if time.monotonic() - self._renewed_at > self.ttl.total_seconds() / 3:
                 self.services.state.renew_lease(
                     self.payload.tenant_id, self.payload.run_id, self.services.clock(), self.ttl
                 )
                 self._renewed_at = time.monotonic()
+
+    def _on_page(self, stream: str, records: int) -> None:
+        self._keep_lease()
         if self.progress is not None and self.client_stats is not None:
             self.progress(self.payload.tenant_id, stream, records, self.client_stats.snapshot())
 
@@ -223,6 +226,7 @@ class _Run:
             should_stop=self._should_stop,
             clock=self.services.clock,
             on_page=self._on_page,
+            keep_alive=self._keep_lease,
         )
         if isinstance(fetch, BulkFetch):
             fetch.state = self.services.state
