@@ -199,3 +199,21 @@ def test_time_budget_commits_a_partial_run_that_the_next_run_completes(harness: 
             break
     assert results[-1].status == "succeeded"
     assert_nothing_lost(harness, results)
+
+
+def test_a_long_run_renews_its_lease(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    state = harness.services.state
+    renewals: list[str] = []
+    real_renew = state.renew_lease
+
+    def renew(tenant_id: str, run_id: str, now: Any, ttl: timedelta) -> None:
+        renewals.append(run_id)
+        real_renew(tenant_id, run_id, now, ttl)
+
+    ticks = iter(range(0, 10**9, 1000))  # every look at the clock is 1000 s later
+    monkeypatch.setattr(state, "renew_lease", renew)
+    monkeypatch.setattr("shopsync.ingestion.service.time.monotonic", lambda: float(next(ticks)))
+    result = harness.run(streams=("customers",))
+    assert result.status == "succeeded"
+    assert renewals
+    assert set(renewals) == {result.run_id}
