@@ -162,12 +162,14 @@ def curate_run(
 
     # Gzip parts are not splittable: one task per part. Writing tables concurrently keeps
     # every core busy when a stream has fewer parts than there are cores.
-    with ThreadPoolExecutor(max_workers=parallel_tables, thread_name_prefix="curate") as pool:
-        loads = list(pool.map(write, jobs))
-    for lines in cached:
-        lines.unpersist()
-    if deletions is not None:
-        deletions.unpersist()
+    try:
+        with ThreadPoolExecutor(parallel_tables, thread_name_prefix="curate") as pool:
+            loads = list(pool.map(write, jobs))
+    finally:  # a long-lived local bus must not keep a failed run's data cached
+        for lines in cached:
+            lines.unpersist()
+        if deletions is not None:
+            deletions.unpersist()
     return RunLoad(
         tenant_id=tenant,
         run_id=run_id,

@@ -75,6 +75,15 @@ def test_first_load_then_incremental_with_deletes(env: Env) -> None:
     ) == [(3,)]
 
 
+def test_an_empty_complete_snapshot_soft_deletes_every_row(env: Env) -> None:
+    write_run(env.raw, "acme", R1, {"locations": [location(1, "a"), location(2, "b")]})
+    write_run(env.raw, "acme", R2, {"locations": []}, snapshot=["locations"])
+    summary = env.load()
+    assert summary.ok, summary
+    assert env.query("SELECT COUNT(*) FROM shop_acme.locations WHERE _deleted_at IS NULL") == [(0,)]
+    assert env.query("SELECT COUNT(*) FROM shop_acme.locations") == [(2,)]
+
+
 def test_older_version_never_overwrites_newer_and_ties_go_to_the_later_run(env: Env) -> None:
     write_run(env.raw, "acme", R1, {"products": [product(1, "new", T10), product(2, "a", T9)]})
     write_run(env.raw, "acme", R2, {"products": [product(1, "stale", T9), product(2, "b", T9)]})
