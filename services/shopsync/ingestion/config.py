@@ -24,6 +24,12 @@ class IngestionConfig(BaseSettings):
     ingest_lag_seconds: int = Field(default=60, ge=0, description="search index lag allowance")
     ingest_part_max_lines: int = Field(default=50_000, ge=1)
     ingest_part_max_bytes: int = Field(default=128 * 1024 * 1024, ge=1024)
+    ingest_slices: int = Field(
+        default=4, ge=1, le=16, description="time slices of one long window fetched at once"
+    )
+    ingest_slice_min_hours: float = Field(
+        default=24.0, gt=0, description="windows shorter than this are not sliced"
+    )
     ingest_page_size: int = Field(default=250, ge=1, le=250, description="cap on page sizes")
 
     bulk_enabled: bool = Field(default=True, description="full/resync of large windows in bulk")

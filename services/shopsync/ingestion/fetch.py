@@ -11,8 +11,8 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shopsync.shopify import ShopifyClient
@@ -261,6 +261,7 @@ class StreamFetch:
             cursor_to = self.tracker.cursor(self.window.cap)
         else:
             cursor_to = self.cursor_from  # unsorted and unfinished: nothing safe to advance to
+        cursor_to = _floor_if_empty(cursor_to, self.window, self.finished)
         return StreamOutcome(
             stream=self.spec.name,
             parts=parts,
@@ -271,3 +272,52 @@ class StreamFetch:
             complete_snapshot=self.window.complete_snapshot and self.finished,
             finished=self.finished,
         )
+
+
+def _floor_if_empty(cursor: Cursor | None, window: Window, finished: bool) -> Cursor | None:
+    """A first window that held nothing still gets a cursor (its start), so later runs are
+    ordinary incremental runs; nothing before the start was ever asked for, so nothing is lost."""
+    if cursor is None and finished and window.start is not None:
+        return Cursor(updated_at=window.start)
+    return cursor
+
+
+def slice_fetch(fetch: StreamFetch, slices: int, min_span: timedelta) -> list[StreamFetch]:
+    """Split a long bounded window into ``slices`` time ranges fetched concurrently (sharing
+    the writer and the store's cost bucket). Shopify's timestamps have whole seconds, so a
+    slice ends one second before the next begins: no gap and no overlap."""
+    start, end = fetch.window.start, fetch.window.end
+    if slices < 2 or start is None or end is None or end - start < min_span:
+        return [fetch]
+    step = (end - start) / slices
+    inner = [(start + step * i).replace(microsecond=0) for i in range(1, slices)]
+    starts, ends = [start, *inner], [*(t - timedelta(seconds=1) for t in inner), end]
+    return [
+        replace(fetch, window=replace(fetch.window, start=lo, end=hi))
+        for lo, hi in zip(starts, ends, strict=True)
+    ]
+
+
+def merge_outcomes(fetches: list[StreamFetch]) -> StreamOutcome:
+    """One stream's outcome from its slices: the cursor moves only if every slice finished."""
+    first = fetches[0]
+    if len(fetches) == 1:
+        return first.outcome()
+    parts = first.writer.close()
+    finished = all(f.finished for f in fetches)
+    cursor_to = first.cursor_from
+    if finished:
+        seen = [c for f in fetches if (c := f.tracker.cursor(f.window.cap)) is not None]
+        if seen:
+            cursor_to = max(seen, key=lambda c: (c.updated_at, _id_key(c.last_id)))
+    cursor_to = _floor_if_empty(cursor_to, first.window, finished)
+    return StreamOutcome(
+        stream=first.spec.name,
+        parts=parts,
+        records=first.writer.records,
+        pages=sum(f.pages for f in fetches),
+        cursor_from=first.cursor_from,
+        cursor_to=cursor_to,
+        complete_snapshot=first.window.complete_snapshot and finished,
+        finished=finished,
+    )

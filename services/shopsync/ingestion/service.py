@@ -25,7 +25,7 @@ from shopsync.tenants import Registry, Tenant, load_registry
 
 from .bulk import BULK_DOCUMENTS, BulkFetch
 from .config import IngestionConfig
-from .fetch import PageSizes, StreamFetch, StreamOutcome
+from .fetch import PageSizes, StreamFetch, StreamOutcome, merge_outcomes, slice_fetch
 from .manifest import Manifest, StreamManifest, write_manifest
 from .raw import RawStreamWriter
 from .result import IngestionFailedError, RunResult, StreamSummary
@@ -168,23 +168,36 @@ class _Run:
             cfg.ingest_page_size,
             **{doc: min(size, cfg.ingest_page_size) for doc, size in first_sizes.items()},
         )
-        fetches: dict[str, StreamFetch] = {}
+        span = timedelta(hours=cfg.ingest_slice_min_hours)
+        fetches: dict[str, list[StreamFetch]] = {}
         for spec in specs:
-            fetches[spec.name] = self._stream_fetch(session, spec, sizes, cursors, started_at)
-        pool = ThreadPoolExecutor(min(cfg.ingest_concurrency, len(fetches)), "fetch")
+            fetch = self._stream_fetch(session, spec, sizes, cursors, started_at)
+            # A first sync of a long window is sliced; later runs' windows are short anyway.
+            sliced = fetch.cursor_from is None and not isinstance(fetch, BulkFetch)
+            fetches[spec.name] = slice_fetch(fetch, cfg.ingest_slices, span) if sliced else [fetch]
+        tasks = [f for group in fetches.values() for f in group]
+        pool = ThreadPoolExecutor(min(cfg.ingest_concurrency, len(tasks)), "fetch")
         try:
-            futures: list[Future[None]] = [pool.submit(f.run) for f in fetches.values()]
+            futures: list[Future[None]] = [pool.submit(f.run) for f in tasks]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             failed = [f for f in done if f.exception() is not None]
             if failed:
                 self.stop.set()
                 wait(futures)
-                for fetch in fetches.values():
+                for fetch in tasks:
                     fetch.writer.abort()
                 failed[0].result()  # raises the first error
         finally:
             pool.shutdown(wait=True)
-        return [fetch.outcome() for fetch in fetches.values()]
+        return [self._contiguous(merge_outcomes(group)) for group in fetches.values()]
+
+    def _contiguous(self, outcome: StreamOutcome) -> StreamOutcome:
+        """A resync window that starts after the cursor leaves a gap: it must not move it."""
+        since, start = self.payload.since, outcome.cursor_from
+        gap = since is not None and (start is None or since > start.updated_at)
+        if self.payload.mode == "resync" and gap:
+            outcome.cursor_to = start
+        return outcome
 
     def _stream_fetch(
         self,

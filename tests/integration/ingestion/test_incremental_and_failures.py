@@ -217,3 +217,14 @@ def test_a_long_run_renews_its_lease(harness: Harness, monkeypatch: pytest.Monke
     assert result.status == "succeeded"
     assert renewals
     assert set(renewals) == {result.run_id}
+
+
+def test_a_resync_since_a_date_never_moves_a_cursor_past_a_gap(harness: Harness) -> None:
+    since = harness.services.clock() - timedelta(days=30)
+    result = harness.run("resync", since=since)
+    assert result.status == "succeeded"
+    manifest = harness.manifest(result)
+    assert all(entry.cursor_to is None for entry in manifest.streams.values())
+    assert all(s.cursor is None for s in harness.services.state.get_streams(TENANT).values())
+    first = harness.run()  # so the next incremental run still starts at start_date
+    assert_nothing_lost(harness, [first])

@@ -1,16 +1,26 @@
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from shopsync.ingestion.fetch import CursorTracker, PageSizes, iter_pages
+from shopsync.ingestion.fetch import (
+    CursorTracker,
+    PageSizes,
+    StreamFetch,
+    iter_pages,
+    merge_outcomes,
+    slice_fetch,
+)
+from shopsync.ingestion.raw import RawStreamWriter
 from shopsync.ingestion.streams import SPECS, plan_window, streams_for
 from shopsync.shopify import CostBucket, Credentials, RetryPolicy, ShopifyClient, TokenProvider
 from shopsync.shopify.errors import MaxCostExceededError, PaginationLoopError
 from shopsync.state.base import Cursor
+from shopsync.storage import LocalObjectStore
 
 from ..shopify.fakes import SHOP, TOKEN, Reply, ScriptedAdapter, ok, session_with
 
@@ -161,3 +171,36 @@ def test_max_cost_at_page_size_one_is_fatal() -> None:
     with pytest.raises(MaxCostExceededError):
         list(iter_pages(client(ScriptedAdapter(too_costly)), "products", ("products",), {}, sizes))
     assert sizes.get("products") == 1
+
+
+def test_slices_cover_the_window_without_gap_or_overlap() -> None:
+    w = window("orders", cursor=None)
+    fetch = StreamFetch(
+        client=client(ScriptedAdapter()),
+        spec=SPECS["orders"],
+        window=w,
+        writer=RawStreamWriter(
+            LocalObjectStore("/nonexistent"),
+            tenant_id="acme",
+            run_id="20261124T201500Z-1a2b3c4d",
+            stream="orders",
+            day=date(2026, 11, 24),
+        ),
+        sizes=PageSizes(),
+        cursor_from=None,
+    )
+    parts = slice_fetch(fetch, 4, timedelta(days=1))
+    assert len(parts) == 4
+    assert parts[0].window.start == w.start
+    assert parts[-1].window.end == w.end
+    for a, b in itertools.pairwise(parts):
+        assert a.window.end is not None
+        assert b.window.start == a.window.end + timedelta(seconds=1)
+    assert all(p.writer is fetch.writer for p in parts)
+    assert slice_fetch(fetch, 4, timedelta(days=10_000)) == [fetch]
+    parts[2].tracker.observe([{"id": "gid://shopify/Order/7", "updatedAt": "2025-06-01T00:00:00Z"}])
+    merged = merge_outcomes(parts)
+    assert merged.cursor_to is not None
+    assert merged.cursor_to.last_id == "gid://shopify/Order/7"
+    parts[1].finished = False
+    assert merge_outcomes(parts).cursor_to is None  # a slice cut short: the cursor stays
