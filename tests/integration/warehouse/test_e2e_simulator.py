@@ -43,6 +43,7 @@ from shopsync.storage import LocalObjectStore
 from shopsync.tenants import Registry, Tenant
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 from shopsync.warehouse.specs import TABLES
+from shopsync.warehouse.status import tenant_status
 from shopsync_glue.job import CuratedLake, JobSummary, run_job
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.slow]
@@ -261,3 +262,17 @@ def test_sync_events_load_equals_truth_through_changes_resyncs_and_replays(chain
         ("acme_corp-analysts", "acme_corp"),
     ]
     assert first[0] != first[1]
+
+    # What `shopsync status` shows: last run, cursors, live rows per table, no failed check.
+    con = duckdb.connect(str(chain.warehouse.path), read_only=True)
+    try:
+        acme, corp = tenant_status(con, TENANTS)
+    finally:
+        con.close()
+    assert acme.ok, acme.failed_checks
+    assert corp.ok, corp.failed_checks
+    assert acme.runs_loaded == 3
+    assert corp.runs_loaded == 1
+    assert {"products", "orders", "customers"} <= set(acme.cursors)
+    rows = {t.table: t.rows for t in acme.tables}
+    assert rows["products"] == len(chain.truth("acme", "products"))
