@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
 from shopsync import runtime
 from shopsync.cli import app
-from typer.testing import CliRunner
 
 
 @pytest.mark.e2e
@@ -23,6 +24,7 @@ def test_demo_runs_the_pipeline_and_lands_exactly_the_live_records(
     assert result.exit_code == 0, result.output
     assert "every stream landed exactly the store's live records" in result.stdout
     assert "landed differs" not in result.stdout
+    assert "every table holds exactly the store's live records; all checks passed" in result.stdout
     manifests = sorted((home / "lake").rglob("_manifests/tenant=*/run=*.json"))
     tenants = {m.parent.name for m in manifests}
     assert tenants == {"tenant=acme_outdoor", "tenant=bluebird_books", "tenant=coral_cosmetics"}

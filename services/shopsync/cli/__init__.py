@@ -10,6 +10,9 @@ from rich.logging import RichHandler
 
 from shopsync.cli import demo, fanout, simulator, tenants
 from shopsync.cli.common import err_console
+from shopsync.cli.load import load
+from shopsync.cli.status import status
+from shopsync.cli.sync import sync
 
 app = typer.Typer(
     name="shopsync",
@@ -45,7 +48,10 @@ def _configure(
 
 app.add_typer(tenants.app, name="tenants")
 app.add_typer(simulator.app, name="simulator")
+app.command("sync")(sync)
 fanout.register(app)
+app.command("load")(load)
+app.command("status")(status)
 app.command("demo")(demo.demo)
 
 
