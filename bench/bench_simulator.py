@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import requests
+
 from shopsync.simulator import SimulatorOptions, StoreSize, running_simulator
 
 QUERY = """query Page($after: String) {

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 import requests
-from shopsync.simulator import Simulator, StoreSize
 
+from shopsync.simulator import Simulator, StoreSize
 from tests.integration.simulator.client import Client
 
 RUN = """mutation Run($q: String!, $group: Boolean!) {

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from shopsync.cli.simulator import app
-from shopsync.simulator import Simulator, StoreSize, running_simulator
 from typer.testing import CliRunner
 
+from shopsync.cli.simulator import app
+from shopsync.simulator import Simulator, StoreSize, running_simulator
 from tests.integration.simulator.client import Client
 
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import requests
 from graphql import OperationDefinitionNode, parse
+
 from shopsync.shopify import queries
 from shopsync.simulator import Simulator
 from shopsync.simulator.graphql.schema import SUPPORTED_VERSIONS
-
 from tests.integration.simulator.client import Client
 
 BULK_CONTROL = {"bulk_run", "bulk_status"}

@@ -9,9 +9,9 @@ from contextlib import AbstractContextManager
 
 import pytest
 import requests
+
 from shopsync.settings import Settings
 from shopsync.simulator import Simulator, SimulatorOptions
-
 from tests.integration.simulator.client import Client
 
 SHOP_QUERY = {"query": "{ shop { myshopifyDomain } }"}

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import requests
-from shopsync.simulator import Simulator, SimulatorOptions
 
+from shopsync.simulator import Simulator, SimulatorOptions
 from tests.integration.simulator.client import Client
 
 PAGE = "{ products(first: 250) { nodes { id title } } }"  # requested 252

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import requests
-from shopsync.simulator import Simulator, SimulatorOptions
 
+from shopsync.simulator import Simulator, SimulatorOptions
 from tests.integration.simulator.client import Client
 
 

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
 from shopsync import runtime
 from shopsync.cli import app
 from shopsync.settings import Settings
 from shopsync.state.sqlite import SqliteStateStore
-from typer.testing import CliRunner
 
 from . import fake_ingestion
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from shopsync.fanout.invoker import InvokeError
 from shopsync.fanout.payload import IngestionPayload
 from shopsync.state.sqlite import SqliteStateStore

@@ -13,6 +13,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
+
 from shopsync.fanout.invoker import InvokeError, LambdaInvoker, LocalInvoker
 from shopsync.fanout.payload import IngestionPayload
 

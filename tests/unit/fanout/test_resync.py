@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from shopsync.fanout.payload import ResyncRequest
 from shopsync.fanout.resync import ResyncRefused, RunInProgress, start_resync
 from shopsync.state import RunStatus

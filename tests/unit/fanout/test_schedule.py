@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+
 from shopsync.fanout.schedule import (
     NEVER,
     CronSchedule,

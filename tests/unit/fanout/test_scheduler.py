@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from shopsync.fanout.scheduler import run_tick
 from shopsync.fanout.service import Adapters, tick
 from shopsync.settings import Settings

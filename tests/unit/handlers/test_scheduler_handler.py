@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+
 from shopsync import runtime
 from shopsync.state.dynamodb import DynamoDBStateStore, create_table
 

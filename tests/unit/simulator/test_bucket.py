@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from shopsync.simulator.graphql.bucket import PLAN_LIMITS, LeakyBucket
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from graphql import parse
+
 from shopsync.simulator.graphql.cost import query_cost
 from shopsync.simulator.graphql.schema import admin_schema
 

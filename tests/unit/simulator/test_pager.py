@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from graphql import GraphQLError
+
 from shopsync.simulator.query.pager import PageArgs, decode_cursor, paginate, table_scan
 from shopsync.simulator.query.search import compile_filter
 from shopsync.simulator.store import ShopSpec, Store, StoreSize

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from shopsync.simulator.store import ShopSpec, Store, StoreSize, gid, parse_gid
 from shopsync.simulator.store.activity import UnknownRecordError
 from shopsync.simulator.store.clock import Clock

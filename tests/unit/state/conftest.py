@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 import boto3
 import pytest
 from moto import mock_aws
+
 from shopsync.state import StateStore
 from shopsync.state.dynamodb import DynamoDBStateStore, create_table
 from shopsync.state.sqlite import SqliteStateStore

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+
 from shopsync.state import (
     BulkOperationRecord,
     Cursor,

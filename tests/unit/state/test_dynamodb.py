@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 import boto3
 import pytest
 from botocore.stub import Stubber
+
 from shopsync.state import Cursor, LeaseLostError, RunStatus, StateError, TenantState
 from shopsync.state import dynamodb as dynamodb_module
 from shopsync.state.dynamodb import DynamoDBStateStore, create_table

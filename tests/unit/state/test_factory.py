@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import boto3
 import pytest
+
 from shopsync.settings import Settings
 from shopsync.state import RunStatus, make_state_store
 from shopsync.state.dynamodb import DynamoDBStateStore

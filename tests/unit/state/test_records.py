@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+
 from shopsync.state._records import from_iso, to_iso, truncate_error
 
 

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 from shopsync.state import Cursor, RunStatus, StateError, TenantState
 from shopsync.state.sqlite import SqliteStateStore
 

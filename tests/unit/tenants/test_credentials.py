@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
+
 from shopsync.tenants import TenantConfigError, load_registry, load_tenants_leniently
 from shopsync.tenants.credentials import (
     SHOPIFY_TOKEN_PREFIXES,
@@ -15,7 +16,6 @@ from shopsync.tenants.credentials import (
     redact,
     shannon_entropy,
 )
-
 from tests.unit.tenants.factories import FULL, TODAY, edit, write
 
 # Random-looking but fixed values: parametrize ids must be the same in every pytest worker.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from shopsync.tenants import load_registry
 
+from shopsync.tenants import load_registry
 from tests.unit.tenants.factories import TODAY, write
 
 SCHEDULES = ("rate(1 hour)", "rate(15 minutes)", "cron(0/15 * * * ? *)", "cron(30 6 ? * MON-FRI *)")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from shopsync.tenants import TenantConfigError, load_registry, load_tenants_leniently
 
+from shopsync.tenants import TenantConfigError, load_registry, load_tenants_leniently
 from tests.unit.tenants.factories import FULL, TODAY, edit, minimal, write
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+
 from shopsync.fanout.schedule import parse_schedule
 from shopsync.streams import STREAM_GROUPS
 from shopsync.tenants import Plan, Tenant
 from shopsync.tenants.models import utc_today
-
 from tests.unit.tenants.factories import TODAY
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from shopsync.tenants import Registry, Tenant, UnknownTenantError
 
+from shopsync.tenants import Registry, Tenant, UnknownTenantError
 from tests.unit.tenants.factories import TODAY
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from shopsync.streams import STREAM_GROUPS
 from shopsync.tenants import (
     Plan,
@@ -17,7 +18,6 @@ from shopsync.tenants import (
 )
 from shopsync.tenants.models import TENANT_ID_PATTERN
 from shopsync.tenants.render import SCHEMA_COMMENT
-
 from tests.unit.tenants.factories import TODAY, write
 
 SCHEMA_FILE = "tenant.schema.json"

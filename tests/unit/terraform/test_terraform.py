@@ -14,6 +14,7 @@ from typing import Any
 
 import hcl2
 import pytest
+
 from shopsync.settings import Settings
 
 TERRAFORM = Path(__file__).resolve().parents[3] / "terraform"
