@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -12,11 +14,12 @@ import requests
 from graphql import OperationDefinitionNode, parse
 
 from shopsync.shopify import queries
-from shopsync.simulator import Simulator
+from shopsync.simulator import Simulator, SimulatorOptions
+from shopsync.simulator.faults import profile
 from shopsync.simulator.graphql.schema import SUPPORTED_VERSIONS
 from tests.integration.simulator.client import Client
 
-BULK_CONTROL = {"bulk_run", "bulk_status"}
+BULK_CONTROL = {"bulk_run", "bulk_status", "bulk_cancel"}  # operate on a bulk operation
 IDS = {"order_line_items": "gid://shopify/Order/5000000001",
        "inventory_item_levels": "gid://shopify/InventoryItem/46000000001"}  # fmt: skip
 
@@ -74,3 +77,25 @@ def test_bulk_documents(simulator: Simulator, name: str, version: str) -> None:
     lines = requests.get(op["url"], timeout=30).text.splitlines()
     assert len(lines) == int(op["objectCount"]) > 0
     assert all("id" in json.loads(line) for line in lines)
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+def test_bulk_cancel_document_cancels_a_running_operation(
+    start_simulator: Callable[..., AbstractContextManager[Simulator]], version: str
+) -> None:
+    options = SimulatorOptions(faults={"acme": profile("bulk-stuck")})  # stays RUNNING
+    with start_simulator(options=options) as sim:
+        client = Client(sim, "acme", version)
+        run = client.query(queries.load("bulk_run"), {"query": queries.load("bulk_products")})
+        op_id = run["data"]["bulkOperationRunQuery"]["bulkOperation"]["id"]
+        cancel = client.query(queries.load("bulk_cancel"), {"id": op_id})
+        payload = cancel["data"]["bulkOperationCancel"]
+        assert payload["userErrors"] == []
+        assert payload["bulkOperation"]["id"] == op_id
+        assert payload["bulkOperation"]["status"] in ("CANCELING", "CANCELED")
+        for _ in range(500):
+            op = client.query(queries.load("bulk_status"), {"id": op_id})["data"]["node"]
+            if op["status"] == "CANCELED":
+                break
+            time.sleep(0.01)
+        assert op["status"] == "CANCELED"
