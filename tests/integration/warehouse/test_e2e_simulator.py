@@ -276,3 +276,70 @@ def test_sync_events_load_equals_truth_through_changes_resyncs_and_replays(chain
     assert {"products", "orders", "customers"} <= set(acme.cursors)
     rows = {t.table: t.rows for t in acme.tables}
     assert rows["products"] == len(chain.truth("acme", "products"))
+
+
+class KilledProcess(BaseException):
+    """What a SIGKILL looks like from inside: nothing after it runs, nothing is cleaned up."""
+
+
+class _KilledAtWrite:
+    """The raw store of a process that dies on its ``n``-th object write (0 = the first)
+    whose key starts with ``prefix``."""
+
+    def __init__(self, inner: Any, n: int, prefix: str = "") -> None:
+        self.inner, self.left, self.prefix = inner, n, prefix
+
+    def _maybe_die(self, key: str) -> None:
+        if key.startswith(self.prefix):
+            self.left -= 1
+            if self.left < 0:
+                raise KilledProcess(key)
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        self._maybe_die(key)
+        self.inner.put_bytes(key, data)
+
+    def open_write(self, key: str) -> Any:
+        self._maybe_die(key)
+        return self.inner.open_write(key)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+@pytest.mark.parametrize(
+    ("n", "prefix"),
+    [
+        (0, ""),  # before the first part
+        (3, "tenant="),  # with some parts written
+        (0, "_manifests/"),  # every part written, the manifest not
+    ],
+    ids=["before-any-part", "mid-parts", "at-the-manifest"],
+)
+def test_a_killed_run_then_a_rerun_loads_exactly_the_truth(
+    chain: Chain, n: int, prefix: str
+) -> None:
+    chain.sync("acme")
+    chain.bus.drain()
+    chain.sim.store("acme").activity.random_activity(60, seed=11)
+    manifests_before = len(list(chain.raw.list("_manifests/")))
+
+    real = chain.services.store
+    chain.services.store = _KilledAtWrite(real, n, prefix)  # type: ignore[assignment]
+    with pytest.raises(KilledProcess):
+        chain.sync("acme")
+    chain.services.store = real
+    assert len(list(chain.raw.list("_manifests/"))) == manifests_before  # nothing to load
+    chain.bus.drain()
+
+    # The killed process never released its lease; the next run starts once it has expired.
+    chain.clock.advance(chain.settings.lease_ttl_seconds + 1)
+    chain.sync("acme")
+    chain.bus.drain()
+    assert chain.summaries[-1].ok, chain.summaries[-1]
+    assert_matches_truth(chain, "acme")
+    for table in TABLES:
+        duplicates = chain.query(
+            f"SELECT id FROM shop_acme.{table} GROUP BY id HAVING COUNT(*) > 1"  # noqa: S608
+        )
+        assert duplicates == [], table
