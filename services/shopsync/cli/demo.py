@@ -188,25 +188,28 @@ def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
 
 
 def _report(runs: list[LocalRun], title: str, live: dict[str, dict[str, int]] | None) -> bool:
-    """One row per tenant, one column per stream: records landed (/ live in the store)."""
+    """One row per stream, one column per tenant: records landed (/ live in the store)."""
     results: dict[str, RunResult | BaseException] = {}
     for run in runs:
         error = run.future.exception()
         results[run.payload.tenant_id] = error if error is not None else run.future.result()
+    tenants = sorted(results)
     streams = sorted({s for r in results.values() if isinstance(r, RunResult) for s in r.streams})
+    grid = Table(title=title)
+    grid.add_column("stream")
+    for tenant_id in tenants:
+        grid.add_column(tenant_id, justify="right")
+    status = [
+        "[green]" + r.status + "[/green]" if isinstance(r, RunResult) else f"[red]{r}[/red]"
+        for r in (results[t] for t in tenants)
+    ]
+    grid.add_row("run", *status)
     mismatches: list[str] = []
-    table = Table(title=title)
-    table.add_column("tenant")
-    table.add_column("status")
     for stream in streams:
-        table.add_column(stream.replace("_", " "), justify="right")
-    for tenant_id, result in sorted(results.items()):
-        if not isinstance(result, RunResult):
-            table.add_row(tenant_id, f"[red]failed: {result}[/red]")
-            continue
         cells = []
-        for stream in streams:
-            landed = result.streams.get(stream)
+        for tenant_id in tenants:
+            result = results[tenant_id]
+            landed = result.streams.get(stream) if isinstance(result, RunResult) else None
             cell = "" if landed is None else str(landed.records)
             if landed is not None and live is not None:
                 expected = live[tenant_id].get(stream, 0)
@@ -214,8 +217,8 @@ def _report(runs: list[LocalRun], title: str, live: dict[str, dict[str, int]] | 
                 if landed.records != expected:
                     mismatches.append(f"{tenant_id} {stream}: {landed.records} != {expected}")
             cells.append(cell)
-        table.add_row(tenant_id, result.status, *cells)
-    console.print(table)
+        grid.add_row(stream, *cells)
+    console.print(grid)
     if live is not None:
         if mismatches:
             console.print("[red]landed differs from the live store:[/red] " + "; ".join(mismatches))
@@ -231,25 +234,24 @@ def _warehouse_table(
     with DuckDBWarehouse(settings.warehouse_path).connect(read_only=True) as con:
         statuses = tenant_status(con, [t.id for t in registry.enabled()])
     tables = sorted({t.table for s in statuses for t in s.tables})
-    grid = Table(title=f"rows in shop_<tenant_id> / live in the store ({settings.warehouse_path})")
-    grid.add_column("tenant")
-    grid.add_column("runs loaded", justify="right")
-    for table in tables:
-        grid.add_column(table.replace("_", " "), justify="right")
-    mismatches = []
+    grid = Table(title="rows in shop_<tenant_id> / live in the store")
+    grid.add_column("table")
     for status in statuses:
+        grid.add_column(status.tenant_id, justify="right")
+    grid.add_row("runs loaded", *(str(s.runs_loaded) for s in statuses))
+    rows = {s.tenant_id: {t.table: t.rows for t in s.tables} for s in statuses}
+    mismatches = [
+        f"{s.tenant_id}: check {c.check} failed" for s in statuses for c in s.failed_checks
+    ]
+    for table in tables:
         cells = []
-        rows = {t.table: t.rows for t in status.tables}
-        for table in tables:
+        for status in statuses:
             expected = live[status.tenant_id].get(table, 0)
-            if table not in rows:
-                cells.append("")
-                continue
-            cells.append(f"{rows[table]} / {expected}")
-            if rows[table] != expected:
-                mismatches.append(f"{status.tenant_id}.{table}: {rows[table]} != {expected}")
-        mismatches += [f"{status.tenant_id}: check {c.check} failed" for c in status.failed_checks]
-        grid.add_row(status.tenant_id, str(status.runs_loaded), *cells)
+            got = rows[status.tenant_id].get(table)
+            cells.append("" if got is None else f"{got} / {expected}")
+            if got is not None and got != expected:
+                mismatches.append(f"{status.tenant_id}.{table}: {got} != {expected}")
+        grid.add_row(table, *cells)
     console.print(grid)
     if mismatches:
         console.print("[red]the warehouse differs from the store:[/red] " + "; ".join(mismatches))
