@@ -9,6 +9,14 @@ locals {
     trimsuffix(f, ".yaml") => yamldecode(file("${var.tenants_dir}/${f}"))
   }
   tenant_secret_names = { for id, t in local.tenants : id => t.auth.secret }
+  # reporting.rls_rules: each QuickSight group sees only its tenant's rows.
+  rls_rules = flatten([
+    for id, t in local.tenants : [for g in try(t.quicksight.groups, []) : [g, id]]
+  ])
+  event_patterns = {
+    cloudtrail = "${path.module}/../services/shopsync/events/patterns/cloudtrail_manifest.json"
+    s3_native  = "${path.module}/../services/shopsync/events/patterns/s3_object_created.json"
+  }
 
   ingestion_function = "${local.name}-ingestion"
   scheduler_function = "${local.name}-scheduler"
@@ -68,4 +76,43 @@ module "tick" {
   name                = "${local.name}-tick"
   schedule_expression = var.tick_schedule
   target_function_arn = module.scheduler.function_arn
+}
+
+module "load" {
+  source                 = "./modules/glue"
+  name                   = local.name
+  artifacts_bucket       = module.storage.artifacts_bucket_name
+  script_path            = "${path.module}/../glue/jobs/shopsync_load.py"
+  wheel_path             = var.glue_wheel
+  raw_bucket_name        = module.storage.raw_bucket_name
+  raw_bucket_arn         = module.storage.raw_bucket_arn
+  curated_bucket_name    = module.storage.curated_bucket_name
+  curated_bucket_arn     = module.storage.curated_bucket_arn
+  redshift_workgroup     = var.redshift_workgroup
+  redshift_database      = var.redshift_database
+  redshift_copy_role_arn = var.redshift_copy_role_arn
+  rls_rules              = local.rls_rules
+  batch_size             = var.load_batch_size
+  batch_window_seconds   = var.load_batch_window_seconds
+}
+
+module "manifest_rule" {
+  source          = "./modules/eventbridge_rule"
+  name            = "${local.name}-manifests"
+  pattern_file    = local.event_patterns[var.event_source]
+  raw_bucket_name = module.storage.raw_bucket_name
+  workflow_arn    = module.load.workflow_arn
+}
+
+module "trail" {
+  source          = "./modules/cloudtrail"
+  count           = var.event_source == "cloudtrail" ? 1 : 0
+  name            = "${local.name}-manifests"
+  raw_bucket_name = module.storage.raw_bucket_name
+}
+
+resource "aws_s3_bucket_notification" "raw_to_eventbridge" {
+  count       = var.event_source == "s3_native" ? 1 : 0
+  bucket      = module.storage.raw_bucket_name
+  eventbridge = true
 }

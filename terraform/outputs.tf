@@ -32,3 +32,13 @@ output "tenants" {
   description = "Tenant ids deployed, from the tenant files."
   value       = sort(keys(local.tenants))
 }
+
+output "load_job" {
+  description = "Glue load job name (the safety net starts it for late manifests)."
+  value       = module.load.job_name
+}
+
+output "rls_rules" {
+  description = "[group, tenant] pairs written to reporting.rls_rules."
+  value       = local.rls_rules
+}

@@ -44,3 +44,49 @@ variable "raw_retention_days" {
   description = "Days raw JSONL parts are kept before expiring (manifests are kept)."
   default     = 90
 }
+
+variable "event_source" {
+  type        = string
+  description = "What tells EventBridge a manifest was written: cloudtrail (data events) or s3_native (the bucket's EventBridge notifications, durable)."
+  default     = "cloudtrail"
+
+  validation {
+    condition     = contains(["cloudtrail", "s3_native"], var.event_source)
+    error_message = "event_source: cloudtrail or s3_native."
+  }
+}
+
+variable "glue_wheel" {
+  type        = string
+  description = "Path of the shopsync wheel built by `make package` (dist/shopsync-*.whl)."
+  default     = "../dist/shopsync-0.1.0-py3-none-any.whl"
+}
+
+variable "load_batch_size" {
+  type        = number
+  description = "Manifest events Glue batches before a load starts."
+  default     = 10
+}
+
+variable "load_batch_window_seconds" {
+  type        = number
+  description = "Longest a batch of manifest events waits before a load starts."
+  default     = 120
+}
+
+variable "redshift_workgroup" {
+  type        = string
+  description = "Redshift Serverless workgroup the load job writes (not yet created by this stack)."
+  default     = "shopsync"
+}
+
+variable "redshift_database" {
+  type        = string
+  description = "Redshift database of the tenant schemas."
+  default     = "shopsync"
+}
+
+variable "redshift_copy_role_arn" {
+  type        = string
+  description = "IAM role associated with the workgroup that Redshift assumes to COPY from the curated bucket."
+}

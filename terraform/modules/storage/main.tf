@@ -2,8 +2,9 @@
 
 locals {
   buckets = {
-    raw     = "${var.name}-raw-${data.aws_caller_identity.current.account_id}"
-    curated = "${var.name}-curated-${data.aws_caller_identity.current.account_id}"
+    raw       = "${var.name}-raw-${data.aws_caller_identity.current.account_id}"
+    curated   = "${var.name}-curated-${data.aws_caller_identity.current.account_id}"
+    artifacts = "${var.name}-artifacts-${data.aws_caller_identity.current.account_id}"
   }
 }
 

@@ -17,3 +17,8 @@ output "curated_bucket_arn" {
   description = "Curated Parquet bucket ARN."
   value       = aws_s3_bucket.this["curated"].arn
 }
+
+output "artifacts_bucket_name" {
+  description = "Bucket for deployment artifacts (Glue script and wheel)."
+  value       = aws_s3_bucket.this["artifacts"].id
+}

@@ -88,7 +88,7 @@ def test_module_inputs_match_their_variables() -> None:
     for name, call in blocks(TERRAFORM, "module").items():
         source = TERRAFORM / call["source"]
         variables = blocks(source, "variable")
-        passed = set(call) - {"source"}
+        passed = set(call) - {"source", "count", "for_each", "depends_on", "providers"}
         assert passed <= set(variables), (
             f"module {name} passes unknown inputs {passed - set(variables)}"
         )
@@ -107,14 +107,24 @@ def test_tenants_drive_the_per_store_resources() -> None:
     assert blocks(TERRAFORM, "module")["secrets"]["secret_names"] == "${local.tenant_secret_names}"
 
 
-def test_no_policy_grants_wildcard_actions_and_star_resources_only_for_tracing() -> None:
+#: Actions AWS does not scope to a resource ARN, so "*" is the only possible resource.
+UNSCOPED_ACTIONS = {
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "redshift-data:DescribeStatement",  # authorised by statement owner
+    "redshift-data:GetStatementResult",
+    "redshift-data:CancelStatement",
+}
+
+
+def test_no_policy_grants_wildcard_actions_and_star_resources_only_where_unscoped() -> None:
     for where, statement in policy_statements():
         if statement.get("effect") == "Deny":
             continue
         actions = statement["actions"]
         assert all(a != "*" and not a.endswith(":*") for a in actions), (where, actions)
         if statement.get("resources") == ["*"]:
-            assert all(a.startswith("xray:") for a in actions), (where, actions)
+            assert set(actions) <= UNSCOPED_ACTIONS, (where, actions)
 
 
 def _statement(policy: str, sid: str) -> dict[str, Any]:
@@ -173,3 +183,61 @@ def test_the_tick_sends_the_event_the_scheduler_parses() -> None:
     target = schedule["aws_scheduler_schedule.tick"]["target"][0]
     assert re.search(r'action\s*=\s*"tick"', target["input"])
     assert "<aws.scheduler.scheduled-time>" in target["input"]
+
+
+def test_the_manifest_rule_uses_the_pattern_files_the_local_bus_matches() -> None:
+    [root_locals] = [entry for entry in parse(TERRAFORM)["locals"] if "event_patterns" in entry]
+    patterns = root_locals["event_patterns"]
+    for source, path in patterns.items():
+        relative = path.replace("${path.module}/", "")
+        assert (TERRAFORM / relative).is_file(), (source, path)
+    assert set(patterns) == {"cloudtrail", "s3_native"}
+    rule = blocks(TERRAFORM / "modules" / "eventbridge_rule", "resource")
+    pattern = rule["aws_cloudwatch_event_rule.manifests"]["event_pattern"]
+    assert "templatefile(var.pattern_file" in pattern
+    assert "raw_bucket = var.raw_bucket_name" in pattern
+
+
+def test_the_event_source_switch_creates_exactly_one_path() -> None:
+    modules = blocks(TERRAFORM, "module")
+    assert modules["trail"]["count"] == '${var.event_source == "cloudtrail" ? 1 : 0}'
+    notification = blocks(TERRAFORM, "resource")["aws_s3_bucket_notification.raw_to_eventbridge"]
+    assert notification["count"] == '${var.event_source == "s3_native" ? 1 : 0}'
+    assert notification["eventbridge"] is True
+    trail = blocks(TERRAFORM / "modules" / "cloudtrail", "resource")["aws_cloudtrail.manifests"]
+    selectors = trail["advanced_event_selector"][0]["field_selector"]
+    arn = next(f for f in selectors if f["field"] == "resources.ARN")
+    assert arn["starts_with"][0].endswith("${var.raw_bucket_name}/_manifests/")
+
+
+def test_rls_rules_come_from_the_tenant_files() -> None:
+    [root_locals] = [entry for entry in parse(TERRAFORM)["locals"] if "rls_rules" in entry]
+    assert "t.quicksight.groups" in root_locals["rls_rules"]
+    assert blocks(TERRAFORM, "module")["load"]["rls_rules"] == "${local.rls_rules}"
+    job = blocks(TERRAFORM / "modules" / "glue", "resource")["aws_glue_job.load"]
+    assert job["default_arguments"]["--rls_rules"] == "${jsonencode(var.rls_rules)}"
+
+
+def test_the_load_workflow_batches_events_and_starts_crawler_and_job_independently() -> None:
+    glue = blocks(TERRAFORM / "modules" / "glue", "resource")
+    trigger = glue["aws_glue_trigger.manifests"]
+    assert trigger["type"] == "EVENT"
+    batching = trigger["event_batching_condition"][0]
+    assert batching == {
+        "batch_size": "${var.batch_size}",
+        "batch_window": "${var.batch_window_seconds}",
+    }
+    started = [next(iter(a.values())) for a in trigger["actions"]]
+    assert started == ["${aws_glue_crawler.raw.name}", "${aws_glue_job.load.name}"]
+    job = glue["aws_glue_job.load"]
+    assert job["glue_version"] == "5.0"
+    assert job["execution_property"][0]["max_concurrent_runs"] == 1  # runs apply in order
+    for required in (
+        "--raw_bucket",
+        "--curated_bucket",
+        "--redshift_database",
+        "--redshift_iam_role",
+    ):
+        assert required in job["default_arguments"], required
+    crawler = glue["aws_glue_crawler.raw"]
+    assert crawler["s3_target"][0]["exclusions"] == ["_manifests/**"]

@@ -1,0 +1,205 @@
+# The load: a Glue workflow whose EVENT trigger (fed by the EventBridge rule) starts, in
+# parallel, the crawler on the raw prefix and the PySpark load job. The job never depends on
+# the catalog: it reads the manifests themselves.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  arn_prefix = "arn:${data.aws_partition.current.partition}"
+  account    = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+}
+
+resource "aws_s3_object" "script" {
+  bucket = var.artifacts_bucket
+  key    = "glue/shopsync_load.py"
+  source = var.script_path
+  etag   = filemd5(var.script_path)
+}
+
+resource "aws_s3_object" "wheel" {
+  bucket = var.artifacts_bucket
+  key    = "glue/${basename(var.wheel_path)}"
+  source = var.wheel_path
+  etag   = filemd5(var.wheel_path)
+}
+
+resource "aws_glue_catalog_database" "raw" {
+  name = replace("${var.name}_raw", "-", "_")
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["glue.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "glue" {
+  name               = "${var.name}-glue"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+data "aws_iam_policy_document" "glue" {
+  statement {
+    sid       = "ReadRaw"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.raw_bucket_arn}/*"]
+  }
+
+  statement {
+    sid       = "ListBuckets"
+    actions   = ["s3:ListBucket"]
+    resources = [var.raw_bucket_arn, var.curated_bucket_arn]
+  }
+
+  statement {
+    sid       = "WriteCurated"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.curated_bucket_arn}/tenant=*"]
+  }
+
+  statement {
+    sid       = "JobCode"
+    actions   = ["s3:GetObject"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.artifacts_bucket}/glue/*"]
+  }
+
+  statement {
+    sid = "Warehouse"
+    actions = [
+      "redshift-data:BatchExecuteStatement",
+      "redshift-data:ExecuteStatement",
+      "redshift-serverless:GetCredentials",
+    ]
+    resources = ["${local.arn_prefix}:redshift-serverless:${local.region}:${local.account}:workgroup/*"]
+  }
+
+  statement {
+    sid = "WarehouseStatements"
+    actions = [
+      "redshift-data:DescribeStatement",
+      "redshift-data:GetStatementResult",
+      "redshift-data:CancelStatement",
+    ]
+    # The Data API authorises these by statement owner; they take no resource ARN.
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "Catalog"
+    actions = [
+      "glue:GetDatabase",
+      "glue:GetTable",
+      "glue:GetTables",
+      "glue:CreateTable",
+      "glue:UpdateTable",
+      "glue:BatchCreatePartition",
+      "glue:BatchGetPartition",
+      "glue:CreatePartition",
+      "glue:UpdatePartition",
+      "glue:GetPartition",
+      "glue:GetPartitions",
+    ]
+    resources = [
+      "${local.arn_prefix}:glue:${local.region}:${local.account}:catalog",
+      aws_glue_catalog_database.raw.arn,
+      "${local.arn_prefix}:glue:${local.region}:${local.account}:table/${aws_glue_catalog_database.raw.name}/*",
+    ]
+  }
+
+  statement {
+    sid     = "Logs"
+    actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = [
+      "${local.arn_prefix}:logs:${local.region}:${local.account}:log-group:/aws-glue/*",
+    ]
+  }
+}
+
+resource "aws_iam_role_policy" "glue" {
+  name   = "load"
+  role   = aws_iam_role.glue.id
+  policy = data.aws_iam_policy_document.glue.json
+}
+
+resource "aws_glue_crawler" "raw" {
+  name          = "${var.name}-raw"
+  role          = aws_iam_role.glue.arn
+  database_name = aws_glue_catalog_database.raw.name
+
+  s3_target {
+    path       = "s3://${var.raw_bucket_name}/"
+    exclusions = ["_manifests/**"]
+  }
+
+  recrawl_policy {
+    recrawl_behavior = "CRAWL_NEW_FOLDERS_ONLY"
+  }
+
+  schema_change_policy {
+    delete_behavior = "LOG"
+    update_behavior = "LOG"
+  }
+}
+
+resource "aws_glue_job" "load" {
+  name              = "${var.name}-load"
+  role_arn          = aws_iam_role.glue.arn
+  glue_version      = "5.0"
+  worker_type       = var.worker_type
+  number_of_workers = var.number_of_workers
+  timeout           = var.timeout_minutes
+
+  command {
+    name            = "glueetl"
+    python_version  = "3"
+    script_location = "s3://${var.artifacts_bucket}/${aws_s3_object.script.key}"
+  }
+
+  # One load at a time: runs of one tenant must apply in run_id order.
+  execution_property {
+    max_concurrent_runs = 1
+  }
+
+  default_arguments = {
+    "--additional-python-modules"        = "s3://${var.artifacts_bucket}/${aws_s3_object.wheel.key}"
+    "--raw_bucket"                       = var.raw_bucket_name
+    "--curated_bucket"                   = var.curated_bucket_name
+    "--redshift_workgroup"               = var.redshift_workgroup
+    "--redshift_database"                = var.redshift_database
+    "--redshift_iam_role"                = var.redshift_copy_role_arn
+    "--rls_rules"                        = jsonencode(var.rls_rules)
+    "--enable-metrics"                   = "true"
+    "--enable-continuous-cloudwatch-log" = "true"
+  }
+}
+
+resource "aws_glue_workflow" "load" {
+  name = "${var.name}-load"
+}
+
+# Started by the EventBridge rule; Glue batches events before it fires.
+resource "aws_glue_trigger" "manifests" {
+  name          = "${var.name}-manifests"
+  type          = "EVENT"
+  workflow_name = aws_glue_workflow.load.name
+
+  event_batching_condition {
+    batch_size   = var.batch_size
+    batch_window = var.batch_window_seconds
+  }
+
+  actions {
+    crawler_name = aws_glue_crawler.raw.name
+  }
+
+  actions {
+    job_name = aws_glue_job.load.name
+  }
+}
