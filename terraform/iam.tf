@@ -7,7 +7,7 @@ locals {
   lambda_arn_prefix = "arn:${data.aws_partition.current.partition}:lambda:${var.region}:${data.aws_caller_identity.current.account_id}:function"
 }
 
-# Scheduler: read and record tenant state, start ingestion runs.
+# Scheduler: read and record tenant state, start ingestion runs, start the safety-net load.
 data "aws_iam_policy_document" "scheduler" {
   statement {
     sid = "TenantState"
@@ -23,6 +23,12 @@ data "aws_iam_policy_document" "scheduler" {
     sid       = "StartIngestion"
     actions   = ["lambda:InvokeFunction"]
     resources = ["${local.lambda_arn_prefix}:${local.ingestion_function}"]
+  }
+
+  statement {
+    sid       = "LoadSafetyNet"
+    actions   = ["glue:StartJobRun"]
+    resources = ["arn:${data.aws_partition.current.partition}:glue:${var.region}:${data.aws_caller_identity.current.account_id}:job/${local.load_job}"]
   }
 }
 

@@ -20,12 +20,14 @@ locals {
 
   ingestion_function = "${local.name}-ingestion"
   scheduler_function = "${local.name}-scheduler"
+  load_job           = "${local.name}-load"
   environment = {
     SHOPSYNC_REGION             = var.region
     SHOPSYNC_RAW_BUCKET         = module.storage.raw_bucket_name
     SHOPSYNC_CURATED_BUCKET     = module.storage.curated_bucket_name
     SHOPSYNC_STATE_TABLE        = module.state.table_name
     SHOPSYNC_INGESTION_FUNCTION = local.ingestion_function
+    SHOPSYNC_LOAD_JOB           = local.load_job
   }
 }
 
@@ -76,6 +78,20 @@ module "tick" {
   name                = "${local.name}-tick"
   schedule_expression = var.tick_schedule
   target_function_arn = module.scheduler.function_arn
+  input = {
+    action         = "tick"
+    scheduled_time = "<aws.scheduler.scheduled-time>"
+  }
+}
+
+# CloudTrail's delivery to EventBridge is best effort: every so often, load the manifests whose
+# event never came (the job skips everything already in the ledger).
+module "load_safety_net" {
+  source              = "./modules/eventbridge_scheduler"
+  name                = "${local.name}-load-safety-net"
+  schedule_expression = var.safety_net_schedule
+  target_function_arn = module.scheduler.function_arn
+  input               = { action = "load_safety_net" }
 }
 
 module "load" {

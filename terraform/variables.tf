@@ -33,6 +33,12 @@ variable "tick_schedule" {
   default     = "rate(5 minutes)"
 }
 
+variable "safety_net_schedule" {
+  type        = string
+  description = "How often the scheduler loads manifests whose event never came."
+  default     = "rate(30 minutes)"
+}
+
 variable "log_retention_days" {
   type        = number
   description = "CloudWatch Logs retention of the Lambda log groups."

@@ -9,6 +9,8 @@ import functools
 import importlib
 from typing import Any
 
+import boto3
+
 from shopsync.fanout.invoker import EntryPoint, Invoker, LambdaInvoker, LocalInvoker
 from shopsync.fanout.payload import IngestionPayload
 from shopsync.settings import Settings
@@ -18,6 +20,12 @@ from shopsync.state import StateStore, make_state_store
 @functools.cache
 def state_store(settings: Settings) -> StateStore:
     return make_state_store(settings)
+
+
+@functools.cache
+def glue(settings: Settings) -> Any:
+    """The Glue client of the deployed stack (the scheduler's safety net starts the load job)."""
+    return boto3.client("glue", region_name=settings.region)
 
 
 def local_entry_point(settings: Settings) -> EntryPoint:

@@ -34,12 +34,16 @@ class Settings(BaseSettings):
     curated_bucket: str = "shopsync-curated"
     state_table: str = "shopsync-state"
     ingestion_function: str = "shopsync-ingestion"
+    load_job: str = "shopsync-load"
     secret_prefix: str = "shopsync/tenants/"  # noqa: S105 - a name prefix, not a secret
 
     # Fan-out.
     lease_ttl_seconds: int = Field(default=16 * 60, gt=0, description="longer than a Lambda run")
     local_workers: int = Field(default=4, ge=1, le=64)
     tick_seconds: int = Field(default=60, ge=1)
+    safety_net_minutes: float = Field(
+        default=30, gt=0, description="load manifests whose event has not come after this long"
+    )
     local_ingestion_entry: str = Field(
         default="shopsync.ingestion.service:run_payload",
         pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",

@@ -4,7 +4,9 @@
   "<aws.scheduler.scheduled-time>"}`` (what Terraform deploys);
 - an EventBridge rule's ``Scheduled Event`` (``detail-type``/``time``);
 - ``{"action": "resync", "tenant_id": ..., "streams": [...], "since": ...}`` from the console,
-  the CLI (``--target aws``) or an EventBridge rule.
+  the CLI (``--target aws``) or an EventBridge rule;
+- ``{"action": "load_safety_net"}`` from a second schedule: start the load job for manifests
+  whose event never came.
 """
 
 from __future__ import annotations
@@ -27,6 +29,15 @@ class TickRequest(BaseModel):
         return (self.scheduled_time or datetime.now(UTC)).astimezone(UTC)
 
 
+class SafetyNetRequest(BaseModel):
+    """``{"action": "load_safety_net"}``: load manifests whose event never came (AWS)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: Literal["load_safety_net"]
+    older_than_minutes: float | None = Field(default=None, gt=0)
+
+
 class ScheduledEvent(BaseModel):
     """An EventBridge rule's schedule event; only the fields the tick needs are read."""
 
@@ -40,15 +51,16 @@ class ScheduledEvent(BaseModel):
         return TickRequest(scheduled_time=self.time)
 
 
-SchedulerEvent = Annotated[TickRequest | ResyncRequest, Field(discriminator="action")]
-_ACTION_ADAPTER: TypeAdapter[TickRequest | ResyncRequest] = TypeAdapter(SchedulerEvent)
+SchedulerRequest = TickRequest | ResyncRequest | SafetyNetRequest
+SchedulerEvent = Annotated[SchedulerRequest, Field(discriminator="action")]
+_ACTION_ADAPTER: TypeAdapter[SchedulerRequest] = TypeAdapter(SchedulerEvent)
 
 
 class BadSchedulerEvent(ValueError):
     """The event is none of the shapes the scheduler accepts."""
 
 
-def parse_scheduler_event(event: Any) -> TickRequest | ResyncRequest:
+def parse_scheduler_event(event: Any) -> SchedulerRequest:
     """Parse a raw Lambda event; :class:`BadSchedulerEvent` names what is wrong."""
     if not isinstance(event, dict):
         raise BadSchedulerEvent(f"expected a JSON object, got {type(event).__name__}")

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from shopsync.fanout.events import TickRequest
+from shopsync.events import start_safety_net_load
+from shopsync.fanout.events import SafetyNetRequest, SchedulerRequest, TickRequest
 from shopsync.fanout.invoker import Invoker
-from shopsync.fanout.payload import ResyncRequest
 from shopsync.fanout.resync import start_resync
 from shopsync.fanout.scheduler import TickSummary, run_tick
 from shopsync.settings import Settings
@@ -20,6 +20,7 @@ from shopsync.tenants import load_registry, load_tenants_leniently
 class Adapters:
     state: StateStore
     invoker: Invoker
+    glue: Any = None  # a boto3 Glue client; only the safety net uses it
 
 
 def tick(settings: Settings, adapters: Adapters, now: datetime | None = None) -> TickSummary:
@@ -28,11 +29,15 @@ def tick(settings: Settings, adapters: Adapters, now: datetime | None = None) ->
     return run_tick(tenants, adapters.state, adapters.invoker, now, config_errors=errors)
 
 
-def handle(
-    request: TickRequest | ResyncRequest, settings: Settings, adapters: Adapters
-) -> dict[str, Any]:
+def handle(request: SchedulerRequest, settings: Settings, adapters: Adapters) -> dict[str, Any]:
     if isinstance(request, TickRequest):
         return {"action": "tick", **tick(settings, adapters, request.now()).as_dict()}
+    if isinstance(request, SafetyNetRequest):
+        minutes = request.older_than_minutes or settings.safety_net_minutes
+        job_run = start_safety_net_load(
+            adapters.glue, settings.load_job, older_than_minutes=minutes
+        )
+        return {"action": "load_safety_net", "job": settings.load_job, "job_run_id": job_run}
     registry = load_registry(settings.tenants_dir)
     payload = start_resync(registry, adapters.state, adapters.invoker, request, datetime.now(UTC))
     return {"action": "resync", "invoked": payload.model_dump(mode="json")}

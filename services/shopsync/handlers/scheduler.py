@@ -28,9 +28,15 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         metrics.add_metric("BadEvents", MetricUnit.Count, 1)
         raise
     settings = Settings()
-    adapters = Adapters(runtime.state_store(settings), runtime.make_invoker(settings))
+    adapters = Adapters(
+        runtime.state_store(settings), runtime.make_invoker(settings), runtime.glue(settings)
+    )
     result = handle(request, settings, adapters)
-    if result["action"] == "tick":
+    if result["action"] == "load_safety_net":
+        metrics.add_metric(
+            "SafetyNetLoads", MetricUnit.Count, int(result["job_run_id"] is not None)
+        )
+    elif result["action"] == "tick":
         metrics.add_metric("TenantsDue", MetricUnit.Count, len(result["due"]))
         metrics.add_metric("TenantsInvoked", MetricUnit.Count, len(result["invoked"]))
         metrics.add_metric("TenantsSkipped", MetricUnit.Count, len(result["skipped"]))

@@ -1,5 +1,5 @@
-# The scheduler tick: EventBridge Scheduler invokes the scheduler function every few minutes
-# with {"action": "tick", "scheduled_time": <the schedule's own time>}.
+# A schedule that invokes the scheduler function with a fixed input: the tick
+# ({"action": "tick", "scheduled_time": <the schedule's own time>}) or the load safety net.
 
 data "aws_iam_policy_document" "assume" {
   statement {
@@ -40,10 +40,7 @@ resource "aws_scheduler_schedule" "tick" {
   target {
     arn      = var.target_function_arn
     role_arn = aws_iam_role.this.arn
-    input = jsonencode({
-      action         = "tick"
-      scheduled_time = "<aws.scheduler.scheduled-time>"
-    })
+    input    = jsonencode(var.input)
 
     retry_policy {
       maximum_retry_attempts       = 0

@@ -12,3 +12,8 @@ variable "target_function_arn" {
   type        = string
   description = "ARN of the scheduler Lambda function to invoke."
 }
+
+variable "input" {
+  type        = map(string)
+  description = "The event the function receives, e.g. {action = \"tick\"}."
+}

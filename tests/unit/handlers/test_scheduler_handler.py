@@ -20,6 +20,7 @@ from shopsync.state.dynamodb import DynamoDBStateStore, create_table
 REGION = "eu-west-1"
 TABLE = "shopsync-state-test"
 FUNCTION = "shopsync-ingestion-test"
+LOAD_JOB = "shopsync-load-test"
 
 
 @dataclass
@@ -38,7 +39,9 @@ def aws(monkeypatch: pytest.MonkeyPatch, example_tenants_dir: Path) -> Iterator[
     monkeypatch.setenv("SHOPSYNC_STATE_TABLE", TABLE)
     monkeypatch.setenv("SHOPSYNC_INGESTION_FUNCTION", FUNCTION)
     monkeypatch.setenv("SHOPSYNC_REGION", REGION)
+    monkeypatch.setenv("SHOPSYNC_LOAD_JOB", LOAD_JOB)
     runtime.state_store.cache_clear()
+    runtime.glue.cache_clear()
     sent: list[Any] = []
     with mock_aws(config={"lambda": {"use_docker": False}}):
         create_table(boto3.client("dynamodb", region_name=REGION), TABLE)
@@ -65,6 +68,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, example_tenants_dir: Path) -> Iterator[
         session_events.register("before-send.lambda.Invoke", record)
         yield sent
     runtime.state_store.cache_clear()
+    runtime.glue.cache_clear()
     boto3.DEFAULT_SESSION = None
 
 
@@ -135,3 +139,31 @@ def test_a_malformed_event_fails_before_anything_runs(
         )
     assert aws == []
     assert _emf(capsys.readouterr().out)["BadEvents"] == [1.0]
+
+
+def test_the_safety_net_starts_the_load_job_for_late_manifests(
+    aws: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from shopsync.handlers.scheduler import handler
+
+    glue = boto3.client("glue", region_name=REGION)
+    glue.create_job(
+        Name=LOAD_JOB,
+        Role="arn:aws:iam::123456789012:role/glue",
+        Command={"Name": "glueetl", "ScriptLocation": "s3://artifacts/glue/shopsync_load.py"},
+    )
+    result = handler({"action": "load_safety_net"}, FakeContext())
+
+    assert result["job"] == LOAD_JOB
+    run = glue.get_job_run(JobName=LOAD_JOB, RunId=result["job_run_id"])["JobRun"]
+    assert run["Arguments"] == {"--older_than_minutes": "30"}
+    assert _emf(capsys.readouterr().out)["SafetyNetLoads"] == [1.0]
+    assert aws == []  # no ingestion was started
+
+
+def test_the_safety_net_accepts_its_own_age() -> None:
+    from shopsync.fanout.events import SafetyNetRequest, parse_scheduler_event
+
+    assert parse_scheduler_event({"action": "load_safety_net", "older_than_minutes": 45}) == (
+        SafetyNetRequest(action="load_safety_net", older_than_minutes=45)
+    )

@@ -7,7 +7,6 @@ privilege in every policy the stack grants.
 from __future__ import annotations
 
 import importlib
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import hcl2
 import pytest
 
+from shopsync.fanout.events import SafetyNetRequest, TickRequest, parse_scheduler_event
 from shopsync.settings import Settings
 
 TERRAFORM = Path(__file__).resolve().parents[3] / "terraform"
@@ -140,8 +140,12 @@ def test_the_scheduler_may_only_read_state_and_start_ingestion() -> None:
         "dynamodb:BatchGetItem",
         "dynamodb:GetItem",
         "dynamodb:UpdateItem",
+        "glue:StartJobRun",
         "lambda:InvokeFunction",
     ]
+    assert _statement("scheduler", "LoadSafetyNet")["resources"][0].endswith(
+        ":job/${local.load_job}"
+    )
     assert _statement("scheduler", "StartIngestion")["resources"] == [
         "${local.lambda_arn_prefix}:${local.ingestion_function}"
     ]
@@ -178,11 +182,25 @@ def test_functions_point_at_importable_handlers_and_known_settings() -> None:
         assert variable.removeprefix("SHOPSYNC_").lower() in fields, variable
 
 
-def test_the_tick_sends_the_event_the_scheduler_parses() -> None:
+def test_both_schedules_send_events_the_scheduler_parses() -> None:
+    modules = blocks(TERRAFORM, "module")
+    tick = dict(modules["tick"]["input"])
+    assert tick["scheduled_time"] == "<aws.scheduler.scheduled-time>"
+    tick["scheduled_time"] = "2026-11-24T10:05:00Z"  # what EventBridge Scheduler substitutes
+    assert isinstance(parse_scheduler_event(tick), TickRequest)
+    assert isinstance(parse_scheduler_event(modules["load_safety_net"]["input"]), SafetyNetRequest)
     schedule = blocks(TERRAFORM / "modules" / "eventbridge_scheduler", "resource")
     target = schedule["aws_scheduler_schedule.tick"]["target"][0]
-    assert re.search(r'action\s*=\s*"tick"', target["input"])
-    assert "<aws.scheduler.scheduled-time>" in target["input"]
+    assert target["input"] == "${jsonencode(var.input)}"
+
+
+def test_the_safety_net_starts_the_job_the_glue_module_creates() -> None:
+    [root_locals] = [entry for entry in parse(TERRAFORM)["locals"] if "load_job" in entry]
+    assert root_locals["load_job"] == "${local.name}-load"
+    assert blocks(TERRAFORM, "module")["load"]["name"] == "${local.name}"
+    job = blocks(TERRAFORM / "modules" / "glue", "resource")["aws_glue_job.load"]
+    assert job["name"] == "${var.name}-load"
+    assert root_locals["environment"]["SHOPSYNC_LOAD_JOB"] == "${local.load_job}"
 
 
 def test_the_manifest_rule_uses_the_pattern_files_the_local_bus_matches() -> None:
