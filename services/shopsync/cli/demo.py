@@ -155,8 +155,9 @@ def _incremental(registry: Registry, settings: Settings, invoker: LocalInvoker) 
 def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
     """Live records per stream the tenant syncs, inside its window: updated since start_date.
 
-    Streams ingestion always fetches whole count every record; inventory levels and order line
-    items arrive with their inventory item or order, so they follow their parent's window.
+    Streams ingestion always fetches whole count every record; inventory levels go by their own
+    ``updatedAt`` (fetched per location); order line items arrive with their order, so they
+    follow its window.
     """
     floor = f"{tenant.start_date.isoformat()}T00:00:00Z"
     store = sim.store(tenant.id)
@@ -166,18 +167,12 @@ def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
 
     synced = {s for group in tenant.streams for s in STREAMS_BY_GROUP[group]}
     live: dict[str, int] = {}
-    for stream in synced - {"deleted_products", "inventory_levels"}:
+    # Levels too go by their own updatedAt: a quantity change stamps the level, not its item.
+    for stream in synced - {"deleted_products"}:
         spec = SPECS[stream]
         live[stream] = sum(1 for r in records(store, stream) if spec.always_full or in_window(r))
     if "deleted_products" in synced:
         live["deleted_products"] = sum(1 for _ in records(store, "events"))
-    if "inventory_levels" in synced:
-        items = {r["legacyResourceId"] for r in records(store, "inventory_items") if in_window(r)}
-        live["inventory_levels"] = sum(
-            1
-            for level in records(store, "inventory_levels")
-            if level["id"].rpartition("inventory_item_id=")[2] in items
-        )
     if "orders" in synced:
         live["order_line_items"] = sum(
             len(order.get("lineItems", []))

@@ -91,9 +91,9 @@ class BulkFetch(StreamFetch):
     def run(self) -> None:
         self._run_window(self.window, attempts=self.max_attempts, splits=self.max_splits)
 
-    def _remainder(self) -> str | None:
+    def _remainder(self, field: str = "id") -> str | None:
         """Bulk results come in id order: after partial data, only ids above it remain."""
-        return f"id:>{self.max_root}" if self.max_root is not None else None
+        return f"{field}:>{self.max_root}" if self.max_root is not None else None
 
     # -- one window ---------------------------------------------------------------------------
     def _run_window(self, window: Window, *, attempts: int, splits: int) -> None:
@@ -122,7 +122,7 @@ class BulkFetch(StreamFetch):
             return
         # Bulk keeps failing: page through what is left of the window instead.
         log.warning("%s: bulk operations keep failing; paging the rest", self.spec.name)
-        self.extra_query = self._remainder()
+        self.extra_query = self._remainder(self.spec.remainder_field)
         self.window = window
         StreamFetch.run(self)
 
@@ -210,7 +210,10 @@ class BulkFetch(StreamFetch):
             lines = [line for line in lines if _PARENT in line]
         self.writer.write_json_lines(lines, fetched_at)
         roots = [_cursor_fields(line, self.spec.cursor_field) for line in parents]
-        self.tracker.observe(roots)
+        if self.spec.flatten_nested:  # the cursor is the landed children's (the levels')
+            self.tracker.observe([_cursor_fields(line, self.spec.cursor_field) for line in lines])
+        else:
+            self.tracker.observe(roots)
         for root in roots:
             tail = _NUMERIC_TAIL.search(root["id"])
             if tail is not None and (self.max_root is None or int(tail.group(1)) > self.max_root):

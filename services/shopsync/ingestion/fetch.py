@@ -199,12 +199,14 @@ class StreamFetch:
 
     def __post_init__(self) -> None:
         self.tracker = CursorTracker(self.spec.cursor_field, self.cursor_from)
+        self._search: str | None = None
 
     def run(self) -> None:
         """Fetch every page (or until ``should_stop``) into the writer."""
         search = self.window.search(self.spec)
         if self.extra_query:
             search = f"{search} AND {self.extra_query}" if search else self.extra_query
+        self._search = search
         variables = {"query": search}
         for nodes, fetched_at, has_next in iter_pages(
             self.client,
@@ -217,43 +219,65 @@ class StreamFetch:
             records = nodes
             if self.spec.nested is not None:
                 for node in nodes:
-                    self._complete_nested(node)
+                    if not self._complete_nested(node):
+                        self.finished = False  # stopped inside a long nested connection
+                        break
                 if self.spec.flatten_nested:
-                    records = [child for node in nodes for child in node[self.spec.nested]["nodes"]]
+                    records = [
+                        child
+                        for node in nodes
+                        if isinstance(node.get(self.spec.nested), dict)
+                        for child in node[self.spec.nested].get("nodes") or []
+                    ]
             self.writer.write_nodes(records, fetched_at)
-            self.tracker.observe(nodes)
+            self.tracker.observe(records)
             self.pages += 1
             if self.on_page is not None:
                 self.on_page(self.spec.name, len(records))
+            if not self.finished:
+                return
             if has_next and self.should_stop():
                 self.finished = False
                 return
 
-    def _complete_nested(self, node: dict[str, Any]) -> None:
-        """A node whose nested connection has more pages gets the rest fetched and merged."""
+    def _complete_nested(self, node: dict[str, Any]) -> bool:
+        """A node whose nested connection has more pages gets the rest fetched and merged.
+
+        False when ``should_stop`` interrupted it: only in an unsorted stream (whose cursor
+        does not move unless it finished), where a nested connection (a location's levels)
+        may be long; a sorted stream's parent must land whole, its cursor moves past it.
+        """
         spec = self.spec
         if spec.nested is None or spec.nested_document is None:
-            return
+            return True
         nested = node.get(spec.nested)
         if not isinstance(nested, dict):
             node[spec.nested] = {"nodes": []}
-            return
+            return True
         info = nested.get("pageInfo")
         if not isinstance(info, dict) or not info.get("hasNextPage"):
-            return
+            return True
         children = list(nested.get("nodes") or [])
-        for more, _, _ in iter_pages(
+        variables: dict[str, Any] = {"id": node["id"]}
+        if spec.nested_query:
+            variables["query"] = self._search
+        complete = True
+        for more, _, more_next in iter_pages(
             self.client,
             spec.nested_document,
             spec.nested_path,
-            {"id": node["id"]},
+            variables,
             self.sizes,
             after=info.get("endCursor"),
             clock=self.clock,
         ):
             children.extend(more)
+            if more_next and not spec.sorted_by_cursor and self.should_stop():
+                complete = False
+                break
         nested["nodes"] = children
         nested["pageInfo"] = {"hasNextPage": False, "endCursor": None}
+        return complete
 
     def outcome(self) -> StreamOutcome:
         parts = self.writer.close()

@@ -256,6 +256,10 @@ class _Run:
             return False
         if window.start is None:
             return True
+        if spec.nested_query:
+            # The bulk document filters the parents (inventory items), not the nested levels:
+            # only a whole snapshot is right that way; a bounded window is paged.
+            return False
         end = window.end or window.cap
         return end - window.start >= timedelta(days=cfg.bulk_threshold_days)
 

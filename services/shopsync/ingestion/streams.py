@@ -38,8 +38,14 @@ class StreamSpec:
     nested: str | None = None
     nested_document: str | None = None
     nested_path: tuple[str, ...] = ()
-    #: Land the nested nodes instead of the parents (inventory levels of inventory items).
+    #: Land the nested nodes instead of the parents (inventory levels of locations).
     flatten_nested: bool = False
+    #: The window's search filters the nested connection (the document puts ``$query`` there),
+    #: and ``nested_document`` gets it too; the parents are all listed.
+    nested_query: bool = False
+    #: The search field that continues a failed bulk operation by paging: bulk results come
+    #: in root id order, and the paged document may have other roots (``inventory_item_id``).
+    remainder_field: str = "id"
     #: First page size: what fits Shopify's 1000-point single-query limit for this document.
     page_size: int = 250
 
@@ -71,16 +77,23 @@ SPECS: dict[str, StreamSpec] = {
             "inventory_items", "inventory_items", ("inventoryItems",), sorted_by_cursor=False
         ),
         StreamSpec(
-            # Levels ride on their items: a quantity change also bumps the item's updatedAt.
+            # Levels by location, filtered on the level's own updatedAt: a quantity change
+            # stamps the level, not its inventory item. Every location is listed with the
+            # first page of its levels in the window (one request when nothing changed); a
+            # location with more is paged through ``location(id:) { inventoryLevels }``.
+            # Levels come in id order, not updatedAt order: the cursor moves only once every
+            # location is done.
             "inventory_levels",
             "inventory_levels",
-            ("inventoryItems",),
+            ("locations",),
             sorted_by_cursor=False,
             nested="inventoryLevels",
-            nested_document="inventory_item_levels",
-            nested_path=("inventoryItem", "inventoryLevels"),
+            nested_document="location_inventory_levels",
+            nested_path=("location", "inventoryLevels"),
             flatten_nested=True,
-            page_size=12,
+            nested_query=True,
+            remainder_field="inventory_item_id",
+            page_size=10,
         ),
         StreamSpec(
             "orders",
@@ -97,7 +110,7 @@ SPECS: dict[str, StreamSpec] = {
 
 
 #: First page sizes of the documents that complete a nested connection.
-NESTED_PAGE_SIZES = {"order_line_items": 100, "inventory_item_levels": 100}
+NESTED_PAGE_SIZES = {"order_line_items": 100, "location_inventory_levels": 140}
 
 
 def streams_for(groups: tuple[StreamGroup, ...]) -> list[StreamSpec]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from shopsync.ingestion.result import IngestionFailedError
-from shopsync.simulator import truth
+from shopsync.simulator import SimulatorOptions, truth
+from shopsync.simulator.faults import profile
 
-from .conftest import TENANT, Harness, latest_by_id, truth_versions
+from .conftest import TENANT, Harness, latest_by_id, make_harness, truth_versions
 from .test_incremental_and_failures import CrashingStore
 
 BULK_STREAMS = [
@@ -62,3 +65,40 @@ def test_a_restarted_run_adopts_the_recorded_operation(harness: Harness) -> None
         truth_versions(harness, "customers")
     )
     assert harness.services.state.list_bulk_operations(TENANT) == []
+
+
+def test_a_bounded_resync_pages_levels_by_their_own_updated_at(harness: Harness) -> None:
+    """Bulk filters inventory items, not their levels: a resync since a date (long enough for
+    bulk) pages the levels, so a quantity change whose item did not change still lands."""
+    harness.run()
+    harness.clock.advance(3600)
+    level = harness.sim.store(TENANT).activity.adjust_inventory(3, 0, 5)
+    harness.clock.advance(600)
+    since = harness.services.clock() - timedelta(days=90)
+    result = harness.run("resync", since=since, streams=("inventory",))
+    assert result.status == "succeeded", result.message
+    kinds = {op.query.split("{", 2)[1].split("(")[0].strip() for op in operations(harness)}
+    assert kinds == {"inventoryItems"}, "levels are paged, items still go through bulk"
+    rows = latest_by_id(harness.landed(result, "inventory_levels"), "inventory_levels")
+    assert rows[str(level["id"])] == level["updatedAt"]
+    manifest = harness.manifest(result)
+    assert not manifest.streams["inventory_levels"].complete_snapshot
+
+
+def test_failing_bulk_levels_page_the_remainder_by_inventory_item(tmp_path: Path) -> None:
+    options = SimulatorOptions(speed=20, faults={"*": profile("bulk-failed")})
+    with make_harness(tmp_path, options, shopify_read_timeout=0.5) as harness:
+        result = harness.run("full", streams=("inventory",))
+        assert result.status == "succeeded", result.message
+        ops = [op for op in operations(harness) if "inventoryLevels" in op.query]
+        assert ops
+        assert {op.status for op in ops} == {"FAILED"}
+        for stream in ("inventory_items", "inventory_levels"):
+            landed = latest_by_id(harness.landed(result, stream), stream)
+            assert landed == truth_versions(harness, stream), stream
+            assert harness.manifest(result).streams[stream].complete_snapshot
+        levels = harness.landed(result, "inventory_levels")
+        assert any("__parentId" in r for r in levels), "the partial data landed"
+        every = [str(r["id"]) for r in harness.landed(result, "inventory_levels")]
+        # The paged remainder is inventory_item_id:>(last item of the partial data), not id:>.
+        assert len(every) == len(set(every)), "the remainder starts after the partial data"

@@ -21,7 +21,7 @@ from tests.integration.simulator.client import Client
 
 BULK_CONTROL = {"bulk_run", "bulk_status", "bulk_cancel"}  # operate on a bulk operation
 IDS = {"order_line_items": "gid://shopify/Order/5000000001",
-       "inventory_item_levels": "gid://shopify/InventoryItem/46000000001"}  # fmt: skip
+       "location_inventory_levels": "gid://shopify/Location/70000001"}  # fmt: skip
 
 
 def variables_for(name: str) -> dict[str, Any]:

@@ -204,3 +204,92 @@ def test_slices_cover_the_window_without_gap_or_overlap() -> None:
     assert merged.cursor_to.last_id == "gid://shopify/Order/7"
     parts[1].finished = False
     assert merge_outcomes(parts).cursor_to is None  # a slice cut short: the cursor stays
+
+
+def level(n: int, at: str) -> dict[str, Any]:
+    return {"id": f"gid://shopify/InventoryLevel/{n}?inventory_item_id={n}", "updatedAt": at}
+
+
+def location_levels(loc: int, levels: list[dict[str, Any]], end: str | None) -> dict[str, Any]:
+    info = {"hasNextPage": end is not None, "endCursor": end}
+    levels_conn = {"nodes": levels, "pageInfo": info}
+    return {"id": f"gid://shopify/Location/{loc}", "inventoryLevels": levels_conn}
+
+
+def more_levels(levels: list[dict[str, Any]], end: str | None) -> Reply:
+    info = {"hasNextPage": end is not None, "endCursor": end}
+    return ok({"location": {"inventoryLevels": {"nodes": levels, "pageInfo": info}}})
+
+
+def levels_fetch(adapter: ScriptedAdapter, tmp_path: Any, **kw: Any) -> StreamFetch:
+    spec = SPECS["inventory_levels"]
+    return StreamFetch(
+        client=client(adapter),
+        spec=spec,
+        window=window("inventory_levels"),
+        writer=RawStreamWriter(
+            LocalObjectStore(tmp_path),
+            tenant_id="acme",
+            run_id="20261124T201500Z-1a2b3c4d",
+            stream="inventory_levels",
+            day=date(2026, 11, 24),
+        ),
+        sizes=PageSizes(250, inventory_levels=10, location_inventory_levels=140),
+        cursor_from=CURSOR,
+        **kw,
+    )
+
+
+def test_levels_are_paged_per_location_with_the_window_and_the_cursor_waits_for_all(
+    tmp_path: Any,
+) -> None:
+    first = ok(
+        {
+            "locations": {
+                "nodes": [
+                    location_levels(1, [level(1, "2026-11-21T00:00:00Z")], "a1"),
+                    location_levels(2, [level(2, "2026-11-23T00:00:00Z")], None),
+                ],
+                "pageInfo": {"hasNextPage": False, "endCursor": "l2"},
+            }
+        }
+    )
+    adapter = ScriptedAdapter(first, more_levels([level(3, "2026-11-22T00:00:00Z")], None))
+    fetch = levels_fetch(adapter, tmp_path)
+    fetch.run()
+    outcome = fetch.outcome()
+    search = "updated_at:>='2026-11-20T09:55:00Z' AND updated_at:<='2026-11-24T19:59:00Z'"
+    top, nested = (s.body["variables"] for s in adapter.sent)
+    assert top == {"query": search, "first": 10, "after": None}
+    assert nested == {
+        "id": "gid://shopify/Location/1",
+        "query": search,
+        "first": 140,
+        "after": "a1",
+    }
+    assert "location(id: $id)" in adapter.sent[1].body["query"]
+    assert outcome.records == 3
+    assert outcome.finished
+    # the greatest over every location, not the last one fetched
+    assert outcome.cursor_to == Cursor(
+        updated_at=datetime(2026, 11, 23, tzinfo=UTC), last_id=level(2, "")["id"]
+    )
+
+
+def test_levels_stop_inside_a_long_location_without_moving_the_cursor(tmp_path: Any) -> None:
+    first = ok(
+        {
+            "locations": {
+                "nodes": [location_levels(1, [level(1, "2026-11-21T00:00:00Z")], "a1")],
+                "pageInfo": {"hasNextPage": False, "endCursor": "l1"},
+            }
+        }
+    )
+    adapter = ScriptedAdapter(first, more_levels([level(3, "2026-11-22T00:00:00Z")], "a2"))
+    fetch = levels_fetch(adapter, tmp_path, should_stop=lambda: True)
+    fetch.run()
+    outcome = fetch.outcome()
+    assert len(adapter.sent) == 2
+    assert not outcome.finished
+    assert outcome.records == 2
+    assert outcome.cursor_to == CURSOR

@@ -6,7 +6,7 @@ empty value of its type when the schema says it is non-null, so every valid quer
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from graphql import (
 
 from shopsync.simulator.bulk.resolvers import BULK_RESOLVERS
 from shopsync.simulator.bulk.runner import CHUNK, BulkManager, BulkPaging
-from shopsync.simulator.query.pager import PageArgs, Pair, list_scan, paginate, table_scan
+from shopsync.simulator.query.pager import PageArgs, list_scan, paginate, table_scan
 from shopsync.simulator.query.search import SearchSyntaxError, compile_filter
 from shopsync.simulator.store.generate import iso
 from shopsync.simulator.store.ids import gid, parse_gid
@@ -141,24 +141,19 @@ def _count(kind: str) -> Resolver:
 
 
 def _location_levels(rec: Record, info: Info, **args: Any) -> Any:
-    """Levels at a location, in inventory item order (level index = item x locations + loc)."""
+    """Levels stocked at a location, in id order, filtered by ``query`` (``updated_at``,
+    ``created_at``, ``id``, ``inventory_item_id``). Level index = item x locations + location."""
     store = _store(info)
-    per, loc, table = store.factory.n_locations, rec["_i"], store.inventory_levels
-    n_items = store.inventory_items.next_index
-
-    def scan(descending: bool, after: tuple[Any, ...] | None) -> Iterator[Pair]:
-        j_after = None if after is None else (int(after[0]) - loc) // per
-        if descending:
-            items = range((n_items if j_after is None else j_after) - 1, -1, -1)
-        else:
-            items = range(0 if j_after is None else j_after + 1, n_items)
-        for j in items:
-            level = table.get(j * per + loc)
-            if level is not None:
-                yield (level["_i"],), level
-
+    table = store.inventory_levels
     bulk = info.context.bulk is not None
-    page = PageArgs(first=n_items) if bulk else PageArgs.from_args(args)
+    if bulk:  # a bulk operation reads the nested connection whole
+        args = {"first": table.next_index, "query": args.get("query")}
+    page = PageArgs.from_args(args)
+    try:
+        flt = compile_filter(page.query, "InventoryLevel")
+    except SearchSyntaxError as exc:
+        raise GraphQLError(f"Invalid search query: {exc}") from exc
+    scan = table_scan(table, "ID", flt, stride=(store.factory.n_locations, rec["_i"]))
     return paginate(scan, page, unbounded=bulk)
 
 

@@ -89,32 +89,53 @@ def _sort_name(sort: str) -> str:
     return sort if sort in INDEX_SORTS or sort in VALUE_SORTS else "ID"
 
 
-def table_scan(table: Table, sort_key: str, flt: Filter) -> Scan:
-    """Records of ``table`` matching ``flt`` in ``sort_key`` order, after a key."""
+def table_scan(
+    table: Table, sort_key: str, flt: Filter, *, stride: tuple[int, int] | None = None
+) -> Scan:
+    """Records of ``table`` matching ``flt`` in ``sort_key`` order, after a key.
+
+    ``stride=(n, r)`` keeps only the records whose index is ``r`` modulo ``n`` (e.g. the
+    inventory levels of one location: level index = item index x locations + location).
+    """
     sort = _sort_name(sort_key)
     if sort in VALUE_SORTS:
+        if stride is not None:
+            raise GraphQLError("This sort key is not available on this connection.")
         return _materialized_scan(table, VALUE_SORTS[sort], flt)
+
+    def wanted(rec: Record) -> bool:
+        return (stride is None or rec["_i"] % stride[0] == stride[1]) and flt.matches(rec)
 
     def scan(descending: bool, after: AnyKey | None) -> Iterator[Pair]:
         lo, hi = 0, table.base_count
         for column, (a, b) in flt.ranges.items():
             start, stop = table.base_range_for(column, a, b)
             lo, hi = max(lo, start), min(hi, stop)
-        overlay = [kr for kr in table.overlay_sorted(sort) if flt.matches(kr[1])]
+        overlay = [kr for kr in table.overlay_sorted(sort) if wanted(kr[1])]
         keys = [k for k, _ in overlay]
         if descending:
             if after is not None:
                 hi = min(hi, table.base_bisect(sort, after, right=False))
                 overlay = overlay[: bisect.bisect_left(keys, after)]
-            base = _base(table, sort, flt, range(hi - 1, lo - 1, -1))
+            indices = _strided(range(lo, hi), stride)[::-1]
+            base = _base(table, sort, flt, indices)
             return heapq.merge(base, reversed(overlay), key=lambda kr: kr[0], reverse=True)
         if after is not None:
             lo = max(lo, table.base_bisect(sort, after, right=True))
             overlay = overlay[bisect.bisect_right(keys, after) :]
-        base = _base(table, sort, flt, range(lo, hi))
+        base = _base(table, sort, flt, _strided(range(lo, hi), stride))
         return heapq.merge(base, overlay, key=lambda kr: kr[0])
 
     return scan
+
+
+def _strided(indices: range, stride: tuple[int, int] | None) -> range:
+    """The indices in ``indices`` that are ``r`` modulo ``n`` for ``stride=(n, r)``."""
+    if stride is None or indices.start >= indices.stop:
+        return indices
+    n, r = stride
+    first = indices.start + (r - indices.start) % n
+    return range(first, indices.stop, n)
 
 
 def _base(table: Table, sort: str, flt: Filter, indices: range) -> Iterator[Pair]:

@@ -165,6 +165,7 @@ def _getters(kind: str) -> dict[str, Callable[[Record], Any]]:
             "product_id": lambda r: numeric_id("Product", r["_p"]),
         },
         "InventoryItem": {"sku": lambda r: r["sku"]},
+        "InventoryLevel": {"inventory_item_id": lambda r: numeric_id("InventoryItem", r["_item"])},
         "Location": {"name": lambda r: r["name"], "active": lambda r: str(r["isActive"])},
         "Customer": {
             "email": lambda r: r["email"],
@@ -197,7 +198,7 @@ def _getters(kind: str) -> dict[str, Callable[[Record], Any]]:
 
 
 TEXT_FIELDS = ("title", "name", "displayName", "email", "message", "sku")
-NUMERIC = {"id", "product_id", "customer_id", "subject_id"}
+NUMERIC = {"id", "product_id", "customer_id", "subject_id", "inventory_item_id"}
 
 
 def _compare(actual: Any, op: str, lo: float, hi: float) -> bool:
@@ -252,7 +253,7 @@ class Filter:
             if cached is None:
                 cached = self._times[value] = parse_time(value)
             return cached
-        number = value.rsplit("/", 1)[-1]
+        number = value.split("?", 1)[0].rsplit("/", 1)[-1]
         if not number.lstrip("-").isdigit():
             raise SearchSyntaxError(f"{name}: expected a number, got {value!r}")
         return float(number), float(number)

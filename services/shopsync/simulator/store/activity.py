@@ -127,7 +127,8 @@ class Activity:
     ) -> Record:
         """Change one quantity of a level (``on_hand`` follows ``available``/``committed``).
 
-        The level and its inventory item both get a new ``updatedAt``.
+        The level gets a new ``updatedAt``; its inventory item does not (as in Shopify, a
+        quantity change does not modify the item).
         """
         store = self.store
         with store.lock:
@@ -136,7 +137,6 @@ class Activity:
             if store.locations.get(loc_index) is None:
                 raise UnknownRecordError(f"no live Location {location!r}")
             now = store.clock.stamp()
-            self._touch(store.inventory_items, item_index, now)
             level = self._touch(
                 store.inventory_levels, store.level_index(item_index, loc_index), now
             )
