@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup java demo test check lint format typecheck bench clean schema package
+.PHONY: help setup java demo test check lint format typecheck bench clean schema bi package
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,6 +51,9 @@ check: lint typecheck test ## ruff (lint + format), mypy, tests
 
 schema: setup ## regenerate tenants/tenant.schema.json from the models
 	$(BIN)/shopsync tenants schema > tenants/tenant.schema.json
+
+bi: setup ## regenerate terraform/quicksight_columns.json from the warehouse table specs
+	$(BIN)/python -m shopsync.bi > terraform/quicksight_columns.json
 
 bench: setup java ## run the benchmarks; they print figures and ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

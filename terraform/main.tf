@@ -13,6 +13,7 @@ locals {
   rls_rules = flatten([
     for id, t in local.tenants : [for g in try(t.quicksight.groups, []) : [g, id]]
   ])
+  quicksight_groups = distinct([for rule in local.rls_rules : rule[0]])
   event_patterns = {
     cloudtrail = "${path.module}/../services/shopsync/events/patterns/cloudtrail_manifest.json"
     s3_native  = "${path.module}/../services/shopsync/events/patterns/s3_object_created.json"
@@ -104,9 +105,10 @@ module "load" {
   raw_bucket_arn         = module.storage.raw_bucket_arn
   curated_bucket_name    = module.storage.curated_bucket_name
   curated_bucket_arn     = module.storage.curated_bucket_arn
-  redshift_workgroup     = var.redshift_workgroup
+  redshift_workgroup     = module.warehouse.workgroup_name
   redshift_database      = var.redshift_database
-  redshift_copy_role_arn = var.redshift_copy_role_arn
+  redshift_copy_role_arn = module.warehouse.copy_role_arn
+  redshift_secret_arn    = module.warehouse.admin_secret_arn
   rls_rules              = local.rls_rules
   batch_size             = var.load_batch_size
   batch_window_seconds   = var.load_batch_window_seconds
@@ -131,4 +133,25 @@ resource "aws_s3_bucket_notification" "raw_to_eventbridge" {
   count       = var.event_source == "s3_native" ? 1 : 0
   bucket      = module.storage.raw_bucket_name
   eventbridge = true
+}
+
+module "warehouse" {
+  source             = "./modules/redshift"
+  name               = local.name
+  database           = var.redshift_database
+  subnet_ids         = var.warehouse_subnet_ids
+  security_group_ids = var.warehouse_security_group_ids
+  curated_bucket_arn = module.storage.curated_bucket_arn
+}
+
+module "bi" {
+  source              = "./modules/quicksight"
+  name                = local.name
+  groups              = local.quicksight_groups
+  columns_file        = "${path.module}/quicksight_columns.json"
+  redshift_host       = module.warehouse.endpoint_address
+  redshift_port       = module.warehouse.endpoint_port
+  redshift_database   = var.redshift_database
+  redshift_secret_arn = module.warehouse.admin_secret_arn
+  vpc_connection_arn  = var.quicksight_vpc_connection_arn
 }

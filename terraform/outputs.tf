@@ -42,3 +42,13 @@ output "rls_rules" {
   description = "[group, tenant] pairs written to reporting.rls_rules."
   value       = local.rls_rules
 }
+
+output "warehouse_workgroup" {
+  description = "Redshift Serverless workgroup."
+  value       = module.warehouse.workgroup_name
+}
+
+output "quicksight_datasets" {
+  description = "table => QuickSight dataset id."
+  value       = module.bi.dataset_ids
+}

@@ -80,19 +80,23 @@ variable "load_batch_window_seconds" {
   default     = 120
 }
 
-variable "redshift_workgroup" {
-  type        = string
-  description = "Redshift Serverless workgroup the load job writes (not yet created by this stack)."
-  default     = "shopsync"
-}
-
 variable "redshift_database" {
   type        = string
   description = "Redshift database of the tenant schemas."
   default     = "shopsync"
 }
 
-variable "redshift_copy_role_arn" {
+variable "warehouse_subnet_ids" {
+  type        = list(string)
+  description = "Private subnets of the Redshift Serverless workgroup."
+}
+
+variable "warehouse_security_group_ids" {
+  type        = list(string)
+  description = "Security groups of the workgroup; QuickSight's VPC connection must reach it."
+}
+
+variable "quicksight_vpc_connection_arn" {
   type        = string
-  description = "IAM role associated with the workgroup that Redshift assumes to COPY from the curated bucket."
+  description = "QuickSight VPC connection that reaches the private workgroup."
 }

@@ -92,6 +92,12 @@ data "aws_iam_policy_document" "glue" {
   }
 
   statement {
+    sid       = "WarehouseSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [var.redshift_secret_arn]
+  }
+
+  statement {
     sid = "Catalog"
     actions = [
       "glue:GetDatabase",
@@ -174,6 +180,7 @@ resource "aws_glue_job" "load" {
     "--redshift_workgroup"               = var.redshift_workgroup
     "--redshift_database"                = var.redshift_database
     "--redshift_iam_role"                = var.redshift_copy_role_arn
+    "--redshift_secret_arn"              = var.redshift_secret_arn
     "--rls_rules"                        = jsonencode(var.rls_rules)
     "--enable-metrics"                   = "true"
     "--enable-continuous-cloudwatch-log" = "true"

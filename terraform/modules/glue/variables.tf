@@ -53,6 +53,11 @@ variable "redshift_copy_role_arn" {
   description = "IAM role Redshift assumes for COPY from the curated bucket."
 }
 
+variable "redshift_secret_arn" {
+  type        = string
+  description = "Secret with the database credentials the Data API uses."
+}
+
 variable "rls_rules" {
   type        = list(list(string))
   description = "[[quicksight group, tenant id], ...] from the tenant files; written to reporting.rls_rules."

@@ -7,6 +7,7 @@ privilege in every policy the stack grants.
 from __future__ import annotations
 
 import importlib
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,10 @@ from typing import Any
 import hcl2
 import pytest
 
+from shopsync.bi import render
 from shopsync.fanout.events import SafetyNetRequest, TickRequest, parse_scheduler_event
 from shopsync.settings import Settings
+from shopsync.warehouse.specs import TABLES
 
 TERRAFORM = Path(__file__).resolve().parents[3] / "terraform"
 MODULES = sorted(p for p in (TERRAFORM / "modules").iterdir() if p.is_dir())
@@ -259,3 +262,47 @@ def test_the_load_workflow_batches_events_and_starts_crawler_and_job_independent
         assert required in job["default_arguments"], required
     crawler = glue["aws_glue_crawler.raw"]
     assert crawler["s3_target"][0]["exclusions"] == ["_manifests/**"]
+
+
+def test_quicksight_columns_file_matches_the_warehouse_specs() -> None:
+    committed = (TERRAFORM / "quicksight_columns.json").read_text()
+    assert committed == render(), "terraform/quicksight_columns.json is stale: run `make bi`"
+    tables = json.loads(committed)["tables"]
+    assert set(tables) == set(TABLES)
+    for name, columns in tables.items():
+        assert columns[0] == {"name": "tenant_id", "type": "STRING"}, name  # what RLS filters
+        assert {"name": "_raw", "type": "STRING"} not in columns
+
+
+def test_every_dataset_has_row_level_security_from_the_rules_view() -> None:
+    quicksight = blocks(TERRAFORM / "modules" / "quicksight", "resource")
+    dataset = quicksight["aws_quicksight_data_set.table"]
+    assert dataset["for_each"] == "${local.columns.tables}"
+    rls = dataset["row_level_permission_data_set"][0]
+    assert rls["arn"] == "${aws_quicksight_data_set.rls_rules.arn}"
+    assert (rls["permission_policy"], rls["status"]) == ("GRANT_ACCESS", "ENABLED")
+    assert dataset["physical_table_map"][0]["relational_table"][0]["schema"] == "reporting"
+    rules = quicksight["aws_quicksight_data_set.rls_rules"]
+    table = rules["physical_table_map"][0]["relational_table"][0]
+    assert (table["schema"], table["name"]) == ("reporting", "rls_rules")
+    rename = rules["logical_table_map"][0]["data_transforms"][0]["rename_column_operation"][0]
+    assert (rename["column_name"], rename["new_column_name"]) == ("groupname", "GroupName")
+    assert quicksight["aws_quicksight_group.tenant"]["for_each"] == "${toset(var.groups)}"
+    [root_locals] = [entry for entry in parse(TERRAFORM)["locals"] if "quicksight_groups" in entry]
+    assert "local.rls_rules" in root_locals["quicksight_groups"]
+
+
+def test_the_warehouse_is_private_and_the_load_uses_it() -> None:
+    redshift = blocks(TERRAFORM / "modules" / "redshift", "resource")
+    assert redshift["aws_redshiftserverless_workgroup.this"]["publicly_accessible"] is False
+    namespace = redshift["aws_redshiftserverless_namespace.this"]
+    assert namespace["manage_admin_password"] is True
+    assert "admin_user_password" not in namespace
+    copy = blocks(TERRAFORM / "modules" / "redshift", "data")["aws_iam_policy_document.copy"]
+    read = next(s for s in copy["statement"] if s["sid"] == "ReadCurated")
+    assert read["actions"] == ["s3:GetObject"]
+    assert read["resources"] == ["${var.curated_bucket_arn}/tenant=*"]
+    load = blocks(TERRAFORM, "module")["load"]
+    assert load["redshift_workgroup"] == "${module.warehouse.workgroup_name}"
+    assert load["redshift_copy_role_arn"] == "${module.warehouse.copy_role_arn}"
+    assert load["redshift_secret_arn"] == "${module.warehouse.admin_secret_arn}"
