@@ -8,14 +8,19 @@ from typing import Annotated
 
 import typer
 
+from shopsync import runtime
 from shopsync.cli.common import (
     EXIT_FAILED,
+    TargetOption,
     TenantsDirOption,
     bad_input,
     console,
     err_console,
+    failed,
     make_settings,
 )
+from shopsync.events import start_load_job
+from shopsync.settings import Settings
 from shopsync.tenants import TenantConfigError, UnknownTenantError, load_registry
 
 
@@ -33,15 +38,19 @@ def load(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     tenants_dir: TenantsDirOption = None,
+    target: TargetOption = None,
 ) -> None:
     """Load pending manifests (in _manifests/ but not in the load ledger) into the warehouse."""
-    settings = make_settings(tenants_dir)
+    settings = make_settings(tenants_dir, target)
     try:
         registry = load_registry(settings.tenants_dir)
         if tenant is not None:
             registry.get(tenant)
     except (TenantConfigError, UnknownTenantError) as exc:
         bad_input(str(exc))
+    if settings.target == "aws":
+        _start_deployed_load(settings, tenant, older_than_minutes)
+        return
     # Spark is imported only when a load actually runs.
     from shopsync_glue.local import run_local_load
 
@@ -83,3 +92,21 @@ def load(
             err_console.print(f"load failed: {error}", highlight=False)
     if not summary.ok:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _start_deployed_load(
+    settings: Settings, tenant: str | None, older_than_minutes: float | None
+) -> None:
+    """``--target aws``: start the deployed Glue load job; it runs on its own."""
+    try:
+        job_run = start_load_job(
+            runtime.glue(settings),
+            settings.load_job,
+            older_than_minutes=older_than_minutes or None,
+            tenant_id=tenant,
+        )
+    except Exception as exc:  # botocore's errors: the job could not be started
+        failed(f"starting Glue job {settings.load_job} failed: {exc}")
+    if job_run is None:
+        failed(f"a run of {settings.load_job} is in progress; it loads everything pending")
+    console.print(f"started {settings.load_job} run {job_run}", highlight=False, soft_wrap=True)

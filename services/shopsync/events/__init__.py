@@ -11,7 +11,7 @@ from .pattern import (
     load_pattern,
     matches,
 )
-from .safety_net import start_safety_net_load
+from .safety_net import start_load_job, start_safety_net_load
 
 __all__ = [
     "CLOUDTRAIL_PATTERN",
@@ -27,5 +27,6 @@ __all__ = [
     "matches",
     "object_key",
     "s3_object_created_event",
+    "start_load_job",
     "start_safety_net_load",
 ]
