@@ -283,6 +283,28 @@ def test_every_table_yields_exactly_its_spec_columns(spark: SparkSession, table:
     assert df.schema[spec.primary_key].dataType.simpleString() == "string"
 
 
+def test_line_items_parsed_per_order_keep_each_raw(spark: SparkSession) -> None:
+    """The nested list is parsed once per order: a null element, an empty list and extra
+    fields change nothing about the other elements, and each keeps its own ``_raw``."""
+    items = [
+        {"id": gid("LineItem", 1), "name": 'A, "quoted" [x]', "quantity": 1, "extra": {"a": 1}},
+        None,
+        {"id": gid("LineItem", 2), "name": "B", "quantity": 2},
+    ]
+    raw = lines(
+        spark,
+        line({"id": gid("Order", 1), "lineItems": {"nodes": items}}, stream="orders"),
+        line({"id": gid("Order", 2), "lineItems": {"nodes": []}}, stream="orders"),
+    )
+    rows = _rows(tf.order_line_items(raw))
+    assert [(r["id"], r["name"], r["quantity"], r["order_id"]) for r in rows] == [
+        (gid("LineItem", 1), 'A, "quoted" [x]', 1, gid("Order", 1)),
+        (gid("LineItem", 2), "B", 2, gid("Order", 1)),
+    ]
+    assert json.loads(rows[0]["_raw"]) == items[0]
+    assert json.loads(rows[1]["_raw"]) == items[2]
+
+
 def test_bulk_child_lines_feed_line_items_and_not_orders(spark: SparkSession) -> None:
     parent = line(
         {"id": gid("Order", 7), "name": "#7", "updatedAt": "2026-11-24T09:00:00Z"},
