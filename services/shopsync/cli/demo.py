@@ -12,10 +12,7 @@
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -63,21 +60,6 @@ SPEED = 10.0
 DEMO_SIZE = StoreSize(products=60, variants_per_product=3, locations=3, customers=80, orders=120)
 
 
-@contextmanager
-def _shopify_endpoint(sim: Simulator) -> Iterator[None]:
-    """Point ingestion at the simulator for the length of the block."""
-    name = "SHOPSYNC_SHOPIFY_BASE_URL"
-    previous = os.environ.get(name)
-    os.environ[name] = f"{sim.url}/shops/{{shop}}"
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = previous
-
-
 def demo(
     activity: Annotated[
         int, typer.Option("--activity", help="Store changes to make before the second run.")
@@ -103,14 +85,15 @@ def demo(
             clock=Clock(start=time.time() - CLOCK_BEHIND_SECONDS),
             options=SimulatorOptions(speed=SPEED),
         ) as sim,
-        _shopify_endpoint(sim),
     ):
         console.print(
             f"serving {len(registry)} shops on {sim.url} at {SPEED:g}x speed, tokens in "
             f"{settings.secrets_path}"
         )
         state = runtime.state_store(settings)
-        services = replace(Services.from_settings(settings, state=state), store=raw_store)
+        built = Services.from_settings(settings, state=state)
+        endpoint = {"shopify_base_url": f"{sim.url}/shops/{{shop}}"}
+        services = replace(built, store=raw_store, config=built.config.model_copy(update=endpoint))
 
         def ingest(payload: IngestionPayload) -> RunResult:
             return run_payload(payload, settings=settings, services=services)

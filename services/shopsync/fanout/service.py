@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +21,8 @@ from shopsync.tenants import load_registry, load_tenants_leniently
 class Adapters:
     state: StateStore
     invoker: Invoker
-    glue: Any = None  # a boto3 Glue client; only the safety net uses it
+    #: builds the boto3 Glue client; only the safety net needs one, so ticks never pay for it
+    glue: Callable[[], Any] | None = None
 
 
 def tick(settings: Settings, adapters: Adapters, now: datetime | None = None) -> TickSummary:
@@ -34,8 +36,10 @@ def handle(request: SchedulerRequest, settings: Settings, adapters: Adapters) ->
         return {"action": "tick", **tick(settings, adapters, request.now()).as_dict()}
     if isinstance(request, SafetyNetRequest):
         minutes = request.older_than_minutes or settings.safety_net_minutes
+        if adapters.glue is None:
+            raise ValueError("the load safety net needs a Glue client (target aws)")
         job_run = start_safety_net_load(
-            adapters.glue, settings.load_job, older_than_minutes=minutes
+            adapters.glue(), settings.load_job, older_than_minutes=minutes
         )
         return {"action": "load_safety_net", "job": settings.load_job, "job_run_id": job_run}
     registry = load_registry(settings.tenants_dir)

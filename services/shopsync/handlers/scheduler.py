@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -29,7 +30,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         raise
     settings = Settings()
     adapters = Adapters(
-        runtime.state_store(settings), runtime.make_invoker(settings), runtime.glue(settings)
+        runtime.state_store(settings),
+        runtime.make_invoker(settings),
+        glue=functools.partial(runtime.glue, settings),
     )
     result = handle(request, settings, adapters)
     if result["action"] == "load_safety_net":
