@@ -134,22 +134,19 @@ def curate_run(
         deletions = tf.product_deletions(_lines(spark, raw, gone.parts)).cache()
         deletions_location = lake.location(tenant, DELETED_PRODUCTS_STREAM, run_id)
         deletions.write.mode("overwrite").parquet(deletions_location)
-    jobs: list[tuple[TableSpec, DataFrame, StreamManifest, bool]] = []
-    cached: list[DataFrame] = []
+    jobs: list[tuple[TableSpec, DataFrame, StreamManifest]] = []
     for stream, entry in sorted(manifest.streams.items()):
-        specs = tables_for_stream(stream)
-        if not specs or (not entry.parts and not entry.complete_snapshot):
+        if not entry.parts and not entry.complete_snapshot:
             continue
-        lines = _lines(spark, raw, entry.parts)
-        if len(specs) > 1:  # orders feed two tables: read and parse the parts once
-            lines = lines.cache()
-            cached.append(lines)
-        children = any(s.explode for s in specs) and tf.has_child_lines(lines)
-        jobs += [(spec, lines, entry, children) for spec in specs]
+        # Orders feed two tables. Reading the gzip text twice costs less than caching it.
+        jobs += [
+            (spec, _lines(spark, raw, entry.parts), entry) for spec in tables_for_stream(stream)
+        ]
 
-    def write(job: tuple[TableSpec, DataFrame, StreamManifest, bool]) -> TableLoad:
-        spec, lines, entry, children = job
+    def write(job: tuple[TableSpec, DataFrame, StreamManifest]) -> TableLoad:
+        spec, lines, entry = job
         location = lake.location(tenant, spec.name, run_id)
+        children = bool(spec.explode) and tf.has_child_lines(lines)
         df = tf.transform(spec.name, lines, deletions, child_lines=children)
         df.write.mode("overwrite").parquet(location)
         return TableLoad(
@@ -166,8 +163,6 @@ def curate_run(
         with ThreadPoolExecutor(parallel_tables, thread_name_prefix="curate") as pool:
             loads = list(pool.map(write, jobs))
     finally:  # a long-lived local bus must not keep a failed run's data cached
-        for lines in cached:
-            lines.unpersist()
         if deletions is not None:
             deletions.unpersist()
     return RunLoad(

@@ -130,6 +130,18 @@ def _meta(node: SparkColumn, raw: SparkColumn) -> list[SparkColumn]:
 PARENT_ID = "__parentId"
 
 
+def parse_once(schema: T.StructType) -> SparkColumn:
+    """``from_json`` that Spark evaluates once per row.
+
+    Spark pushes a filter on a parsed field below the projection that parses, substituting
+    the ``from_json`` call into the filter: each line was parsed once per filter and once
+    more for the columns (three times for most tables). Spark never moves a filter through
+    a non-deterministic expression, so the parse is tied to ``spark_partition_id()`` (free,
+    never negative): one parse per line, then filters on its result.
+    """
+    return F.when(F.spark_partition_id() >= 0, F.from_json(F.col(RAW), schema))
+
+
 def has_child_lines(lines: DataFrame) -> bool:
     """Whether any line is a bulk child (a cheap text scan that stops at the first one)."""
     return bool(lines.where(F.col(RAW).contains(f'"{PARENT_ID}"')).limit(1).count())
@@ -152,9 +164,7 @@ def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> D
     if spec.explode:
         extra.append((spec.explode, T.ArrayType(T.StringType())))
         extra += [(c.path, _leaf(c)) for c in parents]
-    parsed = lines.select(
-        F.from_json(F.col(RAW), node_schema(own, extra)).alias("n"), F.col(RAW).alias("r")
-    )
+    parsed = lines.select(parse_once(node_schema(own, extra)).alias("n"), F.col(RAW).alias("r"))
     node, is_child = F.col("n"), F.col("n").getField(PARENT_ID).isNotNull()
     if not spec.explode:
         rows = parsed if spec.child_rows else parsed.where(~is_child | F.col("n").isNull())
@@ -224,7 +234,7 @@ def product_deletions(lines: DataFrame) -> DataFrame:
         ]
         + [T.StructField("_shopsync", _META)]
     )
-    n = F.from_json(F.col(RAW), schema)
+    n = parse_once(schema)
     events = lines.select(n.alias("n")).where(
         (F.col("n.action") == "destroy")
         & F.coalesce(F.col("n.subjectType") == "PRODUCT", F.lit(True))

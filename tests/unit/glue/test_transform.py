@@ -342,3 +342,22 @@ def test_bulk_inventory_levels_are_child_lines(spark: SparkSession) -> None:
     }
     (row,) = _rows(tf.inventory_levels(lines(spark, line(level, stream="inventory_levels"))))
     assert (row["inventory_level_id"], row["available"]) == (9, 1)
+
+
+@pytest.mark.parametrize("table", [t for t, spec in TABLES.items() if not spec.explode])
+def test_each_line_is_parsed_once(spark: SparkSession, table: str) -> None:
+    """Spark would push the transform's filters below the parse and parse each line once per
+    filter (three times for most tables); the plan must hold a single ``from_json``."""
+    df = tf.transform(table, lines(spark, line({"id": gid("Product", 1)}, stream="products")))
+    plan = df._jdf.queryExecution().executedPlan().toString()
+    assert plan.count("from_json(") == 1, plan
+
+
+def test_line_items_parse_each_order_once(spark: SparkSession) -> None:
+    """The order line and, in one go, its list of line items: two parses per order."""
+    order = {"id": gid("Order", 1), "lineItems": {"nodes": [{"id": gid("LineItem", 2)}]}}
+    df = tf.transform(
+        "order_line_items", lines(spark, line(order, stream="orders")), child_lines=False
+    )
+    plan = df._jdf.queryExecution().executedPlan().toString()
+    assert plan.count("from_json(") == 2, plan
