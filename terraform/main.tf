@@ -109,6 +109,7 @@ module "load" {
   redshift_database      = var.redshift_database
   redshift_copy_role_arn = module.warehouse.copy_role_arn
   redshift_secret_arn    = module.warehouse.admin_secret_arn
+  reporting_secret_arn   = module.warehouse.reporting_secret_arn
   rls_rules              = local.rls_rules
   batch_size             = var.load_batch_size
   batch_window_seconds   = var.load_batch_window_seconds
@@ -142,16 +143,18 @@ module "warehouse" {
   subnet_ids         = var.warehouse_subnet_ids
   security_group_ids = var.warehouse_security_group_ids
   curated_bucket_arn = module.storage.curated_bucket_arn
+  reporting_username = var.reporting_username
 }
 
+# QuickSight connects as the read-only reporting user, never as the admin.
 module "bi" {
-  source              = "./modules/quicksight"
-  name                = local.name
-  groups              = local.quicksight_groups
-  columns_file        = "${path.module}/quicksight_columns.json"
-  redshift_host       = module.warehouse.endpoint_address
-  redshift_port       = module.warehouse.endpoint_port
-  redshift_database   = var.redshift_database
-  redshift_secret_arn = module.warehouse.admin_secret_arn
-  vpc_connection_arn  = var.quicksight_vpc_connection_arn
+  source               = "./modules/quicksight"
+  name                 = local.name
+  groups               = local.quicksight_groups
+  columns_file         = "${path.module}/quicksight_columns.json"
+  redshift_host        = module.warehouse.endpoint_address
+  redshift_port        = module.warehouse.endpoint_port
+  redshift_database    = var.redshift_database
+  reporting_secret_arn = module.warehouse.reporting_secret_arn
+  vpc_connection_arn   = var.quicksight_vpc_connection_arn
 }

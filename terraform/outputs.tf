@@ -52,3 +52,13 @@ output "quicksight_datasets" {
   description = "table => QuickSight dataset id."
   value       = module.bi.dataset_ids
 }
+
+output "reporting_username" {
+  description = "Read-only Redshift user QuickSight connects as (SELECT on reporting.* only)."
+  value       = module.warehouse.reporting_username
+}
+
+output "reporting_secret_arn" {
+  description = "Secret {username, password} of the reporting user: QuickSight's credentials, the load job's --redshift_reporting_secret_arn."
+  value       = module.warehouse.reporting_secret_arn
+}

@@ -100,3 +100,9 @@ variable "quicksight_vpc_connection_arn" {
   type        = string
   description = "QuickSight VPC connection that reaches the private workgroup."
 }
+
+variable "reporting_username" {
+  type        = string
+  description = "Read-only Redshift user QuickSight connects as; the load job creates it and grants it reporting.* only."
+  default     = "shopsync_reporting"
+}

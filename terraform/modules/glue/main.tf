@@ -97,6 +97,13 @@ data "aws_iam_policy_document" "glue" {
     resources = [var.redshift_secret_arn]
   }
 
+  # The reporting user's password, to create or update that user after each refresh.
+  statement {
+    sid       = "ReportingSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [var.reporting_secret_arn]
+  }
+
   statement {
     sid = "Catalog"
     actions = [
@@ -181,6 +188,7 @@ resource "aws_glue_job" "load" {
     "--redshift_database"                = var.redshift_database
     "--redshift_iam_role"                = var.redshift_copy_role_arn
     "--redshift_secret_arn"              = var.redshift_secret_arn
+    "--redshift_reporting_secret_arn"    = var.reporting_secret_arn
     "--rls_rules"                        = jsonencode(var.rls_rules)
     "--enable-metrics"                   = "true"
     "--enable-continuous-cloudwatch-log" = "true"

@@ -58,6 +58,11 @@ variable "redshift_secret_arn" {
   description = "Secret with the database credentials the Data API uses."
 }
 
+variable "reporting_secret_arn" {
+  type        = string
+  description = "Secret {username, password} of the read-only reporting user; the job creates that user from it and grants it reporting.* after every refresh."
+}
+
 variable "rls_rules" {
   type        = list(list(string))
   description = "[[quicksight group, tenant id], ...] from the tenant files; written to reporting.rls_rules."

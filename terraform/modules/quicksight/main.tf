@@ -27,8 +27,11 @@ resource "aws_quicksight_data_source" "warehouse" {
     }
   }
 
+  # The read-only reporting user (SELECT on reporting.* only), never the admin: a secret
+  # {"username", "password"} that QuickSight must be allowed to read (QuickSight's Secrets
+  # Manager access).
   credentials {
-    secret_arn = var.redshift_secret_arn
+    secret_arn = var.reporting_secret_arn
   }
 
   vpc_connection_properties {

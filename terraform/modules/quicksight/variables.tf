@@ -34,9 +34,9 @@ variable "redshift_database" {
   description = "Warehouse database."
 }
 
-variable "redshift_secret_arn" {
+variable "reporting_secret_arn" {
   type        = string
-  description = "Secret with the credentials QuickSight connects with."
+  description = "Secret {username, password} of the read-only reporting user QuickSight connects as (never the admin's)."
 }
 
 variable "vpc_connection_arn" {

@@ -54,3 +54,30 @@ resource "aws_redshiftserverless_workgroup" "this" {
   subnet_ids          = var.subnet_ids
   security_group_ids  = var.security_group_ids
 }
+
+# The read-only user QuickSight connects as (never the admin). Terraform generates its password
+# and keeps it in Secrets Manager as {"username", "password"}, the JSON QuickSight reads. The
+# load job reads this secret, creates or updates the database user from it and grants it
+# exactly reporting.* after every reporting refresh (shopsync.warehouse.grants). The password
+# meets Redshift's clear-text rules: 8-64 characters, upper, lower and a digit.
+resource "random_password" "reporting" {
+  length      = 40
+  special     = false
+  min_upper   = 1
+  min_lower   = 1
+  min_numeric = 1
+}
+
+resource "aws_secretsmanager_secret" "reporting" {
+  name                    = "${var.name}/redshift/${var.reporting_username}"
+  description             = "Read-only Redshift user ${var.reporting_username} that QuickSight connects as"
+  recovery_window_in_days = var.secret_recovery_window_in_days
+}
+
+resource "aws_secretsmanager_secret_version" "reporting" {
+  secret_id = aws_secretsmanager_secret.reporting.id
+  secret_string = jsonencode({
+    username = var.reporting_username
+    password = random_password.reporting.result
+  })
+}
