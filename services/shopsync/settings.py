@@ -37,6 +37,22 @@ class Settings(BaseSettings):
     load_job: str = "shopsync-load"
     secret_prefix: str = "shopsync/tenants/"  # noqa: S105 - a name prefix, not a secret
 
+    # The warehouse read through the Redshift Data API (`shopsync status --target aws`); no
+    # defaults: a wrong workgroup or database would read some other warehouse.
+    redshift_workgroup: str | None = Field(
+        default=None,
+        description="Redshift Serverless workgroup (Terraform output warehouse_workgroup)",
+    )
+    redshift_database: str | None = Field(
+        default=None,
+        description="Redshift database of the tenant schemas (Terraform var redshift_database)",
+    )
+    redshift_secret_arn: str | None = Field(
+        default=None,
+        description="ARN of the Secrets Manager secret the Data API signs in with; unset: the "
+        "caller's IAM identity (temporary credentials from the workgroup)",
+    )
+
     # Fan-out.
     lease_ttl_seconds: int = Field(default=16 * 60, gt=0, description="longer than a Lambda run")
     local_workers: int = Field(default=4, ge=1, le=64)
@@ -49,6 +65,10 @@ class Settings(BaseSettings):
         pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",
         description="module:function the local invoker runs for each ingestion payload",
     )
+
+    def missing(self, *names: str) -> list[str]:
+        """The environment variables of the named settings that are unset or empty."""
+        return [env_name(n) for n in names if not getattr(self, n)]
 
     @cached_property
     def state_path(self) -> Path:
@@ -65,3 +85,11 @@ class Settings(BaseSettings):
     @cached_property
     def warehouse_path(self) -> Path:
         return self.home / "warehouse.duckdb"
+
+
+def env_name(setting: str) -> str:
+    """The environment variable of a setting: ``redshift_database`` is
+    ``SHOPSYNC_REDSHIFT_DATABASE``."""
+    if setting not in Settings.model_fields:
+        raise KeyError(f"no setting {setting!r}")
+    return f"{Settings.model_config.get('env_prefix', '')}{setting}".upper()
