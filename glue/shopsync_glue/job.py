@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from pyspark.sql import DataFrame, SparkSession
@@ -117,37 +117,55 @@ def _lines(spark: SparkSession, raw: ObjectStore, parts: Sequence[str]) -> DataF
     return spark.read.text([raw.uri(p) for p in parts])
 
 
-def curate_run(
-    spark: SparkSession,
-    raw: ObjectStore,
-    lake: CuratedLake,
-    manifest: Manifest,
-    *,
-    parallel_tables: int = 2,
-) -> RunLoad:
-    """Transform one run's raw parts and write its curated Parquet; the plan of its load."""
-    tenant, run_id = manifest.tenant_id, manifest.run_id
-    deletions_location = None
-    deletions = None
-    gone = manifest.streams.get(DELETED_PRODUCTS_STREAM)
-    if gone is not None and gone.parts:
-        deletions = tf.product_deletions(_lines(spark, raw, gone.parts)).cache()
-        deletions_location = lake.location(tenant, DELETED_PRODUCTS_STREAM, run_id)
-        deletions.write.mode("overwrite").parquet(deletions_location)
-    jobs: list[tuple[TableSpec, DataFrame, StreamManifest]] = []
-    for stream, entry in sorted(manifest.streams.items()):
-        if not entry.parts and not entry.complete_snapshot:
-            continue
-        # Orders feed two tables. Reading the gzip text twice costs less than caching it.
-        jobs += [
-            (spec, _lines(spark, raw, entry.parts), entry) for spec in tables_for_stream(stream)
-        ]
+class Curation:
+    """One run's curated tables, written by a small pool of Spark jobs.
 
-    def write(job: tuple[TableSpec, DataFrame, StreamManifest]) -> TableLoad:
-        spec, lines, entry = job
-        location = lake.location(tenant, spec.name, run_id)
+    ``header`` is the run's load plan before any table (deletions included, written first);
+    iterating yields each table as its Parquet is complete, in the order they finish, so the
+    warehouse can load one while Spark writes the next; ``plan`` is the whole plan after.
+    Leaving the ``with`` block cancels what has not started and waits for what has.
+    """
+
+    def __init__(
+        self,
+        spark: SparkSession,
+        raw: ObjectStore,
+        lake: CuratedLake,
+        manifest: Manifest,
+        *,
+        parallel_tables: int = 2,
+    ) -> None:
+        self.spark, self.raw, self.lake, self.manifest = spark, raw, lake, manifest
+        self.parallel_tables = parallel_tables
+        self.done: list[TableLoad] = []
+        self._deletions: DataFrame | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self.header = RunLoad(
+            tenant_id=manifest.tenant_id,
+            run_id=manifest.run_id,
+            mode=manifest.mode,
+            started_at=manifest.started_at,
+            tables=(),
+            deletions=self._write_deletions(),
+            stream_records={s: e.records for s, e in manifest.streams.items()},
+        )
+
+    def _write_deletions(self) -> str | None:
+        gone = self.manifest.streams.get(DELETED_PRODUCTS_STREAM)
+        if gone is None or not gone.parts:
+            return None
+        m = self.manifest
+        self._deletions = tf.product_deletions(_lines(self.spark, self.raw, gone.parts)).cache()
+        location = self.lake.location(m.tenant_id, DELETED_PRODUCTS_STREAM, m.run_id)
+        self._deletions.write.mode("overwrite").parquet(location)
+        return location
+
+    def _write(self, spec: TableSpec, entry: StreamManifest) -> TableLoad:
+        # Orders feed two tables: reading the gzip text twice costs less than caching it.
+        lines = _lines(self.spark, self.raw, entry.parts)
+        location = self.lake.location(self.manifest.tenant_id, spec.name, self.manifest.run_id)
         children = bool(spec.explode) and tf.has_child_lines(lines)
-        df = tf.transform(spec.name, lines, deletions, child_lines=children)
+        df = tf.transform(spec.name, lines, self._deletions, child_lines=children)
         df.write.mode("overwrite").parquet(location)
         return TableLoad(
             spec.name,
@@ -157,23 +175,46 @@ def curate_run(
             cursor_to=entry.cursor_to.updated_at.isoformat() if entry.cursor_to else None,
         )
 
-    # Gzip parts are not splittable: one task per part. Writing tables concurrently keeps
-    # every core busy when a stream has fewer parts than there are cores.
-    try:
-        with ThreadPoolExecutor(parallel_tables, thread_name_prefix="curate") as pool:
-            loads = list(pool.map(write, jobs))
-    finally:  # a long-lived local bus must not keep a failed run's data cached
-        if deletions is not None:
-            deletions.unpersist()
-    return RunLoad(
-        tenant_id=tenant,
-        run_id=run_id,
-        mode=manifest.mode,
-        started_at=manifest.started_at,
-        tables=tuple(sorted(loads, key=lambda t: list(TABLES).index(t.table))),
-        deletions=deletions_location,
-        stream_records={s: e.records for s, e in manifest.streams.items()},
-    )
+    def __enter__(self) -> Curation:
+        # Gzip parts are not splittable: one task per part. Writing tables concurrently keeps
+        # every core busy when a stream has fewer parts than there are cores.
+        self._pool = ThreadPoolExecutor(self.parallel_tables, thread_name_prefix="curate")
+        return self
+
+    def __iter__(self) -> Iterator[TableLoad]:
+        if self._pool is None:
+            raise RuntimeError("use Curation in a with block")
+        futures = [
+            self._pool.submit(self._write, spec, entry)
+            for stream, entry in sorted(self.manifest.streams.items())
+            if entry.parts or entry.complete_snapshot
+            for spec in tables_for_stream(stream)
+        ]
+        for future in as_completed(futures):
+            self.done.append(future.result())
+            yield self.done[-1]
+
+    @property
+    def plan(self) -> RunLoad:
+        order = list(TABLES)
+        tables = tuple(sorted(self.done, key=lambda t: order.index(t.table)))
+        return replace(self.header, tables=tables)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._deletions is not None:  # a long-lived local bus must not keep it cached
+            self._deletions.unpersist()
+
+
+def curate_run(
+    spark: SparkSession, raw: ObjectStore, lake: CuratedLake, manifest: Manifest
+) -> RunLoad:
+    """Transform one run's raw parts and write its curated Parquet; the plan of its load."""
+    with Curation(spark, raw, lake, manifest) as curation:
+        for _ in curation:
+            pass
+        return curation.plan
 
 
 def run_job(
@@ -201,8 +242,11 @@ def run_job(
         for manifest in manifests:
             extra = {"tenant_id": tenant, "run_id": manifest.run_id}
             try:
-                plan = curate_run(spark, raw, lake, manifest)
-                result = warehouse.load_run(plan, loaded_at=datetime.now(UTC))
+                with Curation(spark, raw, lake, manifest) as curation:
+                    result = warehouse.load_run(
+                        curation.header, loaded_at=datetime.now(UTC), arriving=curation
+                    )
+                    plan = curation.plan
             except Exception as exc:
                 # Later runs of this tenant wait: they must not overtake a failed one.
                 logger.exception("load failed; the tenant's later runs wait", extra=extra)

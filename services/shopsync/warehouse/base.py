@@ -1,12 +1,15 @@
 """The Warehouse interface and the plan of one tenant run's load.
 
 A :class:`RunLoad` says which curated Parquet to load for which table; :func:`load_statements`
-turns it into the one transaction both implementations run (see :mod:`.sql`).
+turns it into the one transaction both implementations run (see :mod:`.sql`): a prologue
+(schema and tables), one group per table (stage, snapshot soft delete, guarded MERGE), an
+epilogue (product deletions, ledger). A table's group needs nothing but its own Parquet, so an
+implementation may run it while the job is still writing the next table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -80,8 +83,15 @@ class Warehouse(Protocol):
         """``(tenant_id, run_id)`` of every run in the load ledger."""
         ...
 
-    def load_run(self, run: RunLoad, *, loaded_at: datetime) -> LoadResult:
-        """Load one tenant run in one transaction, ledger included; skip if already loaded."""
+    def load_run(
+        self, run: RunLoad, *, loaded_at: datetime, arriving: Iterable[TableLoad] = ()
+    ) -> LoadResult:
+        """Load one tenant run in one transaction, ledger included; skip if already loaded.
+
+        ``arriving`` yields more of the run's tables as the job writes them (blocking until the
+        next is written); they load in the same transaction, which commits after the last.
+        If it raises, nothing of the run is committed.
+        """
         ...
 
     def refresh_reporting(self, rls: Sequence[tuple[str, str]]) -> None:
@@ -93,6 +103,61 @@ class Warehouse(Protocol):
         ...
 
 
+def prologue_statements(
+    dialect: sql.Dialect,
+    tenant_id: str,
+    *,
+    existing_columns: Mapping[str, Sequence[str]] | None = None,
+) -> list[str]:
+    """Ops tables, the tenant's schema and tables, columns the specs gained since."""
+    all_specs = list(TABLES.values())
+    out = sql.ops_ddl(dialect) + sql.schema_ddl(dialect, tenant_id, all_specs)
+    for spec in all_specs:
+        have = (existing_columns or {}).get(spec.name)
+        if have:  # a table that existed before this load may lack newer columns
+            out += sql.add_columns(dialect, tenant_id, spec, have)
+    return out
+
+
+def table_statements(
+    dialect: sql.Dialect, run: RunLoad, load: TableLoad, *, iam_role: str | None = None
+) -> list[str]:
+    """One table of the run: stage its Parquet, soft-delete what a snapshot lacks, MERGE."""
+    tenant, spec = run.tenant_id, load.spec
+    out = sql.stage_statements(dialect, tenant, spec, load.location, iam_role=iam_role)
+    if load.complete_snapshot:
+        out.append(sql.snapshot_soft_delete(tenant, spec, run.started_at))
+    return out + sql.guard_and_merge(dialect, tenant, spec)
+
+
+def epilogue_statements(
+    dialect: sql.Dialect,
+    run: RunLoad,
+    tables: Sequence[TableLoad],
+    *,
+    loaded_at: datetime,
+    iam_role: str | None = None,
+) -> list[str]:
+    """After every table: product deletions and their cascade, the ledger, drop the stages."""
+    tenant = run.tenant_id
+    out: list[str] = []
+    if run.deletions is not None:
+        out += sql.deletions_stage(dialect, run.deletions, iam_role=iam_role)
+        for spec in TABLES.values():
+            if spec.deleted_product_key is not None:
+                out.append(sql.apply_deletions(tenant, spec))
+        out += sql.cascade_deletions(tenant)
+    entries = [
+        sql.LedgerEntry(t.table, sql.staged_rows(t.spec), t.records, t.cursor_to) for t in tables
+    ]
+    entries.append(
+        sql.LedgerEntry(sql.MANIFEST_STREAM, "0", sum(run.stream_records.values()), None)
+    )
+    out += sql.ledger_insert(tenant, run.run_id, run.mode, loaded_at, entries)
+    stages = [t.table for t in tables] + ([sql.DELETIONS_TABLE] if run.deletions else [])
+    return out + sql.drop_stages(stages)
+
+
 def load_statements(
     dialect: sql.Dialect,
     run: RunLoad,
@@ -102,34 +167,9 @@ def load_statements(
     iam_role: str | None = None,
 ) -> list[str]:
     """The statements of one tenant run's load, in order (without BEGIN/COMMIT)."""
-    tenant = run.tenant_id
-    specs = [t.spec for t in run.tables]
-    all_specs = list(TABLES.values())
-    out = sql.ops_ddl(dialect) + sql.schema_ddl(dialect, tenant, all_specs)
-    for spec in all_specs:
-        have = (existing_columns or {}).get(spec.name)
-        if have:  # a table that existed before this load may lack newer columns
-            out += sql.add_columns(dialect, tenant, spec, have)
+    out = prologue_statements(dialect, run.tenant_id, existing_columns=existing_columns)
     for load in run.tables:
-        out += sql.stage_statements(dialect, tenant, load.spec, load.location, iam_role=iam_role)
-    for load in run.tables:
-        if load.complete_snapshot:
-            out.append(sql.snapshot_soft_delete(tenant, load.spec, run.started_at))
-        out += sql.guard_and_merge(dialect, tenant, load.spec)
-    if run.deletions is not None:
-        out += sql.deletions_stage(dialect, run.deletions, iam_role=iam_role)
-        for spec in all_specs:
-            if spec.deleted_product_key is not None:
-                out.append(sql.apply_deletions(tenant, spec))
-        out += sql.cascade_deletions(tenant)
-    entries = [
-        sql.LedgerEntry(t.table, sql.staged_rows(t.spec), t.records, t.cursor_to)
-        for t in run.tables
-    ]
-    entries.append(
-        sql.LedgerEntry(sql.MANIFEST_STREAM, "0", sum(run.stream_records.values()), None)
+        out += table_statements(dialect, run, load, iam_role=iam_role)
+    return out + epilogue_statements(
+        dialect, run, run.tables, loaded_at=loaded_at, iam_role=iam_role
     )
-    out += sql.ledger_insert(tenant, run.run_id, run.mode, loaded_at, entries)
-    stages = [s.name for s in specs] + ([sql.DELETIONS_TABLE] if run.deletions else [])
-    out += sql.drop_stages(stages)
-    return out

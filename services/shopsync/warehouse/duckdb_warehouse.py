@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,16 @@ from typing import Any
 import duckdb
 
 from . import sql
-from .base import CheckResult, LoadResult, RunLoad, WarehouseError, load_statements
+from .base import (
+    CheckResult,
+    LoadResult,
+    RunLoad,
+    TableLoad,
+    WarehouseError,
+    epilogue_statements,
+    prologue_statements,
+    table_statements,
+)
 from .checks import check_statements, evaluate_checks
 from .specs import TABLES
 
@@ -71,16 +81,21 @@ class DuckDBWarehouse:
             out.setdefault(str(table), []).append(str(column))
         return out
 
-    def load_run(self, run: RunLoad, *, loaded_at: datetime) -> LoadResult:
+    def load_run(
+        self, run: RunLoad, *, loaded_at: datetime, arriving: Iterable[TableLoad] = ()
+    ) -> LoadResult:
         extra = {"tenant_id": run.tenant_id, "run_id": run.run_id}
         with self.connect() as con:
             self._ensure_ops(con)
-            statements = load_statements(
-                self.dialect,
-                run,
-                loaded_at=loaded_at,
-                existing_columns=self._existing_columns(con, run.tenant_id),
-            )
+            existing = self._existing_columns(con, run.tenant_id)
+
+            def execute(statements: Iterable[str]) -> None:
+                for statement in statements:
+                    try:
+                        con.execute(statement)
+                    except duckdb.Error as exc:
+                        raise WarehouseError(f"load failed: {exc}", statement) from exc
+
             con.execute("BEGIN TRANSACTION")
             try:
                 done = con.execute(
@@ -91,11 +106,13 @@ class DuckDBWarehouse:
                     con.execute("ROLLBACK")
                     logger.info("run already loaded; skipped", extra=extra)
                     return LoadResult(run.tenant_id, run.run_id, skipped=True, rows={})
-                for statement in statements:
-                    try:
-                        con.execute(statement)
-                    except duckdb.Error as exc:
-                        raise WarehouseError(f"load failed: {exc}", statement) from exc
+                execute(prologue_statements(self.dialect, run.tenant_id, existing_columns=existing))
+                tables: list[TableLoad] = []
+                # Each table merges as soon as it is written, while the job writes the next.
+                for load in itertools.chain(run.tables, arriving):
+                    execute(table_statements(self.dialect, run, load))
+                    tables.append(load)
+                execute(epilogue_statements(self.dialect, run, tables, loaded_at=loaded_at))
                 rows = dict(
                     con.execute(
                         f"SELECT stream, rows FROM {sql.LEDGER} WHERE tenant_id = ? AND "

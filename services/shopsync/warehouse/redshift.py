@@ -11,16 +11,17 @@ failure names the statement that failed.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 import boto3
 
 from . import sql
-from .base import CheckResult, LoadResult, RunLoad, WarehouseError, load_statements
+from .base import CheckResult, LoadResult, RunLoad, TableLoad, WarehouseError, load_statements
 from .checks import check_statements, evaluate_checks
 from .specs import TABLES
 
@@ -162,8 +163,13 @@ class RedshiftDataApiWarehouse:
             out.setdefault(str(table), []).append(str(column))
         return out
 
-    def load_run(self, run: RunLoad, *, loaded_at: datetime) -> LoadResult:
+    def load_run(
+        self, run: RunLoad, *, loaded_at: datetime, arriving: Iterable[TableLoad] = ()
+    ) -> LoadResult:
         extra = {"tenant_id": run.tenant_id, "run_id": run.run_id}
+        # One batch is one transaction: it goes once every table is written (Redshift's COPY
+        # and MERGE run in the cluster, so there is nothing to overlap with here).
+        run = dataclasses.replace(run, tables=(*run.tables, *arriving))
         if (run.tenant_id, run.run_id) in self.loaded_runs(run.tenant_id):
             logger.info("run already loaded; skipped", extra=extra)
             return LoadResult(run.tenant_id, run.run_id, skipped=True, rows={})

@@ -64,23 +64,23 @@ CREATE TEMP TABLE stage_products (LIKE shop_acme.products);
 
 COPY stage_products (id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=products/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
 
-CREATE TEMP TABLE stage_locations (LIKE shop_acme.locations);
-
-COPY stage_locations (id, location_id, name, is_active, fulfills_online_orders, ships_inventory, address1, address2, city, province, province_code, country, country_code, zip, created_at, updated_at, deactivated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=locations/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
-
-CREATE TEMP TABLE stage_order_line_items (LIKE shop_acme.order_line_items);
-
-COPY stage_order_line_items (id, line_item_id, order_id, variant_id, product_id, name, sku, quantity, current_quantity, original_unit_price, original_unit_price_currency, discounted_total, discounted_total_currency, order_updated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=order_line_items/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
-
 DELETE FROM stage_products USING shop_acme.products t WHERE stage_products.id = t.id AND t.updated_at IS NOT NULL AND (stage_products.updated_at IS NULL OR t.updated_at > stage_products.updated_at OR (t.updated_at = stage_products.updated_at AND t._run_id > stage_products._run_id));
 
 MERGE INTO shop_acme.products USING stage_products s ON shop_acme.products.id = s.id WHEN MATCHED THEN UPDATE SET product_id = s.product_id, title = s.title, handle = s.handle, status = s.status, vendor = s.vendor, product_type = s.product_type, tags = s.tags, description_html = s.description_html, total_inventory = s.total_inventory, tracks_inventory = s.tracks_inventory, created_at = s.created_at, updated_at = s.updated_at, published_at = s.published_at, _tenant_id = s._tenant_id, _run_id = s._run_id, _synced_at = s._synced_at, _deleted_at = s._deleted_at, _raw = JSON_PARSE(s._raw::VARCHAR) WHEN NOT MATCHED THEN INSERT (id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) VALUES (s.id, s.product_id, s.title, s.handle, s.status, s.vendor, s.product_type, s.tags, s.description_html, s.total_inventory, s.tracks_inventory, s.created_at, s.updated_at, s.published_at, s._tenant_id, s._run_id, s._synced_at, s._deleted_at, JSON_PARSE(s._raw::VARCHAR));
+
+CREATE TEMP TABLE stage_locations (LIKE shop_acme.locations);
+
+COPY stage_locations (id, location_id, name, is_active, fulfills_online_orders, ships_inventory, address1, address2, city, province, province_code, country, country_code, zip, created_at, updated_at, deactivated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=locations/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
 
 UPDATE shop_acme.locations SET _deleted_at = CAST('2026-11-24 12:00:00.000000+00' AS TIMESTAMPTZ) WHERE _deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM stage_locations s WHERE s.id = shop_acme.locations.id);
 
 DELETE FROM stage_locations USING shop_acme.locations t WHERE stage_locations.id = t.id AND t.updated_at IS NOT NULL AND (stage_locations.updated_at IS NULL OR t.updated_at > stage_locations.updated_at OR (t.updated_at = stage_locations.updated_at AND t._run_id > stage_locations._run_id));
 
 MERGE INTO shop_acme.locations USING stage_locations s ON shop_acme.locations.id = s.id WHEN MATCHED THEN UPDATE SET location_id = s.location_id, name = s.name, is_active = s.is_active, fulfills_online_orders = s.fulfills_online_orders, ships_inventory = s.ships_inventory, address1 = s.address1, address2 = s.address2, city = s.city, province = s.province, province_code = s.province_code, country = s.country, country_code = s.country_code, zip = s.zip, created_at = s.created_at, updated_at = s.updated_at, deactivated_at = s.deactivated_at, _tenant_id = s._tenant_id, _run_id = s._run_id, _synced_at = s._synced_at, _deleted_at = s._deleted_at, _raw = JSON_PARSE(s._raw::VARCHAR) WHEN NOT MATCHED THEN INSERT (id, location_id, name, is_active, fulfills_online_orders, ships_inventory, address1, address2, city, province, province_code, country, country_code, zip, created_at, updated_at, deactivated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) VALUES (s.id, s.location_id, s.name, s.is_active, s.fulfills_online_orders, s.ships_inventory, s.address1, s.address2, s.city, s.province, s.province_code, s.country, s.country_code, s.zip, s.created_at, s.updated_at, s.deactivated_at, s._tenant_id, s._run_id, s._synced_at, s._deleted_at, JSON_PARSE(s._raw::VARCHAR));
+
+CREATE TEMP TABLE stage_order_line_items (LIKE shop_acme.order_line_items);
+
+COPY stage_order_line_items (id, line_item_id, order_id, variant_id, product_id, name, sku, quantity, current_quantity, original_unit_price, original_unit_price_currency, discounted_total, discounted_total_currency, order_updated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=order_line_items/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
 
 DELETE FROM stage_order_line_items USING shop_acme.order_line_items t WHERE stage_order_line_items.id = t.id AND t.order_updated_at IS NOT NULL AND (stage_order_line_items.order_updated_at IS NULL OR t.order_updated_at > stage_order_line_items.order_updated_at OR (t.order_updated_at = stage_order_line_items.order_updated_at AND t._run_id > stage_order_line_items._run_id));
 

@@ -169,3 +169,38 @@ def test_a_failed_check_is_recorded_not_passed(env: Env) -> None:
     assert env.query("SELECT check_name FROM shopsync_ops.checks WHERE status = 'failed'") == [
         ("rows_vs_records",)
     ]
+
+
+def test_a_table_failing_after_others_merged_leaves_nothing_and_the_rerun_loads_once(
+    env: Env,
+) -> None:
+    """Tables merge while Spark writes the next: one failing late rolls back every table."""
+    run = write_run(
+        env.raw,
+        "acme",
+        R1,
+        {
+            "products": [product(1, "a", T9), product(2, "b", T9)],
+            "product_variants": [variant(5, 1, "9.99", T9)],
+            "locations": [location(7, "Depot")],
+        },
+    )
+    part = run.streams["product_variants"].parts[0]
+    good = env.raw.get(part)
+    env.raw.put_bytes(part, b"not gzip at all")
+    summary = env.load()
+    assert len(summary.errors) == 1
+    assert summary.errors[0].startswith(f"acme/{R1}")
+    assert env.warehouse.loaded_runs() == set()
+    assert env.query(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'shop_acme'"
+    ) == [(0,)]  # the schema was created in the same transaction: rolled back too
+
+    env.raw.put_bytes(part, good)
+    assert env.load().ok
+    assert env.query("SELECT id FROM shop_acme.products ORDER BY id") == [
+        (gid("Product", 1),),
+        (gid("Product", 2),),
+    ]
+    assert env.query("SELECT COUNT(*) FROM shop_acme.product_variants") == [(1,)]
+    assert env.query("SELECT COUNT(*) FROM shop_acme.locations") == [(1,)]

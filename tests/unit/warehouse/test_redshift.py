@@ -232,3 +232,22 @@ def test_a_deleted_product_takes_its_variants_items_and_levels(tmp_path: Path) -
             f"SELECT id FROM shop_acme.{table} WHERE _deleted_at IS NOT NULL"  # noqa: S608
         ).fetchall()
         assert [d[0].rsplit("/", 1)[1] for d in deleted] == ["1"], table
+
+
+def test_tables_arriving_while_the_job_writes_go_in_the_one_batch(tmp_path: Path) -> None:
+    """The job hands tables over as Spark finishes them; Redshift still gets one transaction."""
+    api = TwinDataApi()
+    run = _run(tmp_path, R1, [_product(1, "new", T10, R1)])
+    header = RunLoad(
+        tenant_id=run.tenant_id,
+        run_id=run.run_id,
+        mode=run.mode,
+        started_at=run.started_at,
+        tables=(),
+        stream_records=run.stream_records,
+    )
+    result = _warehouse(api).load_run(header, loaded_at=NOW, arriving=iter(run.tables))
+    assert result.rows == {"products": 1}
+    load_batches = [b for b in api.batches if any(s.startswith("COPY ") for s in b)]
+    assert len(load_batches) == 1
+    assert api.con.execute("SELECT title FROM shop_acme.products").fetchall() == [("new",)]
