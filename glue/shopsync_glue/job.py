@@ -184,9 +184,12 @@ class Curation:
     def __iter__(self) -> Iterator[TableLoad]:
         if self._pool is None:
             raise RuntimeError("use Curation in a with block")
+        # Largest streams first: the last table to finish is a small one, so neither the cores
+        # nor the warehouse wait long at the end for one big table.
+        streams = sorted(self.manifest.streams.items(), key=lambda s: (-s[1].records, s[0]))
         futures = [
             self._pool.submit(self._write, spec, entry)
-            for stream, entry in sorted(self.manifest.streams.items())
+            for stream, entry in streams
             if entry.parts or entry.complete_snapshot
             for spec in tables_for_stream(stream)
         ]

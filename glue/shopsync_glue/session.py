@@ -8,6 +8,10 @@ import sys
 
 from pyspark.sql import SparkSession
 
+from .cds import local_java_options
+
+CDS_DIR_ENV = "SHOPSYNC_SPARK_CDS_DIR"
+
 #: Settings every session of ours needs: UTC everywhere, Parquet timestamps that Redshift's
 #: COPY and DuckDB read as instants, no ANSI surprises on casts of bad values.
 SESSION_CONF: dict[str, str] = {
@@ -27,6 +31,15 @@ HADOOP_CONF: dict[str, str] = {"mapreduce.fileoutputcommitter.marksuccessfuljobs
 LOCAL_JAVA_OPTIONS = "-XX:+UseSerialGC -XX:FreqInlineSize=150 -XX:InlineSmallCode=1500"
 
 
+def java_options() -> str:
+    """``SHOPSYNC_SPARK_JAVA_OPTIONS`` if set, else ours, plus the class-data-sharing archive
+    in ``SHOPSYNC_SPARK_CDS_DIR`` when that names a directory (see :mod:`.cds`)."""
+    chosen = os.environ.get("SHOPSYNC_SPARK_JAVA_OPTIONS")
+    if chosen is not None:
+        return chosen
+    return " ".join([LOCAL_JAVA_OPTIONS, *local_java_options(os.environ.get(CDS_DIR_ENV))])
+
+
 @functools.cache
 def local_session(master: str = "local[2]", shuffle_partitions: int = 2) -> SparkSession:
     """One session per process, reused: Spark start-up costs seconds, a job milliseconds."""
@@ -42,10 +55,7 @@ def local_session(master: str = "local[2]", shuffle_partitions: int = 2) -> Spar
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
-        .config(
-            "spark.driver.extraJavaOptions",
-            os.environ.get("SHOPSYNC_SPARK_JAVA_OPTIONS", LOCAL_JAVA_OPTIONS),
-        )
+        .config("spark.driver.extraJavaOptions", java_options())
     )
     for key, value in SESSION_CONF.items():
         builder = builder.config(key, value)
