@@ -197,8 +197,17 @@ def main() -> int:
 
         started = time.perf_counter()
         from shopsync_glue.job import CuratedLake, run_job
-        from shopsync_glue.session import local_session
+        from shopsync_glue.session import java_options, local_session
 
+        options = java_options()
+        cds = (
+            "mapped from the archive"
+            if "SharedArchiveFile" in options
+            else "archive written at exit (first run)"
+            if "ArchiveClassesAtExit" in options
+            else "off (set SHOPSYNC_SPARK_CDS_DIR, as make bench does)"
+        )
+        print(f"Spark JVM class-data sharing: {cds}")
         spark = local_session("local[2]", 4)
         ready = time.perf_counter()
         gateway = spark.sparkContext._gateway
