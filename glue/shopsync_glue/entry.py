@@ -4,6 +4,10 @@ In Glue, arguments come from ``awsglue.utils.getResolvedOptions``; locally from 
 the same names. When a workflow started the job, Glue passes ``--WORKFLOW_NAME`` and
 ``--WORKFLOW_RUN_ID``; the run properties (``aws:eventIds`` for an EVENT trigger) are read
 and logged. The events never decide what is loaded: the manifests do.
+
+``--redshift_reporting_secret_arn`` names the read-only reporting user's secret
+(``{"username": ..., "password": ...}``, what QuickSight connects with); when given, the job
+reads it and every reporting refresh creates or updates that user and its grants.
 """
 
 from __future__ import annotations
@@ -15,9 +19,13 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyspark.sql import SparkSession
+
+if TYPE_CHECKING:
+    from shopsync.warehouse.grants import ReportingCredentials
+    from shopsync.warehouse.redshift import RedshiftDataApiWarehouse
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +33,7 @@ REQUIRED = ("raw_bucket", "curated_bucket", "redshift_database", "redshift_iam_r
 OPTIONAL = (
     "redshift_workgroup",
     "redshift_secret_arn",
+    "redshift_reporting_secret_arn",
     "region",
     "tenant",
     "rls_rules",
@@ -42,6 +51,8 @@ class JobArgs:
     redshift_iam_role: str
     redshift_workgroup: str = "shopsync"
     redshift_secret_arn: str | None = None
+    #: the reporting user's secret; unset: the job manages no reporting user
+    redshift_reporting_secret_arn: str | None = None
     region: str | None = None
     tenant: str | None = None
     #: ``[["group", "tenant_id"], ...]``, rendered by Terraform from the tenant files
@@ -70,6 +81,7 @@ class JobArgs:
             redshift_iam_role=str(values["redshift_iam_role"]),
             redshift_workgroup=opt("redshift_workgroup") or "shopsync",
             redshift_secret_arn=opt("redshift_secret_arn"),
+            redshift_reporting_secret_arn=opt("redshift_reporting_secret_arn"),
             region=opt("region"),
             tenant=opt("tenant"),
             rls_rules=tuple((g, t) for g, t in rules),
@@ -108,6 +120,38 @@ def workflow_event_ids(args: JobArgs, glue: Any) -> list[str]:
     return [str(i) for i in ids]
 
 
+def reporting_credentials(secret_arn: str, secrets: Any) -> ReportingCredentials:
+    """The reporting user's secret, read with ``secrets`` (a Secrets Manager client)."""
+    from shopsync.warehouse.grants import parse_reporting_secret
+
+    value = secrets.get_secret_value(SecretId=secret_arn)
+    if "SecretString" not in value:
+        raise ValueError(f"reporting secret {secret_arn}: no SecretString")
+    return parse_reporting_secret(value["SecretString"])
+
+
+def warehouse(args: JobArgs, *, secrets: Any | None = None) -> RedshiftDataApiWarehouse:
+    """The job's warehouse; the reporting user's credentials when the job was given them
+    (``secrets``: a Secrets Manager client, created only then when not given)."""
+    import boto3
+
+    from shopsync.warehouse.redshift import RedshiftDataApiWarehouse
+
+    reporting = None
+    if args.redshift_reporting_secret_arn:
+        if secrets is None:
+            secrets = boto3.client("secretsmanager", region_name=args.region)
+        reporting = reporting_credentials(args.redshift_reporting_secret_arn, secrets)
+    return RedshiftDataApiWarehouse(
+        database=args.redshift_database,
+        workgroup=args.redshift_workgroup,
+        iam_role=args.redshift_iam_role,
+        secret_arn=args.redshift_secret_arn,
+        region=args.region,
+        reporting=reporting,
+    )
+
+
 def spark_session() -> SparkSession:
     """Glue's session inside Glue; a local one elsewhere. Glue setup lives only here."""
     try:
@@ -133,7 +177,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     import boto3
 
     from shopsync.storage import S3ObjectStore
-    from shopsync.warehouse.redshift import RedshiftDataApiWarehouse
 
     from .job import CuratedLake, run_job
 
@@ -150,13 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         spark_session(),
         S3ObjectStore(args.raw_bucket, region=args.region),
         CuratedLake(f"s3://{args.curated_bucket}"),
-        RedshiftDataApiWarehouse(
-            database=args.redshift_database,
-            workgroup=args.redshift_workgroup,
-            iam_role=args.redshift_iam_role,
-            secret_arn=args.redshift_secret_arn,
-            region=args.region,
-        ),
+        warehouse(args),
         tenant_id=args.tenant,
         rls=args.rls_rules,
         older_than=(

@@ -96,7 +96,6 @@ def _aws(settings: Settings, ids: list[str]) -> list[TenantStatus]:
         warehouse = RedshiftDataApiWarehouse(
             database=str(settings.redshift_database),
             workgroup=str(settings.redshift_workgroup),
-            iam_role="",  # the COPY role: loads need it, reads do not
             secret_arn=settings.redshift_secret_arn or None,
             client=data_api(settings),
             timeout_seconds=AWS_TIMEOUT_SECONDS,

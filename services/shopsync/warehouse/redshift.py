@@ -4,7 +4,11 @@ Each tenant run is one ``batch_execute_statement`` (the Data API runs a batch as
 transaction): schema and tables if missing, new columns, ``CREATE TEMP TABLE ... (LIKE ...)``,
 ``COPY ... FORMAT AS PARQUET``, snapshot soft delete, guarded ``MERGE``, product deletions and
 the ledger rows. Statements are polled with ``describe_statement`` up to a bounded wait; a
-failure names the statement that failed.
+failure names the statement that failed, with any password literal in it redacted.
+
+The reporting refresh is one batch too: the views, ``reporting.rls_rules`` and, when the
+warehouse has the reporting user's credentials, that user and its grants (see
+:meth:`RedshiftDataApiWarehouse.refresh_reporting`).
 """
 
 # ruff: noqa: S608 - SQL is generated from specs; identifiers are validated, literals quoted
@@ -13,14 +17,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 
-from . import sql
+from . import grants, sql
 from .base import CheckResult, LoadResult, RunLoad, TableLoad, WarehouseError, load_statements
 from .checks import check_statements, evaluate_checks
 from .specs import TABLES
@@ -29,6 +35,22 @@ logger = logging.getLogger(__name__)
 
 _DONE = {"FINISHED"}
 _FAILED = {"FAILED", "ABORTED"}
+#: ``BatchExecuteStatement`` takes 1 to 40 statements (``SqlList`` in the Data API's model).
+MAX_BATCH_STATEMENTS = 40
+REDACTED = "<redacted>"
+#: A password literal (``PASSWORD '...'``, also cut short) and the hashed forms Redshift takes
+#: (``md5`` + 32 hex digits, ``sha256|...``): an MD5 hash logs on as well as the password does.
+_PASSWORD_LITERAL = re.compile(r"(PASSWORD\s+)'[^']*'?", re.IGNORECASE)
+_PASSWORD_HASH = re.compile(r"md5[0-9a-f]{32}|sha256\|[^\s'\\]+", re.IGNORECASE)
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` without the given secrets, any password literal or any password hash."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    text = _PASSWORD_LITERAL.sub(rf"\1'{REDACTED}'", text)
+    return _PASSWORD_HASH.sub(REDACTED, text)
 
 
 def _field(cell: dict[str, Any]) -> Any:
@@ -41,7 +63,12 @@ def _field(cell: dict[str, Any]) -> Any:
 
 
 class RedshiftDataApiWarehouse:
-    """Redshift Serverless (``workgroup``) or a provisioned cluster, via the Data API."""
+    """Redshift Serverless (``workgroup``) or a provisioned cluster, via the Data API.
+
+    ``iam_role`` is the role COPY reads the curated Parquet with: loads need it, reads (status,
+    checks) do not. ``reporting`` is the read-only reporting user QuickSight connects as: when
+    given, every reporting refresh creates or updates that user and its grants.
+    """
 
     dialect = sql.REDSHIFT
 
@@ -49,7 +76,7 @@ class RedshiftDataApiWarehouse:
         self,
         *,
         database: str,
-        iam_role: str,
+        iam_role: str | None = None,
         workgroup: str | None = None,
         cluster_identifier: str | None = None,
         secret_arn: str | None = None,
@@ -59,6 +86,7 @@ class RedshiftDataApiWarehouse:
         timeout_seconds: float = 900.0,
         sleep: Callable[[float], None] = time.sleep,
         freshness_hours: float = 48.0,
+        reporting: grants.ReportingCredentials | None = None,
     ) -> None:
         if (workgroup is None) == (cluster_identifier is None):
             raise ValueError("give exactly one of workgroup or cluster_identifier")
@@ -73,6 +101,7 @@ class RedshiftDataApiWarehouse:
         self.timeout_seconds = timeout_seconds
         self._sleep = sleep
         self.freshness_hours = freshness_hours
+        self.reporting = reporting
 
     @property
     def client(self) -> Any:
@@ -110,20 +139,41 @@ class RedshiftDataApiWarehouse:
             self._sleep(self.poll_seconds)
             waited += self.poll_seconds
 
-    @staticmethod
-    def _failure(desc: dict[str, Any], statements: Sequence[str]) -> WarehouseError:
+    def _secrets(self) -> list[str]:
+        if self.reporting is None:
+            return []
+        user, password = self.reporting.username, self.reporting.password
+        return [grants.password_hash(user, password), password.get_secret_value()]
+
+    def _failure(self, desc: dict[str, Any], statements: Sequence[str]) -> WarehouseError:
+        secrets = self._secrets()
         for sub in desc.get("SubStatements") or []:
             if sub.get("Status") in _FAILED:
+                failing = sub.get("QueryString") or None
                 return WarehouseError(
-                    f"Redshift: {sub.get('Error') or desc.get('Error')}",
-                    sub.get("QueryString") or None,
+                    redact(f"Redshift: {sub.get('Error') or desc.get('Error')}", secrets),
+                    redact(failing, secrets) if failing else None,
                 )
-        failing = statements[0] if len(statements) == 1 else None
-        return WarehouseError(f"Redshift: {desc.get('Error', desc.get('Status'))}", failing)
+        failing = redact(statements[0], secrets) if len(statements) == 1 else None
+        message = f"Redshift: {desc.get('Error', desc.get('Status'))}"
+        return WarehouseError(redact(message, secrets), failing)
+
+    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        """A Data API call; an error that would show a password is raised redacted, without
+        the original as its cause (a traceback would print it)."""
+        try:
+            response: dict[str, Any] = getattr(self.client, operation)(**kwargs)
+            return response
+        except (BotoCoreError, ClientError) as exc:
+            text = str(exc)
+            safe = redact(text, self._secrets())
+            if safe == text:
+                raise
+        raise WarehouseError(f"Redshift Data API {operation}: {safe}")
 
     def execute(self, statement: str) -> list[list[Any]]:
         """Run one statement and return its rows (``[]`` when it returns none)."""
-        started = self.client.execute_statement(Sql=statement, **self._target())
+        started = self._call("execute_statement", Sql=statement, **self._target())
         desc = self._wait(started["Id"], [statement])
         if not desc.get("HasResultSet"):
             return []
@@ -139,7 +189,12 @@ class RedshiftDataApiWarehouse:
 
     def execute_batch(self, statements: Sequence[str]) -> None:
         """Run statements as one transaction (one ``batch_execute_statement``)."""
-        started = self.client.batch_execute_statement(Sqls=list(statements), **self._target())
+        if len(statements) > MAX_BATCH_STATEMENTS:
+            raise WarehouseError(
+                f"{len(statements)} statements in one transaction; the Data API takes at most "
+                f"{MAX_BATCH_STATEMENTS} per batch"
+            )
+        started = self._call("batch_execute_statement", Sqls=list(statements), **self._target())
         self._wait(started["Id"], statements)
 
     # -- Warehouse -------------------------------------------------------------------------
@@ -167,6 +222,11 @@ class RedshiftDataApiWarehouse:
         self, run: RunLoad, *, loaded_at: datetime, arriving: Iterable[TableLoad] = ()
     ) -> LoadResult:
         extra = {"tenant_id": run.tenant_id, "run_id": run.run_id}
+        if not self.iam_role:
+            raise WarehouseError(
+                "loading into Redshift needs the IAM role COPY reads the curated Parquet with: "
+                "RedshiftDataApiWarehouse(iam_role=...)"
+            )
         # One batch is one transaction: it goes once every table is written (Redshift's COPY
         # and MERGE run in the cluster, so there is nothing to overlap with here).
         run = dataclasses.replace(run, tables=(*run.tables, *arriving))
@@ -191,6 +251,30 @@ class RedshiftDataApiWarehouse:
         return LoadResult(run.tenant_id, run.run_id, skipped=False, rows=result)
 
     def refresh_reporting(self, rls: Sequence[tuple[str, str]]) -> None:
+        """Views over every tenant, ``reporting.rls_rules`` and the reporting user's access, in
+        one batch: one transaction.
+
+        One transaction, because the parts must change together: a new tenant's view and the
+        reporting user's ``USAGE`` on its schema commit at once (QuickSight never meets a view
+        it cannot read), the rules are never seen empty between their ``DELETE`` and
+        ``INSERT``, and each ``REVOKE`` is never committed without the ``GRANT`` after it. So
+        the batch is kept within the Data API's 40 statements instead of being split:
+        :func:`sql.rls_rules` writes up to 200 rules per ``INSERT`` (one statement per rule
+        would overflow the batch at a few dozen tenants) and the grants are a fixed handful
+        whatever the tenant count: a view per table (8), 1 + ceil(rules / 200) for the rules,
+        at most 4 for the user and 5 grants, so up to 4,400 rules fit. Only what needs no
+        grouping runs apart: the idempotent ops DDL and the reads before the batch (tenant
+        schemas, whether the user exists). A batch that would still exceed 40 fails before
+        anything is sent.
+
+        ``CREATE USER`` and ``ALTER USER`` may run in a transaction block: Redshift documents
+        the commands that may not (``CREATE``/``DROP DATABASE``, ``ALTER TABLE APPEND``,
+        ``VACUUM``, ``CREATE EXTERNAL TABLE``, ...) on their own pages, and r_CREATE_USER.html
+        and r_ALTER_USER.html say no such thing. Redshift has no ``CREATE USER IF NOT EXISTS``:
+        ``pg_user`` is asked first; a user created in between fails the batch (nothing is
+        committed) and the next refresh alters it instead.
+        """
+        self.ensure_ops()
         rows = self.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
             "WHERE table_schema LIKE 'shop\\\\_%' AND table_type = 'BASE TABLE'"
@@ -203,7 +287,22 @@ class RedshiftDataApiWarehouse:
             sql.reporting_view(self.dialect, spec, tenants.get(spec.name, []))
             for spec in TABLES.values()
         ]
-        self.execute_batch(statements + sql.rls_rules(rls))
+        statements += sql.rls_rules(rls)
+        if self.reporting is not None:
+            readable = sorted({t for ts in tenants.values() for t in ts})
+            statements += self._reporting_access(self.reporting, readable)
+        self.execute_batch(statements)
+
+    def _reporting_access(
+        self, reporting: grants.ReportingCredentials, tenant_ids: Sequence[str]
+    ) -> list[str]:
+        """Create or update the reporting user; exactly its grants over these tenants' views."""
+        user = reporting.username
+        found = self.execute(grants.user_exists(user))
+        exists = bool(found) and int(found[0][0]) > 0
+        return grants.reporting_user(
+            user, reporting.password, exists=exists
+        ) + grants.reporting_grants(user, tenant_ids)
 
     def run_checks(self, run: RunLoad, result: LoadResult, *, now: datetime) -> list[CheckResult]:
         observed = {}

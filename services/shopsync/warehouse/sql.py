@@ -331,14 +331,27 @@ def reporting_view(dialect: Dialect, spec: TableSpec, tenant_ids: Sequence[str])
     return f"CREATE OR REPLACE VIEW {REPORTING_SCHEMA}.{spec.name} AS {body}{late}"
 
 
+#: Rows per ``INSERT`` into ``reporting.rls_rules``. A row is at most ~180 characters (a group
+#: name of up to 128, a tenant id of up to 40), so a chunk stays far below the Data API's limit
+#: on one statement's text (100 KB), and 40 statements per batch hold thousands of rules.
+RLS_ROWS_PER_INSERT = 200
+
+
 def rls_rules(rules: Iterable[tuple[str, str]]) -> list[str]:
-    """Replace ``reporting.rls_rules`` with ``(groupname, tenant_id)`` pairs."""
-    out = [f"DELETE FROM {RLS_RULES}"]
+    """Replace ``reporting.rls_rules`` with ``(groupname, tenant_id)`` pairs.
+
+    ``DELETE`` then one multi-row ``INSERT ... VALUES (...), (...)`` per
+    :data:`RLS_ROWS_PER_INSERT` rules (both Redshift and DuckDB take it), so the statement count
+    grows by one per 200 rules, not one per rule: the refresh runs in one Data API batch,
+    which takes at most 40 statements.
+    """
+    rows = []
     for group, tenant in sorted(set(rules)):
         if not re.fullmatch(r"[\w+=,.@-]{1,128}", group):
             raise ValueError(f"invalid QuickSight group name {group!r}")
-        out.append(
-            f"INSERT INTO {RLS_RULES} (groupname, tenant_id) "
-            f"VALUES ({literal(group)}, {literal(tenant_schema(tenant)[5:])})"
-        )
-    return out
+        rows.append(f"({literal(group)}, {literal(tenant_schema(tenant)[5:])})")
+    return [f"DELETE FROM {RLS_RULES}"] + [
+        f"INSERT INTO {RLS_RULES} (groupname, tenant_id) VALUES "
+        + ", ".join(rows[start : start + RLS_ROWS_PER_INSERT])
+        for start in range(0, len(rows), RLS_ROWS_PER_INSERT)
+    ]

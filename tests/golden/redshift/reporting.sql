@@ -4,6 +4,4 @@ CREATE OR REPLACE VIEW reporting.orders AS SELECT CAST(NULL AS VARCHAR(65535)) A
 
 DELETE FROM reporting.rls_rules;
 
-INSERT INTO reporting.rls_rules (groupname, tenant_id) VALUES ('acme-analysts', 'acme');
-
-INSERT INTO reporting.rls_rules (groupname, tenant_id) VALUES ('corp-analysts', 'acme_corp');
+INSERT INTO reporting.rls_rules (groupname, tenant_id) VALUES ('acme-analysts', 'acme'), ('corp-analysts', 'acme_corp');

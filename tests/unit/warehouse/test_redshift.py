@@ -1,19 +1,25 @@
-"""The Redshift Data API warehouse, executed on its DuckDB twin; polling and failures."""
+"""The Redshift Data API warehouse, executed on its DuckDB twin; polling and failures; the
+reporting user, its grants and the password kept out of errors and logs."""
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from botocore.exceptions import ClientError
+from pydantic import SecretStr
 
+from shopsync.warehouse import grants, sql
 from shopsync.warehouse.base import RunLoad, TableLoad, WarehouseError
-from shopsync.warehouse.redshift import RedshiftDataApiWarehouse
+from shopsync.warehouse.redshift import RedshiftDataApiWarehouse, redact
 from shopsync.warehouse.specs import TABLES
 
-from .twin import TwinDataApi, write_parquet
+from .twin import TwinDataApi, to_duckdb, write_parquet
 
 R1, R2 = "20261124T100000Z-00000001", "20261124T110000Z-00000002"
 T9 = datetime(2026, 11, 24, 9, tzinfo=UTC)
@@ -251,3 +257,285 @@ def test_tables_arriving_while_the_job_writes_go_in_the_one_batch(tmp_path: Path
     load_batches = [b for b in api.batches if any(s.startswith("COPY ") for s in b)]
     assert len(load_batches) == 1
     assert api.con.execute("SELECT title FROM shop_acme.products").fetchall() == [("new",)]
+
+
+# -- the read-only reporting user -------------------------------------------------------------
+
+USER = "shopsync_reporting"
+PASSWORD = "Reporting1Password"
+REPORTING = grants.ReportingCredentials(username=USER, password=SecretStr(PASSWORD))
+HASH = grants.password_hash(USER, SecretStr(PASSWORD))
+RULES = [("acme-analysts", "acme"), ("corp-analysts", "acme_corp")]
+_ABOUT_USERS = re.compile(r"\b(USER|GRANT|REVOKE|pg_user|PASSWORD)\b", re.IGNORECASE)
+
+
+def _tenants(api: TwinDataApi, *tenant_ids: str) -> None:
+    """Tenant schemas and tables as loads leave them (without loading anything)."""
+    for statement in sql.ops_ddl(sql.DUCKDB):
+        api.con.execute(statement)
+    for tenant in tenant_ids:
+        for statement in sql.schema_ddl(sql.DUCKDB, tenant, TABLES.values()):
+            api.con.execute(statement)
+
+
+def _refresh_batch(api: TwinDataApi) -> list[str]:
+    """The refresh's batch: the one that replaces the views."""
+    batches = [b for b in api.batches if b[0].startswith("CREATE OR REPLACE VIEW")]
+    assert len(batches) == 1, batches
+    return batches[0]
+
+
+def test_refresh_with_reporting_sends_the_user_and_grants_in_the_views_batch() -> None:
+    api = TwinDataApi()
+    _tenants(api, "acme", "acme_corp")
+    _warehouse(api, reporting=REPORTING).refresh_reporting(RULES)
+
+    batch = _refresh_batch(api)
+    views = len(TABLES)
+    assert all(s.startswith("CREATE OR REPLACE VIEW reporting.") for s in batch[:views])
+    assert batch[views : views + 2] == sql.rls_rules(RULES)
+    assert batch[views + 2 :] == [
+        *grants.reporting_user(USER, REPORTING.password, exists=False),
+        *grants.reporting_grants(USER, ["acme", "acme_corp"]),
+    ]
+    assert grants.user_exists(USER) in api.statements  # asked before, outside the batch
+    # What committed: the user (hash, no privileges of its own), the grants, views and rules.
+    assert api.users() == [(USER, HASH, False, False, "RESTRICTED")]
+    assert api.privilege_statements() == grants.reporting_grants(USER, ["acme", "acme_corp"])
+    assert "GRANT USAGE ON SCHEMA reporting, shop_acme, shop_acme_corp TO " + USER in batch
+    assert api.con.execute("SELECT * FROM reporting.rls_rules ORDER BY 1").fetchall() == RULES
+
+
+def test_the_next_refresh_alters_the_existing_user_and_opens_a_new_tenant() -> None:
+    api = TwinDataApi()
+    _tenants(api, "acme")
+    warehouse = _warehouse(api, reporting=REPORTING)
+    warehouse.refresh_reporting(RULES[:1])
+    _tenants(api, "acme_corp")
+    api.batches.clear()
+    warehouse.refresh_reporting(RULES)
+
+    batch = _refresh_batch(api)
+    assert not any(s.startswith("CREATE USER") for s in batch)
+    assert [s for s in batch if s.startswith("ALTER USER")] == grants.reporting_user(
+        USER, REPORTING.password, exists=True
+    )
+    assert api.users() == [(USER, HASH, False, False, "RESTRICTED")]
+    # The new tenant's view and the USAGE on its schema came in the one transaction.
+    assert "shop_acme_corp.products" in next(s for s in batch if "reporting.products" in s)
+    assert f"GRANT USAGE ON SCHEMA reporting, shop_acme, shop_acme_corp TO {USER}" in batch
+
+
+def test_refresh_without_reporting_sends_nothing_about_users(tmp_path: Path) -> None:
+    api = TwinDataApi()
+    warehouse = _warehouse(api)
+    warehouse.load_run(_run(tmp_path, R1, [_product(1, "a", T9, R1)]), loaded_at=NOW)
+    warehouse.refresh_reporting(RULES)
+
+    sent = api.statements + [s for batch in api.batches for s in batch]
+    assert not [s for s in sent if _ABOUT_USERS.search(s)]
+    assert api.users() == []
+    assert api.privilege_statements() == []
+    assert len(_refresh_batch(api)) == len(TABLES) + 2
+
+
+def test_sixty_tenants_rules_and_grants_fit_one_batch() -> None:
+    tenant_ids = [f"store_{i:02d}" for i in range(60)]
+    rules = [(f"{t}-{role}", t) for t in tenant_ids for role in ("analysts", "managers")]
+    api = TwinDataApi()
+    _tenants(api, *tenant_ids)
+    _warehouse(api, reporting=REPORTING).refresh_reporting(rules)
+
+    batch = _refresh_batch(api)
+    assert len(batch) <= 40
+    # One statement per rule, as before, would have been 8 views + 1 + 120 rules.
+    assert sum(s.startswith("INSERT INTO reporting.rls_rules") for s in batch) == 1
+    assert api.con.execute("SELECT COUNT(*) FROM reporting.rls_rules").fetchone() == (120,)
+    usage = next(s for s in batch if s.startswith("GRANT USAGE"))
+    assert usage.count("shop_store_") == 60
+    assert api.con.execute("SELECT COUNT(DISTINCT tenant_id) FROM reporting.orders").fetchone()
+
+
+def test_a_batch_over_the_data_api_limit_fails_before_it_is_sent() -> None:
+    api = TwinDataApi()
+    with pytest.raises(WarehouseError, match=r"41 statements.*at most 40"):
+        _warehouse(api).execute_batch(["SELECT 1"] * 41)
+    assert api.batches == []
+
+
+def test_a_failing_grant_rolls_back_the_views_rules_and_user() -> None:
+    api = TwinDataApi()
+    _tenants(api, "acme")
+    _warehouse(api).refresh_reporting(RULES[:1])
+    _tenants(api, "acme_corp")
+    api.faults.append(("GRANT SELECT", "permission denied"))
+    with pytest.raises(WarehouseError, match="permission denied") as raised:
+        _warehouse(api, reporting=REPORTING).refresh_reporting(RULES)
+
+    assert raised.value.statement == f"GRANT SELECT ON ALL TABLES IN SCHEMA reporting TO {USER}"
+    assert api.users() == []  # the CREATE USER before it rolled back
+    assert api.privilege_statements() == []
+    view = api.con.execute(
+        "SELECT sql FROM duckdb_views() WHERE schema_name = 'reporting' AND view_name = 'products'"
+    ).fetchone()
+    assert view is not None
+    assert "shop_acme.products" in view[0]
+    assert "acme_corp" not in view[0]  # still the first refresh's
+    assert api.con.execute("SELECT * FROM reporting.rls_rules").fetchall() == RULES[:1]
+
+
+class _RacingTwin(TwinDataApi):
+    """Another job creates the user between this refresh's check and its batch."""
+
+    def execute_statement(self, *, Sql: str, **kwargs: Any) -> dict[str, str]:
+        started = super().execute_statement(Sql=Sql, **kwargs)
+        if Sql == grants.user_exists(USER):
+            other = grants.reporting_user(USER, SecretStr("Another1Password"), exists=False)
+            self.con.execute(to_duckdb(other[0]))
+        return started
+
+
+def _log_everything(caplog: pytest.LogCaptureFixture) -> None:
+    """Every record at DEBUG, also where a CLI test left ``shopsync`` at WARNING."""
+    for name in (None, "shopsync", "botocore"):
+        caplog.set_level(logging.DEBUG, logger=name)
+
+
+def _assert_no_secret(*texts: str | None) -> None:
+    for text in texts:
+        assert text is not None
+        assert PASSWORD not in text
+        assert HASH not in text
+        assert not re.search(r"md5[0-9a-f]{32}", text), text
+
+
+def test_a_failing_create_user_is_redacted_in_the_error_and_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _log_everything(caplog)
+    api = _RacingTwin()
+    _tenants(api, "acme")
+    with pytest.raises(WarehouseError, match=r"(?i)duplicate key") as raised:
+        _warehouse(api, reporting=REPORTING).refresh_reporting(RULES[:1])
+
+    error = raised.value
+    assert error.statement == (
+        f"CREATE USER {USER} PASSWORD '<redacted>' NOCREATEDB NOCREATEUSER SYSLOG ACCESS RESTRICTED"
+    )
+    assert "-- failing statement:" in str(error)
+    _assert_no_secret(str(error), error.statement, repr(error.args), caplog.text)
+    # The other job's user stands; this batch committed nothing.
+    assert [u[1] for u in api.users()] != [HASH]
+    assert api.privilege_statements() == []
+
+
+def test_an_error_that_quotes_the_statement_is_redacted() -> None:
+    api = TwinDataApi()
+    _tenants(api, "acme")
+    api.faults.append(("CREATE USER", 'syntax error at or near "NOCREATEDB" in: {statement}'))
+    with pytest.raises(WarehouseError) as raised:
+        _warehouse(api, reporting=REPORTING).refresh_reporting(RULES[:1])
+    assert "syntax error" in str(raised.value)
+    assert "PASSWORD '<redacted>'" in str(raised.value).partition("-- failing")[0]
+    _assert_no_secret(str(raised.value), raised.value.statement)
+
+
+class _EchoingClient(TwinDataApi):
+    """A service error that echoes the request, as validation errors may."""
+
+    def batch_execute_statement(self, *, Sqls: list[str], **kwargs: Any) -> dict[str, str]:
+        if any(s.startswith("CREATE USER") for s in Sqls):
+            message = f"Value {Sqls!r} at 'sqls' failed to satisfy constraint"
+            raise ClientError(
+                {"Error": {"Code": "ValidationException", "Message": message}},
+                "BatchExecuteStatement",
+            )
+        return super().batch_execute_statement(Sqls=Sqls, **kwargs)
+
+
+def test_a_client_error_echoing_the_batch_is_redacted_and_not_chained(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _log_everything(caplog)
+    api = _EchoingClient()
+    _tenants(api, "acme")
+    with pytest.raises(WarehouseError, match="ValidationException") as raised:
+        _warehouse(api, reporting=REPORTING).refresh_reporting(RULES[:1])
+    _assert_no_secret(str(raised.value), caplog.text)
+    assert raised.value.__cause__ is None
+    assert raised.value.__context__ is None  # a traceback would print the original
+
+
+def test_a_client_error_without_secrets_is_raised_as_it_is() -> None:
+    api = _EchoingClient()
+    with pytest.raises(ClientError, match="CREATE USER x PASSWORD DISABLE"):
+        _warehouse(api).execute_batch(["CREATE USER x PASSWORD DISABLE", "SELECT 1"])
+
+
+def test_the_password_never_reaches_the_logs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _log_everything(caplog)
+    api = TwinDataApi()
+    warehouse = _warehouse(api, reporting=REPORTING)
+    warehouse.load_run(_run(tmp_path, R1, [_product(1, "a", T9, R1)]), loaded_at=NOW)
+    warehouse.refresh_reporting(RULES)
+    warehouse.refresh_reporting(RULES)
+    assert api.users() == [(USER, HASH, False, False, "RESTRICTED")]
+    assert caplog.records  # the load logged something
+    _assert_no_secret(caplog.text, repr(warehouse.reporting))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"CREATE USER u PASSWORD '{HASH}' NOCREATEDB",
+        f"ALTER USER u PASSWORD '{HASH[:20]}",  # cut short
+        f"password \\'{HASH}\\'",  # JSON-escaped
+        "ALTER USER u PASSWORD 'sha256|Mypassword1'",
+        f"the password is {PASSWORD}",
+    ],
+)
+def test_redact(text: str) -> None:
+    _assert_no_secret(redact(text, [HASH, PASSWORD]))
+    assert "sha256|" not in redact(text)
+
+
+def test_the_twin_fails_user_and_privilege_statements_where_redshift_would() -> None:
+    api = TwinDataApi()
+    warehouse = _warehouse(api)
+    create = grants.reporting_user(USER, REPORTING.password, exists=False)
+    failing = {
+        f"ALTER USER {USER} NOCREATEDB": f'user "{USER}" does not exist',
+        f"GRANT USAGE ON SCHEMA public TO {USER}": f'user "{USER}" does not exist',
+    }
+    for statement, error in failing.items():
+        with pytest.raises(WarehouseError, match=error):
+            warehouse.execute_batch([statement, "SELECT 1"])
+    warehouse.execute_batch(create)
+    with pytest.raises(WarehouseError, match=r"(?i)duplicate key"):
+        warehouse.execute_batch(create)
+    with pytest.raises(WarehouseError, match='schema "shop_nowhere" does not exist'):
+        warehouse.execute_batch([f"GRANT USAGE ON SCHEMA public, shop_nowhere TO {USER}"])
+    assert api.privilege_statements() == []  # nothing of a failed batch is recorded
+    assert warehouse.execute(grants.user_exists(USER)) == [[1]]
+    with pytest.raises(AssertionError, match="does not know"):
+        to_duckdb(f"CREATE USER {USER} PASSWORD 'Plain1Password'")
+
+
+# -- the COPY role -----------------------------------------------------------------------------
+
+
+def test_reads_need_no_iam_role_but_loads_refuse_without_one(tmp_path: Path) -> None:
+    api = TwinDataApi()
+    reader = RedshiftDataApiWarehouse(
+        database="dev", workgroup="shopsync", client=api, sleep=lambda _s: None
+    )
+    assert reader.iam_role is None
+    assert reader.execute("SELECT 1") == [[1]]
+    run = _run(tmp_path, R1, [_product(1, "a", T9, R1)])
+    with pytest.raises(WarehouseError, match="IAM role"):
+        reader.load_run(run, loaded_at=NOW)
+    assert api.batches == []
+    with pytest.raises(ValueError, match="COPY needs an IAM role"):
+        sql.stage_statements(sql.REDSHIFT, "acme", TABLES["products"], "s3://b/p", iam_role=None)

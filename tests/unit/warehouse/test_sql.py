@@ -10,6 +10,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from shopsync.warehouse import sql
@@ -108,3 +109,31 @@ def test_add_columns_only_for_missing_ones() -> None:
     assert sql.add_columns(sql.DUCKDB, "acme", spec, have) == [
         "ALTER TABLE shop_acme.products ADD COLUMN vendor VARCHAR"
     ]
+
+
+def test_rls_rules_are_multi_row_inserts_in_chunks() -> None:
+    rules = [(f"group-{i:03d}", f"tenant_{i:03d}") for i in range(450)]
+    statements = sql.rls_rules([*reversed(rules), rules[0]])  # order and duplicates do not matter
+    assert statements[0] == "DELETE FROM reporting.rls_rules"
+    inserts = statements[1:]
+    assert [s.count("), (") + 1 for s in inserts] == [200, 200, 50]
+    assert all(
+        s.startswith("INSERT INTO reporting.rls_rules (groupname, tenant_id) VALUES (")
+        for s in inserts
+    )
+    # The statements run as generated on DuckDB (Redshift documents the same multi-row form).
+    con = duckdb.connect()
+    for statement in [*sql.ops_ddl(sql.DUCKDB), *statements]:
+        con.execute(statement)
+    stored = con.execute("SELECT groupname, tenant_id FROM reporting.rls_rules ORDER BY 1")
+    assert stored.fetchall() == rules
+
+
+def test_rls_rules_without_rules_only_empty_the_table() -> None:
+    assert sql.rls_rules([]) == ["DELETE FROM reporting.rls_rules"]
+
+
+def test_a_chunk_of_the_longest_rules_stays_far_below_the_data_api_statement_limit() -> None:
+    rules = [("g" * 127 + f"{i % 10}", f"t{i:039d}") for i in range(sql.RLS_ROWS_PER_INSERT)]
+    (insert,) = sql.rls_rules(rules)[1:]
+    assert len(insert.encode()) < 50_000  # the Data API takes a statement of up to 100 KB

@@ -3,7 +3,17 @@
 The translation is small and explicit: Redshift-only types and clauses become DuckDB's, and
 ``COPY ... FORMAT AS PARQUET`` from a (local) location becomes ``read_parquet``. Anything
 else runs exactly as generated, so these tests execute the Redshift SQL's logic.
+
+Users and privileges have no DuckDB counterpart, so the twin keeps them in tables of its own
+(schema ``redshift_twin``), inside the batch's transaction: ``CREATE USER`` inserts a user (a
+second one fails, as in Redshift), ``ALTER USER`` updates one (an unknown user fails), and
+``GRANT`` / ``REVOKE`` are recorded as sent after checking that the user and every schema they
+name exist. ``pg_user`` is a view over the users. What the grants leave the user able to do is
+not modelled here: ``test_grants.py`` does that. A statement about users or privileges of any
+other shape fails the test, and so does a batch of more than the Data API's 40 statements.
 """
+
+# ruff: noqa: S608 - the twin's own SQL: identifiers are constants or matched \w+, literals quoted
 
 from __future__ import annotations
 
@@ -15,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from botocore.exceptions import ClientError
 
 from shopsync.warehouse import sql
 from shopsync.warehouse.specs import TableSpec
@@ -38,10 +49,101 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+TWIN_SCHEMA = "redshift_twin"
+USERS = f"{TWIN_SCHEMA}.users"
+PRIVILEGE_LOG = f"{TWIN_SCHEMA}.privilege_statements"
+_TWIN_DDL = [
+    "CREATE SCHEMA public",  # Redshift's default schema; DuckDB's is main
+    f"CREATE SCHEMA {TWIN_SCHEMA}",
+    f"CREATE TABLE {USERS} (usename VARCHAR PRIMARY KEY, passwd VARCHAR NOT NULL, "
+    "usecreatedb BOOLEAN NOT NULL, usesuper BOOLEAN NOT NULL, syslog_access VARCHAR NOT NULL)",
+    f"CREATE VIEW pg_user AS SELECT usename, usecreatedb, usesuper, '********' AS passwd "
+    f"FROM {USERS}",
+    f"CREATE SEQUENCE {TWIN_SCHEMA}.seq",
+    f"CREATE TABLE {PRIVILEGE_LOG} (seq BIGINT NOT NULL, statement VARCHAR NOT NULL)",
+]
+#: Redshift's user attributes (r_CREATE_USER.html): keyword -> (column, value); defaults are
+#: NOCREATEDB, NOCREATEUSER, SYSLOG ACCESS RESTRICTED.
+_ATTRIBUTES = {
+    "CREATEDB": ("usecreatedb", "TRUE"),
+    "NOCREATEDB": ("usecreatedb", "FALSE"),
+    "CREATEUSER": ("usesuper", "TRUE"),
+    "NOCREATEUSER": ("usesuper", "FALSE"),
+    "SYSLOG ACCESS RESTRICTED": ("syslog_access", "'RESTRICTED'"),
+    "SYSLOG ACCESS UNRESTRICTED": ("syslog_access", "'UNRESTRICTED'"),
+}
+_ATTRIBUTE_RE = "|".join(sorted(_ATTRIBUTES, key=len, reverse=True))
+_CREATE_USER = re.compile(
+    rf"CREATE USER (\w+) PASSWORD '(md5[0-9a-f]{{32}})'((?: (?:{_ATTRIBUTE_RE}))*)"
+)
+_ALTER_PASSWORD = re.compile(r"ALTER USER (\w+) PASSWORD '(md5[0-9a-f]{32})'")
+_ALTER_ATTRIBUTE = re.compile(rf"ALTER USER (\w+) ({_ATTRIBUTE_RE})")
+_PRIVILEGE = re.compile(
+    r"(?:GRANT|REVOKE) (?:\w+) ON (?:ALL TABLES IN SCHEMA|SCHEMA) ([\w, ]+) (?:TO|FROM) (\w+)"
+)
+
+
+def _must_exist(what: str, query: str, name: str) -> str:
+    """A statement that fails, as Redshift would, when ``query`` finds nothing."""
+    message = sql.literal(f'{what} "{name}" does not exist')
+    return f"SELECT error({message}) WHERE NOT EXISTS ({query})"
+
+
+def _user_exists(user: str) -> str:
+    return _must_exist("user", f"SELECT 1 FROM {USERS} WHERE usename = {sql.literal(user)}", user)
+
+
+def _users_and_privileges(statement: str) -> str | None:
+    """The DuckDB statements standing in for a user or privilege statement (``None``: not one)."""
+    if not re.match(r"(CREATE USER|ALTER USER|GRANT|REVOKE) ", statement):
+        return None
+    if m := _CREATE_USER.fullmatch(statement):
+        values = {"usecreatedb": "FALSE", "usesuper": "FALSE", "syslog_access": "'RESTRICTED'"}
+        for attribute in re.findall(_ATTRIBUTE_RE, m[3]):
+            column, value = _ATTRIBUTES[attribute]
+            values[column] = value
+        return (
+            f"INSERT INTO {USERS} (usename, passwd, {', '.join(values)}) VALUES "
+            f"({sql.literal(m[1])}, {sql.literal(m[2])}, {', '.join(values.values())})"
+        )
+    if m := _ALTER_PASSWORD.fullmatch(statement):
+        return (
+            f"{_user_exists(m[1])}; UPDATE {USERS} SET passwd = {sql.literal(m[2])} "
+            f"WHERE usename = {sql.literal(m[1])}"
+        )
+    if m := _ALTER_ATTRIBUTE.fullmatch(statement):
+        column, value = _ATTRIBUTES[m[2]]
+        return (
+            f"{_user_exists(m[1])}; UPDATE {USERS} SET {column} = {value} "
+            f"WHERE usename = {sql.literal(m[1])}"
+        )
+    if m := _PRIVILEGE.fullmatch(statement):
+        checks = [] if m[2] == "PUBLIC" else [_user_exists(m[2])]
+        for schema in (s.strip() for s in m[1].split(",")):
+            found = (
+                "SELECT 1 FROM information_schema.schemata WHERE schema_name = "
+                f"{sql.literal(schema)}"
+            )
+            checks.append(_must_exist("schema", found, schema))
+        record = (
+            f"INSERT INTO {PRIVILEGE_LOG} VALUES (nextval('{TWIN_SCHEMA}.seq'), "
+            f"{sql.literal(statement)})"
+        )
+        return "; ".join([*checks, record])
+    raise AssertionError(f"the twin does not know this statement: {statement}")
+
+
 def to_duckdb(statement: str) -> str:
+    translated = _users_and_privileges(statement)
+    if translated is not None:
+        return translated
     for pattern, replacement in _RULES:
         statement = pattern.sub(replacement, statement)
     return statement
+
+
+#: ``SqlList`` in the Data API's model: 1 to 40 statements per batch.
+MAX_BATCH = 40
 
 
 def _cell(value: Any) -> dict[str, Any]:
@@ -65,10 +167,16 @@ class TwinDataApi:
     def __init__(self, *, pending_polls: int = 1, page_size: int = 2) -> None:
         self.con = duckdb.connect()
         self.con.execute("SET TimeZone = 'UTC'")
+        for statement in _TWIN_DDL:
+            self.con.execute(statement)
         self.pending_polls = pending_polls
         self.page_size = page_size
         self.batches: list[list[str]] = []
+        self.statements: list[str] = []  # what execute_statement was sent
         self.cancelled: list[str] = []
+        #: ``(prefix, error)``: a statement starting with ``prefix`` fails with ``error`` (in
+        #: which ``{statement}`` is replaced by the statement, as errors that quote it do)
+        self.faults: list[tuple[str, str]] = []
         self.never_finish = False
         self._ids = itertools.count(1)
         self._results: dict[str, dict[str, Any]] = {}
@@ -86,6 +194,9 @@ class TwinDataApi:
             sub = {"Id": f"{sid}:{index + 1}", "QueryString": statement, "Status": "FINISHED"}
             subs.append(sub)
             try:
+                for prefix, error in self.faults:
+                    if statement.startswith(prefix):
+                        raise duckdb.Error(error.replace("{statement}", statement))
                 cursor = self.con.execute(to_duckdb(statement))
                 if cursor.description is not None:
                     rows = cursor.fetchall()
@@ -104,9 +215,20 @@ class TwinDataApi:
         return {"Id": sid}
 
     def execute_statement(self, *, Sql: str, **kwargs: Any) -> dict[str, str]:
+        self.statements.append(Sql)
         return self._run([Sql], kwargs)
 
     def batch_execute_statement(self, *, Sqls: list[str], **kwargs: Any) -> dict[str, str]:
+        if not 1 <= len(Sqls) <= MAX_BATCH:  # the service refuses the call, as here
+            raise ClientError(
+                {
+                    "Error": {
+                        "Code": "ValidationException",
+                        "Message": f"{len(Sqls)} statements: a batch takes 1 to {MAX_BATCH}",
+                    }
+                },
+                "BatchExecuteStatement",
+            )
         self.batches.append(list(Sqls))
         return self._run(Sqls, kwargs)
 
@@ -129,6 +251,15 @@ class TwinDataApi:
         self.cancelled.append(Id)
         return {"Status": True}
 
+    def users(self) -> list[tuple[Any, ...]]:
+        """``(usename, passwd, usecreatedb, usesuper, syslog_access)`` of every user."""
+        return self.con.execute(f"SELECT * FROM {USERS} ORDER BY usename").fetchall()
+
+    def privilege_statements(self) -> list[str]:
+        """The GRANT / REVOKE statements committed, in order."""
+        rows = self.con.execute(f"SELECT statement FROM {PRIVILEGE_LOG} ORDER BY seq").fetchall()
+        return [r[0] for r in rows]
+
 
 def write_parquet(directory: Path, spec: TableSpec, rows: Sequence[dict[str, Any]]) -> str:
     """Curated Parquet for one table with the spec's columns and types (no Spark needed)."""
@@ -139,7 +270,7 @@ def write_parquet(directory: Path, spec: TableSpec, rows: Sequence[dict[str, Any
     for row in rows:
         names = ", ".join(row)
         marks = ", ".join("?" for _ in row)
-        con.execute(f"INSERT INTO t ({names}) VALUES ({marks})", list(row.values()))  # noqa: S608
+        con.execute(f"INSERT INTO t ({names}) VALUES ({marks})", list(row.values()))
     con.execute(f"COPY t TO '{directory / 'part-00000.parquet'}' (FORMAT PARQUET)")
     con.close()
     return str(directory)
