@@ -109,7 +109,8 @@ def prologue_statements(
     *,
     existing_columns: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
-    """Ops tables, the tenant's schema and tables, columns the specs gained since."""
+    """Ops tables, the tenant's schema and tables, columns the specs gained since: every
+    statement idempotent, so this may also commit on its own before the load."""
     all_specs = list(TABLES.values())
     out = sql.ops_ddl(dialect) + sql.schema_ddl(dialect, tenant_id, all_specs)
     for spec in all_specs:
@@ -119,15 +120,30 @@ def prologue_statements(
     return out
 
 
+@dataclass(frozen=True)
+class Phase:
+    """Statements of one part of a load: ``stage`` fills temporary tables (they live in the
+    session and change nothing anyone else sees); ``apply`` changes the tenant's tables and
+    the ledger, and every ``apply`` of a run belongs in one transaction."""
+
+    stage: list[str]
+    apply: list[str]
+
+    @property
+    def statements(self) -> list[str]:
+        return self.stage + self.apply
+
+
 def table_statements(
     dialect: sql.Dialect, run: RunLoad, load: TableLoad, *, iam_role: str | None = None
-) -> list[str]:
-    """One table of the run: stage its Parquet, soft-delete what a snapshot lacks, MERGE."""
+) -> Phase:
+    """One table of the run: stage its Parquet; soft-delete what a snapshot lacks, MERGE."""
     tenant, spec = run.tenant_id, load.spec
-    out = sql.stage_statements(dialect, tenant, spec, load.location, iam_role=iam_role)
-    if load.complete_snapshot:
-        out.append(sql.snapshot_soft_delete(tenant, spec, run.started_at))
-    return out + sql.guard_and_merge(dialect, tenant, spec)
+    stage = sql.stage_statements(dialect, tenant, spec, load.location, iam_role=iam_role)
+    apply = (
+        [sql.snapshot_soft_delete(tenant, spec, run.started_at)] if load.complete_snapshot else []
+    )
+    return Phase(stage, apply + sql.guard_and_merge(dialect, tenant, spec))
 
 
 def epilogue_statements(
@@ -137,25 +153,30 @@ def epilogue_statements(
     *,
     loaded_at: datetime,
     iam_role: str | None = None,
-) -> list[str]:
-    """After every table: product deletions and their cascade, the ledger, drop the stages."""
+) -> Phase:
+    """After every table: product deletions and their cascade, then the ledger."""
     tenant = run.tenant_id
-    out: list[str] = []
+    stage: list[str] = []
+    apply: list[str] = []
     if run.deletions is not None:
-        out += sql.deletions_stage(dialect, run.deletions, iam_role=iam_role)
+        stage += sql.deletions_stage(dialect, run.deletions, iam_role=iam_role)
         for spec in TABLES.values():
             if spec.deleted_product_key is not None:
-                out.append(sql.apply_deletions(tenant, spec))
-        out += sql.cascade_deletions(tenant)
+                apply.append(sql.apply_deletions(tenant, spec))
+        apply += sql.cascade_deletions(tenant)
     entries = [
         sql.LedgerEntry(t.table, sql.staged_rows(t.spec), t.records, t.cursor_to) for t in tables
     ]
     entries.append(
         sql.LedgerEntry(sql.MANIFEST_STREAM, "0", sum(run.stream_records.values()), None)
     )
-    out += sql.ledger_insert(tenant, run.run_id, run.mode, loaded_at, entries)
+    apply += sql.ledger_insert(tenant, run.run_id, run.mode, loaded_at, entries)
+    return Phase(stage, apply)
+
+
+def cleanup_statements(run: RunLoad, tables: Sequence[TableLoad]) -> list[str]:
     stages = [t.table for t in tables] + ([sql.DELETIONS_TABLE] if run.deletions else [])
-    return out + sql.drop_stages(stages)
+    return sql.drop_stages(stages)
 
 
 def load_statements(
@@ -166,10 +187,43 @@ def load_statements(
     existing_columns: Mapping[str, Sequence[str]] | None = None,
     iam_role: str | None = None,
 ) -> list[str]:
-    """The statements of one tenant run's load, in order (without BEGIN/COMMIT)."""
+    """The statements of one tenant run's load, in order, as one transaction runs them."""
     out = prologue_statements(dialect, run.tenant_id, existing_columns=existing_columns)
     for load in run.tables:
-        out += table_statements(dialect, run, load, iam_role=iam_role)
-    return out + epilogue_statements(
-        dialect, run, run.tables, loaded_at=loaded_at, iam_role=iam_role
+        out += table_statements(dialect, run, load, iam_role=iam_role).statements
+    end = epilogue_statements(dialect, run, run.tables, loaded_at=loaded_at, iam_role=iam_role)
+    return out + end.statements + cleanup_statements(run, run.tables)
+
+
+def load_batches(
+    dialect: sql.Dialect,
+    run: RunLoad,
+    *,
+    loaded_at: datetime,
+    existing_columns: Mapping[str, Sequence[str]] | None = None,
+    iam_role: str | None = None,
+    max_statements: int,
+) -> list[list[str]]:
+    """The same load as batches of at most ``max_statements``, for one database session.
+
+    The idempotent set-up, then the staging (temporary tables, session-only) in as many
+    batches as they need, then every change to the tenant's tables and the ledger in ONE
+    batch: one transaction, so a run is loaded whole or not at all. The last batch has at
+    most 3 statements per table plus 5 (deletions, ledger): 29 for the 8 tables.
+    """
+    setup = prologue_statements(dialect, run.tenant_id, existing_columns=existing_columns)
+    phases = [table_statements(dialect, run, t, iam_role=iam_role) for t in run.tables]
+    phases.append(
+        epilogue_statements(dialect, run, run.tables, loaded_at=loaded_at, iam_role=iam_role)
     )
+    stage = [s for p in phases for s in p.stage]
+    apply = [s for p in phases for s in p.apply]
+    if len(apply) > max_statements:
+        raise ValueError(
+            f"{len(apply)} statements in the load transaction; at most {max_statements}"
+        )
+    return [*_chunks(setup, max_statements), *_chunks(stage, max_statements), apply]
+
+
+def _chunks(statements: list[str], size: int) -> list[list[str]]:
+    return [statements[i : i + size] for i in range(0, len(statements), size)]

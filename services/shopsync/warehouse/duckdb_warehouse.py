@@ -21,6 +21,7 @@ from .base import (
     RunLoad,
     TableLoad,
     WarehouseError,
+    cleanup_statements,
     epilogue_statements,
     prologue_statements,
     table_statements,
@@ -110,9 +111,10 @@ class DuckDBWarehouse:
                 tables: list[TableLoad] = []
                 # Each table merges as soon as it is written, while the job writes the next.
                 for load in itertools.chain(run.tables, arriving):
-                    execute(table_statements(self.dialect, run, load))
+                    execute(table_statements(self.dialect, run, load).statements)
                     tables.append(load)
-                execute(epilogue_statements(self.dialect, run, tables, loaded_at=loaded_at))
+                end = epilogue_statements(self.dialect, run, tables, loaded_at=loaded_at)
+                execute(end.statements + cleanup_statements(run, tables))
                 rows = dict(
                     con.execute(
                         f"SELECT stream, rows FROM {sql.LEDGER} WHERE tenant_id = ? AND "

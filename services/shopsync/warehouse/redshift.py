@@ -1,10 +1,13 @@
 """Redshift Serverless through the Data API: the same specs and SQL as the DuckDB twin.
 
-Each tenant run is one ``batch_execute_statement`` (the Data API runs a batch as one
-transaction): schema and tables if missing, new columns, ``CREATE TEMP TABLE ... (LIKE ...)``,
-``COPY ... FORMAT AS PARQUET``, snapshot soft delete, guarded ``MERGE``, product deletions and
-the ledger rows. Statements are polled with ``describe_statement`` up to a bounded wait; a
-failure names the statement that failed, with any password literal in it redacted.
+Each tenant run loads in one Data API session, as batches (``batch_execute_statement`` runs
+a batch as one transaction and takes at most 40 statements; a full run has ~80): the
+idempotent set-up (schema and tables if missing, new columns), the staging (``CREATE TEMP
+TABLE ... (LIKE ...)``, ``COPY ... FORMAT AS PARQUET``: session-only), then ONE batch with
+every change: snapshot soft deletes, guarded ``MERGE``, product deletions and the ledger rows
+(see :func:`.base.load_batches`). Statements are polled with ``describe_statement`` up to a
+bounded wait; a failure names the statement that failed, with any password literal in it
+redacted.
 
 The reporting refresh is one batch too: the views, ``reporting.rls_rules`` and, when the
 warehouse has the reporting user's credentials, that user and its grants (see
@@ -27,7 +30,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import grants, sql
-from .base import CheckResult, LoadResult, RunLoad, TableLoad, WarehouseError, load_statements
+from .base import CheckResult, LoadResult, RunLoad, TableLoad, WarehouseError, load_batches
 from .checks import check_statements, evaluate_checks
 from .specs import TABLES
 
@@ -37,6 +40,9 @@ _DONE = {"FINISHED"}
 _FAILED = {"FAILED", "ABORTED"}
 #: ``BatchExecuteStatement`` takes 1 to 40 statements (``SqlList`` in the Data API's model).
 MAX_BATCH_STATEMENTS = 40
+#: How long a load's session waits for its next batch (the job sends it as soon as the
+#: previous one finishes; this only bounds how long a failed load's session lingers).
+SESSION_KEEP_ALIVE_SECONDS = 300
 REDACTED = "<redacted>"
 #: A password literal (``PASSWORD '...'``, also cut short) and the hashed forms Redshift takes
 #: (``md5`` + 32 hex digits, ``sha256|...``): an MD5 hash logs on as well as the password does.
@@ -197,6 +203,31 @@ class RedshiftDataApiWarehouse:
         started = self._call("batch_execute_statement", Sqls=list(statements), **self._target())
         self._wait(started["Id"], statements)
 
+    def execute_in_session(self, batches: Sequence[Sequence[str]]) -> None:
+        """Batches one after another in one database session (a Data API session), so the
+        temporary tables of one batch are there for the next; each batch is a transaction.
+        The session closes after the last batch, or :data:`SESSION_KEEP_ALIVE_SECONDS` after
+        a failed one, dropping its temporary tables either way."""
+        session: str | None = None
+        for index, statements in enumerate(batches):
+            last = index == len(batches) - 1
+            where = {"SessionId": session} if session else self._target()
+            if len(statements) > MAX_BATCH_STATEMENTS:
+                raise WarehouseError(
+                    f"{len(statements)} statements in one batch; the Data API takes at most "
+                    f"{MAX_BATCH_STATEMENTS}"
+                )
+            started = self._call(
+                "batch_execute_statement",
+                Sqls=list(statements),
+                SessionKeepAliveSeconds=0 if last else SESSION_KEEP_ALIVE_SECONDS,
+                **where,
+            )
+            session = session or started.get("SessionId")
+            if session is None and not last:
+                raise WarehouseError("the Data API did not open a session for the load")
+            self._wait(started["Id"], statements)
+
     # -- Warehouse -------------------------------------------------------------------------
 
     def ensure_ops(self) -> None:
@@ -227,20 +258,21 @@ class RedshiftDataApiWarehouse:
                 "loading into Redshift needs the IAM role COPY reads the curated Parquet with: "
                 "RedshiftDataApiWarehouse(iam_role=...)"
             )
-        # One batch is one transaction: it goes once every table is written (Redshift's COPY
-        # and MERGE run in the cluster, so there is nothing to overlap with here).
+        # Redshift's COPY and MERGE run in the cluster: there is nothing to overlap with the
+        # job's writes here, so the load starts once every table is written.
         run = dataclasses.replace(run, tables=(*run.tables, *arriving))
         if (run.tenant_id, run.run_id) in self.loaded_runs(run.tenant_id):
             logger.info("run already loaded; skipped", extra=extra)
             return LoadResult(run.tenant_id, run.run_id, skipped=True, rows={})
-        statements = load_statements(
+        batches = load_batches(
             self.dialect,
             run,
             loaded_at=loaded_at,
             existing_columns=self.existing_columns(run.tenant_id),
             iam_role=self.iam_role,
+            max_statements=MAX_BATCH_STATEMENTS,
         )
-        self.execute_batch(statements)
+        self.execute_in_session(batches)
         tenant, run_id = sql.literal(run.tenant_id), sql.literal(run.run_id)
         rows = self.execute(
             f"SELECT stream, rows FROM {sql.LEDGER} WHERE tenant_id = {tenant} AND run_id = "

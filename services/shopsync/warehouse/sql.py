@@ -291,17 +291,21 @@ class LedgerEntry:
 def ledger_insert(
     tenant_id: str, run_id: str, mode: str, loaded_at: datetime, entries: Sequence[LedgerEntry]
 ) -> list[str]:
+    """One INSERT for every stream of the run; a stream already in the ledger is not added
+    again, so replaying a run adds nothing."""
     tenant, run = literal(tenant_id), literal(_check_run(run_id))
-    out = []
-    for e in entries:
-        out.append(
-            f"INSERT INTO {LEDGER} (tenant_id, run_id, stream, rows, loaded_at, records, mode, "
-            f"cursor_to) SELECT {tenant}, {run}, {literal(e.stream)}, {e.rows_sql}, "
-            f"{literal(loaded_at)}, {literal(e.records)}, {literal(mode)}, "
-            f"{literal(e.cursor_to)} WHERE NOT EXISTS (SELECT 1 FROM {LEDGER} WHERE "
-            f"tenant_id = {tenant} AND run_id = {run} AND stream = {literal(e.stream)})"
-        )
-    return out
+    rows = " UNION ALL ".join(
+        f"SELECT {literal(e.stream)} AS stream, {e.rows_sql} AS n, "
+        f"CAST({literal(e.records)} AS BIGINT) AS records, "
+        f"CAST({literal(e.cursor_to)} AS VARCHAR(256)) AS cursor_to"
+        for e in entries
+    )
+    return [
+        f"INSERT INTO {LEDGER} (tenant_id, run_id, stream, rows, loaded_at, records, mode, "
+        f"cursor_to) SELECT {tenant}, {run}, e.stream, e.n, {literal(loaded_at)}, e.records, "
+        f"{literal(mode)}, e.cursor_to FROM ({rows}) e WHERE NOT EXISTS (SELECT 1 FROM "
+        f"{LEDGER} l WHERE l.tenant_id = {tenant} AND l.run_id = {run} AND l.stream = e.stream)"
+    ]
 
 
 def staged_rows(spec: TableSpec) -> str:

@@ -1,3 +1,4 @@
+-- batch 1 of 3
 CREATE SCHEMA IF NOT EXISTS shopsync_ops;
 
 CREATE SCHEMA IF NOT EXISTS reporting;
@@ -60,17 +61,27 @@ ALTER TABLE shop_acme.products ADD COLUMN _deleted_at TIMESTAMPTZ;
 
 ALTER TABLE shop_acme.products ADD COLUMN _raw SUPER;
 
+-- batch 2 of 3
 CREATE TEMP TABLE stage_products (LIKE shop_acme.products);
 
 COPY stage_products (id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=products/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
 
-DELETE FROM stage_products USING shop_acme.products t WHERE stage_products.id = t.id AND t.updated_at IS NOT NULL AND (stage_products.updated_at IS NULL OR t.updated_at > stage_products.updated_at OR (t.updated_at = stage_products.updated_at AND t._run_id > stage_products._run_id));
-
-MERGE INTO shop_acme.products USING stage_products s ON shop_acme.products.id = s.id WHEN MATCHED THEN UPDATE SET product_id = s.product_id, title = s.title, handle = s.handle, status = s.status, vendor = s.vendor, product_type = s.product_type, tags = s.tags, description_html = s.description_html, total_inventory = s.total_inventory, tracks_inventory = s.tracks_inventory, created_at = s.created_at, updated_at = s.updated_at, published_at = s.published_at, _tenant_id = s._tenant_id, _run_id = s._run_id, _synced_at = s._synced_at, _deleted_at = s._deleted_at, _raw = JSON_PARSE(s._raw::VARCHAR) WHEN NOT MATCHED THEN INSERT (id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) VALUES (s.id, s.product_id, s.title, s.handle, s.status, s.vendor, s.product_type, s.tags, s.description_html, s.total_inventory, s.tracks_inventory, s.created_at, s.updated_at, s.published_at, s._tenant_id, s._run_id, s._synced_at, s._deleted_at, JSON_PARSE(s._raw::VARCHAR));
-
 CREATE TEMP TABLE stage_locations (LIKE shop_acme.locations);
 
 COPY stage_locations (id, location_id, name, is_active, fulfills_online_orders, ships_inventory, address1, address2, city, province, province_code, country, country_code, zip, created_at, updated_at, deactivated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=locations/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
+
+CREATE TEMP TABLE stage_order_line_items (LIKE shop_acme.order_line_items);
+
+COPY stage_order_line_items (id, line_item_id, order_id, variant_id, product_id, name, sku, quantity, current_quantity, original_unit_price, original_unit_price_currency, discounted_total, discounted_total_currency, order_updated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=order_line_items/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
+
+CREATE TEMP TABLE stage_deleted_products (product_id VARCHAR(65535), deleted_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535));
+
+COPY stage_deleted_products (product_id, deleted_at, _tenant_id, _run_id) FROM 's3://shopsync-curated/tenant=acme/table=deleted_products/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
+
+-- batch 3 of 3
+DELETE FROM stage_products USING shop_acme.products t WHERE stage_products.id = t.id AND t.updated_at IS NOT NULL AND (stage_products.updated_at IS NULL OR t.updated_at > stage_products.updated_at OR (t.updated_at = stage_products.updated_at AND t._run_id > stage_products._run_id));
+
+MERGE INTO shop_acme.products USING stage_products s ON shop_acme.products.id = s.id WHEN MATCHED THEN UPDATE SET product_id = s.product_id, title = s.title, handle = s.handle, status = s.status, vendor = s.vendor, product_type = s.product_type, tags = s.tags, description_html = s.description_html, total_inventory = s.total_inventory, tracks_inventory = s.tracks_inventory, created_at = s.created_at, updated_at = s.updated_at, published_at = s.published_at, _tenant_id = s._tenant_id, _run_id = s._run_id, _synced_at = s._synced_at, _deleted_at = s._deleted_at, _raw = JSON_PARSE(s._raw::VARCHAR) WHEN NOT MATCHED THEN INSERT (id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) VALUES (s.id, s.product_id, s.title, s.handle, s.status, s.vendor, s.product_type, s.tags, s.description_html, s.total_inventory, s.tracks_inventory, s.created_at, s.updated_at, s.published_at, s._tenant_id, s._run_id, s._synced_at, s._deleted_at, JSON_PARSE(s._raw::VARCHAR));
 
 UPDATE shop_acme.locations SET _deleted_at = CAST('2026-11-24 12:00:00.000000+00' AS TIMESTAMPTZ) WHERE _deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM stage_locations s WHERE s.id = shop_acme.locations.id);
 
@@ -78,17 +89,9 @@ DELETE FROM stage_locations USING shop_acme.locations t WHERE stage_locations.id
 
 MERGE INTO shop_acme.locations USING stage_locations s ON shop_acme.locations.id = s.id WHEN MATCHED THEN UPDATE SET location_id = s.location_id, name = s.name, is_active = s.is_active, fulfills_online_orders = s.fulfills_online_orders, ships_inventory = s.ships_inventory, address1 = s.address1, address2 = s.address2, city = s.city, province = s.province, province_code = s.province_code, country = s.country, country_code = s.country_code, zip = s.zip, created_at = s.created_at, updated_at = s.updated_at, deactivated_at = s.deactivated_at, _tenant_id = s._tenant_id, _run_id = s._run_id, _synced_at = s._synced_at, _deleted_at = s._deleted_at, _raw = JSON_PARSE(s._raw::VARCHAR) WHEN NOT MATCHED THEN INSERT (id, location_id, name, is_active, fulfills_online_orders, ships_inventory, address1, address2, city, province, province_code, country, country_code, zip, created_at, updated_at, deactivated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) VALUES (s.id, s.location_id, s.name, s.is_active, s.fulfills_online_orders, s.ships_inventory, s.address1, s.address2, s.city, s.province, s.province_code, s.country, s.country_code, s.zip, s.created_at, s.updated_at, s.deactivated_at, s._tenant_id, s._run_id, s._synced_at, s._deleted_at, JSON_PARSE(s._raw::VARCHAR));
 
-CREATE TEMP TABLE stage_order_line_items (LIKE shop_acme.order_line_items);
-
-COPY stage_order_line_items (id, line_item_id, order_id, variant_id, product_id, name, sku, quantity, current_quantity, original_unit_price, original_unit_price_currency, discounted_total, discounted_total_currency, order_updated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=order_line_items/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
-
 DELETE FROM stage_order_line_items USING shop_acme.order_line_items t WHERE stage_order_line_items.id = t.id AND t.order_updated_at IS NOT NULL AND (stage_order_line_items.order_updated_at IS NULL OR t.order_updated_at > stage_order_line_items.order_updated_at OR (t.order_updated_at = stage_order_line_items.order_updated_at AND t._run_id > stage_order_line_items._run_id));
 
 MERGE INTO shop_acme.order_line_items USING stage_order_line_items s ON shop_acme.order_line_items.id = s.id WHEN MATCHED THEN UPDATE SET line_item_id = s.line_item_id, order_id = s.order_id, variant_id = s.variant_id, product_id = s.product_id, name = s.name, sku = s.sku, quantity = s.quantity, current_quantity = s.current_quantity, original_unit_price = s.original_unit_price, original_unit_price_currency = s.original_unit_price_currency, discounted_total = s.discounted_total, discounted_total_currency = s.discounted_total_currency, order_updated_at = s.order_updated_at, _tenant_id = s._tenant_id, _run_id = s._run_id, _synced_at = s._synced_at, _deleted_at = s._deleted_at, _raw = JSON_PARSE(s._raw::VARCHAR) WHEN NOT MATCHED THEN INSERT (id, line_item_id, order_id, variant_id, product_id, name, sku, quantity, current_quantity, original_unit_price, original_unit_price_currency, discounted_total, discounted_total_currency, order_updated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) VALUES (s.id, s.line_item_id, s.order_id, s.variant_id, s.product_id, s.name, s.sku, s.quantity, s.current_quantity, s.original_unit_price, s.original_unit_price_currency, s.discounted_total, s.discounted_total_currency, s.order_updated_at, s._tenant_id, s._run_id, s._synced_at, s._deleted_at, JSON_PARSE(s._raw::VARCHAR));
-
-CREATE TEMP TABLE stage_deleted_products (product_id VARCHAR(65535), deleted_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535));
-
-COPY stage_deleted_products (product_id, deleted_at, _tenant_id, _run_id) FROM 's3://shopsync-curated/tenant=acme/table=deleted_products/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
 
 UPDATE shop_acme.products SET _deleted_at = d.deleted_at FROM stage_deleted_products d WHERE shop_acme.products.id = d.product_id AND shop_acme.products._deleted_at IS NULL AND (shop_acme.products.updated_at IS NULL OR shop_acme.products.updated_at <= d.deleted_at);
 
@@ -98,18 +101,4 @@ UPDATE shop_acme.inventory_items SET _deleted_at = d.deleted_at FROM stage_delet
 
 UPDATE shop_acme.inventory_levels SET _deleted_at = d.deleted_at FROM stage_deleted_products d, shop_acme.product_variants v, shop_acme.inventory_items i WHERE shop_acme.inventory_levels.inventory_item_id = i.id AND i.variant_id = v.id AND v.product_id = d.product_id AND shop_acme.inventory_levels._deleted_at IS NULL;
 
-INSERT INTO shopsync_ops.load_ledger (tenant_id, run_id, stream, rows, loaded_at, records, mode, cursor_to) SELECT 'acme', '20261124T110000Z-00000002', 'products', (SELECT COUNT(*) FROM stage_products), CAST('2026-11-24 12:00:00.000000+00' AS TIMESTAMPTZ), 2, 'incremental', '2026-11-24T11:00:00Z' WHERE NOT EXISTS (SELECT 1 FROM shopsync_ops.load_ledger WHERE tenant_id = 'acme' AND run_id = '20261124T110000Z-00000002' AND stream = 'products');
-
-INSERT INTO shopsync_ops.load_ledger (tenant_id, run_id, stream, rows, loaded_at, records, mode, cursor_to) SELECT 'acme', '20261124T110000Z-00000002', 'locations', (SELECT COUNT(*) FROM stage_locations), CAST('2026-11-24 12:00:00.000000+00' AS TIMESTAMPTZ), 3, 'incremental', NULL WHERE NOT EXISTS (SELECT 1 FROM shopsync_ops.load_ledger WHERE tenant_id = 'acme' AND run_id = '20261124T110000Z-00000002' AND stream = 'locations');
-
-INSERT INTO shopsync_ops.load_ledger (tenant_id, run_id, stream, rows, loaded_at, records, mode, cursor_to) SELECT 'acme', '20261124T110000Z-00000002', 'order_line_items', (SELECT COUNT(*) FROM stage_order_line_items), CAST('2026-11-24 12:00:00.000000+00' AS TIMESTAMPTZ), NULL, 'incremental', NULL WHERE NOT EXISTS (SELECT 1 FROM shopsync_ops.load_ledger WHERE tenant_id = 'acme' AND run_id = '20261124T110000Z-00000002' AND stream = 'order_line_items');
-
-INSERT INTO shopsync_ops.load_ledger (tenant_id, run_id, stream, rows, loaded_at, records, mode, cursor_to) SELECT 'acme', '20261124T110000Z-00000002', '_manifest', 0, CAST('2026-11-24 12:00:00.000000+00' AS TIMESTAMPTZ), 10, 'incremental', NULL WHERE NOT EXISTS (SELECT 1 FROM shopsync_ops.load_ledger WHERE tenant_id = 'acme' AND run_id = '20261124T110000Z-00000002' AND stream = '_manifest');
-
-DROP TABLE IF EXISTS stage_products;
-
-DROP TABLE IF EXISTS stage_locations;
-
-DROP TABLE IF EXISTS stage_order_line_items;
-
-DROP TABLE IF EXISTS stage_deleted_products;
+INSERT INTO shopsync_ops.load_ledger (tenant_id, run_id, stream, rows, loaded_at, records, mode, cursor_to) SELECT 'acme', '20261124T110000Z-00000002', e.stream, e.n, CAST('2026-11-24 12:00:00.000000+00' AS TIMESTAMPTZ), e.records, 'incremental', e.cursor_to FROM (SELECT 'products' AS stream, (SELECT COUNT(*) FROM stage_products) AS n, CAST(2 AS BIGINT) AS records, CAST('2026-11-24T11:00:00Z' AS VARCHAR(256)) AS cursor_to UNION ALL SELECT 'locations' AS stream, (SELECT COUNT(*) FROM stage_locations) AS n, CAST(3 AS BIGINT) AS records, CAST(NULL AS VARCHAR(256)) AS cursor_to UNION ALL SELECT 'order_line_items' AS stream, (SELECT COUNT(*) FROM stage_order_line_items) AS n, CAST(NULL AS BIGINT) AS records, CAST(NULL AS VARCHAR(256)) AS cursor_to UNION ALL SELECT '_manifest' AS stream, 0 AS n, CAST(10 AS BIGINT) AS records, CAST(NULL AS VARCHAR(256)) AS cursor_to) e WHERE NOT EXISTS (SELECT 1 FROM shopsync_ops.load_ledger l WHERE l.tenant_id = 'acme' AND l.run_id = '20261124T110000Z-00000002' AND l.stream = e.stream);

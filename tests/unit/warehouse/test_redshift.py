@@ -539,3 +539,33 @@ def test_reads_need_no_iam_role_but_loads_refuse_without_one(tmp_path: Path) -> 
     assert api.batches == []
     with pytest.raises(ValueError, match="COPY needs an IAM role"):
         sql.stage_statements(sql.REDSHIFT, "acme", TABLES["products"], "s3://b/p", iam_role=None)
+
+
+def test_a_load_is_set_up_staged_and_applied_in_one_session(tmp_path: Path) -> None:
+    """Temporary tables outlive a batch only inside a session: staging and the changes are
+    separate batches (the Data API's 40-statement limit) of one session."""
+    api = TwinDataApi()
+    run = _run(tmp_path, R1, [_product(1, "new", T10, R1)])
+    before = len(api.session_calls)
+    _warehouse(api).load_run(run, loaded_at=NOW)
+    load_sessions = [s for s in api.session_calls[before:] if s is not None]
+    assert len(load_sessions) == 3  # set-up, staging, changes
+    assert len(set(load_sessions)) == 1
+    assert api.sessions == {}  # closed after the last batch
+    assert api.con.execute("SELECT title FROM shop_acme.products").fetchall() == [("new",)]
+
+
+def test_a_failing_change_rolls_back_the_whole_run(tmp_path: Path) -> None:
+    api = TwinDataApi()
+    warehouse = _warehouse(api)
+    warehouse.load_run(_run(tmp_path, R1, [_product(1, "one", T9, R1)]), loaded_at=NOW)
+    api.faults.append(("INSERT INTO shopsync_ops.load_ledger", "disk full"))
+    second = _run(tmp_path, R2, [_product(1, "two", T10, R2), _product(2, "new", T10, R2)])
+    with pytest.raises(WarehouseError, match="disk full"):
+        warehouse.load_run(second, loaded_at=NOW)
+    assert api.con.execute("SELECT id, title FROM shop_acme.products").fetchall() == [
+        ("gid://shopify/Product/1", "one")
+    ]
+    assert warehouse.loaded_runs("acme") == {("acme", R1)}
+    api.faults.clear()
+    assert warehouse.load_run(second, loaded_at=NOW).rows == {"products": 2}

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from shopsync.warehouse import sql
-from shopsync.warehouse.base import RunLoad, TableLoad, load_statements
+from shopsync.warehouse.base import RunLoad, TableLoad, load_batches, load_statements
 from shopsync.warehouse.specs import TABLES
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "redshift"
@@ -36,8 +36,8 @@ RUN = RunLoad(
 ROLE = "arn:aws:iam::123456789012:role/shopsync-redshift-copy"
 
 
-def _check_golden(name: str, statements: list[str]) -> None:
-    text = ";\n\n".join(statements) + ";\n"
+def _check_golden(name: str, statements: list[str], header: str = "") -> None:
+    text = header + ";\n\n".join(statements) + ";\n"
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,10 +47,48 @@ def _check_golden(name: str, statements: list[str]) -> None:
 
 def test_redshift_load_of_one_tenant_run() -> None:
     existing = {"products": ["id", "title"], "locations": list(TABLES["locations"].column_names)}
-    statements = load_statements(
-        sql.REDSHIFT, RUN, loaded_at=AT, existing_columns=existing, iam_role=ROLE
+    batches = load_batches(
+        sql.REDSHIFT, RUN, loaded_at=AT, existing_columns=existing, iam_role=ROLE, max_statements=40
     )
-    _check_golden("load_run.sql", statements)
+    assert [len(b) for b in batches] == [31, 8, 12]  # set-up, staging, the changes
+    text = "\n".join(
+        f"-- batch {i} of {len(batches)}\n" + ";\n\n".join(b) + ";\n"
+        for i, b in enumerate(batches, 1)
+    )
+    _check_golden("load_run.sql", [text.removesuffix(";\n")])
+
+
+def test_the_load_transaction_of_a_full_run_fits_one_batch() -> None:
+    """Every table a complete snapshot, product deletions, columns added to every table: the
+    set-up and staging may take several batches, the changes must fit one."""
+    tables = tuple(
+        TableLoad(t, CURATED.format(t=t), 1, complete_snapshot=True, cursor_to=None) for t in TABLES
+    )
+    run = RunLoad(
+        tenant_id="acme",
+        run_id=RUN.run_id,
+        mode="full",
+        started_at=AT,
+        tables=tables,
+        deletions=CURATED.format(t="deleted_products"),
+        stream_records=dict.fromkeys(TABLES, 1),
+    )
+    existing = {t: ["id"] for t in TABLES}
+    batches = load_batches(
+        sql.REDSHIFT, run, loaded_at=AT, existing_columns=existing, iam_role=ROLE, max_statements=40
+    )
+    assert all(len(b) <= 40 for b in batches)
+    *_, changes = batches
+    assert sum(s.startswith("MERGE INTO") for s in changes) == len(TABLES)
+    assert sum(s.startswith("INSERT INTO shopsync_ops.load_ledger") for s in changes) == 1
+    assert not any(s.startswith(("COPY", "CREATE", "ALTER")) for s in changes)
+    # The same statements as the one-transaction form (DuckDB's), less the DROPs of the
+    # temporary tables, which end with the session.
+    flat = [s for b in batches for s in b]
+    one = load_statements(sql.REDSHIFT, run, loaded_at=AT, existing_columns=existing, iam_role=ROLE)
+    assert sorted(flat) == sorted(s for s in one if not s.startswith("DROP TABLE IF EXISTS stage_"))
+    with pytest.raises(ValueError, match="at most 20"):
+        load_batches(sql.REDSHIFT, run, loaded_at=AT, iam_role=ROLE, max_statements=20)
 
 
 def test_redshift_reporting_and_rls() -> None:
@@ -69,9 +107,9 @@ def test_statement_shape() -> None:
     assert all("IAM_ROLE" in s and s.endswith("FORMAT AS PARQUET") for s in copies)
     assert sum(s.startswith("MERGE INTO shop_acme.") for s in statements) == 3
     assert statements[-1] == "DROP TABLE IF EXISTS stage_deleted_products"
-    ledger = [s for s in statements if s.startswith("INSERT INTO shopsync_ops.load_ledger")]
-    assert len(ledger) == 4  # one per table plus the _manifest row
-    assert all("WHERE NOT EXISTS" in s for s in ledger)
+    (ledger,) = [s for s in statements if s.startswith("INSERT INTO shopsync_ops.load_ledger")]
+    assert ledger.count(" UNION ALL ") == 3  # one row per table plus the _manifest row
+    assert "WHERE NOT EXISTS" in ledger
 
 
 @pytest.mark.parametrize("bad", ["Acme", "ab", "acme;drop", "acme-corp", "", "a" * 41])

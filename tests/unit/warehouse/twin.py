@@ -181,14 +181,49 @@ class TwinDataApi:
         self._ids = itertools.count(1)
         self._results: dict[str, dict[str, Any]] = {}
         self._polls: dict[str, int] = {}
+        #: Data API sessions: each its own connection, so temporary tables live in one
+        #: session only, as in Redshift; a call without a session gets a fresh connection.
+        self.sessions: dict[str, duckdb.DuckDBPyConnection] = {}
+        self.session_calls: list[str | None] = []  # the session of every call, in order
 
-    def _run(self, statements: Sequence[str], kwargs: dict[str, Any]) -> dict[str, str]:
+    def _connection(self, kwargs: dict[str, Any]) -> tuple[duckdb.DuckDBPyConnection, str | None]:
+        session = kwargs.get("SessionId")
+        if session is not None:  # the session already knows where it is connected
+            assert "Database" not in kwargs
+            assert "WorkgroupName" not in kwargs
+            if session not in self.sessions:
+                raise ClientError(
+                    {"Error": {"Code": "ValidationException", "Message": "no such session"}},
+                    "ExecuteStatement",
+                )
+            return self.sessions[session], session
         assert kwargs.get("Database") == "dev"
         assert "WorkgroupName" in kwargs
+        con = self.con.cursor()
+        con.execute("SET TimeZone = 'UTC'")
+        if kwargs.get("SessionKeepAliveSeconds"):
+            session = f"{next(self._ids):08x}-0000-0000-0000-000000000000"
+            self.sessions[session] = con
+        return con, session
+
+    def _run(self, statements: Sequence[str], kwargs: dict[str, Any]) -> dict[str, str]:
+        con, session = self._connection(kwargs)
+        self.session_calls.append(session)
+        try:
+            return self._run_on(con, statements, session)
+        finally:
+            if session is None:
+                con.close()
+            elif kwargs.get("SessionKeepAliveSeconds") == 0:  # closed after this call
+                self.sessions.pop(session).close()
+
+    def _run_on(
+        self, con: duckdb.DuckDBPyConnection, statements: Sequence[str], session: str | None
+    ) -> dict[str, str]:
         sid = f"stmt-{next(self._ids)}"
         desc: dict[str, Any] = {"Id": sid, "Status": "FINISHED", "HasResultSet": False}
         rows: list[tuple[Any, ...]] = []
-        self.con.execute("BEGIN TRANSACTION")
+        con.execute("BEGIN TRANSACTION")
         subs = []
         for index, statement in enumerate(statements):
             sub = {"Id": f"{sid}:{index + 1}", "QueryString": statement, "Status": "FINISHED"}
@@ -197,22 +232,22 @@ class TwinDataApi:
                 for prefix, error in self.faults:
                     if statement.startswith(prefix):
                         raise duckdb.Error(error.replace("{statement}", statement))
-                cursor = self.con.execute(to_duckdb(statement))
+                cursor = con.execute(to_duckdb(statement))
                 if cursor.description is not None:
                     rows = cursor.fetchall()
                     desc["HasResultSet"] = len(statements) == 1
             except duckdb.Error as exc:
-                self.con.execute("ROLLBACK")
+                con.execute("ROLLBACK")
                 sub.update(Status="FAILED", Error=str(exc))
                 desc.update(Status="FAILED", Error=str(exc))
                 break
         else:
-            self.con.execute("COMMIT")
+            con.execute("COMMIT")
         if len(statements) > 1:
             desc["SubStatements"] = subs
         self._results[sid] = {"desc": desc, "rows": rows}
         self._polls[sid] = 0
-        return {"Id": sid}
+        return {"Id": sid, **({"SessionId": session} if session else {})}
 
     def execute_statement(self, *, Sql: str, **kwargs: Any) -> dict[str, str]:
         self.statements.append(Sql)
