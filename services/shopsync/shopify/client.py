@@ -1,10 +1,11 @@
 """Shopify Admin GraphQL client: one ``requests`` session per store, paced, typed errors.
 
-``execute`` reserves the query's expected cost in the store's :class:`CostBucket` (waiting
-exactly as long as the bucket needs), posts, feeds ``throttleStatus`` back, and maps failures
-to typed errors. Retriable ones are retried by tenacity (Retry-After honoured, exponential
-backoff with jitter otherwise, capped in attempts and total time); a 401 refreshes the
-credentials once and is fatal the second time.
+``execute`` reserves the query's expected cost in the store's :class:`CostBucket` (Shopify's
+last figure for the query shape or, before its first answer, the requested cost computed from
+the document and variables), waits exactly as long as the bucket needs, posts, feeds
+``throttleStatus`` back, and maps failures to typed errors. Retriable ones are retried by
+tenacity (Retry-After honoured, exponential backoff with jitter otherwise, capped in attempts
+and total time); a 401 refreshes the credentials once and is fatal the second time.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tenacity import (
 )
 
 from .auth import TokenProvider
+from .cost import requested_cost
 from .errors import (
     QueryError,
     RetriableError,
@@ -124,7 +126,7 @@ class ShopifyClient:
         bucket: CostBucket | None = None,
         timeout: tuple[float, float] = (5.0, 60.0),
         retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
         log_extra: Mapping[str, str] | None = None,
     ) -> None:
@@ -137,7 +139,10 @@ class ShopifyClient:
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.stats = ClientStats()
-        self._sleep = sleep
+        # Injected for tests (a fake clock's); by default real time, where a pacing wait also
+        # ends early once answers show the bucket holds the points.
+        self._sleep = sleep or time.sleep
+        self._pace_sleep = sleep
         self._rng = rng or random.Random()
         self._log_extra = dict(log_extra or {})
 
@@ -204,12 +209,29 @@ class ShopifyClient:
             },
         )
 
+    def _estimate(self, document: str, variables: Mapping[str, Any], shape: str) -> float | None:
+        """The requested cost from the document, for a shape Shopify has not costed yet."""
+        if self.bucket.knows(shape):
+            return None
+        try:
+            cost = requested_cost(document, variables, self.api_version)
+        except Exception:  # only pacing depends on it: never fail a call over an estimate
+            log.warning(
+                "could not compute the cost of %s", shape, exc_info=True, extra=self._log_extra
+            )
+            return None
+        return None if cost is None else float(cost)
+
     def _once(self, document: str, variables: Mapping[str, Any], shape: str) -> GraphQLResult:
-        reservation = self.bucket.reserve(shape)
-        if reservation.wait > 0:
-            self.stats.add(waited_seconds=reservation.wait)
-            self._sleep(reservation.wait)
-        token = self.tokens.token()
+        reservation = self.bucket.reserve(shape, self._estimate(document, variables, shape))
+        try:
+            waited = self.bucket.pace(reservation, self._pace_sleep)
+            if waited > 0:
+                self.stats.add(waited_seconds=waited)
+            token = self.tokens.token()
+        except BaseException:
+            self.bucket.refund(reservation)  # never sent
+            raise
         try:
             response = self.session.post(
                 self.endpoint,

@@ -3,9 +3,18 @@
 Shopify meters GraphQL by points in a leaky bucket (``maximumAvailable``, refilled at
 ``restoreRate`` per second) and reports it on every response in
 ``extensions.cost.throttleStatus``. The bucket here mirrors it: before each call a caller
-*reserves* the query's expected cost (its last ``requestedQueryCost``, learned per query
-shape) and waits exactly as long as the bucket needs to hold it. Reservations make it safe to
-share one bucket across concurrent fetches of one store: each caller waits for its own share.
+*reserves* the query's expected cost and waits exactly as long as the bucket needs to hold it.
+Reservations make it safe to share one bucket across concurrent fetches of one store: each
+caller waits for its own share.
+
+The expected cost is what Shopify checks the bucket against before running a query: its
+``requestedQueryCost`` (the difference to the actual cost is refunded afterwards, and the next
+``throttleStatus`` shows it). Shopify's figure is learned per query shape from every response;
+before a shape's first answer the caller passes the cost computed from the document
+(:func:`shopsync.shopify.cost.requested_cost`), so a first call is paced as exactly as the rest.
+
+Nor is the bucket's level guessed: until a response has reported it (a new run may find the
+bucket drained by the previous one), one call goes at a time and the others wait for its answer.
 """
 
 from __future__ import annotations
@@ -23,7 +32,10 @@ PLAN_LIMITS: dict[str, tuple[float, float]] = {
     "plus": (20000.0, 1000.0),
     "enterprise": (40000.0, 2000.0),
 }
+#: A shape's cost when neither Shopify nor the caller could say.
 DEFAULT_EXPECTED_COST = 100.0
+#: How long calls wait for the first call's answer before going without knowing the level.
+FIRST_STATUS_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,9 @@ class Reservation:
     shape: str
     cost: float
     wait: float
+    #: The call whose answer tells the bucket's level; the others wait for it.
+    probe: bool = False
+    sequence: int = 0
 
 
 @dataclass(frozen=True)
@@ -65,7 +80,11 @@ class CostInfo:
 
 
 class CostBucket:
-    """Thread-safe model of one store's bucket. ``clock`` is monotonic seconds."""
+    """Thread-safe model of one store's bucket. ``clock`` is monotonic seconds.
+
+    A caller :meth:`reserve` s a call's cost, :meth:`pace` s until the bucket holds it, sends,
+    and :meth:`settle` s the answer (or :meth:`refund` s a call it never sent).
+    """
 
     def __init__(
         self,
@@ -73,24 +92,39 @@ class CostBucket:
         *,
         clock: Callable[[], float] = time.monotonic,
         default_cost: float = DEFAULT_EXPECTED_COST,
+        first_status_timeout: float = FIRST_STATUS_TIMEOUT,
     ) -> None:
         maximum, rate = PLAN_LIMITS.get(plan, PLAN_LIMITS["standard"])
         self._clock = clock
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # an answer, a refund
+        self._synced = False  # a response has reported Shopify's level
+        self._probing = False  # a call is out to find it
+        self._first_status_timeout = first_status_timeout
         self.maximum = maximum
         self.restore_rate = rate
         self._available = maximum
         self._at = clock()
         self._reserved = 0.0  # points reserved by calls not yet answered
+        self._waiting: dict[int, float] = {}  # reservations not yet sent: sequence -> cost
+        self._sequence = 0
         self._costs: dict[str, float] = {}
         self._default_cost = default_cost
 
-    def expected_cost(self, shape: str) -> float:
+    def knows(self, shape: str) -> bool:
+        """Whether Shopify has reported this shape's requested cost yet."""
         with self._lock:
-            return self._expected(shape)
+            return shape in self._costs
 
-    def _expected(self, shape: str) -> float:
-        return min(self._costs.get(shape, self._default_cost), self.maximum)
+    def expected_cost(self, shape: str, estimate: float | None = None) -> float:
+        with self._lock:
+            return self._expected(shape, estimate)
+
+    def _expected(self, shape: str, estimate: float | None) -> float:
+        cost = self._costs.get(shape)
+        if cost is None:
+            cost = self._default_cost if estimate is None else estimate
+        return min(cost, self.maximum)
 
     def _refill(self, now: float) -> None:
         elapsed = max(now - self._at, 0.0)
@@ -102,20 +136,71 @@ class CostBucket:
             self._refill(self._clock())
             return self._available
 
-    def reserve(self, shape: str) -> Reservation:
-        """Take the expected cost now; ``wait`` is how long until the bucket really holds it."""
-        with self._lock:
+    def reserve(self, shape: str, estimate: float | None = None) -> Reservation:
+        """Take the expected cost now; ``wait`` is how long until the bucket holds it, as far
+        as is known now (:meth:`pace` waits it out, shorter if answers show points came back).
+
+        The cost is Shopify's last figure for ``shape``, else ``estimate`` (the requested cost
+        computed from the document), else the default. Before the bucket's level is known this
+        blocks while another call is out to find it (at most ``first_status_timeout``).
+        """
+        with self._changed:
+            self._changed.wait_for(
+                lambda: self._synced or not self._probing, self._first_status_timeout
+            )
+            probe = not (self._synced or self._probing)
+            self._probing |= probe
             self._refill(self._clock())
-            cost = self._expected(shape)
+            cost = self._expected(shape, estimate)
             self._available -= cost
             self._reserved += cost
+            self._sequence += 1
             wait = -self._available / self.restore_rate if self._available < 0 else 0.0
-            return Reservation(shape, cost, wait)
+            if wait > 0:
+                self._waiting[self._sequence] = cost
+            return Reservation(shape, cost, wait, probe, self._sequence)
+
+    def _wait_for(self, reservation: Reservation) -> float:
+        """Seconds until the bucket holds ``reservation`` and every one reserved before it."""
+        if reservation.sequence not in self._waiting:
+            return 0.0
+        self._refill(self._clock())
+        later = sum(c for n, c in self._waiting.items() if n > reservation.sequence)
+        short = -(self._available + later)
+        return short / self.restore_rate if short > 0 else 0.0
+
+    def pace(self, reservation: Reservation, sleep: Callable[[float], None] | None = None) -> float:
+        """Wait until the bucket holds ``reservation``; the seconds waited.
+
+        By default the wait ends as soon as the bucket's level allows, re-reckoned whenever an
+        answer resyncs it (an answer often refunds much of its requested cost). With ``sleep``
+        (a fake clock's, in tests) it sleeps the wait known now, once.
+        """
+        waited = 0.0
+        with self._changed:
+            wait = self._wait_for(reservation)
+            while wait > 0 and sleep is None:
+                started = time.monotonic()
+                self._changed.wait(wait)
+                waited += time.monotonic() - started
+                wait = self._wait_for(reservation)
+            self._waiting.pop(reservation.sequence, None)
+        if wait > 0 and sleep is not None:
+            sleep(wait)
+            waited += wait
+        return waited
+
+    def _release(self, reservation: Reservation) -> None:
+        self._reserved = max(self._reserved - reservation.cost, 0.0)
+        self._waiting.pop(reservation.sequence, None)
+        if reservation.probe:
+            self._probing = False
+        self._changed.notify_all()
 
     def settle(self, reservation: Reservation, info: CostInfo | None) -> None:
         """Feed a response's cost back: learn the shape's cost and resync with Shopify."""
         with self._lock:
-            self._reserved = max(self._reserved - reservation.cost, 0.0)
+            self._release(reservation)
             if info is None:
                 return  # no status (error response): keep the reservation spent, to be safe
             if info.requested is not None and info.requested > 0:
@@ -129,9 +214,10 @@ class CostBucket:
                 # charged in it yet, so keep their reservations out of it.
                 self._available = info.available - self._reserved
                 self._at = self._clock()
+                self._synced = True
 
     def refund(self, reservation: Reservation) -> None:
         """Give a reservation back (the call was never sent)."""
         with self._lock:
-            self._reserved = max(self._reserved - reservation.cost, 0.0)
+            self._release(reservation)
             self._available = min(self.maximum, self._available + reservation.cost)

@@ -100,12 +100,12 @@ def harness(tmp_path: Path) -> Iterator[Harness]:
 
 @contextmanager
 def make_harness(
-    tmp_path: Path, options: SimulatorOptions | None = None, **config: Any
+    tmp_path: Path, options: SimulatorOptions | None = None, plan: str = "plus", **config: Any
 ) -> Iterator[Harness]:
     clock = Clock(start=START.timestamp())
     secrets = tmp_path / "secrets.json"
     with running_simulator(
-        [(TENANT, SHOP, "plus")],
+        [(TENANT, SHOP, plan)],
         size=SMALL,
         secrets_path=secrets,
         clock=clock,
@@ -115,7 +115,7 @@ def make_harness(
         services = Services(
             state=SqliteStateStore(tmp_path / "state.sqlite"),
             store=lake,
-            registry=Registry([tenant()]),
+            registry=Registry([tenant(plan)]),
             secrets=LocalSecrets(secrets),
             config=IngestionConfig(shopify_base_url=f"{sim.url}/shops/{{shop}}", **config),
             clock=lambda: datetime.fromtimestamp(clock.now(), UTC),

@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 import requests
 
-from shopsync.shopify import CostBucket, Credentials, RetryPolicy, ShopifyClient, TokenProvider
+from shopsync.shopify import (
+    CostBucket,
+    Credentials,
+    RetryPolicy,
+    ShopifyClient,
+    TokenProvider,
+    queries,
+)
 from shopsync.shopify import errors as e
 
 from .fakes import SHOP, TOKEN, Reply, ScriptedAdapter, ok, session_with, throttled
@@ -226,3 +233,26 @@ def test_pacing_learns_cost_and_waits_before_calling() -> None:
     # After 4 x 500 points from a 2000 bucket the fifth call waits 5 s for 500 points.
     assert sum(clock.sleeps) == pytest.approx(5.0)
     assert client.stats.snapshot()["throttled"] == 0
+
+
+def test_a_new_query_shape_is_paced_by_the_cost_of_its_document() -> None:
+    """Before Shopify has costed a shape, the client reserves what its document will cost
+    (customers, 125 a page: 2 + 125 x (1 + 3 objects) = 502 points), not a guess of 100."""
+    clock = Clock()
+    page = {"customers": {"nodes": [], "pageInfo": {"hasNextPage": False}}}
+    adapter = ScriptedAdapter(ok({"shop": {"id": "1"}}, requested=1, available=2), ok(page))
+    client = make_client(adapter, clock)
+    client.execute("{ shop { id } }", shape="shop")
+    variables = {"first": 125, "after": None, "query": None}
+    client.execute(queries.load("customers"), variables, shape="customers:125")
+    # 502 points needed, 2 there, 100 points/s: 5 s.
+    assert clock.sleeps == [pytest.approx(5.0)]
+
+
+def test_a_failing_estimate_never_fails_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: Any) -> int:
+        raise RuntimeError("bug in the estimate")
+
+    monkeypatch.setattr("shopsync.shopify.client.requested_cost", broken)
+    client = make_client(ScriptedAdapter(ok({"shop": {"id": "1"}})), Clock())
+    assert client.execute("{ shop { id } }", shape="shop").data == {"shop": {"id": "1"}}

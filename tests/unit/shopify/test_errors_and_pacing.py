@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from shopsync.shopify import errors as e
-from shopsync.shopify.pacing import CostBucket, CostInfo
+from shopsync.shopify.pacing import CostBucket, CostInfo, Reservation
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,84 @@ def test_cost_info_parsing_tolerates_missing_fields() -> None:
     assert CostInfo.from_extensions({"cost": {"requestedQueryCost": 5}}) == CostInfo(
         5, None, None, None, None
     )
+
+
+def test_a_new_shape_reserves_the_cost_computed_from_its_document() -> None:
+    bucket = CostBucket("standard", clock=Clock())
+    first = bucket.reserve("q", estimate=752)
+    assert first.cost == 752
+    bucket.settle(first, CostInfo(None, None, 2000, 2000, 100))  # a level, no figure for q
+    assert not bucket.knows("q")
+    assert bucket.reserve("q", estimate=752).cost == 752
+    assert bucket.reserve("r").cost == 100  # nothing to go by: the default
+
+
+def test_shopifys_figure_replaces_the_computed_one() -> None:
+    bucket = CostBucket("standard", clock=Clock())
+    bucket.settle(bucket.reserve("q", estimate=752), info(requested=702, available=1000))
+    assert bucket.knows("q")
+    assert bucket.reserve("q", estimate=752).cost == 702
+
+
+def test_the_first_answer_sets_the_level_before_other_calls_go() -> None:
+    """A new run may find the bucket drained: until one answer has said how full it is, the
+    other calls wait for it (here the plan says 2000 points, Shopify says 150)."""
+    clock = Clock()
+    bucket = CostBucket("standard", clock=clock)
+    first = bucket.reserve("q", estimate=100)
+    assert first.probe
+    others: list[Reservation] = []
+    threads = [
+        threading.Thread(target=lambda: others.append(bucket.reserve("q", estimate=100)))
+        for _ in range(3)
+    ]
+    for t in threads:
+        t.start()
+    bucket.settle(first, info(requested=100, available=150))
+    for t in threads:
+        t.join(timeout=10)
+    assert not any(t.is_alive() for t in threads)
+    # 150 points, 50 points/s: the second call goes now, the third in 1 s, the fourth in 3 s.
+    assert sorted(r.wait for r in others) == pytest.approx([0.0, 1.0, 3.0])
+    assert not any(r.probe for r in others)
+
+
+def test_a_failed_first_call_hands_the_question_on() -> None:
+    bucket = CostBucket("standard", clock=Clock())
+    first = bucket.reserve("q")
+    bucket.settle(first, None)  # e.g. a connection reset: the level is still unknown
+    second = bucket.reserve("q")
+    assert second.probe
+    bucket.refund(second)  # never sent
+    assert bucket.reserve("q").probe
+
+
+def test_pace_reckons_again_when_an_answer_refunds() -> None:
+    clock = Clock()
+    sleeps: list[float] = []
+    bucket = CostBucket("standard", clock=clock)
+    bucket.settle(bucket.reserve("q"), info(requested=100, available=100))
+    answered, second, third = (bucket.reserve("q") for _ in range(3))
+    assert (answered.wait, second.wait, third.wait) == pytest.approx((0.0, 2.0, 4.0))
+    assert bucket.pace(answered, sleeps.append) == 0.0
+    # The answer left 100 points (its query cost less than it asked for): the second call
+    # needs no wait now, and the third waits for its own 100 points only.
+    bucket.settle(answered, info(requested=100, available=100))
+    assert bucket.pace(second, sleeps.append) == 0.0
+    assert bucket.pace(third, sleeps.append) == pytest.approx(2.0)
+    assert sleeps == [pytest.approx(2.0)]
+
+
+def test_pace_wakes_when_an_answer_shows_the_points_are_there() -> None:
+    """Real time: a wait of 100 s ends as soon as an answer shows the bucket refilled."""
+    bucket = CostBucket("standard")
+    bucket.settle(bucket.reserve("q"), CostInfo(100, 100, 1000, 100, 1.0))
+    answered, waiting = bucket.reserve("q"), bucket.reserve("q")
+    assert waiting.wait > 99
+    waited: list[float] = []
+    pacer = threading.Thread(target=lambda: waited.append(bucket.pace(waiting)))
+    pacer.start()
+    bucket.settle(answered, CostInfo(100, 1, 1000, 1000, 1.0))
+    pacer.join(timeout=30)
+    assert not pacer.is_alive()
+    assert waited[0] < 30

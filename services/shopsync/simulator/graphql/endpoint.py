@@ -16,9 +16,9 @@ from graphql import (
     validate,
 )
 
+from shopsync.shopify.cost import query_cost
 from shopsync.simulator.bulk.runner import BulkManager
 from shopsync.simulator.graphql.bucket import MAX_QUERY_COST, LeakyBucket
-from shopsync.simulator.graphql.cost import query_cost
 from shopsync.simulator.graphql.resolvers import ExecContext, field_resolver
 from shopsync.simulator.graphql.schema import AdminSchema, admin_schema
 from shopsync.simulator.store.store import Store

@@ -14,23 +14,31 @@ the calculated query cost):
 The requested cost is computed from the query; the actual cost walks the response data the same
 way, so a connection that returned fewer nodes, or an object that was null, costs less (a null
 object or connection still costs its own 1 or 2).
+
+One implementation for both sides: the client's pacer reserves :func:`requested_cost` before a
+query shape's first call, and the simulator charges :func:`query_cost` (against its full schema).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, TypeGuard
 
 from graphql import (
     DocumentNode,
     FieldNode,
+    FieldsOnCorrectTypeRule,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
+    KnownFragmentNamesRule,
+    KnownTypeNamesRule,
     OperationDefinitionNode,
     OperationType,
     SelectionNode,
@@ -41,10 +49,16 @@ from graphql import (
     is_leaf_type,
     is_list_type,
     is_object_type,
+    parse,
+    validate,
     value_from_ast_untyped,
 )
 
+from .cost_schema import cost_schema, schema_version_for
+
 MUTATION_COST = 10
+#: What must hold for the cost walk to see the whole document (it skips what it cannot find).
+_KNOWN_NAMES = (FieldsOnCorrectTypeRule, KnownTypeNamesRule, KnownFragmentNamesRule)
 Fields = dict[str, tuple[GraphQLNamedType, list[FieldNode]]]
 
 
@@ -101,6 +115,41 @@ def query_cost(
     if actual:
         return _selection_actual(ctx, root_type, op.selection_set, data or {})
     return _selection_requested(ctx, root_type, [op.selection_set])
+
+
+def requested_cost(
+    document: str, variables: Mapping[str, Any] | None, api_version: str
+) -> int | None:
+    """The ``requestedQueryCost`` Shopify charges for ``document`` with ``variables``, or
+    ``None`` when it cannot be known here: the text does not parse, does not hold exactly one
+    operation, or names a field, type or fragment that the shipped schema of that API version
+    lacks (the walk would cost what it cannot see as 0).
+
+    Computed against the version's schema (:mod:`.cost_schema`), not from the document alone,
+    because a field's cost depends on what it returns and the document does not say:
+    ``Order.fulfillments(first: 5)`` is a list (5 x its selection) where
+    ``Order.lineItems(first: 5)`` is a connection (2 + 5 x ...), ``quantities(names: [...])``
+    is sized by its names, an interface costs its dearest possible type, and whether a
+    fragment's type condition applies takes the types' relations. A schema-free estimate would
+    have to guess each of these. Shopify gives some fields costs of their own, so the figure it
+    reports stays authoritative: the pacer uses this only until a shape has been answered.
+    """
+    parsed = _checked(document, schema_version_for(api_version))
+    if parsed is None:
+        return None
+    return query_cost(cost_schema(api_version), parsed, None, variables)
+
+
+@lru_cache(maxsize=256)
+def _checked(document: str, version: str) -> DocumentNode | None:
+    """``document`` parsed, if it has one operation and every name in it is in the schema."""
+    try:
+        parsed = parse(document, no_location=True)
+    except GraphQLError:
+        return None
+    if find_operation(parsed, None) is None or validate(cost_schema(version), parsed, _KNOWN_NAMES):
+        return None
+    return parsed
 
 
 # -- field collection ----------------------------------------------------------------------

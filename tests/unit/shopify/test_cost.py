@@ -1,6 +1,7 @@
-"""Calculated query cost on sample queries, against the real 2026-10 schema.
+"""Calculated query cost on sample queries, against the real 2026-10 schema and the cost
+schema the client ships for it (the same figures from both).
 
-Expected numbers (Shopify's documented rules; see shopsync/simulator/graphql/cost.py):
+Expected numbers (Shopify's documented rules; see shopsync/shopify/cost.py):
 object 1, scalar/enum 0, connection 2 + first x (1 + node selection), mutation 10.
 """
 
@@ -9,10 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from graphql import parse
+from graphql import GraphQLSchema, parse
 
-from shopsync.simulator.graphql.cost import query_cost
+from shopsync.shopify.cost import query_cost, requested_cost
+from shopsync.shopify.cost_schema import cost_schema, schema_version_for, versions
 from shopsync.simulator.graphql.schema import admin_schema
+
+SCHEMAS = {"full": lambda: admin_schema("2026-10").schema, "cost": lambda: cost_schema("2026-10")}
 
 SAMPLES = [
     # 1: one object
@@ -41,14 +45,22 @@ SAMPLES = [
 ]  # fmt: skip
 
 
+@pytest.fixture(params=sorted(SCHEMAS))
+def schema(request: pytest.FixtureRequest) -> GraphQLSchema:
+    return SCHEMAS[request.param]()
+
+
 @pytest.mark.parametrize(("query", "cost"), SAMPLES)
-def test_requested_cost(query: str, cost: int) -> None:
-    schema = admin_schema("2026-10").schema
+def test_requested_cost(schema: GraphQLSchema, query: str, cost: int) -> None:
     assert query_cost(schema, parse(query), None, {}) == cost
 
 
-def test_variables_and_fragments() -> None:
-    schema = admin_schema("2026-10").schema
+@pytest.mark.parametrize(("query", "cost"), SAMPLES)
+def test_the_client_computes_the_same_from_the_text(query: str, cost: int) -> None:
+    assert requested_cost(query, None, "2026-10") == cost
+
+
+def test_variables_and_fragments(schema: GraphQLSchema) -> None:
     query = """
       query Page($n: Int!, $withVariants: Boolean!) {
         products(first: $n) { nodes { ...P } }
@@ -60,8 +72,7 @@ def test_variables_and_fragments() -> None:
     assert query_cost(schema, doc, "Page", {"n": 20, "withVariants": False}) == 22
 
 
-def test_actual_cost_counts_what_came_back() -> None:
-    schema = admin_schema("2026-10").schema
+def test_actual_cost_counts_what_came_back(schema: GraphQLSchema) -> None:
     doc = parse("{ products(first: 10) { nodes { id variants(first: 5) { nodes { id } } } } }")
     data: dict[str, Any] = {
         "products": {
@@ -76,3 +87,38 @@ def test_actual_cost_counts_what_came_back() -> None:
     assert (
         query_cost(schema, parse("{ shop { name } }"), None, {}, {"shop": None}, actual=True) == 1
     )
+
+
+def test_a_list_with_first_is_not_a_connection() -> None:
+    """The reason the cost needs the schema: the same arguments cost differently by type."""
+    order = '{ order(id: "gid://shopify/Order/1") { %s(first: 5) { %s } } }'
+    # Order.fulfillments is a list: 1 + 5 x 1; Order.lineItems a connection: 1 + 2 + 5 x 1.
+    assert requested_cost(order % ("fulfillments", "id"), None, "2026-10") == 6
+    assert requested_cost(order % ("lineItems", "nodes { id }"), None, "2026-10") == 8
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ products(first: 10) { nodes { id",  # does not parse
+        "{ products(first: 10) { nodes { id notAField { id } } } }",  # unknown field
+        "{ node(id: 1) { ... on NotAType { id } } }",  # unknown type
+        "{ shop { ...Missing } }",  # unknown fragment
+        "query A { shop { id } } query B { shop { id } }",  # which operation?
+    ],
+)
+def test_no_figure_for_what_the_schema_cannot_cost(query: str) -> None:
+    assert requested_cost(query, None, "2026-10") is None
+
+
+def test_input_types_are_known_by_name() -> None:
+    mutation = "mutation M($p: ProductUpdateInput!) { productUpdate(product: $p) { userErrors { field } } }"  # noqa: E501
+    assert requested_cost(mutation, {"p": {"id": "gid://shopify/Product/1"}}, "2026-10") == 10
+
+
+def test_versions_fall_back_to_the_nearest_shipped_schema() -> None:
+    shipped = versions()
+    assert schema_version_for(shipped[-1]) == shipped[-1]
+    assert schema_version_for("2099-01") == shipped[-1]
+    assert schema_version_for("2026-02") == "2026-01"
+    assert schema_version_for("2019-01") == shipped[0]

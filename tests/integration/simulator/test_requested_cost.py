@@ -1,0 +1,76 @@
+"""The cost the client's pacer reserves before a query shape's first call
+(``shopsync.shopify.cost.requested_cost``, on the shipped cost schemas) is exactly what the
+simulator charges as ``requestedQueryCost``: every document the project sends, with the
+variables ingestion sends it with, in every supported version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pytest
+
+from shopsync.ingestion.streams import NESTED_PAGE_SIZES, SPECS
+from shopsync.shopify import queries
+from shopsync.shopify.cost import requested_cost
+from shopsync.simulator import Simulator, SimulatorOptions
+from shopsync.simulator.graphql.schema import SUPPORTED_VERSIONS
+from tests.integration.simulator.client import Client
+
+PAGE_SIZES = {spec.document: spec.page_size for spec in SPECS.values()} | NESTED_PAGE_SIZES
+BASE_QUERIES = {spec.document: spec.base_query for spec in SPECS.values()}
+WINDOW = "updated_at:>='2024-01-01T00:00:00Z' AND updated_at:<='2026-11-24T19:59:00Z'"
+PARENTS = {
+    "order_line_items": "gid://shopify/Order/5000000001",
+    "location_inventory_levels": "gid://shopify/Location/70000001",
+}
+OPERATION = "gid://shopify/BulkOperation/1"
+BULK_CONTROL = ("bulk_run", "bulk_status", "bulk_cancel")
+#: Sent as the ``query`` of bulk_run, never as queries of their own.
+BULK_DOCUMENTS = [n for n in queries.names() if n.startswith("bulk_") and n not in BULK_CONTROL]
+PAGED = sorted(PAGE_SIZES)
+
+
+def sent(name: str, size: int) -> dict[str, Any]:
+    """The variables fetch.iter_pages sends a paged document with (page size ``size``)."""
+    search = " AND ".join(q for q in (BASE_QUERIES.get(name), WINDOW) if q)
+    variables: dict[str, Any] = {"first": size, "after": None, "query": search}
+    if name in PARENTS:
+        variables["id"] = PARENTS[name]
+    return variables
+
+
+def cases() -> list[tuple[str, dict[str, Any]]]:
+    paged = [(n, sent(n, size)) for n in PAGED for size in (PAGE_SIZES[n], PAGE_SIZES[n] // 2)]
+    bulk = [("bulk_run", {"query": queries.load(n)}) for n in BULK_DOCUMENTS]
+    control = [("bulk_status", {"id": OPERATION}), ("bulk_cancel", {"id": OPERATION})]
+    return paged + bulk + control
+
+
+def test_every_document_the_project_sends_is_covered() -> None:
+    assert {name for name, _ in cases()} | set(BULK_DOCUMENTS) == set(queries.names())
+    assert "deleted_products" in PAGED  # the events query, with its interface fragment
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+def test_the_computed_cost_is_what_the_simulator_charges(
+    start_simulator: Callable[..., AbstractContextManager[Simulator]], version: str
+) -> None:
+    with start_simulator(options=SimulatorOptions(rate_limits=False)) as sim:
+        charged = _charged(sim, version)
+    computed = {
+        (name, str(variables)): requested_cost(queries.load(name), variables, version)
+        for name, variables in cases()
+    }
+    assert computed == charged
+    assert all(cost is not None and cost > 0 for cost in computed.values())
+
+
+def _charged(sim: Simulator, version: str) -> dict[tuple[str, str], int | None]:
+    client = Client(sim, "acme", version)
+    out: dict[tuple[str, str], int | None] = {}
+    for name, variables in cases():
+        body = client.post(queries.load(name), variables).json()
+        out[(name, str(variables))] = body["extensions"]["cost"]["requestedQueryCost"]
+    return out
