@@ -53,8 +53,9 @@ typecheck: setup ## mypy (strict) over the shopsync package
 
 check: lint typecheck test ## ruff (lint + format), mypy, tests
 
-schema: setup ## regenerate tenants/tenant.schema.json from the models
+schema: setup ## regenerate tenants/tenant.schema.json and the pacer's cost schemas
 	$(BIN)/shopsync tenants schema > tenants/tenant.schema.json
+	$(BIN)/python -m shopsync.shopify.cost_schemas
 
 bi: setup ## regenerate terraform/quicksight_columns.json from the warehouse table specs
 	$(BIN)/python -m shopsync.bi > terraform/quicksight_columns.json
