@@ -127,6 +127,8 @@ class Simulator:
         if self._host is not None:
             self._host.stop()
         self._host = None
+        for runtime in self.by_tenant.values():
+            runtime.bulks.close()
         shutil.rmtree(self._bulk_root, ignore_errors=True)
 
     @property

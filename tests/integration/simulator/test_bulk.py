@@ -204,3 +204,30 @@ def test_bulk_takes_simulated_time(
             time.sleep(0.01)
         assert ("RUNNING", 250) in seen or ("RUNNING", 500) in seen
         assert seen[-1] == ("COMPLETED", 800)
+
+
+def test_stopping_the_simulator_cancels_and_waits_for_running_operations(
+    start_simulator: Callable[..., AbstractContextManager[Simulator]],
+) -> None:
+    """Stopping removes the JSONL directory: a run still writing into it must be over first
+    (it used to fail in its thread with the file gone)."""
+    from shopsync.simulator import SimulatorOptions
+
+    options = SimulatorOptions(bulk_seconds_per_chunk=5.0, speed=100)  # 50 ms per chunk
+    errors: list[threading.ExceptHookArgs] = []
+    hook, threading.excepthook = threading.excepthook, errors.append
+    try:
+        with start_simulator(
+            size=StoreSize(products=2000, variants_per_product=1), options=options
+        ) as sim:
+            client = Client(sim, "acme")
+            run(client, "{ products { nodes { id } } }")
+            bulks = sim.by_tenant["acme"].bulks
+            threads = list(bulks._threads)
+        assert threads
+        assert not any(t.is_alive() for t in threads)
+        assert bulks.current() is not None
+        assert bulks.current().status == "CANCELED"  # type: ignore[union-attr]
+    finally:
+        threading.excepthook = hook
+    assert errors == []

@@ -100,6 +100,7 @@ class BulkManager:
         self._scopes = scopes
         self._lock = threading.Lock()
         self.operations: list[BulkOperation] = []
+        self._threads: list[threading.Thread] = []
         self.on_chunk: Callable[[BulkOperation], None] | None = None  # test hook
         self.faults: FaultInjector | None = None
         self.chunk_delay = 0.0  # wall seconds per chunk of 250 root objects (already / speed)
@@ -140,8 +141,21 @@ class BulkManager:
         if denied:
             op.status, op.error_code, op.completed_at = "FAILED", "ACCESS_DENIED", op.created_at
             return snapshot, []
-        threading.Thread(target=self._run, args=(op, admin, document), daemon=True).start()
+        thread = threading.Thread(target=self._run, args=(op, admin, document), daemon=True)
+        with self._lock:
+            self._threads.append(thread)
+        thread.start()
         return snapshot, []
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Cancel every operation still running and wait for its thread, so the simulator can
+        remove the JSONL directory without a run still writing into it."""
+        for op in self.operations:
+            op.cancel.set()
+        with self._lock:
+            threads, self._threads = self._threads, []
+        for thread in threads:
+            thread.join(timeout)
 
     def cancel(self, ref: str) -> tuple[BulkOperation | None, list[dict[str, Any]]]:
         op = self.get(ref)
