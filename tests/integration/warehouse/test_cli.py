@@ -14,22 +14,12 @@ from shopsync.cli.load import load
 from shopsync.cli.status import status
 from shopsync.settings import Settings
 from shopsync.storage import LocalObjectStore
+from tests.tenant_files import write_tenant_file
 
 from .lake import product, write_run
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
-TENANT = """\
-id: {id}
-name: {id}
-shop: {shop}.myshopify.com
-auth:
-  secret: shopsync/tenants/{id}
-schedule: rate(1 hour)
-start_date: 2024-01-01
-quicksight:
-  groups: [{id}-analysts]
-"""
 
 app = typer.Typer()
 app.command("load")(load)
@@ -47,7 +37,7 @@ def tenants_dir(tmp_path: Path) -> Path:
     directory = tmp_path / "tenants"
     directory.mkdir()
     for tid in ("acme", "acme_corp"):
-        (directory / f"{tid}.yaml").write_text(TENANT.format(id=tid, shop=tid.replace("_", "-")))
+        write_tenant_file(directory, tid)
     return directory
 
 

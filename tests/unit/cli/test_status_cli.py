@@ -24,6 +24,7 @@ from shopsync.cli import app
 from shopsync.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, console, err_console
 from shopsync.settings import Settings
 from shopsync.warehouse.specs import TABLES
+from tests.tenant_files import write_tenant_file
 
 from ..warehouse.status_data import R2, populate
 from ..warehouse.twin import TwinDataApi, to_duckdb
@@ -32,17 +33,6 @@ status_cli = importlib.import_module("shopsync.cli.status")
 
 WORKGROUP, DATABASE = "shopsync-prod", "shopsync"
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redshift!shopsync-admin-AbCdEf"
-TENANT = """\
-id: {id}
-name: {id}
-shop: {shop}.myshopify.com
-auth:
-  secret: shopsync/tenants/{id}
-schedule: rate(1 hour)
-start_date: 2024-01-01
-quicksight:
-  groups: [{id}-analysts]
-"""
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +46,7 @@ def tenants_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "tenants"
     directory.mkdir()
     for tid in ("acme", "acme_corp"):
-        (directory / f"{tid}.yaml").write_text(TENANT.format(id=tid, shop=tid.replace("_", "-")))
+        write_tenant_file(directory, tid)
     monkeypatch.setenv("SHOPSYNC_TENANTS_DIR", str(directory))
     return directory
 
@@ -469,7 +459,7 @@ def _local_warehouse() -> None:
 def test_local_and_aws_print_the_same_json_for_the_same_data(
     monkeypatch: pytest.MonkeyPatch, tenants_dir: Path
 ) -> None:
-    (tenants_dir / "globex.yaml").write_text(TENANT.format(id="globex", shop="globex"))
+    write_tenant_file(tenants_dir, "globex")
     _local_warehouse()
     twin = _RecordingTwin()
     populate(twin.con)
@@ -506,7 +496,7 @@ def test_local_status_without_a_warehouse_says_nothing_is_loaded() -> None:
 
 
 def test_local_status_text_names_tables_not_created_yet(tenants_dir: Path) -> None:
-    (tenants_dir / "globex.yaml").write_text(TENANT.format(id="globex", shop="globex"))
+    write_tenant_file(tenants_dir, "globex")
     _local_warehouse()
     result = CliRunner().invoke(app, ["status"])
     assert result.exit_code == EXIT_FAILED
