@@ -10,7 +10,9 @@ A run without one writes ``<name>.<pid>.jsa.tmp`` when its JVM exits; a later ru
 temporary file that has not changed for :data:`SETTLE_SECONDS` (its writer is done) to the
 archive with an atomic rename. The JVM checks an archive against its own version and class
 path and ignores one that does not match (``-Xshare:auto``), so a stale or damaged archive
-costs the saving, never the run.
+costs the saving, never the run. Archives of other installations are removed; an archive the
+JVM keeps rejecting (a JVM killed while writing it) stays until the directory is cleared:
+``rm -r`` it if local Spark start-ups get slower again.
 """
 
 from __future__ import annotations
@@ -48,10 +50,18 @@ def _promote(cache_dir: Path, archive: Path, now: float) -> None:
             continue
 
 
+def _forget_other_installations(cache_dir: Path, key: str) -> None:
+    """Archives of an earlier Spark or Java would never be mapped again: remove them."""
+    for old in cache_dir.glob("spark-*.jsa*"):
+        if not old.name.startswith(f"spark-{key}."):
+            old.unlink(missing_ok=True)
+
+
 def java_options(cache_dir: Path, key: str, *, now: float | None = None) -> list[str]:
     """The JVM options that use the archive, or that write it at exit if there is none."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     archive = cache_dir / f"spark-{key}.jsa"
+    _forget_other_installations(cache_dir, key)
     _promote(cache_dir, archive, time.time() if now is None else now)
     if archive.exists():
         return [f"-XX:SharedArchiveFile={archive}", "-Xshare:auto", _QUIET]

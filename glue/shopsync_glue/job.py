@@ -157,7 +157,11 @@ class Curation:
         m = self.manifest
         self._deletions = tf.product_deletions(_lines(self.spark, self.raw, gone.parts)).cache()
         location = self.lake.location(m.tenant_id, DELETED_PRODUCTS_STREAM, m.run_id)
-        self._deletions.write.mode("overwrite").parquet(location)
+        try:
+            self._deletions.write.mode("overwrite").parquet(location)
+        except BaseException:  # __exit__ never runs for a constructor that raised
+            self._deletions.unpersist()
+            raise
         return location
 
     def _write(self, spec: TableSpec, entry: StreamManifest) -> TableLoad:

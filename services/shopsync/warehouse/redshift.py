@@ -40,8 +40,9 @@ _DONE = {"FINISHED"}
 _FAILED = {"FAILED", "ABORTED"}
 #: ``BatchExecuteStatement`` takes 1 to 40 statements (``SqlList`` in the Data API's model).
 MAX_BATCH_STATEMENTS = 40
-#: How long a load's session waits for its next batch (the job sends it as soon as the
-#: previous one finishes; this only bounds how long a failed load's session lingers).
+#: How long a load's session stays open after each batch: the job sends the next one as soon
+#: as the previous finishes, so this only bounds how long a finished (or failed) load's session
+#: and its temporary tables linger.
 SESSION_KEEP_ALIVE_SECONDS = 300
 REDACTED = "<redacted>"
 #: A password literal (``PASSWORD '...'``, also cut short) and the hashed forms Redshift takes
@@ -206,25 +207,26 @@ class RedshiftDataApiWarehouse:
     def execute_in_session(self, batches: Sequence[Sequence[str]]) -> None:
         """Batches one after another in one database session (a Data API session), so the
         temporary tables of one batch are there for the next; each batch is a transaction.
-        The session closes after the last batch, or :data:`SESSION_KEEP_ALIVE_SECONDS` after
-        a failed one, dropping its temporary tables either way."""
+
+        The first call opens the session (``SessionKeepAliveSeconds``); the others name it
+        (``SessionId``) and nothing else: the session already knows its workgroup, database
+        and credentials. It ends :data:`SESSION_KEEP_ALIVE_SECONDS` after the last batch,
+        its temporary tables with it."""
         session: str | None = None
-        for index, statements in enumerate(batches):
-            last = index == len(batches) - 1
-            where = {"SessionId": session} if session else self._target()
+        for statements in batches:
             if len(statements) > MAX_BATCH_STATEMENTS:
                 raise WarehouseError(
                     f"{len(statements)} statements in one batch; the Data API takes at most "
                     f"{MAX_BATCH_STATEMENTS}"
                 )
-            started = self._call(
-                "batch_execute_statement",
-                Sqls=list(statements),
-                SessionKeepAliveSeconds=0 if last else SESSION_KEEP_ALIVE_SECONDS,
-                **where,
+            where: dict[str, Any] = (
+                {"SessionId": session}
+                if session
+                else {**self._target(), "SessionKeepAliveSeconds": SESSION_KEEP_ALIVE_SECONDS}
             )
+            started = self._call("batch_execute_statement", Sqls=list(statements), **where)
             session = session or started.get("SessionId")
-            if session is None and not last:
+            if session is None and len(batches) > 1:
                 raise WarehouseError("the Data API did not open a session for the load")
             self._wait(started["Id"], statements)
 

@@ -87,3 +87,12 @@ def test_this_jvm_writes_and_then_maps_an_archive_with_these_options(tmp_path: P
     # -Xshare:on fails instead of falling back when the archive cannot be mapped.
     strict = [o.replace("-Xshare:auto", "-Xshare:on") for o in use]
     subprocess.run([java, *strict, "-version"], check=True, capture_output=True)
+
+
+def test_archives_of_other_installations_are_removed(tmp_path: Path) -> None:
+    old = tmp_path / "spark-fedcba9876543210.jsa"
+    old.write_bytes(b"old spark")
+    (tmp_path / "spark-fedcba9876543210.7.jsa.tmp").write_bytes(b"old spark")
+    (tmp_path / "notes.txt").write_text("kept")
+    cds.java_options(tmp_path, KEY, now=NOW)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

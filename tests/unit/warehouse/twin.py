@@ -191,6 +191,9 @@ class TwinDataApi:
         if session is not None:  # the session already knows where it is connected
             assert "Database" not in kwargs
             assert "WorkgroupName" not in kwargs
+            # Its keep-alive is set when it opens (whether a later call may change it is not
+            # documented, so the client never tries).
+            assert "SessionKeepAliveSeconds" not in kwargs
             if session not in self.sessions:
                 raise ClientError(
                     {"Error": {"Code": "ValidationException", "Message": "no such session"}},
@@ -214,8 +217,6 @@ class TwinDataApi:
         finally:
             if session is None:
                 con.close()
-            elif kwargs.get("SessionKeepAliveSeconds") == 0:  # closed after this call
-                self.sessions.pop(session).close()
 
     def _run_on(
         self, con: duckdb.DuckDBPyConnection, statements: Sequence[str], session: str | None
