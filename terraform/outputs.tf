@@ -48,6 +48,16 @@ output "warehouse_workgroup" {
   value       = module.warehouse.workgroup_name
 }
 
+output "warehouse_database" {
+  description = "Redshift database the tenant schemas live in (SHOPSYNC_REDSHIFT_DATABASE for shopsync status --target aws)."
+  value       = var.redshift_database
+}
+
+output "warehouse_admin_secret_arn" {
+  description = "Redshift-managed admin secret (SHOPSYNC_REDSHIFT_SECRET_ARN for shopsync status --target aws)."
+  value       = module.warehouse.admin_secret_arn
+}
+
 output "quicksight_datasets" {
   description = "table => QuickSight dataset id."
   value       = module.bi.dataset_ids
