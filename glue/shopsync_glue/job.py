@@ -214,16 +214,6 @@ class Curation:
             self._deletions.unpersist()
 
 
-def curate_run(
-    spark: SparkSession, raw: ObjectStore, lake: CuratedLake, manifest: Manifest
-) -> RunLoad:
-    """Transform one run's raw parts and write its curated Parquet; the plan of its load."""
-    with Curation(spark, raw, lake, manifest) as curation:
-        for _ in curation:
-            pass
-        return curation.plan
-
-
 def run_job(
     spark: SparkSession,
     raw: ObjectStore,

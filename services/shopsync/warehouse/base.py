@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from . import sql
 from .specs import TABLES, TableSpec
@@ -101,6 +101,14 @@ class Warehouse(Protocol):
     def run_checks(self, run: RunLoad, result: LoadResult, *, now: datetime) -> list[CheckResult]:
         """Data-quality checks after a load, recorded in ``shopsync_ops.checks``."""
         ...
+
+
+def columns_by_table(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
+    """:func:`sql.columns_query`'s rows as table -> its columns in order."""
+    out: dict[str, list[str]] = {}
+    for table, column in rows:
+        out.setdefault(str(table), []).append(str(column))
+    return out
 
 
 def prologue_statements(

@@ -22,6 +22,7 @@ from .base import (
     TableLoad,
     WarehouseError,
     cleanup_statements,
+    columns_by_table,
     epilogue_statements,
     prologue_statements,
     table_statements,
@@ -72,15 +73,7 @@ class DuckDBWarehouse:
     def _existing_columns(
         self, con: duckdb.DuckDBPyConnection, tenant_id: str
     ) -> dict[str, list[str]]:
-        rows = con.execute(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = ? ORDER BY ordinal_position",
-            [sql.tenant_schema(tenant_id)],
-        ).fetchall()
-        out: dict[str, list[str]] = {}
-        for table, column in rows:
-            out.setdefault(str(table), []).append(str(column))
-        return out
+        return columns_by_table(con.execute(sql.columns_query(tenant_id)).fetchall())
 
     def load_run(
         self, run: RunLoad, *, loaded_at: datetime, arriving: Iterable[TableLoad] = ()
@@ -115,13 +108,8 @@ class DuckDBWarehouse:
                     tables.append(load)
                 end = epilogue_statements(self.dialect, run, tables, loaded_at=loaded_at)
                 execute(end.statements + cleanup_statements(run, tables))
-                rows = dict(
-                    con.execute(
-                        f"SELECT stream, rows FROM {sql.LEDGER} WHERE tenant_id = ? AND "
-                        "run_id = ? AND stream <> ?",
-                        [run.tenant_id, run.run_id, sql.MANIFEST_STREAM],
-                    ).fetchall()
-                )
+                loaded = sql.loaded_rows_query(run.tenant_id, run.run_id)
+                rows = dict(con.execute(loaded).fetchall())
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

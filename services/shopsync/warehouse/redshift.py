@@ -30,7 +30,15 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import grants, sql
-from .base import CheckResult, LoadResult, RunLoad, TableLoad, WarehouseError, load_batches
+from .base import (
+    CheckResult,
+    LoadResult,
+    RunLoad,
+    TableLoad,
+    WarehouseError,
+    columns_by_table,
+    load_batches,
+)
 from .checks import check_statements, evaluate_checks
 from .specs import TABLES
 
@@ -242,14 +250,7 @@ class RedshiftDataApiWarehouse:
         return {(str(t), str(r)) for t, r in rows}
 
     def existing_columns(self, tenant_id: str) -> dict[str, list[str]]:
-        rows = self.execute(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = "
-            f"{sql.literal(sql.tenant_schema(tenant_id))} ORDER BY table_name, ordinal_position"
-        )
-        out: dict[str, list[str]] = {}
-        for table, column in rows:
-            out.setdefault(str(table), []).append(str(column))
-        return out
+        return columns_by_table(self.execute(sql.columns_query(tenant_id)))
 
     def load_run(
         self, run: RunLoad, *, loaded_at: datetime, arriving: Iterable[TableLoad] = ()
@@ -275,11 +276,7 @@ class RedshiftDataApiWarehouse:
             max_statements=MAX_BATCH_STATEMENTS,
         )
         self.execute_in_session(batches)
-        tenant, run_id = sql.literal(run.tenant_id), sql.literal(run.run_id)
-        rows = self.execute(
-            f"SELECT stream, rows FROM {sql.LEDGER} WHERE tenant_id = {tenant} AND run_id = "
-            f"{run_id} AND stream <> {sql.literal(sql.MANIFEST_STREAM)}"
-        )
+        rows = self.execute(sql.loaded_rows_query(run.tenant_id, run.run_id))
         result = {str(s): int(n) for s, n in rows}
         logger.info("run loaded: %s", result, extra=extra)
         return LoadResult(run.tenant_id, run.run_id, skipped=False, rows=result)

@@ -314,6 +314,22 @@ def ledger_insert(
     ]
 
 
+def columns_query(tenant_id: str) -> str:
+    """``(table_name, column_name)`` of the tenant's tables, in column order."""
+    return (
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = "
+        f"{literal(tenant_schema(tenant_id))} ORDER BY table_name, ordinal_position"
+    )
+
+
+def loaded_rows_query(tenant_id: str, run_id: str) -> str:
+    """``(stream, rows)`` of a loaded run's tables, from the ledger."""
+    return (
+        f"SELECT stream, rows FROM {LEDGER} WHERE tenant_id = {literal(tenant_id)} AND run_id = "
+        f"{literal(_check_run(run_id))} AND stream <> {literal(MANIFEST_STREAM)}"
+    )
+
+
 def staged_rows(spec: TableSpec) -> str:
     return f"(SELECT COUNT(*) FROM {stage_name(spec.name)})"
 
