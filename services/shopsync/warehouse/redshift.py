@@ -202,41 +202,43 @@ class RedshiftDataApiWarehouse:
             if not token:
                 return rows
 
-    def execute_batch(self, statements: Sequence[str]) -> None:
-        """Run statements as one transaction (one ``batch_execute_statement``)."""
+    def execute_batch(
+        self,
+        statements: Sequence[str],
+        *,
+        session: str | None = None,
+        keep_alive: int | None = None,
+    ) -> str | None:
+        """Run statements as one transaction (one ``batch_execute_statement``).
+
+        In ``session`` when given (the call then names the session and nothing else: it
+        already knows its workgroup, database and credentials); otherwise ``keep_alive``
+        seconds open a new session. Returns the session's id, if there is one."""
         if len(statements) > MAX_BATCH_STATEMENTS:
             raise WarehouseError(
                 f"{len(statements)} statements in one transaction; the Data API takes at most "
                 f"{MAX_BATCH_STATEMENTS} per batch"
             )
-        started = self._call("batch_execute_statement", Sqls=list(statements), **self._target())
+        where: dict[str, Any] = {"SessionId": session} if session else self._target()
+        if session is None and keep_alive is not None:
+            where["SessionKeepAliveSeconds"] = keep_alive
+        started = self._call("batch_execute_statement", Sqls=list(statements), **where)
         self._wait(started["Id"], statements)
+        opened: str | None = started.get("SessionId")
+        return session or opened
 
     def execute_in_session(self, batches: Sequence[Sequence[str]]) -> None:
         """Batches one after another in one database session (a Data API session), so the
         temporary tables of one batch are there for the next; each batch is a transaction.
-
-        The first call opens the session (``SessionKeepAliveSeconds``); the others name it
-        (``SessionId``) and nothing else: the session already knows its workgroup, database
-        and credentials. It ends :data:`SESSION_KEEP_ALIVE_SECONDS` after the last batch,
-        its temporary tables with it."""
+        The session's keep-alive is set when the first batch opens it; it ends
+        :data:`SESSION_KEEP_ALIVE_SECONDS` after the last batch, its temporary tables with it."""
         session: str | None = None
-        for statements in batches:
-            if len(statements) > MAX_BATCH_STATEMENTS:
-                raise WarehouseError(
-                    f"{len(statements)} statements in one batch; the Data API takes at most "
-                    f"{MAX_BATCH_STATEMENTS}"
-                )
-            where: dict[str, Any] = (
-                {"SessionId": session}
-                if session
-                else {**self._target(), "SessionKeepAliveSeconds": SESSION_KEEP_ALIVE_SECONDS}
+        for index, statements in enumerate(batches):
+            session = self.execute_batch(
+                statements, session=session, keep_alive=SESSION_KEEP_ALIVE_SECONDS
             )
-            started = self._call("batch_execute_statement", Sqls=list(statements), **where)
-            session = session or started.get("SessionId")
-            if session is None and len(batches) > 1:
+            if session is None and index < len(batches) - 1:
                 raise WarehouseError("the Data API did not open a session for the load")
-            self._wait(started["Id"], statements)
 
     # -- Warehouse -------------------------------------------------------------------------
 
