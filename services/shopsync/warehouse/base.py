@@ -187,6 +187,15 @@ def cleanup_statements(run: RunLoad, tables: Sequence[TableLoad]) -> list[str]:
     return sql.drop_stages(stages)
 
 
+def _phases(
+    dialect: sql.Dialect, run: RunLoad, *, loaded_at: datetime, iam_role: str | None
+) -> list[Phase]:
+    """Every table's phase, then the epilogue's."""
+    phases = [table_statements(dialect, run, t, iam_role=iam_role) for t in run.tables]
+    end = epilogue_statements(dialect, run, run.tables, loaded_at=loaded_at, iam_role=iam_role)
+    return [*phases, end]
+
+
 def load_statements(
     dialect: sql.Dialect,
     run: RunLoad,
@@ -197,10 +206,9 @@ def load_statements(
 ) -> list[str]:
     """The statements of one tenant run's load, in order, as one transaction runs them."""
     out = prologue_statements(dialect, run.tenant_id, existing_columns=existing_columns)
-    for load in run.tables:
-        out += table_statements(dialect, run, load, iam_role=iam_role).statements
-    end = epilogue_statements(dialect, run, run.tables, loaded_at=loaded_at, iam_role=iam_role)
-    return out + end.statements + cleanup_statements(run, run.tables)
+    for phase in _phases(dialect, run, loaded_at=loaded_at, iam_role=iam_role):
+        out += phase.statements
+    return out + cleanup_statements(run, run.tables)
 
 
 def load_batches(
@@ -220,10 +228,7 @@ def load_batches(
     most 3 statements per table plus 5 (deletions, ledger): 29 for the 8 tables.
     """
     setup = prologue_statements(dialect, run.tenant_id, existing_columns=existing_columns)
-    phases = [table_statements(dialect, run, t, iam_role=iam_role) for t in run.tables]
-    phases.append(
-        epilogue_statements(dialect, run, run.tables, loaded_at=loaded_at, iam_role=iam_role)
-    )
+    phases = _phases(dialect, run, loaded_at=loaded_at, iam_role=iam_role)
     stage = [s for p in phases for s in p.stage]
     apply = [s for p in phases for s in p.apply]
     if len(apply) > max_statements:
