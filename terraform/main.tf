@@ -9,11 +9,13 @@ locals {
     trimsuffix(f, ".yaml") => yamldecode(file("${var.tenants_dir}/${f}"))
   }
   tenant_secret_names = { for id, t in local.tenants : id => t.auth.secret }
-  # reporting.rls_rules: each QuickSight group sees only its tenant's rows.
-  rls_rules = flatten([
-    for id, t in local.tenants : [for g in try(t.quicksight.groups, []) : [g, id]]
+  # reporting.rls_rules: each QuickSight group sees only its tenant's rows. flatten() is
+  # recursive, so the pairs are built as objects and turned into [group, tenant] after it.
+  rls_pairs = flatten([
+    for id, t in local.tenants : [for g in try(t.quicksight.groups, []) : { group = g, tenant = id }]
   ])
-  quicksight_groups = distinct([for rule in local.rls_rules : rule[0]])
+  rls_rules         = [for rule in local.rls_pairs : [rule.group, rule.tenant]]
+  quicksight_groups = distinct([for rule in local.rls_pairs : rule.group])
   event_patterns = {
     cloudtrail = "${path.module}/../services/shopsync/events/patterns/cloudtrail_manifest.json"
     s3_native  = "${path.module}/../services/shopsync/events/patterns/s3_object_created.json"
@@ -30,48 +32,78 @@ locals {
     SHOPSYNC_INGESTION_FUNCTION = local.ingestion_function
     SHOPSYNC_LOAD_JOB           = local.load_job
   }
+
+  # The functions' code: the object the deploy workflow uploaded, at its current version.
+  lambda_code = {
+    bucket  = module.storage.artifacts_bucket_name
+    key     = var.lambda_s3_key
+    version = data.aws_s3_object.lambda_package.version_id
+  }
+}
+
+module "encryption" {
+  source = "./modules/encryption"
+  name   = local.name
 }
 
 module "storage" {
   source             = "./modules/storage"
   name               = local.name
   raw_retention_days = var.raw_retention_days
+  kms_key_arn        = module.encryption.key_arn
+}
+
+# Uploaded by the deploy workflow between the targeted apply of module.storage and the plan.
+data "aws_s3_object" "lambda_package" {
+  bucket = module.storage.artifacts_bucket_name
+  key    = var.lambda_s3_key
 }
 
 module "state" {
-  source = "./modules/state"
-  name   = "${local.name}-state"
+  source      = "./modules/state"
+  name        = "${local.name}-state"
+  kms_key_arn = module.encryption.key_arn
 }
 
 module "secrets" {
-  source       = "./modules/secrets"
-  secret_names = local.tenant_secret_names
+  source                = "./modules/secrets"
+  secret_names          = local.tenant_secret_names
+  kms_key_arn           = module.encryption.key_arn
+  reporting_secret_name = "${local.name}/redshift/${var.reporting_username}"
+  reporting_username    = var.reporting_username
 }
 
 module "ingestion" {
   source             = "./modules/lambda_function"
   function_name      = local.ingestion_function
   handler            = "shopsync.handlers.ingestion.handler"
-  lambda_package     = var.lambda_package
+  code               = local.lambda_code
   policy_json        = data.aws_iam_policy_document.ingestion.json
   timeout_seconds    = 900
   memory_mb          = 1024
   log_retention_days = var.log_retention_days
   environment        = local.environment
+  subnet_ids         = local.network.private_subnet_ids
+  security_group_ids = local.network.lambda_security_group_ids
+  kms_key_arn        = module.encryption.key_arn
 }
 
+# Ticks that overlap only race on leases, which the state table's conditional writes settle;
+# no reserved concurrency (new accounts, whose quota is 10, cannot reserve any).
 module "scheduler" {
-  source             = "./modules/lambda_function"
-  function_name      = local.scheduler_function
-  handler            = "shopsync.handlers.scheduler.handler"
-  lambda_package     = var.lambda_package
-  policy_json        = data.aws_iam_policy_document.scheduler.json
-  timeout_seconds    = 120
-  memory_mb          = 512
-  log_retention_days = var.log_retention_days
-  environment        = local.environment
-  # Two overlapping ticks would only race on leases; one at a time is simpler to reason about.
-  reserved_concurrency = 1
+  source               = "./modules/lambda_function"
+  function_name        = local.scheduler_function
+  handler              = "shopsync.handlers.scheduler.handler"
+  code                 = local.lambda_code
+  policy_json          = data.aws_iam_policy_document.scheduler.json
+  timeout_seconds      = 120
+  memory_mb            = 512
+  log_retention_days   = var.log_retention_days
+  environment          = local.environment
+  subnet_ids           = local.network.private_subnet_ids
+  security_group_ids   = local.network.lambda_security_group_ids
+  kms_key_arn          = module.encryption.key_arn
+  reserved_concurrency = var.scheduler_reserved_concurrency
 }
 
 module "tick" {
@@ -79,6 +111,7 @@ module "tick" {
   name                = "${local.name}-tick"
   schedule_expression = var.tick_schedule
   target_function_arn = module.scheduler.function_arn
+  kms_key_arn         = module.encryption.key_arn
   input = {
     action         = "tick"
     scheduled_time = "<aws.scheduler.scheduled-time>"
@@ -92,27 +125,32 @@ module "load_safety_net" {
   name                = "${local.name}-load-safety-net"
   schedule_expression = var.safety_net_schedule
   target_function_arn = module.scheduler.function_arn
+  kms_key_arn         = module.encryption.key_arn
   input               = { action = "load_safety_net" }
 }
 
 module "load" {
-  source                 = "./modules/glue"
-  name                   = local.name
-  artifacts_bucket       = module.storage.artifacts_bucket_name
-  script_path            = "${path.module}/../glue/jobs/shopsync_load.py"
-  wheel_path             = var.glue_wheel
-  raw_bucket_name        = module.storage.raw_bucket_name
-  raw_bucket_arn         = module.storage.raw_bucket_arn
-  curated_bucket_name    = module.storage.curated_bucket_name
-  curated_bucket_arn     = module.storage.curated_bucket_arn
-  redshift_workgroup     = module.warehouse.workgroup_name
-  redshift_database      = var.redshift_database
-  redshift_copy_role_arn = module.warehouse.copy_role_arn
-  redshift_secret_arn    = module.warehouse.admin_secret_arn
-  reporting_secret_arn   = module.warehouse.reporting_secret_arn
-  rls_rules              = local.rls_rules
-  batch_size             = var.load_batch_size
-  batch_window_seconds   = var.load_batch_window_seconds
+  source               = "./modules/glue"
+  name                 = local.name
+  artifacts_bucket     = module.storage.artifacts_bucket_name
+  script_key           = var.glue_script_s3_key
+  wheel_key            = var.glue_wheel_s3_key
+  raw_bucket_name      = module.storage.raw_bucket_name
+  raw_bucket_arn       = module.storage.raw_bucket_arn
+  curated_bucket_name  = module.storage.curated_bucket_name
+  curated_bucket_arn   = module.storage.curated_bucket_arn
+  kms_key_arn          = module.encryption.key_arn
+  reporting_secret_arn = module.secrets.reporting_secret_arn
+  rls_rules            = local.rls_rules
+  batch_size           = var.load_batch_size
+  batch_window_seconds = var.load_batch_window_seconds
+  warehouse = var.enable_redshift ? {
+    workgroup_name   = module.warehouse[0].workgroup_name
+    workgroup_arn    = module.warehouse[0].workgroup_arn
+    database         = var.redshift_database
+    copy_role_arn    = module.warehouse[0].copy_role_arn
+    admin_secret_arn = module.warehouse[0].admin_secret_arn
+  } : null
 }
 
 module "manifest_rule" {
@@ -124,10 +162,12 @@ module "manifest_rule" {
 }
 
 module "trail" {
-  source          = "./modules/cloudtrail"
-  count           = var.event_source == "cloudtrail" ? 1 : 0
-  name            = "${local.name}-manifests"
-  raw_bucket_name = module.storage.raw_bucket_name
+  source                  = "./modules/cloudtrail"
+  count                   = var.event_source == "cloudtrail" ? 1 : 0
+  name                    = "${local.name}-manifests"
+  raw_bucket_name         = module.storage.raw_bucket_name
+  kms_key_arn             = module.encryption.key_arn
+  access_logs_bucket_name = module.storage.access_logs_bucket_name
 }
 
 resource "aws_s3_bucket_notification" "raw_to_eventbridge" {
@@ -136,25 +176,36 @@ resource "aws_s3_bucket_notification" "raw_to_eventbridge" {
   eventbridge = true
 }
 
+# Redshift Serverless and QuickSight: on by default. The switches exist for AWS API emulators
+# that lack them (the moto-backed test applies the stack with both off), or a stack whose
+# warehouse and BI are run elsewhere.
 module "warehouse" {
   source             = "./modules/redshift"
+  count              = var.enable_redshift ? 1 : 0
   name               = local.name
   database           = var.redshift_database
-  subnet_ids         = var.warehouse_subnet_ids
-  security_group_ids = var.warehouse_security_group_ids
+  subnet_ids         = local.network.private_subnet_ids
+  security_group_ids = local.network.warehouse_security_group_ids
   curated_bucket_arn = module.storage.curated_bucket_arn
-  reporting_username = var.reporting_username
+  kms_key_arn        = module.encryption.key_arn
 }
 
 # QuickSight connects as the read-only reporting user, never as the admin.
 module "bi" {
   source               = "./modules/quicksight"
+  count                = var.enable_redshift && var.enable_quicksight ? 1 : 0
   name                 = local.name
   groups               = local.quicksight_groups
+  admin_group          = var.quicksight_admin_group
+  group_members        = var.quicksight_group_members
+  manage_secrets_role  = var.quicksight_manage_secrets_role
   columns_file         = "${path.module}/quicksight_columns.json"
-  redshift_host        = module.warehouse.endpoint_address
-  redshift_port        = module.warehouse.endpoint_port
+  redshift_host        = module.warehouse[0].endpoint_address
+  redshift_port        = module.warehouse[0].endpoint_port
   redshift_database    = var.redshift_database
-  reporting_secret_arn = module.warehouse.reporting_secret_arn
+  reporting_secret_arn = module.secrets.reporting_secret_arn
+  kms_key_arn          = module.encryption.key_arn
   vpc_connection_arn   = var.quicksight_vpc_connection_arn
+  subnet_ids           = local.network.private_subnet_ids
+  security_group_ids   = local.network.quicksight_security_group_ids
 }

@@ -44,8 +44,8 @@ output "rls_rules" {
 }
 
 output "warehouse_workgroup" {
-  description = "Redshift Serverless workgroup."
-  value       = module.warehouse.workgroup_name
+  description = "Redshift Serverless workgroup (SHOPSYNC_REDSHIFT_WORKGROUP for shopsync status --target aws)."
+  value       = var.enable_redshift ? module.warehouse[0].workgroup_name : null
 }
 
 output "warehouse_database" {
@@ -55,20 +55,40 @@ output "warehouse_database" {
 
 output "warehouse_admin_secret_arn" {
   description = "Redshift-managed admin secret (SHOPSYNC_REDSHIFT_SECRET_ARN for shopsync status --target aws)."
-  value       = module.warehouse.admin_secret_arn
+  value       = var.enable_redshift ? module.warehouse[0].admin_secret_arn : null
 }
 
 output "quicksight_datasets" {
   description = "table => QuickSight dataset id."
-  value       = module.bi.dataset_ids
+  value       = var.enable_redshift && var.enable_quicksight ? module.bi[0].dataset_ids : {}
 }
 
 output "reporting_username" {
   description = "Read-only Redshift user QuickSight connects as (SELECT on reporting.* only)."
-  value       = module.warehouse.reporting_username
+  value       = module.secrets.reporting_username
 }
 
 output "reporting_secret_arn" {
   description = "Secret {username, password} of the reporting user: QuickSight's credentials, the load job's --redshift_reporting_secret_arn."
-  value       = module.warehouse.reporting_secret_arn
+  value       = module.secrets.reporting_secret_arn
+}
+
+output "artifacts_bucket" {
+  description = "Artifacts bucket: the deploy workflow uploads the Lambda package, the Glue script and the wheel here (after a targeted apply of module.storage)."
+  value       = module.storage.artifacts_bucket_name
+}
+
+output "shopify_egress_ip" {
+  description = "The address every call to Shopify comes from (the NAT gateway's Elastic IP): put it on each store's API IP allowlist. null with existing_network (your NAT's address)."
+  value       = var.existing_network == null ? module.network[0].shopify_egress_ip : null
+}
+
+output "lambda_code_version" {
+  description = "Object version of the Lambda package the functions run."
+  value       = local.lambda_code.version
+}
+
+output "kms_key_arn" {
+  description = "The stack's customer-managed KMS key."
+  value       = module.encryption.key_arn
 }

@@ -21,10 +21,22 @@ variable "tenants_dir" {
   default     = "../tenants"
 }
 
-variable "lambda_package" {
+variable "lambda_s3_key" {
   type        = string
-  description = "Path of the Lambda deployment zip built by `make package` (code, dependencies, tenants/)."
-  default     = "../dist/lambda.zip"
+  description = "Key in the artifacts bucket of the Lambda package (`make package` builds dist/lambda.zip; the deploy workflow uploads it). The functions deploy its current object version."
+  default     = "lambda/lambda.zip"
+}
+
+variable "glue_script_s3_key" {
+  type        = string
+  description = "Key in the artifacts bucket of the Glue entry script (glue/jobs/shopsync_load.py), uploaded by the deploy workflow."
+  default     = "glue/shopsync_load.py"
+}
+
+variable "glue_wheel_s3_key" {
+  type        = string
+  description = "Key in the artifacts bucket of the shopsync wheel (dist/shopsync-*.whl), uploaded by the deploy workflow next to the script."
+  default     = "glue/shopsync-0.1.0-py3-none-any.whl"
 }
 
 variable "tick_schedule" {
@@ -41,8 +53,8 @@ variable "safety_net_schedule" {
 
 variable "log_retention_days" {
   type        = number
-  description = "CloudWatch Logs retention of the Lambda log groups."
-  default     = 30
+  description = "CloudWatch Logs retention of the Lambda log groups (a year by default: the record of what ran for each store)."
+  default     = 365
 }
 
 variable "raw_retention_days" {
@@ -62,11 +74,6 @@ variable "event_source" {
   }
 }
 
-variable "glue_wheel" {
-  type        = string
-  description = "Path of the shopsync wheel built by `make package` (dist/shopsync-*.whl)."
-  default     = "../dist/shopsync-0.1.0-py3-none-any.whl"
-}
 
 variable "load_batch_size" {
   type        = number
@@ -86,19 +93,64 @@ variable "redshift_database" {
   default     = "shopsync"
 }
 
-variable "warehouse_subnet_ids" {
-  type        = list(string)
-  description = "Private subnets of the Redshift Serverless workgroup."
+variable "vpc_cidr" {
+  type        = string
+  description = "Address range of the VPC the network module creates (a /16)."
+  default     = "10.40.0.0/16"
 }
 
-variable "warehouse_security_group_ids" {
-  type        = list(string)
-  description = "Security groups of the workgroup; QuickSight's VPC connection must reach it."
+variable "existing_network" {
+  type = object({
+    vpc_id                        = string
+    private_subnet_ids            = list(string)
+    lambda_security_group_ids     = list(string)
+    warehouse_security_group_ids  = list(string)
+    quicksight_security_group_ids = list(string)
+  })
+  description = "Bring your own network instead of the network module's: private subnets (three AZs for Redshift Serverless, with a NAT for Shopify) and the security groups of the functions, the warehouse and QuickSight's VPC connection. null (default) creates the network."
+  default     = null
 }
 
 variable "quicksight_vpc_connection_arn" {
   type        = string
-  description = "QuickSight VPC connection that reaches the private workgroup."
+  description = "An existing QuickSight VPC connection that reaches the private workgroup; null (default) creates one in the private subnets."
+  default     = null
+}
+
+variable "quicksight_admin_group" {
+  type        = string
+  description = "QuickSight group of shopsync's administrators (owns the data source and datasets, sees every tenant)."
+  default     = "shopsync-admins"
+}
+
+variable "quicksight_group_members" {
+  type        = map(list(string))
+  description = "QuickSight group => user names: membership of the tenant groups (from the tenant files' quicksight.groups) and the admin group."
+  default     = {}
+}
+
+variable "quicksight_manage_secrets_role" {
+  type        = bool
+  description = "Create aws-quicksight-secretsmanager-role-v0 (QuickSight's role for data-source secrets) limited to the reporting secret; false when the account already has it."
+  default     = true
+}
+
+variable "scheduler_reserved_concurrency" {
+  type        = number
+  description = "Reserved concurrency of the scheduler function (-1: none; an account whose concurrency quota is 10 cannot reserve any)."
+  default     = -1
+}
+
+variable "enable_redshift" {
+  type        = bool
+  description = "Create the Redshift Serverless warehouse (and give the load job its workgroup). false only to apply the stack to an AWS API emulator without Redshift Serverless (the moto-backed test) or where the warehouse is run elsewhere."
+  default     = true
+}
+
+variable "enable_quicksight" {
+  type        = bool
+  description = "Create the QuickSight groups, VPC connection, data source and datasets (needs enable_redshift). false only for an emulator without QuickSight (the moto-backed test) or an account without QuickSight."
+  default     = true
 }
 
 variable "reporting_username" {

@@ -6,10 +6,6 @@ terraform {
       source  = "hashicorp/aws"
       version = ">= 5.60, < 7.0"
     }
-    random = {
-      source  = "hashicorp/random"
-      version = ">= 3.5, < 4.0"
-    }
   }
 
   # Partial configuration: `terraform init -backend-config=...` supplies bucket, key and region.

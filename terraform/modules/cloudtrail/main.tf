@@ -3,10 +3,41 @@
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  trail_arn = "arn:${data.aws_partition.current.partition}:cloudtrail:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:trail/${var.name}"
+}
 
 resource "aws_s3_bucket" "trail" {
+  # checkov:skip=CKV_AWS_144: the trail's log files are an audit copy of manifest writes, not replicated to another region
+  # checkov:skip=CKV2_AWS_62: nothing consumes the trail's log deliveries as events (EventBridge gets the events directly)
   bucket        = "${var.name}-trail-${data.aws_caller_identity.current.account_id}"
   force_destroy = false
+}
+
+resource "aws_s3_bucket_versioning" "trail" {
+  bucket = aws_s3_bucket.trail.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "trail" {
+  bucket = aws_s3_bucket.trail.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = var.kms_key_arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_logging" "trail" {
+  bucket        = aws_s3_bucket.trail.id
+  target_bucket = var.access_logs_bucket_name
+  target_prefix = "trail/"
 }
 
 resource "aws_s3_bucket_public_access_block" "trail" {
@@ -22,14 +53,41 @@ resource "aws_s3_bucket_lifecycle_configuration" "trail" {
   rule {
     id     = "expire"
     status = "Enabled"
-    filter {}
+    filter {
+      prefix = ""
+    }
     expiration {
       days = var.log_retention_days
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 1
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 2
     }
   }
 }
 
 data "aws_iam_policy_document" "trail" {
+  statement {
+    sid     = "DenyInsecureTransport"
+    effect  = "Deny"
+    actions = ["s3:*"]
+    resources = [
+      aws_s3_bucket.trail.arn,
+      "${aws_s3_bucket.trail.arn}/*",
+    ]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
   statement {
     sid       = "AclCheck"
     actions   = ["s3:GetBucketAcl"]
@@ -37,6 +95,11 @@ data "aws_iam_policy_document" "trail" {
     principals {
       type        = "Service"
       identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceArn"
+      values   = [local.trail_arn]
     }
   }
 
@@ -53,6 +116,11 @@ data "aws_iam_policy_document" "trail" {
       variable = "s3:x-amz-acl"
       values   = ["bucket-owner-full-control"]
     }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceArn"
+      values   = [local.trail_arn]
+    }
   }
 }
 
@@ -62,11 +130,15 @@ resource "aws_s3_bucket_policy" "trail" {
 }
 
 resource "aws_cloudtrail" "manifests" {
+  # checkov:skip=CKV_AWS_67: this trail records one bucket's data events in one region to feed EventBridge; it is not the account's audit trail
+  # checkov:skip=CKV2_AWS_10: its events go to EventBridge (the load rule), its log files to S3; a CloudWatch Logs copy would only duplicate them
+  # checkov:skip=CKV_AWS_252: nothing subscribes to log-file deliveries; EventBridge receives the events themselves
   name                          = var.name
   s3_bucket_name                = aws_s3_bucket.trail.id
   include_global_service_events = false
   is_multi_region_trail         = false
   enable_log_file_validation    = true
+  kms_key_id                    = var.kms_key_arn
 
   advanced_event_selector {
     name = "manifest writes"

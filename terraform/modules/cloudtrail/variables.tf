@@ -11,5 +11,15 @@ variable "raw_bucket_name" {
 variable "log_retention_days" {
   type        = number
   description = "Days the trail's log files are kept."
-  default     = 30
+  default     = 365
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "Stack KMS key the trail's log files are encrypted with."
+}
+
+variable "access_logs_bucket_name" {
+  type        = string
+  description = "Bucket that receives the trail bucket's S3 server access logs."
 }

@@ -7,12 +7,25 @@ resource "aws_cloudwatch_event_rule" "manifests" {
   event_pattern = templatefile(var.pattern_file, { raw_bucket = var.raw_bucket_name })
 }
 
+data "aws_caller_identity" "current" {}
+
+# Only this rule, in this account, may use the role.
 data "aws_iam_policy_document" "assume" {
   statement {
     actions = ["sts:AssumeRole"]
     principals {
       type        = "Service"
       identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.manifests.arn]
     }
   }
 }

@@ -17,3 +17,8 @@ variable "input" {
   type        = map(string)
   description = "The event the function receives, e.g. {action = \"tick\"}."
 }
+
+variable "kms_key_arn" {
+  type        = string
+  description = "Stack KMS key the schedule's input is encrypted with."
+}

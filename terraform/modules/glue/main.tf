@@ -12,19 +12,8 @@ locals {
   region     = data.aws_region.current.name
 }
 
-resource "aws_s3_object" "script" {
-  bucket = var.artifacts_bucket
-  key    = "glue/shopsync_load.py"
-  source = var.script_path
-  etag   = filemd5(var.script_path)
-}
-
-resource "aws_s3_object" "wheel" {
-  bucket = var.artifacts_bucket
-  key    = "glue/${basename(var.wheel_path)}"
-  source = var.wheel_path
-  etag   = filemd5(var.wheel_path)
-}
+# The script and the wheel are uploaded to the artifacts bucket by the deploy workflow; the
+# job names them by key (the bucket is versioned, so every deploy is kept).
 
 resource "aws_glue_catalog_database" "raw" {
   name = replace("${var.name}_raw", "-", "_")
@@ -36,6 +25,11 @@ data "aws_iam_policy_document" "assume" {
     principals {
       type        = "Service"
       identifiers = ["glue.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account]
     }
   }
 }
@@ -67,34 +61,56 @@ data "aws_iam_policy_document" "glue" {
   statement {
     sid       = "JobCode"
     actions   = ["s3:GetObject"]
-    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.artifacts_bucket}/glue/*"]
+    resources = ["${local.arn_prefix}:s3:::${var.artifacts_bucket}/${dirname(var.script_key)}/*"]
   }
 
   statement {
-    sid = "Warehouse"
-    actions = [
-      "redshift-data:BatchExecuteStatement",
-      "redshift-data:ExecuteStatement",
-      "redshift-serverless:GetCredentials",
-    ]
-    resources = ["${local.arn_prefix}:redshift-serverless:${local.region}:${local.account}:workgroup/*"]
+    sid       = "StackKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"]
+    resources = [var.kms_key_arn]
   }
 
   statement {
-    sid = "WarehouseStatements"
-    actions = [
-      "redshift-data:DescribeStatement",
-      "redshift-data:GetStatementResult",
-      "redshift-data:CancelStatement",
-    ]
-    # The Data API authorises these by statement owner; they take no resource ARN.
-    resources = ["*"]
+    sid       = "EncryptedLogs"
+    actions   = ["logs:AssociateKmsKey"]
+    resources = ["${local.arn_prefix}:logs:${local.region}:${local.account}:log-group:/aws-glue/*"]
   }
 
-  statement {
-    sid       = "WarehouseSecret"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.redshift_secret_arn]
+  # The one workgroup this stack loads, never another.
+  dynamic "statement" {
+    for_each = var.warehouse == null ? [] : [var.warehouse]
+    content {
+      sid = "Warehouse"
+      actions = [
+        "redshift-data:BatchExecuteStatement",
+        "redshift-data:ExecuteStatement",
+        "redshift-serverless:GetCredentials",
+      ]
+      resources = [statement.value.workgroup_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.warehouse == null ? [] : [var.warehouse]
+    content {
+      sid = "WarehouseStatements"
+      actions = [
+        "redshift-data:DescribeStatement",
+        "redshift-data:GetStatementResult",
+        "redshift-data:CancelStatement",
+      ]
+      # The Data API authorises these by statement owner; they take no resource ARN.
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.warehouse == null ? [] : [var.warehouse]
+    content {
+      sid       = "WarehouseSecret"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [statement.value.admin_secret_arn]
+    }
   }
 
   # The reporting user's password, to create or update that user after each refresh.
@@ -141,10 +157,31 @@ resource "aws_iam_role_policy" "glue" {
   policy = data.aws_iam_policy_document.glue.json
 }
 
+# Everything Glue writes (job output, logs, bookmarks) is encrypted with the stack key.
+resource "aws_glue_security_configuration" "this" {
+  name = var.name
+
+  encryption_configuration {
+    cloudwatch_encryption {
+      cloudwatch_encryption_mode = "SSE-KMS"
+      kms_key_arn                = var.kms_key_arn
+    }
+    job_bookmarks_encryption {
+      job_bookmarks_encryption_mode = "CSE-KMS"
+      kms_key_arn                   = var.kms_key_arn
+    }
+    s3_encryption {
+      s3_encryption_mode = "SSE-KMS"
+      kms_key_arn        = var.kms_key_arn
+    }
+  }
+}
+
 resource "aws_glue_crawler" "raw" {
-  name          = "${var.name}-raw"
-  role          = aws_iam_role.glue.arn
-  database_name = aws_glue_catalog_database.raw.name
+  name                   = "${var.name}-raw"
+  role                   = aws_iam_role.glue.arn
+  database_name          = aws_glue_catalog_database.raw.name
+  security_configuration = aws_glue_security_configuration.this.name
 
   s3_target {
     path       = "s3://${var.raw_bucket_name}/"
@@ -169,10 +206,12 @@ resource "aws_glue_job" "load" {
   number_of_workers = var.number_of_workers
   timeout           = var.timeout_minutes
 
+  security_configuration = aws_glue_security_configuration.this.name
+
   command {
     name            = "glueetl"
     python_version  = "3"
-    script_location = "s3://${var.artifacts_bucket}/${aws_s3_object.script.key}"
+    script_location = "s3://${var.artifacts_bucket}/${var.script_key}"
   }
 
   # One load at a time: runs of one tenant must apply in run_id order.
@@ -180,19 +219,23 @@ resource "aws_glue_job" "load" {
     max_concurrent_runs = 1
   }
 
-  default_arguments = {
-    "--additional-python-modules"        = "s3://${var.artifacts_bucket}/${aws_s3_object.wheel.key}"
-    "--raw_bucket"                       = var.raw_bucket_name
-    "--curated_bucket"                   = var.curated_bucket_name
-    "--redshift_workgroup"               = var.redshift_workgroup
-    "--redshift_database"                = var.redshift_database
-    "--redshift_iam_role"                = var.redshift_copy_role_arn
-    "--redshift_secret_arn"              = var.redshift_secret_arn
-    "--redshift_reporting_secret_arn"    = var.reporting_secret_arn
-    "--rls_rules"                        = jsonencode(var.rls_rules)
-    "--enable-metrics"                   = "true"
-    "--enable-continuous-cloudwatch-log" = "true"
-  }
+  default_arguments = merge(
+    {
+      "--additional-python-modules"        = "s3://${var.artifacts_bucket}/${var.wheel_key}"
+      "--raw_bucket"                       = var.raw_bucket_name
+      "--curated_bucket"                   = var.curated_bucket_name
+      "--redshift_reporting_secret_arn"    = var.reporting_secret_arn
+      "--rls_rules"                        = jsonencode(var.rls_rules)
+      "--enable-metrics"                   = "true"
+      "--enable-continuous-cloudwatch-log" = "true"
+    },
+    var.warehouse == null ? {} : {
+      "--redshift_workgroup"  = var.warehouse.workgroup_name
+      "--redshift_database"   = var.warehouse.database
+      "--redshift_iam_role"   = var.warehouse.copy_role_arn
+      "--redshift_secret_arn" = var.warehouse.admin_secret_arn
+    },
+  )
 }
 
 resource "aws_glue_workflow" "load" {

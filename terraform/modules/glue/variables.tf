@@ -8,14 +8,19 @@ variable "artifacts_bucket" {
   description = "Bucket that holds the job script and the shopsync wheel."
 }
 
-variable "script_path" {
+variable "script_key" {
   type        = string
-  description = "Local path of the Glue entry script (glue/jobs/shopsync_load.py)."
+  description = "Key of the Glue entry script (glue/jobs/shopsync_load.py) in the artifacts bucket, uploaded by the deploy workflow."
 }
 
-variable "wheel_path" {
+variable "wheel_key" {
   type        = string
-  description = "Local path of the shopsync wheel (make package builds it)."
+  description = "Key of the shopsync wheel (make package builds it) in the artifacts bucket, next to the script."
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "Stack KMS key: Glue's security configuration (logs, bookmarks, S3 output) and the buckets the job reads and writes."
 }
 
 variable "raw_bucket_name" {
@@ -38,24 +43,16 @@ variable "curated_bucket_arn" {
   description = "Curated Parquet bucket ARN."
 }
 
-variable "redshift_workgroup" {
-  type        = string
-  description = "Redshift Serverless workgroup the job loads."
-}
-
-variable "redshift_database" {
-  type        = string
-  description = "Redshift database name."
-}
-
-variable "redshift_copy_role_arn" {
-  type        = string
-  description = "IAM role Redshift assumes for COPY from the curated bucket."
-}
-
-variable "redshift_secret_arn" {
-  type        = string
-  description = "Secret with the database credentials the Data API uses."
+variable "warehouse" {
+  type = object({
+    workgroup_name   = string
+    workgroup_arn    = string
+    database         = string
+    copy_role_arn    = string
+    admin_secret_arn = string
+  })
+  description = "The Redshift Serverless workgroup the job loads (its ARN scopes the Data API permissions), the COPY role and the admin secret; null only where the stack has no warehouse (enable_redshift = false)."
+  default     = null
 }
 
 variable "reporting_secret_arn" {

@@ -8,9 +8,28 @@ variable "handler" {
   description = "Python handler, e.g. shopsync.handlers.scheduler.handler."
 }
 
-variable "lambda_package" {
+variable "code" {
+  type = object({
+    bucket  = string
+    key     = string
+    version = string
+  })
+  description = "The deployment zip (code, dependencies, tenants/) in the artifacts bucket, at one object version: a new version is a new deployment."
+}
+
+variable "subnet_ids" {
+  type        = list(string)
+  description = "Private subnets the function runs in (egress through the NAT gateway)."
+}
+
+variable "security_group_ids" {
+  type        = list(string)
+  description = "Security groups of the function's network interfaces."
+}
+
+variable "kms_key_arn" {
   type        = string
-  description = "Path of the deployment zip (code, dependencies and tenants/)."
+  description = "Stack KMS key: environment variables, log group and dead-letter queue."
 }
 
 variable "policy_json" {
@@ -38,7 +57,7 @@ variable "memory_mb" {
 
 variable "reserved_concurrency" {
   type        = number
-  description = "Reserved concurrent executions (-1: unreserved)."
+  description = "Reserved concurrent executions (-1: unreserved). New accounts, whose concurrency quota is 10, cannot reserve any."
   default     = -1
 }
 

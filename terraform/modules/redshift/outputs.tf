@@ -23,13 +23,8 @@ output "admin_secret_arn" {
   value       = aws_redshiftserverless_namespace.this.admin_password_secret_arn
 }
 
-output "reporting_secret_arn" {
-  description = "Secret {username, password} of the read-only reporting user (QuickSight's credentials; the load job creates the user from it)."
-  # The version's ARN is the secret's, and referencing it makes readers wait for the value.
-  value = aws_secretsmanager_secret_version.reporting.arn
-}
 
-output "reporting_username" {
-  description = "Read-only reporting user QuickSight connects as."
-  value       = var.reporting_username
+output "workgroup_arn" {
+  description = "Workgroup ARN: the only resource the load job's Data API permissions name."
+  value       = aws_redshiftserverless_workgroup.this.arn
 }

@@ -35,20 +35,8 @@ variable "curated_bucket_arn" {
   description = "Curated Parquet bucket that COPY reads."
 }
 
-variable "reporting_username" {
+
+variable "kms_key_arn" {
   type        = string
-  description = "Read-only database user QuickSight connects as; the load job creates it and grants it reporting.* only."
-  default     = "shopsync_reporting"
-
-  validation {
-    # The pattern of shopsync.warehouse.grants.USER_PATTERN.
-    condition     = can(regex("^[a-z][a-z0-9_]{2,62}$", var.reporting_username)) && !startswith(var.reporting_username, "pg_") && !contains(["public", "rdsdb"], var.reporting_username)
-    error_message = "reporting_username: 3-63 lowercase letters, digits or underscores, starting with a letter; not public, rdsdb or pg_*."
-  }
-}
-
-variable "secret_recovery_window_in_days" {
-  type        = number
-  description = "Days a deleted reporting-user secret can still be restored."
-  default     = 7
+  description = "Stack KMS key: the namespace's data, its admin secret, and the curated objects COPY reads."
 }

@@ -6,9 +6,5 @@ terraform {
       source  = "hashicorp/aws"
       version = ">= 5.60, < 7.0"
     }
-    random = {
-      source  = "hashicorp/random"
-      version = ">= 3.5, < 4.0"
-    }
   }
 }

@@ -22,7 +22,8 @@ resource "aws_dynamodb_table" "state" {
   }
 
   server_side_encryption {
-    enabled = true
+    enabled     = true
+    kms_key_arn = var.kms_key_arn
   }
 
   deletion_protection_enabled = var.deletion_protection

@@ -8,3 +8,8 @@ variable "deletion_protection" {
   description = "Refuse to delete the table (cursors and leases live here)."
   default     = true
 }
+
+variable "kms_key_arn" {
+  type        = string
+  description = "Stack KMS key the table is encrypted with."
+}

@@ -7,3 +7,14 @@ variable "raw_retention_days" {
   type        = number
   description = "Days raw JSONL parts are kept (manifests under _manifests/ are kept)."
 }
+
+variable "kms_key_arn" {
+  type        = string
+  description = "Stack KMS key the raw, curated and artifacts buckets are encrypted with."
+}
+
+variable "access_log_retention_days" {
+  type        = number
+  description = "Days S3 server access logs are kept."
+  default     = 365
+}

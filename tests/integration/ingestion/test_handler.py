@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,8 @@ from shopsync.ingestion.manifest import read_manifest
 from shopsync.settings import Settings
 from shopsync.simulator import running_simulator
 from shopsync.storage import make_raw_store
+
+from tests.lambda_context import LambdaContext as Context
 
 from .conftest import SHOP, SMALL, TENANT
 
@@ -32,17 +33,6 @@ start_date: 2022-01-01
 """
 
 
-@dataclass
-class Context:
-    remaining_ms: int
-    function_name: str = "shopsync-ingestion"
-    function_version: str = "$LATEST"
-    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:shopsync-ingestion"
-    memory_limit_in_mb: int = 1024
-    aws_request_id: str = "req-1"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
 
 
 @pytest.fixture
