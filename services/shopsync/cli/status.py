@@ -11,7 +11,6 @@ import json
 from typing import Annotated, Any
 
 import boto3
-import duckdb
 import typer
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
@@ -30,6 +29,7 @@ from shopsync.cli.common import (
 from shopsync.settings import Settings, env_name
 from shopsync.tenants import TenantConfigError, UnknownTenantError, load_registry
 from shopsync.warehouse.base import WarehouseError
+from shopsync.warehouse.duckdb_import import duckdb
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 from shopsync.warehouse.redshift import RedshiftDataApiWarehouse
 from shopsync.warehouse.status import TenantStatus, never_loaded, tenant_status

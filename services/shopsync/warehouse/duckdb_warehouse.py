@@ -12,8 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from . import sql
 from .base import (
     CheckResult,
@@ -28,6 +26,7 @@ from .base import (
     table_statements,
 )
 from .checks import check_statements, evaluate_checks
+from .duckdb_import import duckdb
 from .specs import TABLES
 
 logger = logging.getLogger(__name__)

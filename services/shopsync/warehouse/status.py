@@ -24,10 +24,10 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import duckdb
 from pydantic import BaseModel, BeforeValidator
 
 from . import sql
+from .duckdb_import import duckdb
 from .specs import TABLES
 
 #: Runs one statement and returns its rows.
