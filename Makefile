@@ -6,9 +6,11 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+SCAN_VENV  := .venv-scan
+SCAN_STAMP := $(SCAN_VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup java demo test check lint format typecheck bench clean schema bi package
+.PHONY: help setup java demo test check lint format typecheck bench clean schema bi package scan
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,8 +37,19 @@ demo: setup java ## run the whole pipeline locally on the example tenants (fresh
 	rm -rf $(DEMO_HOME)
 	SHOPSYNC_HOME=$(DEMO_HOME) $(BIN)/shopsync demo
 
-test: setup java ## run the full test suite
+test: setup java scan ## run the full test suite (and the security scans)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+$(SCAN_STAMP): pyproject.toml
+	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SCAN_VENV)/bin/python -m pip install --quiet --group scan
+	@rm -f $(SCAN_VENV)/.installed-* && touch $@
+
+scan: $(SCAN_STAMP) ## checkov over terraform/ and .github/ (0 failed), actionlint over the workflows
+	$(SCAN_VENV)/bin/checkov --quiet --compact --skip-download -d terraform --framework terraform
+	$(SCAN_VENV)/bin/checkov --quiet --compact --skip-download -d . --framework github_actions
+	$(SCAN_VENV)/bin/actionlint
 
 lint: setup ## ruff lint and format check (and terraform fmt where terraform is installed)
 	$(BIN)/ruff check .
@@ -67,4 +80,4 @@ package: setup ## build dist/lambda.zip for the Lambda functions
 	scripts/package-lambda
 
 clean: ## remove the virtualenv and local state
-	rm -rf $(VENV) .shopsync .pytest_cache .mypy_cache .ruff_cache build dist
+	rm -rf $(VENV) $(SCAN_VENV) .shopsync .pytest_cache .mypy_cache .ruff_cache build dist

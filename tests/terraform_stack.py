@@ -157,7 +157,7 @@ def moto_server(workdir: Path) -> Iterator[MotoServer]:
     port = free_port()
     cert, key = self_signed_certificate(workdir)
     log_path = workdir / "moto.log"
-    command = [sys.executable, "-m", "tests.moto_https_server", "-H", "127.0.0.1", "-p", str(port)]
+    command = [sys.executable, "-m", "tests.moto_server", "-H", "127.0.0.1", "-p", str(port)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [*command, "-c", str(cert), "-k", str(key)],
@@ -213,27 +213,33 @@ provider "aws" {{
 """
 
 
-class Stack:
-    """A copy of the repository's Terraform in ``workdir``, planned and applied against moto."""
+def copy_terraform(workdir: Path, tenants_dir: Path = REPO_ROOT / "tenants") -> Path:
+    """The repository's terraform/ in ``workdir``, with what it reads by relative path (the
+    event patterns, the tenant files), so init and its lock file never touch the repository."""
+    root = workdir / "terraform"
+    shutil.copytree(
+        TERRAFORM_DIR,
+        root,
+        ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "*override.tf"),
+    )
+    patterns = REPO_ROOT / "services" / "shopsync" / "events" / "patterns"
+    shutil.copytree(patterns, workdir / "services" / "shopsync" / "events" / "patterns")
+    shutil.copytree(tenants_dir, workdir / "tenants")
+    return root
 
-    def __init__(self, workdir: Path, moto: MotoServer, tenants_dir: Path) -> None:
-        self.root = workdir / "terraform"
-        shutil.copytree(
-            TERRAFORM_DIR,
-            self.root,
-            ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "moto_override.tf"),
-        )
-        patterns = REPO_ROOT / "services" / "shopsync" / "events" / "patterns"
-        shutil.copytree(patterns, workdir / "services" / "shopsync" / "events" / "patterns")
-        shutil.copytree(tenants_dir, workdir / "tenants")
-        (self.root / "moto_override.tf").write_text(provider_override(moto.endpoint, moto.ca_bundle))
+
+class Terraform:
+    """The terraform command in one directory, offline, with its data kept under ``data_dir``."""
+
+    def __init__(self, root: Path, data_dir: Path) -> None:
+        self.root = root
         self.env = {
             **os.environ,
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
             "TF_CLI_CONFIG_FILE": "/dev/null",
             "CHECKPOINT_DISABLE": "1",
-            "TF_DATA_DIR": str(workdir / ".terraform"),
+            "TF_DATA_DIR": str(data_dir),
         }
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -255,8 +261,17 @@ class Stack:
             )
         return result
 
-    def init(self) -> None:
-        self.run("init", "-input=false", f"-plugin-dir={plugin_dir()}")
+    def init(self, *args: str) -> None:
+        self.run("init", "-input=false", f"-plugin-dir={plugin_dir()}", *args)
+
+
+class Stack(Terraform):
+    """A copy of the repository's Terraform in ``workdir``, planned and applied against moto."""
+
+    def __init__(self, workdir: Path, moto: MotoServer, tenants_dir: Path) -> None:
+        super().__init__(copy_terraform(workdir, tenants_dir), workdir / ".terraform")
+        override = provider_override(moto.endpoint, moto.ca_bundle)
+        (self.root / "moto_override.tf").write_text(override)
 
     def write_variables(self, variables: Mapping[str, Any]) -> None:
         """The stack's variables, read by every later plan, apply and destroy."""

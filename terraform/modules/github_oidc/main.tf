@@ -3,6 +3,7 @@
 # main branch may assume.
 
 data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
 
 locals {
   issuer       = "token.actions.githubusercontent.com"
@@ -127,6 +128,49 @@ resource "aws_iam_role" "apply" {
   description          = "terraform apply from the main branch of ${var.repository}"
   assume_role_policy   = data.aws_iam_policy_document.apply_trust.json
   max_session_duration = 3600
+}
+
+# PowerUserAccess (or what apply_policy_arns says) leaves IAM out; the stack's roles are all
+# named <role_prefix>*, plus the one QuickSight reads secrets with, so IAM is granted on those.
+data "aws_iam_policy_document" "apply_iam" {
+  statement {
+    sid = "StackRoles"
+    actions = [
+      "iam:CreateRole",
+      "iam:DeleteRole",
+      "iam:GetRole",
+      "iam:UpdateRole",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:TagRole",
+      "iam:UntagRole",
+      "iam:ListRoleTags",
+      "iam:PutRolePolicy",
+      "iam:GetRolePolicy",
+      "iam:DeleteRolePolicy",
+      "iam:ListRolePolicies",
+      "iam:AttachRolePolicy",
+      "iam:DetachRolePolicy",
+      "iam:ListAttachedRolePolicies",
+      "iam:ListInstanceProfilesForRole",
+      "iam:PassRole",
+    ]
+    resources = [
+      "${local.arn}:iam::${data.aws_caller_identity.current.account_id}:role/${var.role_prefix}*",
+      "${local.arn}:iam::${data.aws_caller_identity.current.account_id}:role/service-role/aws-quicksight-secretsmanager-role-v0",
+    ]
+  }
+
+  statement {
+    sid       = "ReadManagedPolicies"
+    actions   = ["iam:GetPolicy", "iam:GetPolicyVersion"]
+    resources = ["${local.arn}:iam::aws:policy/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "apply_iam" {
+  name   = "stack-roles"
+  role   = aws_iam_role.apply.id
+  policy = data.aws_iam_policy_document.apply_iam.json
 }
 
 resource "aws_iam_role_policy_attachment" "apply" {

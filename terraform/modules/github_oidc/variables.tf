@@ -60,6 +60,12 @@ variable "generated_secrets_prefix" {
   default     = "shopsync-"
 }
 
+variable "role_prefix" {
+  type        = string
+  description = "Name prefix of every IAM role the stack creates (shopsync-<stage>-...); the apply role may manage only roles with it."
+  default     = "shopsync-"
+}
+
 variable "apply_policy_arns" {
   type        = list(string)
   description = "Policies of the apply role: what it may create and change. Terraform creates roles, so this is broad; keep it to the account that runs shopsync."
