@@ -14,7 +14,11 @@ locals {
   rls_pairs = flatten([
     for id, t in local.tenants : [for g in try(t.quicksight.groups, []) : { group = g, tenant = id }]
   ])
-  rls_rules         = [for rule in local.rls_pairs : [rule.group, rule.tenant]]
+  # The admin group sees every tenant's rows; a group with no rule sees nothing.
+  rls_rules = concat(
+    [for rule in local.rls_pairs : [rule.group, rule.tenant]],
+    [for id in sort(keys(local.tenants)) : [var.quicksight_admin_group, id]],
+  )
   quicksight_groups = distinct([for rule in local.rls_pairs : rule.group])
   event_patterns = {
     cloudtrail = "${path.module}/../services/shopsync/events/patterns/cloudtrail_manifest.json"
@@ -51,6 +55,7 @@ module "storage" {
   name               = local.name
   raw_retention_days = var.raw_retention_days
   kms_key_arn        = module.encryption.key_arn
+  force_destroy      = var.force_destroy
 }
 
 # Uploaded by the deploy workflow between the targeted apply of module.storage and the plan.
@@ -60,9 +65,10 @@ data "aws_s3_object" "lambda_package" {
 }
 
 module "state" {
-  source      = "./modules/state"
-  name        = "${local.name}-state"
-  kms_key_arn = module.encryption.key_arn
+  source              = "./modules/state"
+  name                = "${local.name}-state"
+  kms_key_arn         = module.encryption.key_arn
+  deletion_protection = !var.force_destroy
 }
 
 module "secrets" {
@@ -168,6 +174,7 @@ module "trail" {
   raw_bucket_name         = module.storage.raw_bucket_name
   kms_key_arn             = module.encryption.key_arn
   access_logs_bucket_name = module.storage.access_logs_bucket_name
+  force_destroy           = var.force_destroy
 }
 
 resource "aws_s3_bucket_notification" "raw_to_eventbridge" {

@@ -158,3 +158,9 @@ variable "reporting_username" {
   description = "Read-only Redshift user QuickSight connects as; the load job creates it and grants it reporting.* only."
   default     = "shopsync_reporting"
 }
+
+variable "force_destroy" {
+  type        = bool
+  description = "Let terraform destroy delete the buckets with their objects and the state table (no deletion protection): for throwaway stages only (the moto-backed test sets it). false (default) keeps data from being destroyed with the stack."
+  default     = false
+}

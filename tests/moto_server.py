@@ -7,6 +7,9 @@
    not apply, as in AWS.
 2. moto drops a function's ``DeadLetterConfig``, so every plan would want to add it again; here
    the function keeps it and reports it, as Lambda does.
+3. moto reports no description for a security-group rule that references another group (it
+   reads only the CIDR range's), so every plan would want to set it again; here it reports the
+   one it stored.
 
 Everything else is moto's own. Run as
 ``python -m tests.moto_server -H 127.0.0.1 -p PORT -c CERT -k KEY``.
@@ -18,6 +21,7 @@ import sys
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
+from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.iam.access_control import IAMPolicyStatement, PermissionResult
 from moto.server import main
 
@@ -70,11 +74,16 @@ def function_update(self: LambdaFunction, updates: dict[str, Any]) -> dict[str, 
     return _function_update(self, updates)
 
 
+def rule_description(self: SecurityGroupRule) -> str | None:
+    return self.ip_range.get("Description") or self.source_group.get("Description")
+
+
 def patch_moto() -> None:
     IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
     LambdaFunction.__init__ = function_init  # type: ignore[method-assign]
     LambdaFunction.get_configuration = function_configuration  # type: ignore[method-assign]
     LambdaFunction.update_configuration = function_update  # type: ignore[method-assign]
+    SecurityGroupRule.description = property(rule_description)  # type: ignore[assignment,method-assign]
 
 
 if __name__ == "__main__":

@@ -177,7 +177,9 @@ def moto_server(workdir: Path) -> Iterator[MotoServer]:
                 break
             except requests.ConnectionError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"moto server did not start: {log_path.read_text()}")
+                    raise RuntimeError(
+                        f"moto server did not start: {log_path.read_text()}"
+                    ) from None
                 time.sleep(0.2)
         # No Docker here: Lambda functions are created and invoked without running them.
         server.set_config({"lambda": {"use_docker": False}})

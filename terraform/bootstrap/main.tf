@@ -112,5 +112,5 @@ module "github_oidc" {
   existing_provider_arn = var.existing_oidc_provider_arn
   state_bucket_arn      = aws_s3_bucket.state.arn
   state_key_arn         = aws_kms_key.state.arn
-  apply_policy_arns     = var.apply_policy_arns
+  apply_policy_arns     = coalesce(var.apply_policy_arns, ["arn:${data.aws_partition.current.partition}:iam::aws:policy/PowerUserAccess"])
 }

@@ -24,5 +24,5 @@ variable "existing_oidc_provider_arn" {
 variable "apply_policy_arns" {
   type        = list(string)
   description = "Managed policies of the apply role (main branch only) for everything but IAM: it creates KMS keys, a VPC, Lambda, Glue, Redshift Serverless and QuickSight resources, so it is broad; keep the account to shopsync, or pass a narrower policy of your own. IAM is granted by the module on shopsync-* roles only."
-  default     = ["arn:aws:iam::aws:policy/PowerUserAccess"]
+  default     = null # PowerUserAccess in the account's partition
 }

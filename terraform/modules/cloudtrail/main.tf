@@ -13,7 +13,7 @@ resource "aws_s3_bucket" "trail" {
   # checkov:skip=CKV_AWS_144: the trail's log files are an audit copy of manifest writes, not replicated to another region
   # checkov:skip=CKV2_AWS_62: nothing consumes the trail's log deliveries as events (EventBridge gets the events directly)
   bucket        = "${var.name}-trail-${data.aws_caller_identity.current.account_id}"
-  force_destroy = false
+  force_destroy = var.force_destroy
 }
 
 resource "aws_s3_bucket_versioning" "trail" {

@@ -23,3 +23,9 @@ variable "access_logs_bucket_name" {
   type        = string
   description = "Bucket that receives the trail bucket's S3 server access logs."
 }
+
+variable "force_destroy" {
+  type        = bool
+  description = "Let terraform destroy delete the trail's bucket with its log files (a throwaway stage)."
+  default     = false
+}

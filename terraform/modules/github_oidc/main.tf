@@ -94,9 +94,10 @@ data "aws_iam_policy_document" "plan_state" {
   }
 
   statement {
-    sid       = "GeneratedSecrets"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = ["${local.arn}:secretsmanager:*:*:secret:${var.generated_secrets_prefix}*"]
+    sid     = "GeneratedSecrets"
+    actions = ["secretsmanager:GetSecretValue"]
+    # shopsync-<stage>/redshift/<user>: a tenant secret (shopsync/tenants/...) never matches.
+    resources = ["${local.arn}:secretsmanager:*:*:secret:${var.generated_secrets_prefix}*/redshift/*"]
   }
 
   statement {

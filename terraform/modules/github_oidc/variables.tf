@@ -56,7 +56,7 @@ variable "state_key_arn" {
 
 variable "generated_secrets_prefix" {
   type        = string
-  description = "Name prefix of the secrets whose values Terraform generates and a plan refreshes (the reporting user's: shopsync-<stage>/redshift/)."
+  description = "Name prefix of the stacks whose generated secret (<prefix><stage>/redshift/<user>, the reporting user's) a plan refreshes."
   default     = "shopsync-"
 }
 

@@ -205,6 +205,7 @@ resource "aws_glue_job" "load" {
   worker_type       = var.worker_type
   number_of_workers = var.number_of_workers
   timeout           = var.timeout_minutes
+  execution_class   = "STANDARD" # what Glue reports when none is given; FLEX may start late
 
   security_configuration = aws_glue_security_configuration.this.name
 

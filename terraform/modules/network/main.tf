@@ -193,6 +193,17 @@ resource "aws_vpc_security_group_egress_rule" "warehouse_to_quicksight" {
   to_port                      = 65535
 }
 
+# Enhanced VPC routing sends COPY's reads of the curated bucket through the VPC: out to S3 by
+# the gateway endpoint's prefix list, and nowhere else.
+resource "aws_vpc_security_group_egress_rule" "warehouse_to_s3" {
+  security_group_id = aws_security_group.warehouse.id
+  description       = "COPY from the curated bucket through the S3 gateway endpoint"
+  prefix_list_id    = aws_vpc_endpoint.gateway["s3"].prefix_list_id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
 resource "aws_vpc_security_group_egress_rule" "quicksight_to_warehouse" {
   security_group_id            = aws_security_group.quicksight.id
   description                  = "QuickSight to Redshift"

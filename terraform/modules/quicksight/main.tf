@@ -11,7 +11,7 @@ locals {
   account = data.aws_caller_identity.current.account_id
   arn     = "arn:${data.aws_partition.current.partition}"
   group_arn = {
-    for g in concat(var.groups, [var.admin_group]) :
+    for g in distinct(concat(var.groups, [var.admin_group])) :
     g => "${local.arn}:quicksight:${data.aws_region.current.name}:${local.account}:group/${var.namespace}/${g}"
   }
   # Analysts may use a dataset (build analyses on it); admins may also change and share it.
@@ -37,7 +37,7 @@ locals {
 }
 
 resource "aws_quicksight_group" "tenant" {
-  for_each   = toset(var.groups)
+  for_each   = setsubtract(toset(var.groups), [var.admin_group])
   group_name = each.value
   namespace  = var.namespace
 }
@@ -111,6 +111,8 @@ resource "aws_quicksight_vpc_connection" "this" {
   role_arn           = aws_iam_role.vpc_connection[0].arn
   subnet_ids         = var.subnet_ids
   security_group_ids = var.security_group_ids
+  # QuickSight creates its network interfaces with the role at once: it needs its policy.
+  depends_on = [aws_iam_role_policy.vpc_connection]
 }
 
 # QuickSight reads data-source secrets with this role of the account (the name and path
@@ -179,7 +181,8 @@ resource "aws_quicksight_data_source" "warehouse" {
     ]
   }
 
-  depends_on = [aws_quicksight_group.admin]
+  # QuickSight reads the reporting secret when the data source is created.
+  depends_on = [aws_quicksight_group.admin, aws_iam_role_policy.secrets]
 }
 
 resource "aws_quicksight_data_set" "rls_rules" {

@@ -17,8 +17,9 @@ locals {
 resource "aws_s3_bucket" "this" {
   # checkov:skip=CKV_AWS_144: no cross-region replica: raw data is re-fetchable from Shopify (a resync), curated data is rebuilt from raw, artifacts are rebuilt by the deploy workflow
   # checkov:skip=CKV2_AWS_62: the raw bucket's writes reach EventBridge through CloudTrail data events (or the bucket's EventBridge notification when event_source = s3_native); curated and artifacts have no consumer to notify
-  for_each = local.buckets
-  bucket   = each.value
+  for_each      = local.buckets
+  bucket        = each.value
+  force_destroy = var.force_destroy
 }
 
 resource "aws_s3_bucket_public_access_block" "this" {
@@ -141,7 +142,8 @@ resource "aws_s3_bucket" "access_logs" {
   # checkov:skip=CKV_AWS_144: access logs are not replicated to another region
   # checkov:skip=CKV_AWS_145: S3 server access logging delivers only to buckets encrypted with S3-managed keys (SSE-S3), not KMS
   # checkov:skip=CKV2_AWS_62: nothing consumes access-log deliveries as events
-  bucket = "${var.name}-access-logs-${local.account}"
+  bucket        = "${var.name}-access-logs-${local.account}"
+  force_destroy = var.force_destroy
 }
 
 resource "aws_s3_bucket_public_access_block" "access_logs" {

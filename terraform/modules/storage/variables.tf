@@ -18,3 +18,9 @@ variable "access_log_retention_days" {
   description = "Days S3 server access logs are kept."
   default     = 365
 }
+
+variable "force_destroy" {
+  type        = bool
+  description = "Let terraform destroy delete the buckets with their objects (a throwaway stage). false keeps a stage's data from being destroyed with it."
+  default     = false
+}

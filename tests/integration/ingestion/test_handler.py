@@ -15,7 +15,6 @@ from shopsync.ingestion.manifest import read_manifest
 from shopsync.settings import Settings
 from shopsync.simulator import running_simulator
 from shopsync.storage import make_raw_store
-
 from tests.lambda_context import LambdaContext as Context
 
 from .conftest import SHOP, SMALL, TENANT
@@ -31,8 +30,6 @@ auth:
 schedule: rate(1 hour)
 start_date: 2022-01-01
 """
-
-
 
 
 @pytest.fixture

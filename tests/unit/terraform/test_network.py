@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.unit.terraform.test_terraform import TERRAFORM, blocks, hcl_value, parse
 
 NETWORK = TERRAFORM / "modules" / "network"
@@ -145,14 +143,6 @@ def _reaches_s3_over_https(rule: dict[str, Any]) -> bool:
     return ports and ("prefix_list_id" in rule or "prefix_list_ids" in rule or anywhere)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "terraform/modules/network/main.tf: aws_security_group.warehouse has no egress to S3. "
-        "Terraform drops a new group's default allow-all egress, and the workgroup's enhanced "
-        "VPC routing sends COPY's S3 traffic through the VPC, where the security group applies"
-    ),
-)
 def test_the_warehouse_may_reach_s3_for_copy() -> None:
     workgroup = blocks(TERRAFORM / "modules" / "redshift", "resource")[
         "aws_redshiftserverless_workgroup.this"

@@ -126,7 +126,7 @@ SECRET_READERS = {
     ],
     "quicksight/aws_iam_policy_document.secrets": ["${var.reporting_secret_arn}"],
     "github_oidc/aws_iam_policy_document.plan_state": [
-        "${local.arn}:secretsmanager:*:*:secret:${var.generated_secrets_prefix}*"
+        "${local.arn}:secretsmanager:*:*:secret:${var.generated_secrets_prefix}*/redshift/*"
     ],
 }
 

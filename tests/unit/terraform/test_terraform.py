@@ -358,9 +358,10 @@ def test_rls_rules_come_from_the_tenant_files() -> None:
     # names (and break the plan). It only ever sees the pairs as objects...
     assert pairs.startswith("${flatten(["), pairs
     assert "{group = g, tenant = id}" in pairs, pairs
-    # ...which become [group, tenant] lists after it.
+    # ...which become [group, tenant] lists after it; the admin group gets every tenant.
     assert root_locals["rls_rules"] == (
-        "${[for rule in local.rls_pairs : [rule.group, rule.tenant]]}"
+        "${concat([for rule in local.rls_pairs : [rule.group, rule.tenant]], "
+        "[for id in sort(keys(local.tenants)) : [var.quicksight_admin_group, id]])}"
     )
     assert blocks(TERRAFORM, "module")["load"]["rls_rules"] == "${local.rls_rules}"
     assert blocks(GLUE, "variable")["rls_rules"]["type"] == "${list(list(string))}"
@@ -415,7 +416,10 @@ def test_every_dataset_has_row_level_security_from_the_rules_view() -> None:
     assert (table["schema"], table["name"]) == ("reporting", "rls_rules")
     rename = rules["logical_table_map"][0]["data_transforms"][0]["rename_column_operation"][0]
     assert (rename["column_name"], rename["new_column_name"]) == ("groupname", "GroupName")
-    assert quicksight["aws_quicksight_group.tenant"]["for_each"] == "${toset(var.groups)}"
+    # The admin group is made once, even if a tenant file names it.
+    assert quicksight["aws_quicksight_group.tenant"]["for_each"] == (
+        "${setsubtract(toset(var.groups), [var.admin_group])}"
+    )
     [root_locals] = [entry for entry in parse(TERRAFORM)["locals"] if "quicksight_groups" in entry]
     assert root_locals["quicksight_groups"] == (
         "${distinct([for rule in local.rls_pairs : rule.group])}"
