@@ -7,9 +7,9 @@
    not apply, as in AWS.
 2. moto drops a function's ``DeadLetterConfig``, so every plan would want to add it again; here
    the function keeps it and reports it, as Lambda does.
-3. moto reports no description for a security-group rule that references another group (it
-   reads only the CIDR range's), so every plan would want to set it again; here it reports the
-   one it stored.
+3. moto reports no description for a security-group rule that references another group or a
+   prefix list (it keeps only the CIDR range's), so every plan would want to set it again; here
+   the rule keeps it and reports it.
 
 Everything else is moto's own. Run as
 ``python -m tests.moto_server -H 127.0.0.1 -p PORT -c CERT -k KEY``.
@@ -31,6 +31,7 @@ _is_action_permitted = IAMPolicyStatement.is_action_permitted
 _function_init = LambdaFunction.__init__
 _function_configuration = LambdaFunction.get_configuration
 _function_update = LambdaFunction.update_configuration
+_rule_init = SecurityGroupRule.__init__
 
 
 def bool_conditions_met(statement: dict[str, Any], context: dict[str, str]) -> bool:
@@ -74,8 +75,20 @@ def function_update(self: LambdaFunction, updates: dict[str, Any]) -> dict[str, 
     return _function_update(self, updates)
 
 
+def rule_init(self: SecurityGroupRule, *args: Any, **kwargs: Any) -> None:
+    """``SecurityGroupRule(backend, protocol, group, from, to, ip_range, source_group,
+    prefix_list_id, ...)``: remember the prefix list entry's description."""
+    _rule_init(self, *args, **kwargs)
+    prefix_list = kwargs.get("prefix_list_id", args[7] if len(args) > 7 else None)
+    self.prefix_list_description = (prefix_list or {}).get("Description")
+
+
 def rule_description(self: SecurityGroupRule) -> str | None:
-    return self.ip_range.get("Description") or self.source_group.get("Description")
+    return (
+        self.ip_range.get("Description")
+        or self.source_group.get("Description")
+        or getattr(self, "prefix_list_description", None)
+    )
 
 
 def patch_moto() -> None:
@@ -83,6 +96,7 @@ def patch_moto() -> None:
     LambdaFunction.__init__ = function_init  # type: ignore[method-assign]
     LambdaFunction.get_configuration = function_configuration  # type: ignore[method-assign]
     LambdaFunction.update_configuration = function_update  # type: ignore[method-assign]
+    SecurityGroupRule.__init__ = rule_init  # type: ignore[method-assign]
     SecurityGroupRule.description = property(rule_description)  # type: ignore[assignment,method-assign]
 
 
