@@ -116,7 +116,13 @@ class _Run:
         log.info("ingestion run started (%s: %s)", p.mode, ", ".join(p.streams), extra=self.extra)
         session: StoreSession | None = None
         try:
-            session = open_store_session(self.tenant, self.settings, self.services, self.extra)
+            session = open_store_session(
+                self.tenant,
+                self.settings,
+                self.services.config,
+                self.services.secrets,
+                self.extra,
+            )
             self.client_stats = session.client.stats
             outcomes = self._fetch_all(session, started_at)
             return self._commit(session, started_at, outcomes)

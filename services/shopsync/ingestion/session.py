@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from shopsync.settings import Settings
-from shopsync.shopify import CostBucket, RetryPolicy, ShopifyClient, TokenProvider, make_session
+from shopsync.shopify import (
+    CostBucket,
+    RetryPolicy,
+    SecretSource,
+    ShopifyClient,
+    TokenProvider,
+    make_session,
+)
 from shopsync.shopify.client import base_url_for, token_url
 from shopsync.tenants import Tenant
 
-if TYPE_CHECKING:
-    from .service import Services
+from .config import IngestionConfig
 
 
 @dataclass
@@ -25,17 +30,21 @@ class StoreSession:
 
 
 def open_store_session(
-    tenant: Tenant, settings: Settings, services: Services, log_extra: Mapping[str, str]
+    tenant: Tenant,
+    settings: Settings,
+    config: IngestionConfig,
+    secrets: SecretSource,
+    log_extra: Mapping[str, str],
 ) -> StoreSession:
-    cfg = services.config
+    """Open the tenant's session, its client reading credentials from ``secrets``."""
     api_version = tenant.api_version_or(settings.default_api_version)
-    session = make_session(pool_size=cfg.ingest_concurrency * 2)
-    base = base_url_for(cfg.shopify_base_url, tenant.shop)
-    timeout = (cfg.shopify_connect_timeout, cfg.shopify_read_timeout)
+    session = make_session(pool_size=config.ingest_concurrency * 2)
+    base = base_url_for(config.shopify_base_url, tenant.shop)
+    timeout = (config.shopify_connect_timeout, config.shopify_read_timeout)
     tokens = TokenProvider(
         tenant_id=tenant.id,
         secret_name=tenant.secret_name,
-        secrets=services.secrets,
+        secrets=secrets,
         token_url=token_url(base),
         session=session,
         timeout=timeout,
@@ -45,11 +54,11 @@ def open_store_session(
         api_version=api_version,
         tokens=tokens,
         session=session,
-        base_url=cfg.shopify_base_url,
+        base_url=config.shopify_base_url,
         bucket=CostBucket(str(tenant.plan.value)),
         timeout=timeout,
         retry=RetryPolicy(
-            max_attempts=cfg.shopify_max_attempts, max_seconds=cfg.shopify_max_retry_seconds
+            max_attempts=config.shopify_max_attempts, max_seconds=config.shopify_max_retry_seconds
         ),
         log_extra=log_extra,
     )
