@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import copy
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from shopsync.simulator.store.contents import StoreContents
 from shopsync.simulator.store.generate import iso, money
 from shopsync.simulator.store.ids import gid, parse_gid
 from shopsync.simulator.store.table import Record, Table
-
-if TYPE_CHECKING:
-    from shopsync.simulator.store.store import Store
 
 Ref = int | str
 
@@ -26,7 +24,7 @@ class UnknownRecordError(LookupError):
 
 
 class Activity:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: StoreContents) -> None:
         self.store = store
 
     # -- helpers ---------------------------------------------------------------------------
