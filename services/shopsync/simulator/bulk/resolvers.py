@@ -6,14 +6,14 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from shopsync.simulator.bulk.runner import BulkManager
+from shopsync.simulator.bulk.operations import BulkOperations
 from shopsync.simulator.query.pager import PageArgs, list_scan, paginate
 
 Info = GraphQLResolveInfo[Any]
 
 
-def manager(info: Info) -> BulkManager:
-    bulks: BulkManager | None = getattr(info.context, "bulks", None)
+def manager(info: Info) -> BulkOperations:
+    bulks: BulkOperations | None = getattr(info.context, "bulks", None)
     if bulks is None:
         raise GraphQLError("Bulk operations are not available here.")
     return bulks

@@ -14,74 +14,20 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote, urlencode
 
 from graphql import DocumentNode, execute_sync, parse, validate
 
+from shopsync.simulator.bulk.operations import IN_PROGRESS, BulkOperation, BulkPaging
 from shopsync.simulator.bulk.rules import bulk_query_errors
 from shopsync.simulator.faults import FaultInjector
+from shopsync.simulator.graphql.resolvers import ExecContext, field_resolver
 from shopsync.simulator.graphql.schema import AdminSchema, admin_schema
-from shopsync.simulator.store.generate import iso
-from shopsync.simulator.store.ids import gid
 from shopsync.simulator.store.store import Store
 
-CHUNK = 250
 URL_TTL = 7 * 86_400
-IN_PROGRESS = ("CREATED", "RUNNING", "CANCELING")
-
-
-@dataclass
-class BulkPaging:
-    """Side channel between the bulk runner and the top-level connection resolver."""
-
-    after: str | None = None
-    next_after: str | None = None
-
-
-@dataclass
-class BulkOperation:
-    index: int
-    query: str
-    group_objects: bool
-    version: str
-    created_at: int
-    status: str = "CREATED"
-    error_code: str | None = None
-    completed_at: int | None = None
-    object_count: int = 0
-    root_object_count: int = 0
-    file_size: int | None = None
-    url: str | None = None
-    partial_data_url: str | None = None
-    cancel: threading.Event = field(default_factory=threading.Event)
-
-    @property
-    def id(self) -> str:
-        return gid("BulkOperation", self.index)
-
-    def record(self) -> dict[str, Any]:
-        return {
-            "__typename": "BulkOperation",
-            "_i": self.index,
-            "_n": int(self.id.rsplit("/", 1)[1]),
-            "_c": self.created_at,
-            "_u": self.completed_at or self.created_at,
-            "id": self.id,
-            "status": self.status,
-            "errorCode": self.error_code,
-            "createdAt": iso(self.created_at),
-            "completedAt": iso(self.completed_at) if self.completed_at else None,
-            "objectCount": str(self.object_count),
-            "rootObjectCount": str(self.root_object_count),
-            "fileSize": None if self.file_size is None else str(self.file_size),
-            "url": self.url,
-            "partialDataUrl": self.partial_data_url,
-            "query": self.query,
-            "type": "QUERY",
-        }
 
 
 class BulkManager:
@@ -179,8 +125,6 @@ class BulkManager:
         return self.directory / f"{op.index}.jsonl"
 
     def _run(self, op: BulkOperation, admin: AdminSchema, document: DocumentNode) -> None:
-        from shopsync.simulator.graphql.resolvers import ExecContext, field_resolver
-
         self.directory.mkdir(parents=True, exist_ok=True)
         op.status = "RUNNING"
         fault = self.faults.profile.bulk if self.faults is not None else None

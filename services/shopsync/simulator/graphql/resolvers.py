@@ -22,8 +22,8 @@ from graphql import (
     GraphQLSchema,
 )
 
+from shopsync.simulator.bulk.operations import CHUNK, BulkOperations, BulkPaging
 from shopsync.simulator.bulk.resolvers import BULK_RESOLVERS
-from shopsync.simulator.bulk.runner import CHUNK, BulkManager, BulkPaging
 from shopsync.simulator.query.pager import PageArgs, list_scan, paginate, table_scan
 from shopsync.simulator.query.search import SearchSyntaxError, compile_filter
 from shopsync.simulator.store.generate import iso
@@ -42,7 +42,7 @@ class ExecContext:
     store: Store
     version: str
     bulk: BulkPaging | None = None  # set while a bulk operation runs the query
-    bulks: BulkManager | None = None  # the shop's bulk operations
+    bulks: BulkOperations | None = None  # the shop's bulk operations
     scopes: frozenset[str] = frozenset({"read_all_orders"})
 
 
@@ -163,7 +163,7 @@ def _lookup(value: Any, info: Info, kind: str | None = None) -> Record | None:
     if parsed is None or (kind is not None and parsed[0] != kind):
         return None
     if parsed[0] == "BulkOperation":
-        bulks: BulkManager | None = info.context.bulks
+        bulks: BulkOperations | None = info.context.bulks
         op = bulks.get(value) if bulks is not None else None
         return op.record() if op else None
     return _store(info).node(*parsed)

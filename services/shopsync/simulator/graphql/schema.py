@@ -25,6 +25,8 @@ from graphql import (
 )
 from graphql.language import FieldNode
 
+from shopsync.simulator.graphql.resolvers import install
+
 SUPPORTED_VERSIONS: tuple[str, ...] = ("2025-10", "2026-01", "2026-04", "2026-07", "2026-10")
 LATEST_VERSION = SUPPORTED_VERSIONS[-1]
 
@@ -107,8 +109,6 @@ def admin_schema(version: str) -> AdminSchema:
 
 
 def _load(version: str) -> AdminSchema:
-    from shopsync.simulator.graphql.resolvers import install
-
     path = resources.files("shopsync.schemas") / f"admin_{version}.json.gz"
     with path.open("rb") as raw, gzip.open(raw) as fh:
         payload = json.load(fh)
