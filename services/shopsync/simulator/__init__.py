@@ -6,7 +6,8 @@
 """
 
 from shopsync.simulator.running import running_simulator
-from shopsync.simulator.server import ShopRuntime, Simulator, SimulatorOptions
+from shopsync.simulator.server import Simulator, SimulatorOptions
+from shopsync.simulator.shop import ShopRuntime
 from shopsync.simulator.store import ShopSpec, Store, StoreSize
 from shopsync.simulator.store.clock import Clock
 

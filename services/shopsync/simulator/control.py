@@ -18,13 +18,11 @@ location, delta, name?}``, ``create_customer {first_name, last_name, email?}``, 
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shopsync.simulator import faults, truth
+from shopsync.simulator.shop import ShopRuntime
 from shopsync.simulator.store.activity import UnknownRecordError
-
-if TYPE_CHECKING:
-    from shopsync.simulator.server import ShopRuntime
 
 ACTIONS = (
     "advance_clock",

@@ -30,25 +30,13 @@ from shopsync.simulator.graphql.endpoint import run_graphql
 from shopsync.simulator.graphql.schema import DEFAULT_SCOPES, resolve_version
 from shopsync.simulator.httpd import RESET_KEY, HTTPHost
 from shopsync.simulator.rest.api import handle_rest, rest_bucket
+from shopsync.simulator.shop import ShopRuntime
 from shopsync.simulator.store.clock import Clock
 from shopsync.simulator.store.config import ShopSpec
 from shopsync.simulator.store.store import Store
 from shopsync.simulator.tokens import ensure_tokens
 
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"  # noqa: S105
-
-
-@dataclass
-class ShopRuntime:
-    spec: ShopSpec
-    store: Store
-    bucket: LeakyBucket
-    token: str
-    bulks: BulkManager
-    rest_bucket: LeakyBucket
-    faults: FaultInjector
-    scopes: frozenset[str] = DEFAULT_SCOPES
-    requests: int = 0
 
 
 @dataclass
