@@ -111,6 +111,16 @@ def columns_by_table(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
     return out
 
 
+def tenants_by_table(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
+    """:meth:`sql.Dialect.tenant_tables_query`'s rows as table -> the tenant ids whose schema
+    has it (tables the specs do not know are left out)."""
+    out: dict[str, list[str]] = {}
+    for schema, table in rows:
+        if str(table) in TABLES:
+            out.setdefault(str(table), []).append(str(schema)[len("shop_") :])
+    return out
+
+
 def prologue_statements(
     dialect: sql.Dialect,
     tenant_id: str,

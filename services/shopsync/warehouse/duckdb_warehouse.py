@@ -24,6 +24,7 @@ from .base import (
     epilogue_statements,
     prologue_statements,
     table_statements,
+    tenants_by_table,
 )
 from .checks import check_statements, evaluate_checks
 from .duckdb_import import duckdb
@@ -118,15 +119,7 @@ class DuckDBWarehouse:
 
     def tenant_tables(self, con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
         """table -> tenant ids whose schema has it (exact schema names, never a prefix)."""
-        rows = con.execute(
-            "SELECT table_schema, table_name FROM information_schema.tables "
-            "WHERE table_schema LIKE 'shop\\_%' ESCAPE '\\' AND table_type = 'BASE TABLE'"
-        ).fetchall()
-        out: dict[str, list[str]] = {}
-        for schema, table in rows:
-            if str(table) in TABLES:
-                out.setdefault(str(table), []).append(str(schema)[len("shop_") :])
-        return out
+        return tenants_by_table(con.execute(self.dialect.tenant_tables_query()).fetchall())
 
     def refresh_reporting(self, rls: Sequence[tuple[str, str]]) -> None:
         with self.connect() as con:

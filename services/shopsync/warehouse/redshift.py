@@ -38,6 +38,7 @@ from .base import (
     WarehouseError,
     columns_by_table,
     load_batches,
+    tenants_by_table,
 )
 from .checks import check_statements, evaluate_checks
 from .specs import TABLES
@@ -308,14 +309,7 @@ class RedshiftDataApiWarehouse:
         committed) and the next refresh alters it instead.
         """
         self.ensure_ops()
-        rows = self.execute(
-            "SELECT table_schema, table_name FROM information_schema.tables "
-            "WHERE table_schema LIKE 'shop\\\\_%' AND table_type = 'BASE TABLE'"
-        )
-        tenants: dict[str, list[str]] = {}
-        for schema, table in rows:
-            if str(table) in TABLES:
-                tenants.setdefault(str(table), []).append(str(schema)[len("shop_") :])
+        tenants = tenants_by_table(self.execute(self.dialect.tenant_tables_query()))
         statements = [
             sql.reporting_view(self.dialect, spec, tenants.get(spec.name, []))
             for spec in TABLES.values()

@@ -10,10 +10,11 @@ The load of one tenant run is one list of statements run in one transaction:
 5. soft-delete products and variants named by the run's product deletions;
 6. the ledger rows (``INSERT ... WHERE NOT EXISTS``: replaying a run adds nothing).
 
-Only the staging statements differ between the dialects (``LIKE`` + ``COPY`` vs
-``read_parquet``); everything else is the same text, so executing the DuckDB twin tests the
-Redshift SQL. Every identifier comes from a spec or a validated tenant id, every literal goes
-through :func:`literal`.
+What differs between the engines is in :class:`Dialect` (DuckDB's SQL) and the overrides of
+:class:`RedshiftDialect`: types, staging (``LIKE`` + ``COPY`` vs ``read_parquet``), JSON values,
+keys, late-binding views. Everything else is the same text, so executing the DuckDB twin tests
+the Redshift SQL. Every identifier comes from a spec or a validated tenant id, every literal
+goes through :func:`literal`.
 """
 
 # ruff: noqa: S608 - SQL is generated from specs; identifiers are validated, literals quoted
@@ -21,17 +22,16 @@ through :func:`literal`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import ClassVar
 
 from shopsync.runid import RUN_ID_PATTERN
 from shopsync.storage.keys import TENANT_ID_RE
 
 from .specs import DECIMAL_PRECISION, DECIMAL_SCALE, ColumnType, TableSpec
 
-DialectName = Literal["duckdb", "redshift"]
 OPS_SCHEMA = "shopsync_ops"
 REPORTING_SCHEMA = "reporting"
 LEDGER = f"{OPS_SCHEMA}.load_ledger"
@@ -39,27 +39,6 @@ CHECKS = f"{OPS_SCHEMA}.checks"
 RLS_RULES = f"{REPORTING_SCHEMA}.rls_rules"
 MANIFEST_STREAM = "_manifest"
 DELETIONS_TABLE = "deleted_products"
-
-_TYPES: dict[DialectName, dict[ColumnType, str]] = {
-    "duckdb": {
-        "varchar": "VARCHAR",
-        "bigint": "BIGINT",
-        "integer": "INTEGER",
-        "decimal": f"DECIMAL({DECIMAL_PRECISION},{DECIMAL_SCALE})",
-        "boolean": "BOOLEAN",
-        "timestamp": "TIMESTAMPTZ",
-        "json": "JSON",
-    },
-    "redshift": {
-        "varchar": "VARCHAR(65535)",
-        "bigint": "BIGINT",
-        "integer": "INTEGER",
-        "decimal": f"DECIMAL({DECIMAL_PRECISION},{DECIMAL_SCALE})",
-        "boolean": "BOOLEAN",
-        "timestamp": "TIMESTAMPTZ",
-        "json": "SUPER",
-    },
-}
 
 
 def literal(value: str | int | datetime | None) -> str:
@@ -95,34 +74,99 @@ def stage_name(table: str) -> str:
     return f"stage_{table}"
 
 
-@dataclass(frozen=True)
 class Dialect:
-    name: DialectName
+    """DuckDB's SQL, and the base of every dialect: a dialect overrides only what differs."""
+
+    types: ClassVar[Mapping[ColumnType, str]] = {
+        "varchar": "VARCHAR",
+        "bigint": "BIGINT",
+        "integer": "INTEGER",
+        "decimal": f"DECIMAL({DECIMAL_PRECISION},{DECIMAL_SCALE})",
+        "boolean": "BOOLEAN",
+        "timestamp": "TIMESTAMPTZ",
+        "json": "JSON",
+    }
+    #: The tenant schemas' names, ``shop_`` then anything (a bare ``_`` is a wildcard).
+    tenant_schema_like: ClassVar[str] = r"LIKE 'shop\_%' ESCAPE '\'"
+    #: Ends ``CREATE VIEW``.
+    view_suffix: ClassVar[str] = ""
+
+    def tenant_tables_query(self) -> str:
+        """``(schema, table)`` of every table in a tenant schema."""
+        return (
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            f"WHERE table_schema {self.tenant_schema_like} AND table_type = 'BASE TABLE'"
+        )
 
     def type_of(self, column_type: ColumnType) -> str:
-        return _TYPES[self.name][column_type]
+        return self.types[column_type]
 
     def column_defs(self, spec: TableSpec) -> str:
-        return ", ".join(f"{n} {self.type_of(t)}{self._storage(t)}" for n, t in spec.column_types())
+        return ", ".join(f"{n} {self.types[t]}{self.encoding(t)}" for n, t in spec.column_types())
 
-    def _storage(self, column_type: ColumnType) -> str:
+    def encoding(self, column_type: ColumnType) -> str:
         """DuckDB stores ``_raw`` (whole JSON documents) with zstd: a load of 200k orders wrote
         it in 0.7 s instead of 1.6 s with the default string compression, into 13 MB instead
-        of 100 MB. Redshift chooses its own encodings."""
-        return " USING COMPRESSION zstd" if self.name == "duckdb" and column_type == "json" else ""
+        of 100 MB."""
+        return " USING COMPRESSION zstd" if column_type == "json" else ""
+
+    def key_constraint(self, spec: TableSpec) -> str:
+        """No key: DuckDB would enforce it with an index that costs more on every bulk MERGE
+        than it protects (the MERGE keeps keys unique, the pk_unique check verifies it)."""
+        return ""
 
     def raw_value(self, expr: str) -> str:
-        """A staged JSON column (JSON text in Parquet) as the target's type.
+        """A staged JSON column as the target's type (DuckDB: already JSON)."""
+        return expr
 
-        Redshift's COPY puts Parquet text into SUPER as a string scalar; ``JSON_PARSE`` makes it
-        navigable SUPER. (Text over 64 KiB would need a different route; Shopify nodes as the
-        documents fetch them stay well below.)
-        """
-        return f"JSON_PARSE({expr}::VARCHAR)" if self.name == "redshift" else expr
+    def create_stage(self, stage: str, target: str) -> str:
+        """A temporary table with ``target``'s columns."""
+        return f"CREATE TEMP TABLE {stage} AS SELECT * FROM {target} LIMIT 0"
+
+    def fill_stage(self, stage: str, columns: str, location: str, *, iam_role: str | None) -> str:
+        """``columns`` of the Parquet files in directory ``location`` into ``stage``."""
+        files = literal(location.rstrip("/") + "/*.parquet")
+        return f"INSERT INTO {stage} ({columns}) SELECT {columns} FROM read_parquet({files})"
 
 
-DUCKDB = Dialect("duckdb")
-REDSHIFT = Dialect("redshift")
+class RedshiftDialect(Dialect):
+    """What Redshift does differently from DuckDB."""
+
+    types = {**Dialect.types, "varchar": "VARCHAR(65535)", "json": "SUPER"}
+    #: Redshift's string literals take ``\\`` for a backslash, and ``\`` is LIKE's escape.
+    tenant_schema_like = r"LIKE 'shop\\_%'"
+    #: Late binding: the tables a view reads may be dropped and recreated under it.
+    view_suffix = " WITH NO SCHEMA BINDING"
+
+    def encoding(self, column_type: ColumnType) -> str:
+        """Redshift chooses its own encodings."""
+        return ""
+
+    def key_constraint(self, spec: TableSpec) -> str:
+        """Redshift keeps the key as a planner hint (it does not enforce it)."""
+        return f", PRIMARY KEY ({spec.primary_key})"
+
+    def raw_value(self, expr: str) -> str:
+        """Redshift's COPY puts Parquet text into SUPER as a string scalar; ``JSON_PARSE`` makes
+        it navigable SUPER. (Text over 64 KiB would need a different route; Shopify nodes as
+        the documents fetch them stay well below.)"""
+        return f"JSON_PARSE({expr}::VARCHAR)"
+
+    def create_stage(self, stage: str, target: str) -> str:
+        return f"CREATE TEMP TABLE {stage} (LIKE {target})"
+
+    def fill_stage(self, stage: str, columns: str, location: str, *, iam_role: str | None) -> str:
+        """``COPY`` from a prefix that matches only this run's directory (``run=<id>/``)."""
+        if not iam_role:
+            raise ValueError("Redshift COPY needs an IAM role")
+        prefix = literal(location.rstrip("/") + "/")
+        return (
+            f"COPY {stage} ({columns}) FROM {prefix} IAM_ROLE {literal(iam_role)} FORMAT AS PARQUET"
+        )
+
+
+DUCKDB = Dialect()
+REDSHIFT = RedshiftDialect()
 
 
 def ops_ddl(dialect: Dialect) -> list[str]:
@@ -143,11 +187,8 @@ def ops_ddl(dialect: Dialect) -> list[str]:
 
 def table_ddl(dialect: Dialect, tenant_id: str, spec: TableSpec) -> str:
     schema = tenant_schema(tenant_id)
-    # Redshift keeps the key as a planner hint. DuckDB would enforce it with an index that
-    # costs more on every bulk MERGE than it protects: the MERGE keeps keys unique and the
-    # pk_unique check verifies it after each load.
-    key = f", PRIMARY KEY ({spec.primary_key})" if dialect.name == "redshift" else ""
-    return f"CREATE TABLE IF NOT EXISTS {schema}.{spec.name} ({dialect.column_defs(spec)}{key})"
+    columns, key = dialect.column_defs(spec), dialect.key_constraint(spec)
+    return f"CREATE TABLE IF NOT EXISTS {schema}.{spec.name} ({columns}{key})"
 
 
 def schema_ddl(dialect: Dialect, tenant_id: str, specs: Iterable[TableSpec]) -> list[str]:
@@ -174,11 +215,6 @@ def _columns(spec: TableSpec) -> str:
     return ", ".join(spec.column_names)
 
 
-def _prefix(location: str) -> str:
-    """A COPY prefix that matches only this run's directory (``run=<id>/``)."""
-    return location.rstrip("/") + "/"
-
-
 def stage_statements(
     dialect: Dialect,
     tenant_id: str,
@@ -189,39 +225,20 @@ def stage_statements(
 ) -> list[str]:
     """Create the staging table and fill it from the run's curated Parquet."""
     target, stage = f"{tenant_schema(tenant_id)}.{spec.name}", stage_name(spec.name)
-    if dialect.name == "redshift":
-        if not iam_role:
-            raise ValueError("Redshift COPY needs an IAM role")
-        return [
-            f"CREATE TEMP TABLE {stage} (LIKE {target})",
-            f"COPY {stage} ({_columns(spec)}) FROM {literal(_prefix(location))} "
-            f"IAM_ROLE {literal(iam_role)} FORMAT AS PARQUET",
-        ]
     return [
-        f"CREATE TEMP TABLE {stage} AS SELECT * FROM {target} LIMIT 0",
-        f"INSERT INTO {stage} ({_columns(spec)}) SELECT {_columns(spec)} "
-        f"FROM read_parquet({literal(location.rstrip('/') + '/*.parquet')})",
+        dialect.create_stage(stage, target),
+        dialect.fill_stage(stage, _columns(spec), location, iam_role=iam_role),
     ]
 
 
 def deletions_stage(dialect: Dialect, location: str, *, iam_role: str | None = None) -> list[str]:
     ts, vc = dialect.type_of("timestamp"), dialect.type_of("varchar")
     stage = stage_name(DELETIONS_TABLE)
-    create = (
-        f"CREATE TEMP TABLE {stage} (product_id {vc}, deleted_at {ts}, "
-        f"_tenant_id {vc}, _run_id {vc})"
-    )
-    if dialect.name == "redshift":
-        return [
-            create,
-            f"COPY {stage} (product_id, deleted_at, _tenant_id, _run_id) "
-            f"FROM {literal(_prefix(location))} "
-            f"IAM_ROLE {literal(iam_role or '')} FORMAT AS PARQUET",
-        ]
+    columns = "product_id, deleted_at, _tenant_id, _run_id"
     return [
-        create,
-        f"INSERT INTO {stage} SELECT product_id, deleted_at, _tenant_id, _run_id "
-        f"FROM read_parquet({literal(location.rstrip('/') + '/*.parquet')})",
+        f"CREATE TEMP TABLE {stage} (product_id {vc}, deleted_at {ts}, _tenant_id {vc}, "
+        f"_run_id {vc})",
+        dialect.fill_stage(stage, columns, location, iam_role=iam_role),
     ]
 
 
@@ -353,8 +370,7 @@ def reporting_view(dialect: Dialect, spec: TableSpec, tenant_ids: Sequence[str])
             f"SELECT CAST(NULL AS {dialect.type_of('varchar')}) AS tenant_id, {casts} WHERE 1 = 0"
         ]
     body = " UNION ALL ".join(parts)
-    late = " WITH NO SCHEMA BINDING" if dialect.name == "redshift" else ""
-    return f"CREATE OR REPLACE VIEW {REPORTING_SCHEMA}.{spec.name} AS {body}{late}"
+    return f"CREATE OR REPLACE VIEW {REPORTING_SCHEMA}.{spec.name} AS {body}{dialect.view_suffix}"
 
 
 #: Rows per ``INSERT`` into ``reporting.rls_rules``. A row is at most ~180 characters (a group
