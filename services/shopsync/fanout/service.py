@@ -1,4 +1,5 @@
-"""What the scheduler function does with a parsed event: a tick, or a resync of one store."""
+"""What the scheduler function does with a parsed event: a tick, a resync of one store, or the
+load safety net. Each returns a result that knows its JSON form and its CloudWatch metrics."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from shopsync.events import start_safety_net_load
 from shopsync.fanout.events import SafetyNetRequest, SchedulerRequest, TickRequest
 from shopsync.fanout.invoker import Invoker
+from shopsync.fanout.payload import IngestionPayload
 from shopsync.fanout.resync import start_resync
 from shopsync.fanout.scheduler import TickSummary, run_tick
 from shopsync.settings import Settings
@@ -25,15 +27,63 @@ class Adapters:
     glue: Callable[[], Any] | None = None
 
 
+@dataclass(frozen=True)
+class TickResult:
+    summary: TickSummary
+
+    @property
+    def metrics(self) -> dict[str, int]:
+        """Metric name -> count."""
+        return {
+            "TenantsDue": len(self.summary.due),
+            "TenantsInvoked": len(self.summary.invoked),
+            "TenantsSkipped": len(self.summary.skipped),
+            "TenantsFailed": len(self.summary.failed),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"action": "tick", **self.summary.as_dict()}
+
+
+@dataclass(frozen=True)
+class ResyncResult:
+    #: what was sent to ingestion
+    payload: IngestionPayload
+
+    @property
+    def metrics(self) -> dict[str, int]:
+        return {"ResyncsInvoked": 1}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"action": "resync", "invoked": self.payload.model_dump(mode="json")}
+
+
+@dataclass(frozen=True)
+class SafetyNetResult:
+    job: str
+    #: ``None``: a load was already running, so none was started
+    job_run_id: str | None
+
+    @property
+    def metrics(self) -> dict[str, int]:
+        return {"SafetyNetLoads": int(self.job_run_id is not None)}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"action": "load_safety_net", "job": self.job, "job_run_id": self.job_run_id}
+
+
+SchedulerResult = TickResult | ResyncResult | SafetyNetResult
+
+
 def tick(settings: Settings, adapters: Adapters, now: datetime | None = None) -> TickSummary:
     """Load every tenant file that is valid (invalid ones are reported, not fatal) and tick."""
     tenants, errors = load_tenants_leniently(settings.tenants_dir)
     return run_tick(tenants, adapters.state, adapters.invoker, now, config_errors=errors)
 
 
-def handle(request: SchedulerRequest, settings: Settings, adapters: Adapters) -> dict[str, Any]:
+def handle(request: SchedulerRequest, settings: Settings, adapters: Adapters) -> SchedulerResult:
     if isinstance(request, TickRequest):
-        return {"action": "tick", **tick(settings, adapters, request.now()).as_dict()}
+        return TickResult(tick(settings, adapters, request.now()))
     if isinstance(request, SafetyNetRequest):
         minutes = request.older_than_minutes or settings.safety_net_minutes
         if adapters.glue is None:
@@ -41,7 +91,7 @@ def handle(request: SchedulerRequest, settings: Settings, adapters: Adapters) ->
         job_run = start_safety_net_load(
             adapters.glue(), settings.load_job, older_than_minutes=minutes
         )
-        return {"action": "load_safety_net", "job": settings.load_job, "job_run_id": job_run}
+        return SafetyNetResult(settings.load_job, job_run)
     registry = load_registry(settings.tenants_dir)
     payload = start_resync(registry, adapters.state, adapters.invoker, request, datetime.now(UTC))
-    return {"action": "resync", "invoked": payload.model_dump(mode="json")}
+    return ResyncResult(payload)

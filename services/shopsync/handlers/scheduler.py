@@ -35,16 +35,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         glue=functools.partial(runtime.glue, settings),
     )
     result = handle(request, settings, adapters)
-    if result["action"] == "load_safety_net":
-        metrics.add_metric(
-            "SafetyNetLoads", MetricUnit.Count, int(result["job_run_id"] is not None)
-        )
-    elif result["action"] == "tick":
-        metrics.add_metric("TenantsDue", MetricUnit.Count, len(result["due"]))
-        metrics.add_metric("TenantsInvoked", MetricUnit.Count, len(result["invoked"]))
-        metrics.add_metric("TenantsSkipped", MetricUnit.Count, len(result["skipped"]))
-        metrics.add_metric("TenantsFailed", MetricUnit.Count, len(result["failed"]))
-    else:
-        metrics.add_metric("ResyncsInvoked", MetricUnit.Count, 1)
-    logger.info("scheduler done", extra={"result": result})
-    return result
+    for name, count in result.metrics.items():
+        metrics.add_metric(name, MetricUnit.Count, count)
+    document = result.as_dict()
+    logger.info("scheduler done", extra={"result": document})
+    return document
