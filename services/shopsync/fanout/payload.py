@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from shopsync.runid import RUN_ID_PATTERN
 from shopsync.streams import StreamGroup, parse_groups
 
+#: How a run syncs: from the cursors, a full snapshot, or a resync (full, or since a date).
 Mode = Literal["incremental", "full", "resync"]
 TENANT_ID_PATTERN = r"^[a-z][a-z0-9_]{2,39}$"
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
 
+from shopsync.fanout.payload import Mode
 from shopsync.state.base import Cursor
 from shopsync.storage import ObjectStore
 from shopsync.storage.keys import is_tenant_key, manifest_key
@@ -37,7 +38,7 @@ class Manifest(_Frozen):
     schema_version: Literal[1] = SCHEMA_VERSION
     tenant_id: str
     run_id: str
-    mode: Literal["incremental", "full", "resync"]
+    mode: Mode
     api_version: str
     started_at: AwareDatetime
     finished_at: AwareDatetime

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
 
+from shopsync.fanout.payload import Mode
 from shopsync.state.base import Cursor
 from shopsync.streams import STREAMS_BY_GROUP, StreamGroup
-
-Mode = Literal["incremental", "full", "resync"]
 
 
 @dataclass(frozen=True)
