@@ -9,7 +9,6 @@ So a missed, late or repeated event never matters, and running the job again is 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -19,7 +18,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from shopsync.ingestion.manifest import Manifest, StreamManifest
 from shopsync.storage import ObjectStore
-from shopsync.storage.keys import MANIFESTS_PREFIX, manifest_prefix
+from shopsync.storage.keys import MANIFESTS_PREFIX, manifest_prefix, parse_manifest_key
 from shopsync.warehouse.base import CheckResult, LoadResult, RunLoad, TableLoad, Warehouse
 from shopsync.warehouse.specs import (
     DELETED_PRODUCTS_STREAM,
@@ -31,10 +30,6 @@ from shopsync.warehouse.specs import (
 from . import transform as tf
 
 logger = logging.getLogger(__name__)
-
-_MANIFEST_KEY = re.compile(
-    r"^_manifests/tenant=(?P<tenant>[a-z][a-z0-9_]{2,39})/run=(?P<run>\d{8}T\d{6}Z-[0-9a-f]{8})\.json$"
-)
 
 
 @dataclass(frozen=True)
@@ -83,10 +78,10 @@ def pending_manifests(
     out: dict[str, list[Manifest]] = {}
     held: set[str] = set()
     for key in raw.list(prefix):
-        m = _MANIFEST_KEY.match(key)
-        if m is None:
+        parsed = parse_manifest_key(key)
+        if parsed is None:
             continue
-        tenant, run = m.group("tenant"), m.group("run")
+        tenant, run = parsed
         if (tenant, run) in loaded or tenant in held:
             continue
         try:

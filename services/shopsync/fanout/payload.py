@@ -9,10 +9,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from shopsync.runid import RUN_ID_PATTERN
 from shopsync.streams import StreamGroup, parse_groups
+from shopsync.tenantid import TENANT_ID_PATTERN
 
 #: How a run syncs: from the cursors, a full snapshot, or a resync (full, or since a date).
 Mode = Literal["incremental", "full", "resync"]
-TENANT_ID_PATTERN = r"^[a-z][a-z0-9_]{2,39}$"
 
 
 def as_utc_datetime(value: date | datetime) -> datetime:
@@ -38,7 +38,7 @@ class _Payload(BaseModel):
 class IngestionPayload(_Payload):
     """The async invoke payload of the ingestion function: one store, one run."""
 
-    tenant_id: str = Field(pattern=TENANT_ID_PATTERN)
+    tenant_id: str = Field(pattern=TENANT_ID_PATTERN.pattern)
     run_id: str = Field(pattern=RUN_ID_PATTERN.pattern)
     mode: Mode
     streams: tuple[StreamGroup, ...] = Field(min_length=1)

@@ -10,11 +10,12 @@ import re
 from datetime import date
 
 from shopsync.runid import RUN_ID_PATTERN
+from shopsync.tenantid import TENANT_ID_PATTERN
 
-TENANT_ID_RE = re.compile(r"^[a-z][a-z0-9_]{2,39}$")
 STREAM_RE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 MANIFESTS_PREFIX = "_manifests/"
 PART_SUFFIX = ".jsonl.gz"
+_MANIFEST_KEY = re.compile(re.escape(MANIFESTS_PREFIX) + r"tenant=([^/]+)/run=([^/]+)\.json")
 
 
 class InvalidKeyError(ValueError):
@@ -28,7 +29,7 @@ def _check(kind: str, value: str, pattern: re.Pattern[str]) -> str:
 
 
 def check_tenant_id(tenant_id: str) -> str:
-    return _check("tenant id", tenant_id, TENANT_ID_RE)
+    return _check("tenant id", tenant_id, TENANT_ID_PATTERN)
 
 
 def check_stream(stream: str) -> str:
@@ -69,6 +70,14 @@ def manifest_prefix(tenant_id: str) -> str:
 def manifest_key(tenant_id: str, run_id: str) -> str:
     """``_manifests/tenant=<id>/run=<run_id>.json``."""
     return f"{manifest_prefix(tenant_id)}run={check_run_id(run_id)}.json"
+
+
+def parse_manifest_key(key: str) -> tuple[str, str] | None:
+    """``(tenant_id, run_id)`` of a key :func:`manifest_key` builds; ``None`` for any other key."""
+    m = _MANIFEST_KEY.fullmatch(key)
+    if m is None or not TENANT_ID_PATTERN.fullmatch(m[1]) or not RUN_ID_PATTERN.fullmatch(m[2]):
+        return None
+    return m[1], m[2]
 
 
 def is_tenant_key(tenant_id: str, key: str) -> bool:

@@ -17,8 +17,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from shopsync.tenantid import is_tenant_id
 from shopsync.tenants.credentials import redact, scan_document, scan_text
-from shopsync.tenants.models import Auth, QuickSight, Tenant, is_tenant_id, utc_today
+from shopsync.tenants.models import Auth, QuickSight, Tenant, utc_today
 from shopsync.tenants.registry import Registry
 
 try:

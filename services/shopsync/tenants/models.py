@@ -28,8 +28,8 @@ from pydantic import (
 
 from shopsync.fanout.schedule import ScheduleExpression, parse_schedule
 from shopsync.streams import STREAM_GROUPS, StreamGroup, parse_groups
+from shopsync.tenantid import TENANT_ID_PATTERN
 
-TENANT_ID_PATTERN = r"^[a-z][a-z0-9_]{2,39}$"
 SHOP_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}\.myshopify\.com$"
 API_VERSION_PATTERN = r"^[0-9]{4}-(01|04|07|10)$"
 SECRET_NAME_PATTERN = r"^[A-Za-z0-9/_+=.@-]{1,512}$"  # noqa: S105 - a pattern, not a secret
@@ -37,7 +37,6 @@ GROUP_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9+=,.@_-]{0,127}$"
 SCHEDULE_HINT_PATTERN = r"^(rate|cron)\(.+\)$"
 SHOP_SUFFIX = ".myshopify.com"
 
-_TENANT_ID_RE = re.compile(TENANT_ID_PATTERN)
 _SHOP_RE = re.compile(SHOP_PATTERN)
 _ISO_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -51,12 +50,8 @@ class Plan(StrEnum):
     ENTERPRISE = "enterprise"
 
 
-def is_tenant_id(value: object) -> bool:
-    return isinstance(value, str) and _TENANT_ID_RE.fullmatch(value) is not None
-
-
 def _check_id(value: object) -> object:
-    if not isinstance(value, str) or _TENANT_ID_RE.fullmatch(value):
+    if not isinstance(value, str) or TENANT_ID_PATTERN.fullmatch(value):
         return value  # non-strings get pydantic's own type error
     rule = "3-40 characters: a lowercase letter, then lowercase letters, digits or underscores"
     if len(value) < 3:
@@ -121,7 +116,9 @@ def _check_date(value: object) -> object:
 
 # Constraints first, then the BeforeValidator: it runs first (clear message) and the
 # pattern still reaches the JSON Schema.
-TenantId = Annotated[str, StringConstraints(pattern=TENANT_ID_PATTERN), BeforeValidator(_check_id)]
+TenantId = Annotated[
+    str, StringConstraints(pattern=TENANT_ID_PATTERN.pattern), BeforeValidator(_check_id)
+]
 ShopDomain = Annotated[str, StringConstraints(pattern=SHOP_PATTERN), BeforeValidator(_check_shop)]
 ApiVersion = Annotated[str, StringConstraints(pattern=API_VERSION_PATTERN)]
 SecretName = Annotated[str, StringConstraints(pattern=SECRET_NAME_PATTERN)]

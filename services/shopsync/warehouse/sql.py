@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import ClassVar
 
 from shopsync.runid import RUN_ID_PATTERN
-from shopsync.storage.keys import TENANT_ID_RE
+from shopsync.tenantid import is_tenant_id
 
 from .specs import DECIMAL_PRECISION, DECIMAL_SCALE, ColumnType, TableSpec
 
@@ -59,7 +59,7 @@ def literal(value: str | int | datetime | None) -> str:
 
 def tenant_schema(tenant_id: str) -> str:
     """``shop_<tenant_id>``, only for a valid tenant id (so it is a safe identifier)."""
-    if not isinstance(tenant_id, str) or not TENANT_ID_RE.fullmatch(tenant_id):
+    if not is_tenant_id(tenant_id):
         raise ValueError(f"invalid tenant id {tenant_id!r}")
     return f"shop_{tenant_id}"
 

@@ -20,6 +20,27 @@ def test_part_and_manifest_keys_follow_the_contract() -> None:
     )
 
 
+def test_a_manifest_key_parses_back_into_its_tenant_and_run() -> None:
+    assert keys.parse_manifest_key(keys.manifest_key("acme_outdoor", RUN)) == ("acme_outdoor", RUN)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        f"_manifests/tenant=Acme/run={RUN}.json",  # not a tenant id
+        f"_manifests/tenant=ac/run={RUN}.json",
+        "_manifests/tenant=acme/run=20261124T201500Z.json",  # not a run id
+        f"_manifests/tenant=acme/run={RUN}.json.tmp",
+        f"_manifests/tenant=acme/x/run={RUN}.json",
+        f"tenant=acme/run={RUN}.json",
+        f"x/_manifests/tenant=acme/run={RUN}.json",
+        f"_manifests/tenant=acme/run={RUN}.json\n",
+    ],
+)
+def test_other_keys_are_not_manifest_keys(key: str) -> None:
+    assert keys.parse_manifest_key(key) is None
+
+
 @pytest.mark.parametrize(
     "tenant", ["..", "../acme", "acme/../x", "Acme", "a", "acme/x", "acme\\x", "", "acme."]
 )

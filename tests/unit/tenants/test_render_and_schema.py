@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from shopsync.streams import STREAM_GROUPS
+from shopsync.tenantid import TENANT_ID_PATTERN
 from shopsync.tenants import (
     Plan,
     Tenant,
@@ -16,7 +17,6 @@ from shopsync.tenants import (
     tenant_json_schema,
     tenant_json_schema_text,
 )
-from shopsync.tenants.models import TENANT_ID_PATTERN
 from shopsync.tenants.render import SCHEMA_COMMENT
 from tests.unit.tenants.factories import TODAY, write
 
@@ -99,7 +99,7 @@ def test_schema_contents() -> None:
     for definition in ("Auth", "QuickSight"):
         assert schema["$defs"][definition]["additionalProperties"] is False
     props = schema["properties"]
-    assert props["id"]["pattern"] == TENANT_ID_PATTERN
+    assert props["id"]["pattern"] == TENANT_ID_PATTERN.pattern
     assert props["streams"]["items"]["enum"] == list(STREAM_GROUPS)
     assert schema["$defs"]["Plan"]["enum"] == [p.value for p in Plan]
     assert set(schema["required"]) == {"id", "name", "shop", "auth", "schedule", "start_date"}
