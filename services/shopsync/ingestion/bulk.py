@@ -24,7 +24,7 @@ from shopsync.shopify.errors import FatalError, TransportError
 from shopsync.shopify.queries import load as load_query
 from shopsync.state.base import BulkOperationRecord, StateStore
 
-from .fetch import StreamFetch
+from .fetch import NUMERIC_TAIL, StreamFetch
 from .streams import StreamSpec, Window
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,6 @@ TERMINAL = {"COMPLETED", "FAILED", "CANCELED", "EXPIRED"}
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _ID = re.compile(rb'"id":"([^"]+)"')
 _PARENT = b'"__parentId"'
-_NUMERIC_TAIL = re.compile(r"(\d+)$")
 BATCH = 2000
 
 
@@ -215,7 +214,7 @@ class BulkFetch(StreamFetch):
         else:
             self.tracker.observe(roots)
         for root in roots:
-            tail = _NUMERIC_TAIL.search(root["id"])
+            tail = NUMERIC_TAIL.search(root["id"])
             if tail is not None and (self.max_root is None or int(tail.group(1)) > self.max_root):
                 self.max_root = int(tail.group(1))
         self.pages += 1

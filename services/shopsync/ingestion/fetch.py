@@ -24,7 +24,8 @@ from .raw import RawStreamWriter
 from .streams import StreamSpec, Window
 
 log = logging.getLogger(__name__)
-_NUMERIC_TAIL = re.compile(r"(\d+)$")
+#: The number a Shopify global id ends with (``gid://shopify/Order/123``: 123).
+NUMERIC_TAIL = re.compile(r"(\d+)$")
 
 Clock = Callable[[], datetime]
 ShouldStop = Callable[[], bool]
@@ -124,7 +125,7 @@ def _parse_time(value: Any) -> datetime | None:
 
 def _id_key(value: Any) -> tuple[int, str]:
     text = str(value or "")
-    match = _NUMERIC_TAIL.search(text)
+    match = NUMERIC_TAIL.search(text)
     return (int(match.group(1)) if match else -1, text)
 
 
