@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.logging import RichHandler
 
-from shopsync.cli import demo, fanout, simulator, tenants
+from shopsync.cli import demo, schedule, simulator, tenants
 from shopsync.cli.common import err_console
 from shopsync.cli.load import load
 from shopsync.cli.status import status
@@ -49,7 +49,7 @@ def _configure(
 app.add_typer(tenants.app, name="tenants")
 app.add_typer(simulator.app, name="simulator")
 app.command("sync")(sync)
-fanout.register(app)
+schedule.register(app)
 app.command("load")(load)
 app.command("status")(status)
 app.command("demo")(demo.demo)

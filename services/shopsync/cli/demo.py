@@ -30,7 +30,7 @@ from shopsync.cli.common import (
 )
 from shopsync.fanout.invoker import LocalInvoker, LocalRun
 from shopsync.fanout.payload import IngestionPayload
-from shopsync.fanout.scheduler import dispatch, run_tick
+from shopsync.fanout.tick import dispatch, run_tick
 from shopsync.ingestion.result import RunResult
 from shopsync.ingestion.service import Services, run_payload
 from shopsync.ingestion.streams import SPECS
@@ -48,7 +48,7 @@ from shopsync.streams import STREAMS_BY_GROUP
 from shopsync.tenants import Registry, Tenant, TenantConfigError, load_registry
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 from shopsync.warehouse.status import tenant_status
-from shopsync_glue.local import local_event_chain
+from shopsync_glue.local_chain import local_event_chain
 
 #: The simulated stores' clock stands this far behind wall time, so every change the demo makes
 #: is older than the search-index lag ingestion allows for (SHOPSYNC_INGEST_LAG_SECONDS, 60 s)

@@ -52,7 +52,7 @@ def load(
         _start_deployed_load(settings, tenant, older_than_minutes)
         return
     # Spark is imported only when a load actually runs.
-    from shopsync_glue.local import run_local_load
+    from shopsync_glue.local_chain import run_local_load
 
     older = timedelta(minutes=older_than_minutes) if older_than_minutes is not None else None
     summary = run_local_load(settings, tenant_id=tenant, registry=registry, older_than=older)

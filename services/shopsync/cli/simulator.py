@@ -17,9 +17,9 @@ from shopsync.simulator import truth as truth_mod
 from shopsync.simulator.control import ACTIONS
 from shopsync.simulator.faults import PROFILES, FaultProfile, profile
 from shopsync.simulator.server import Simulator, SimulatorOptions
+from shopsync.simulator.shops import specs_from_tenants_dir
 from shopsync.simulator.store.config import StoreSize
 from shopsync.simulator.store.store import STREAM_KINDS, Store
-from shopsync.simulator.tenants import specs_from_tenants_dir
 
 app = typer.Typer(help="The local Shopify Admin API simulator.", no_args_is_help=True)
 STATE_FILE = "simulator.json"

@@ -19,7 +19,7 @@ from shopsync.cli.common import (
     make_settings,
 )
 from shopsync.ingestion.config import IngestionConfig
-from shopsync.ingestion.local import SyncRequest, shopify_endpoint, sync_tenants
+from shopsync.ingestion.parallel import SyncRequest, shopify_endpoint, sync_tenants
 from shopsync.ingestion.result import RunResult
 from shopsync.ingestion.service import Services
 from shopsync.streams import UnknownStreamError, parse_groups

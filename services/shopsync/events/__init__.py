@@ -2,7 +2,7 @@
 
 from .builders import cloudtrail_object_event, object_key, s3_object_created_event
 from .bus import Batching, LocalBus, WorkflowRun
-from .local import EventingObjectStore
+from .eventing_store import EventingObjectStore
 from .pattern import (
     CLOUDTRAIL_PATTERN,
     PATTERNS_DIR,

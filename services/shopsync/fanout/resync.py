@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from shopsync.fanout.invoker import Invoker
 from shopsync.fanout.payload import IngestionPayload, ResyncRequest, as_utc_datetime
-from shopsync.fanout.scheduler import dispatch
+from shopsync.fanout.tick import dispatch
 from shopsync.runid import new_run_id
 from shopsync.state.base import StateStore
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shopsync.events import start_safety_net_load
-from shopsync.fanout.events import SafetyNetRequest, SchedulerRequest, TickRequest
 from shopsync.fanout.invoker import Invoker
 from shopsync.fanout.payload import IngestionPayload
+from shopsync.fanout.requests import SafetyNetRequest, SchedulerRequest, TickRequest
 from shopsync.fanout.resync import start_resync
-from shopsync.fanout.scheduler import TickSummary, run_tick
+from shopsync.fanout.tick import TickSummary, run_tick
 from shopsync.settings import Settings
 from shopsync.state import StateStore
 from shopsync.tenants import load_registry, load_tenants_leniently

@@ -10,7 +10,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shopsync import runtime
-from shopsync.fanout.events import BadSchedulerEvent, parse_scheduler_event
+from shopsync.fanout.requests import BadSchedulerEvent, parse_scheduler_event
 from shopsync.fanout.service import Adapters, handle
 from shopsync.settings import Settings
 

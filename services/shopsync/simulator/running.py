@@ -8,9 +8,9 @@ from pathlib import Path
 
 from shopsync.settings import Settings
 from shopsync.simulator.server import Simulator, SimulatorOptions
+from shopsync.simulator.shops import TenantLike, specs_from_list, specs_from_tenants_dir
 from shopsync.simulator.store.clock import Clock
 from shopsync.simulator.store.config import StoreSize
-from shopsync.simulator.tenants import TenantLike, specs_from_list, specs_from_tenants_dir
 
 
 @contextmanager

@@ -11,8 +11,8 @@ from .base import (
     ReadableStream,
     WritableStream,
 )
+from .directory import LocalObjectStore
 from .keys import InvalidKeyError
-from .local import LocalObjectStore
 from .s3 import S3ObjectStore
 
 __all__ = [

@@ -10,7 +10,7 @@ from shopsync.events import Batching
 from shopsync.settings import Settings
 from shopsync.tenants import Registry
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
-from shopsync_glue.local import local_event_chain
+from shopsync_glue.local_chain import local_event_chain
 
 from .lake import product, write_run
 

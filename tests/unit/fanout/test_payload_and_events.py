@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from shopsync.fanout.events import (
+from shopsync.fanout.payload import IngestionPayload, as_utc_datetime
+from shopsync.fanout.requests import (
     BadSchedulerEvent,
     ResyncRequest,
     TickRequest,
     parse_scheduler_event,
 )
-from shopsync.fanout.payload import IngestionPayload, as_utc_datetime
 
 VALID: dict[str, Any] = {
     "tenant_id": "acme_outdoor",

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from shopsync.fanout.events import SafetyNetRequest, TickRequest
 from shopsync.fanout.payload import ResyncRequest
+from shopsync.fanout.requests import SafetyNetRequest, TickRequest
 from shopsync.fanout.service import (
     Adapters,
     ResyncResult,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from shopsync.fanout.schedule import parse_schedule
+from shopsync.fanout.expressions import parse_schedule
 from shopsync.streams import STREAM_GROUPS
 from shopsync.tenants import Plan, Tenant
 from shopsync.tenants.models import utc_today

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from shopsync.fanout.schedule import (
+from shopsync.fanout.expressions import (
     NEVER,
     CronSchedule,
     RateSchedule,

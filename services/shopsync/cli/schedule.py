@@ -25,8 +25,8 @@ from shopsync.cli.common import (
 from shopsync.fanout.invoker import InvokeError, LocalInvoker, LocalRun
 from shopsync.fanout.payload import ResyncRequest
 from shopsync.fanout.resync import ResyncRefused, RunInProgress, start_resync
-from shopsync.fanout.scheduler import TickSummary
 from shopsync.fanout.service import Adapters, tick
+from shopsync.fanout.tick import TickSummary
 from shopsync.streams import UnknownStreamError, parse_groups
 from shopsync.tenants import TenantConfigError, UnknownTenantError, load_registry
 

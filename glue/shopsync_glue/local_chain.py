@@ -18,7 +18,7 @@ from shopsync.events import (
     WorkflowRun,
     load_pattern,
 )
-from shopsync.events.local import EventShape
+from shopsync.events.eventing_store import EventShape
 from shopsync.settings import Settings
 from shopsync.storage import LocalObjectStore
 from shopsync.tenants import Registry, load_registry

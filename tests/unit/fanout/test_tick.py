@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from shopsync.fanout.scheduler import run_tick
 from shopsync.fanout.service import Adapters, tick
+from shopsync.fanout.tick import run_tick
 from shopsync.settings import Settings
 from shopsync.state import RunStatus, TenantState
 from shopsync.state.sqlite import SqliteStateStore
