@@ -1,23 +1,31 @@
 """The streams a tenant can sync.
 
 A tenant file names stream *groups* (``products``, ``inventory``, ``orders``, ``customers``);
-each group is fetched as one or more Shopify streams that land under ``stream=<name>/``.
+each group is fetched as one or more Shopify streams that land under ``stream=<name>/``. Each
+stream is declared once, in :mod:`shopsync.streams.declarations`; its GraphQL documents are
+generated from that declaration by :mod:`shopsync.streams.documents`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, get_args
 
-StreamGroup = Literal["products", "inventory", "orders", "customers"]
-STREAM_GROUPS: tuple[StreamGroup, ...] = get_args(StreamGroup)
+from .declarations import BY_NAME, DECLARATIONS, STREAM_GROUPS, StreamDeclaration, StreamGroup
 
-#: group -> the raw streams it lands (ARCHITECTURE §3, §5).
+__all__ = [
+    "BY_NAME",
+    "DECLARATIONS",
+    "STREAMS_BY_GROUP",
+    "STREAM_GROUPS",
+    "StreamDeclaration",
+    "StreamGroup",
+    "UnknownStreamError",
+    "parse_groups",
+]
+
+#: group -> the raw streams it lands (ARCHITECTURE §3, §5), in declaration order.
 STREAMS_BY_GROUP: dict[StreamGroup, tuple[str, ...]] = {
-    "products": ("products", "product_variants", "deleted_products"),
-    "inventory": ("locations", "inventory_items", "inventory_levels"),
-    "orders": ("orders",),
-    "customers": ("customers",),
+    group: tuple(d.name for d in DECLARATIONS if d.group == group) for group in STREAM_GROUPS
 }
 
 
