@@ -10,7 +10,6 @@ for the cursor).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -23,20 +22,15 @@ import requests
 from shopsync.shopify.errors import FatalError, TransportError
 from shopsync.shopify.queries import load as load_query
 from shopsync.state.base import BulkOperationRecord, StateStore
+from shopsync.streams import BY_NAME
+from shopsync.streams.documents import bulk_document, bulk_documents
 
 from .fetch import NUMERIC_TAIL, StreamFetch
 from .streams import StreamSpec, Window
 
 log = logging.getLogger(__name__)
 
-BULK_DOCUMENTS = {
-    "products": "bulk_products",
-    "product_variants": "bulk_product_variants",
-    "inventory_items": "bulk_inventory_items",
-    "inventory_levels": "bulk_inventory_levels",
-    "orders": "bulk_orders",
-    "customers": "bulk_customers",
-}
+BULK_DOCUMENTS = bulk_documents()
 TERMINAL = {"COMPLETED", "FAILED", "CANCELED", "EXPIRED"}
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _ID = re.compile(rb'"id":"([^"]+)"')
@@ -49,13 +43,11 @@ class BulkOperationError(FatalError):
 
 
 def bulk_query(spec: StreamSpec, window: Window, extra: str | None = None) -> str:
-    text = load_query(BULK_DOCUMENTS[spec.name])
+    """The stream's bulk query (:mod:`shopsync.streams.documents`) for the window's search."""
     search = window.search(spec)
     if extra:
         search = f"{search} AND {extra}" if search else extra
-    if search is None:
-        return text.replace('(query: "")', "", 1)
-    return text.replace('query: ""', f"query: {json.dumps(search)}", 1)
+    return bulk_document(BY_NAME[spec.name], search)
 
 
 def split(window: Window) -> tuple[Window, Window]:
