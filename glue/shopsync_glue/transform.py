@@ -24,6 +24,7 @@ from pyspark.sql import types as T
 from shopsync.warehouse.specs import (
     DECIMAL_PRECISION,
     DECIMAL_SCALE,
+    DELETION_EVENT_FIELDS,
     TABLES,
     Column,
     ColumnType,
@@ -228,10 +229,7 @@ def product_deletions(lines: DataFrame) -> DataFrame:
     """``deleted_products`` events to ``(product_id, deleted_at, _tenant_id, _run_id)``,
     one row per product (its earliest deletion)."""
     schema = T.StructType(
-        [
-            T.StructField(f, T.StringType())
-            for f in ("id", "action", "createdAt", "subjectId", "subjectType")
-        ]
+        [T.StructField(f, T.StringType()) for f in DELETION_EVENT_FIELDS]
         + [T.StructField("_shopsync", _META)]
     )
     n = parse_once(schema)

@@ -275,6 +275,8 @@ TABLES: dict[str, TableSpec] = {
 
 #: The stream of product deletion events: soft-deletes products and their variants.
 DELETED_PRODUCTS_STREAM = "deleted_products"
+#: What the deletions read of each of its events (``subjectId``: the deleted product's gid).
+DELETION_EVENT_FIELDS = ("id", "action", "createdAt", "subjectId", "subjectType")
 
 
 def tables_for_stream(stream: str) -> list[TableSpec]:

@@ -24,13 +24,21 @@ from graphql import (
 from shopsync.shopify.cost_schema import cost_schema
 
 
-def canonical(text: str, schema: GraphQLSchema | None = None) -> str:
-    schema = schema or cost_schema("2026-10")
+def operation(
+    text: str,
+) -> tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]]:
+    """The one operation of a document and its named fragments."""
     document = parse(text, no_location=True)
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     [op] = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    return op, fragments
+
+
+def canonical(text: str, schema: GraphQLSchema | None = None) -> str:
+    schema = schema or cost_schema("2026-10")
+    op, fragments = operation(text)
     variables = sorted(
         f"${v.variable.name.value}: {print_ast(v.type)}"
         + (f" = {print_ast(v.default_value)}" if v.default_value else "")

@@ -1,0 +1,200 @@
+"""The drift test: for every stream, the paged document, the document completing its nested
+connection and the bulk query select the same fields of the records it lands, and every column
+path of the warehouse tables it feeds is among them.
+
+All of a stream's documents are generated from its declaration, so they agree by construction;
+this test holds them to it, and the tests at the end show it fails when a field goes missing
+from one side (a document or a declaration changed by hand).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from shopsync.streams import DECLARATIONS, StreamDeclaration
+from shopsync.streams.declarations import DELETED_PRODUCTS, INVENTORY_LEVELS, ORDERS
+from shopsync.streams.documents import bulk_document, nested_document, paged_document
+from shopsync.warehouse.specs import (
+    DELETED_PRODUCTS_STREAM,
+    DELETION_EVENT_FIELDS,
+    TABLES,
+    TableSpec,
+)
+
+from .selections import Selected, records
+
+
+def _landed_in(stream: StreamDeclaration, bulk: bool) -> tuple[str, ...]:
+    """Where the landed records sit below the listed ones (inventory levels in locations)."""
+    parents = stream.bulk_parents if bulk else stream.parents
+    return (parents.connection,) if parents is not None else ()
+
+
+def _nested_connection(stream: StreamDeclaration) -> str | None:
+    if stream.parents is not None:
+        return stream.parents.connection
+    return stream.children[0].field if stream.children else None
+
+
+def document_drift(
+    stream: StreamDeclaration, paged: str, bulk: str | None, nested: str | None
+) -> list[str]:
+    """Fields of the landed records that one of the stream's documents selects and another
+    does not (in the same order, with the same arguments)."""
+    problems: list[str] = []
+    landed = records(paged, *_landed_in(stream, bulk=False)).paths()
+    others: dict[str, list[str]] = {}
+    if bulk is not None:
+        others["bulk"] = records(bulk, *_landed_in(stream, bulk=True)).paths()
+    connection = _nested_connection(stream)
+    if nested is not None and connection is not None:
+        # The completing document pages the nested connection of one record (or parent).
+        prefix = f"{connection}[]." if stream.parents is None else ""
+        in_paged = [p.removeprefix(prefix) for p in landed if p.startswith(prefix)]
+        completed = records(nested, connection).paths()
+        problems += _differences(stream.name, "paged", in_paged, "nested", completed)
+    for kind, paths in others.items():
+        problems += _differences(stream.name, "paged", landed, kind, paths)
+    return problems
+
+
+def _differences(stream: str, a: str, left: list[str], b: str, right: list[str]) -> list[str]:
+    out = [f"{stream}: {a} selects {p}, {b} does not" for p in left if p not in right]
+    out += [f"{stream}: {b} selects {p}, {a} does not" for p in right if p not in left]
+    if not out and left != right:
+        out.append(f"{stream}: {a} and {b} select the same fields in another order")
+    return out
+
+
+def _explode(path: tuple[str, ...]) -> tuple[str, ...]:
+    """A table's ``explode`` (``lineItems.nodes``, a paged fetch's JSON) as selected
+    (``lineItems[]``)."""
+    out: list[str] = []
+    for step in path:
+        if step in ("nodes", "edges", "node"):
+            out[-1] += "[]" if not out[-1].endswith("[]") else ""
+        else:
+            out.append(step)
+    return tuple(out)
+
+
+def unselected_columns(table: TableSpec, landed: Selected) -> list[str]:
+    """Columns of ``table`` whose path the landed records do not select."""
+    problems: list[str] = []
+    rows = landed.at(*_explode(table.explode)) if table.explode else landed
+    if rows is None:
+        return [f"{table.name}: its rows ({'.'.join(table.explode)}) are not selected"]
+    for column in table.columns:
+        node = (landed if column.derive == "parent" else rows).at(*column.path)
+        where = f"{table.name}.{column.name}: {'.'.join(column.path)}"
+        if node is None:
+            problems.append(f"{where} is not selected")
+        elif column.derive == "quantity":
+            names = node.arguments.get("names")
+            if not isinstance(names, list) or column.arg not in names:
+                problems.append(f"{where} does not ask for the quantity {column.arg!r}")
+            if node.at("name") is None or node.at("quantity") is None:
+                problems.append(f"{where} does not select name and quantity")
+    return problems
+
+
+def column_drift(stream: StreamDeclaration, paged: str) -> list[str]:
+    landed = records(paged, *_landed_in(stream, bulk=False))
+    problems = [p for t in stream.tables for p in unselected_columns(TABLES[t], landed)]
+    if stream.name == DELETED_PRODUCTS_STREAM:  # product deletions read these of each event
+        problems += [
+            f"{stream.name}: {f} is not selected" for f in DELETION_EVENT_FIELDS if not landed.at(f)
+        ]
+    return problems
+
+
+def drift(stream: StreamDeclaration) -> list[str]:
+    """Everything that does not agree, for a stream's generated documents."""
+    paged = paged_document(stream)
+    bulk = bulk_document(stream) if stream.bulk else None
+    return document_drift(stream, paged, bulk, nested_document(stream)) + column_drift(
+        stream, paged
+    )
+
+
+# -- every stream ---------------------------------------------------------------------------
+@pytest.mark.parametrize("stream", DECLARATIONS, ids=lambda d: d.name)
+def test_documents_select_the_same_fields_and_every_column(stream: StreamDeclaration) -> None:
+    assert drift(stream) == []
+
+
+def test_every_table_is_fed_by_the_stream_it_names() -> None:
+    fed = [(t, d.name) for d in DECLARATIONS for t in d.tables]
+    assert sorted(t for t, _ in fed) == sorted(TABLES)  # every table, by exactly one stream
+    assert all(TABLES[t].stream == stream for t, stream in fed)
+    assert DELETED_PRODUCTS_STREAM in {d.name for d in DECLARATIONS}
+
+
+def test_the_drift_test_sees_every_kind_of_document() -> None:
+    """Each stream's records are found in each of its documents: none compares nothing."""
+    for stream in DECLARATIONS:
+        assert records(paged_document(stream), *_landed_in(stream, bulk=False)).paths()
+    assert all(d.bulk for d in DECLARATIONS if d.name not in ("deleted_products", "locations"))
+    assert nested_document(ORDERS)
+    assert nested_document(INVENTORY_LEVELS)
+
+
+# -- it fails when a field goes missing on one side -----------------------------------------
+def _without(document: str, line: str) -> str:
+    """``document`` with the one line that is exactly ``line`` (stripped) taken out."""
+    lines = document.splitlines()
+    hits = [i for i, text in enumerate(lines) if text.strip() == line]
+    assert len(hits) == 1, f"{line!r} is on {len(hits)} lines"
+    del lines[hits[0]]
+    return "\n".join(lines)
+
+
+def test_a_field_missing_from_the_bulk_query_is_drift() -> None:
+    bulk = _without(bulk_document(ORDERS), "email")
+    assert document_drift(ORDERS, paged_document(ORDERS), bulk, nested_document(ORDERS)) == [
+        "orders: paged selects email, bulk does not"
+    ]
+
+
+def test_a_field_missing_from_the_paged_document_is_drift() -> None:
+    paged = _without(paged_document(ORDERS), "processedAt")
+    problems = document_drift(ORDERS, paged, bulk_document(ORDERS), nested_document(ORDERS))
+    assert problems == ["orders: bulk selects processedAt, paged does not"]
+    assert column_drift(ORDERS, paged) == ["orders.processed_at: processedAt is not selected"]
+
+
+def test_a_child_field_missing_from_one_side_is_drift() -> None:
+    bulk = _without(bulk_document(ORDERS), "currentQuantity")
+    paged = _without(nested_document(ORDERS) or "", "sku")
+    assert document_drift(ORDERS, paged_document(ORDERS), bulk, paged) == [
+        "orders: paged selects sku, nested does not",
+        "orders: paged selects lineItems[].currentQuantity, bulk does not",
+    ]
+
+
+def test_a_level_field_missing_from_one_side_is_drift() -> None:
+    stream = INVENTORY_LEVELS
+    bulk = bulk_document(stream).replace('"incoming"', '"reserved"')
+    problems = document_drift(stream, paged_document(stream), bulk, nested_document(stream))
+    paged_asks = "quantities(names: ['available', 'on_hand', 'committed', 'incoming'])"
+    bulk_asks = "quantities(names: ['available', 'on_hand', 'committed', 'reserved'])"
+    assert f"inventory_levels: paged selects {paged_asks}, bulk does not" in problems
+    assert f"inventory_levels: bulk selects {bulk_asks}, paged does not" in problems
+    assert all("quantities(names:" in p for p in problems)
+
+
+def test_a_declaration_missing_a_column_s_field_is_drift() -> None:
+    orders = replace(ORDERS, fields=ORDERS.fields.replace("email\n", ""))
+    assert drift(orders) == ["orders.email: email is not selected"]
+    [items] = ORDERS.children
+    orders = replace(ORDERS, children=(replace(items, fields=items.fields.replace("sku\n", "")),))
+    assert drift(orders) == ["order_line_items.sku: sku is not selected"]
+    levels = INVENTORY_LEVELS
+    levels = replace(levels, fields=levels.fields.replace(', "incoming"', ""))
+    assert drift(levels) == [
+        "inventory_levels.incoming: quantities does not ask for the quantity 'incoming'"
+    ]
+    events = replace(DELETED_PRODUCTS, fields=DELETED_PRODUCTS.fields.replace("subjectType", ""))
+    assert drift(events) == ["deleted_products: subjectType is not selected"]

@@ -1,0 +1,41 @@
+"""Each stream declares the access scopes its documents need, per Shopify's own schemas: the
+declared scopes grant every field of every document of the stream, in every supported version,
+and none of them is superfluous."""
+
+from __future__ import annotations
+
+import pytest
+from graphql import parse
+
+from shopsync.simulator.graphql.schema import DEFAULT_SCOPES, SUPPORTED_VERSIONS, admin_schema
+from shopsync.streams import DECLARATIONS, StreamDeclaration
+from shopsync.streams.documents import bulk_document, nested_document, paged_document
+
+
+def _documents(stream: StreamDeclaration) -> list[str]:
+    docs = [paged_document(stream), nested_document(stream)]
+    docs.append(bulk_document(stream) if stream.bulk else None)
+    return [d for d in docs if d is not None]
+
+
+def _denied(stream: StreamDeclaration, version: str, granted: set[str]) -> list[str]:
+    schema = admin_schema(version)
+    return [
+        e.message
+        for doc in _documents(stream)
+        for e in schema.scope_errors(parse(doc), frozenset(granted))
+    ]
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+@pytest.mark.parametrize("stream", DECLARATIONS, ids=lambda d: d.name)
+def test_the_declared_scopes_are_what_the_documents_need(
+    stream: StreamDeclaration, version: str
+) -> None:
+    assert _denied(stream, version, set(stream.scopes)) == []
+    for scope in stream.scopes:
+        assert _denied(stream, version, set(stream.scopes) - {scope}), f"{scope} is not needed"
+
+
+def test_the_simulator_grants_every_stream_s_scopes_by_default() -> None:
+    assert {s for d in DECLARATIONS for s in d.scopes} <= DEFAULT_SCOPES
