@@ -2,8 +2,9 @@
 comes from in the raw node. The Spark transform, the DuckDB DDL and the Redshift DDL are all
 generated from these specs, so the three can never disagree.
 
-Column sources are JSON paths into the node exactly as the GraphQL documents in
-``shopsync/shopify/queries/`` fetch it. Every table also carries :data:`META_COLUMNS`.
+Column sources are JSON paths into the node exactly as its stream's declaration
+(:mod:`shopsync.streams.declarations`, which names the tables each stream feeds) selects it; a
+test fails when a column's path is not selected. Every table also carries :data:`META_COLUMNS`.
 """
 
 from __future__ import annotations
