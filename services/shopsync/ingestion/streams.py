@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from shopsync.fanout.payload import Mode
 from shopsync.state.base import Cursor
 from shopsync.streams import DECLARATIONS, STREAMS_BY_GROUP, StreamDeclaration, StreamGroup
-from shopsync.streams.documents import nested_document_name, nested_page_size, single_field
+from shopsync.streams.documents import nested
 
 
 @dataclass(frozen=True)
@@ -53,22 +53,13 @@ class StreamSpec:
 
 def spec_for(stream: StreamDeclaration) -> StreamSpec:
     """What ingestion needs of a stream, from its declaration."""
-    nested: str | None = None
-    nested_path: tuple[str, ...] = ()
-    if stream.parents is not None:
-        connection = (stream.parents.root,)
-        nested = stream.parents.connection
-        nested_path = (single_field(stream.parents.node_type), nested)
-    else:
-        assert stream.root is not None
-        connection = (stream.root,)
-        if stream.children:
-            nested = stream.children[0].field
-            nested_path = (single_field(stream.node_type), nested)
+    listed = stream.parents.root if stream.parents is not None else stream.root
+    assert listed is not None
+    found = nested(stream)
     return StreamSpec(
         stream.name,
         stream.name,
-        connection,
+        (listed,),
         primary_key=stream.primary_key,
         cursor_field=stream.cursor_field,
         search_field=stream.search_field,
@@ -76,11 +67,11 @@ def spec_for(stream: StreamDeclaration) -> StreamSpec:
         always_full=stream.always_full,
         snapshot_capable=stream.snapshot_capable,
         base_query=stream.base_query,
-        nested=nested,
-        nested_document=nested_document_name(stream),
-        nested_path=nested_path,
+        nested=found.field if found is not None else None,
+        nested_document=found.document if found is not None else None,
+        nested_path=found.path if found is not None else (),
         flatten_nested=stream.parents is not None,
-        nested_query=stream.parents is not None,
+        nested_query=found is not None and found.filtered,
         remainder_field=stream.remainder_field,
         page_size=stream.page_size,
     )
@@ -90,10 +81,7 @@ SPECS: dict[str, StreamSpec] = {stream.name: spec_for(stream) for stream in DECL
 
 #: First page sizes of the documents that complete a nested connection.
 NESTED_PAGE_SIZES = {
-    name: size
-    for stream in DECLARATIONS
-    if (name := nested_document_name(stream)) is not None
-    and (size := nested_page_size(stream)) is not None
+    found.document: found.page_size for s in DECLARATIONS if (found := nested(s)) is not None
 }
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import dataclass
 from functools import cache
 
 from .declarations import BY_NAME, DECLARATIONS, Child, Parents, StreamDeclaration
@@ -106,46 +107,66 @@ def paged_document(stream: StreamDeclaration) -> str:
 
 
 # -- completing a nested connection -----------------------------------------------------------
-def _nested_parts(stream: StreamDeclaration) -> tuple[str, str, str, bool] | None:
-    """(parent type, connection field, node type, filtered by the window) or None."""
+@dataclass(frozen=True)
+class Nested:
+    """The nested connection of a stream's listed records that is completed past its first
+    page by a document of its own: an order's line items, a location's inventory levels."""
+
+    #: The completing document's name: ``<parent type>_<connection>``.
+    document: str
+    #: The connection in each listed record.
+    field: str
+    #: Where the completing document's connection sits in its response.
+    path: tuple[str, str]
+    node_type: str
+    fields: str
+    #: The window's search filters this connection (``$query``), not the listed records.
+    filtered: bool
+    #: The completing document's first page size.
+    page_size: int
+
+
+def nested(stream: StreamDeclaration) -> Nested | None:
+    """The stream's nested connection: its parents' (then it lands their nodes), or its child's."""
     if stream.parents is not None:
-        p = stream.parents
-        return p.node_type, p.connection, stream.node_type, True
-    if stream.children:
+        parent_type, field, page_size = (
+            stream.parents.node_type,
+            stream.parents.connection,
+            stream.parents.page_size,
+        )
+        node_type, fields, filtered = stream.node_type, stream.fields, True
+    elif stream.children:
         child = stream.children[0]
-        return stream.node_type, child.field, child.node_type, False
-    return None
-
-
-def nested_document_name(stream: StreamDeclaration) -> str | None:
-    parts = _nested_parts(stream)
-    if parts is None:
+        parent_type, field, page_size = stream.node_type, child.field, child.page_size
+        node_type, fields, filtered = child.node_type, child.fields, False
+    else:
         return None
-    parent_type, connection, _, _ = parts
-    return f"{snake(parent_type)}_{snake(connection)}"
-
-
-def nested_page_size(stream: StreamDeclaration) -> int | None:
-    if stream.parents is not None:
-        return stream.parents.page_size
-    return stream.children[0].page_size if stream.children else None
+    return Nested(
+        document=f"{snake(parent_type)}_{snake(field)}",
+        field=field,
+        path=(single_field(parent_type), field),
+        node_type=node_type,
+        fields=fields,
+        filtered=filtered,
+        page_size=page_size,
+    )
 
 
 def nested_document(stream: StreamDeclaration) -> str | None:
     """The document that pages one record's nested connection (variables ``$id``, ``$first``,
     ``$after`` and, when the window filters that connection, ``$query``)."""
-    parts, name = _nested_parts(stream), nested_document_name(stream)
-    if parts is None or name is None:
+    found = nested(stream)
+    if found is None:
         return None
-    parent_type, connection, node_type, filtered = parts
-    variables = "$id: ID!, $first: Int!, $after: String" + (", $query: String" if filtered else "")
-    head = _call(connection, "first: $first, after: $after", "query: $query" if filtered else "")
-    fields = stream.fields if filtered else stream.children[0].fields
+    query = "query: $query" if found.filtered else ""
+    variables = "$id: ID!, $first: Int!, $after: String" + (", $query: String" if query else "")
+    parent, field = found.path
+    head = _call(field, "first: $first, after: $after", query)
     operation = _block(
-        f"query {camel(name)}({variables})",
-        _block(f"{single_field(parent_type)}(id: $id)", _paged_connection(head, node_type)),
+        f"query {camel(found.document)}({variables})",
+        _block(f"{parent}(id: $id)", _paged_connection(head, found.node_type)),
     )
-    return f"{operation}\n\n{_fragment(node_type, fields)}\n"
+    return f"{operation}\n\n{_fragment(found.node_type, found.fields)}\n"
 
 
 # -- bulk ---------------------------------------------------------------------------------------
@@ -179,9 +200,9 @@ def documents() -> dict[str, str]:
     out: dict[str, str] = {}
     for stream in DECLARATIONS:
         out[stream.name] = paged_document(stream)
-        name, text = nested_document_name(stream), nested_document(stream)
-        if name is not None and text is not None:
-            out[name] = text
+        found, text = nested(stream), nested_document(stream)
+        if found is not None and text is not None:
+            out[found.document] = text
         if stream.bulk:
             out[BULK_PREFIX + stream.name] = bulk_document(stream)
     return out
