@@ -7,9 +7,10 @@ Per stream (:mod:`shopsync.streams.declarations`):
   fragment, ``<NodeType>Fields``, and so are a child connection's nodes';
 - ``<parent>_<connection>`` (``order_line_items``, ``location_inventory_levels``): the document
   that completes one record's (or parent's) nested connection past its first page;
-- ``bulk_<stream>``: the bulk query, the same fields from the same fragments (inlined: a bulk
-  query is one top-level field with its selection), ``edges { node }`` for every connection and
-  the search in its single slot, the root connection's ``query`` argument.
+- ``bulk_<stream>``: the bulk query, the same fields from the same fragments (inlined, so the
+  query Shopify stores with the operation is one self-contained selection, as it always was),
+  ``edges { node }`` for every connection and the search in its single slot, the listed
+  connection's ``query`` argument.
 
 Shopify's cost for each document is computed from its text when a run starts
 (:mod:`shopsync.shopify.cost`), so nothing derived from the documents is stored anywhere.
@@ -22,7 +23,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import cache
 
-from .declarations import BY_NAME, DECLARATIONS, Child, Parents, StreamDeclaration
+from .declarations import DECLARATIONS, Child, Parents, StreamDeclaration
 
 PAGE_INFO = "pageInfo {\n  hasNextPage\n  endCursor\n}"
 PAGED_VARIABLES = "$first: Int!, $after: String, $query: String"
@@ -211,7 +212,3 @@ def documents() -> dict[str, str]:
 def bulk_documents() -> dict[str, str]:
     """Stream name -> the name of its bulk query, for the streams that have one."""
     return {s.name: BULK_PREFIX + s.name for s in DECLARATIONS if s.bulk}
-
-
-def bulk_query(stream: str, search: str | None) -> str:
-    return bulk_document(BY_NAME[stream], search)
