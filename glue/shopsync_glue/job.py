@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from pyspark.sql import DataFrame, SparkSession
@@ -19,7 +19,12 @@ from pyspark.sql import DataFrame, SparkSession
 from shopsync.ingestion.manifest import Manifest, StreamManifest
 from shopsync.storage import ObjectStore
 from shopsync.storage.keys import MANIFESTS_PREFIX, manifest_prefix, parse_manifest_key
-from shopsync.warehouse.base import CheckResult, LoadResult, RunLoad, TableLoad, Warehouse
+from shopsync.warehouse.base import (
+    JobSummary,
+    RunLoad,
+    TableLoad,
+    Warehouse,
+)
 from shopsync.warehouse.specs import (
     DELETED_PRODUCTS_STREAM,
     TABLES,
@@ -40,21 +45,6 @@ class CuratedLake:
 
     def location(self, tenant_id: str, table: str, run_id: str) -> str:
         return f"{self.root.rstrip('/')}/tenant={tenant_id}/table={table}/run={run_id}"
-
-
-@dataclass
-class JobSummary:
-    loaded: list[LoadResult] = field(default_factory=list)
-    checks: list[CheckResult] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def failed_checks(self) -> list[CheckResult]:
-        return [c for c in self.checks if not c.passed]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.failed_checks
 
 
 def pending_manifests(

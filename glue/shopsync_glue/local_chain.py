@@ -22,9 +22,10 @@ from shopsync.events.eventing_store import EventShape
 from shopsync.settings import Settings
 from shopsync.storage import LocalObjectStore
 from shopsync.tenants import Registry, load_registry
+from shopsync.warehouse.base import JobSummary
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 
-from .job import CuratedLake, JobSummary, run_job
+from .job import CuratedLake, run_job
 from .session import local_session
 
 logger = logging.getLogger(__name__)

@@ -16,11 +16,11 @@ def test_demo_runs_the_pipeline_and_lands_exactly_the_live_records(
     example_tenants_dir: Path, tmp_path: Path
 ) -> None:
     home = tmp_path / "demo-home"
-    runtime.state_store.cache_clear()
+    runtime.for_settings.cache_clear()
     result = CliRunner().invoke(
         app, ["demo", "--tenants-dir", str(example_tenants_dir)], env={"SHOPSYNC_HOME": str(home)}
     )
-    runtime.state_store.cache_clear()
+    runtime.for_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert "every stream landed exactly the store's live records" in result.stdout
     assert "landed differs" not in result.stdout

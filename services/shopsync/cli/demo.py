@@ -32,7 +32,7 @@ from shopsync.fanout.invoker import LocalInvoker, LocalRun
 from shopsync.fanout.payload import IngestionPayload
 from shopsync.fanout.tick import dispatch, run_tick
 from shopsync.ingestion.result import RunResult
-from shopsync.ingestion.service import Services, run_payload
+from shopsync.ingestion.service import run_payload
 from shopsync.ingestion.streams import SPECS
 from shopsync.runid import new_run_id
 from shopsync.settings import Settings
@@ -90,8 +90,7 @@ def demo(
             f"serving {len(registry)} shops on {sim.url} at {SPEED:g}x speed, tokens in "
             f"{settings.secrets_path}"
         )
-        state = runtime.state_store(settings)
-        built = Services.from_settings(settings, state=state)
+        built = runtime.for_settings(settings).services()
         endpoint = {"shopify_base_url": f"{sim.url}/shops/{{shop}}"}
         services = replace(built, store=raw_store, config=built.config.model_copy(update=endpoint))
 
@@ -100,7 +99,7 @@ def demo(
 
         with LocalInvoker(ingest, settings.local_workers) as invoker:
             console.rule("3. scheduler tick: first sync of every due tenant")
-            summary = run_tick(registry.tenants, state, invoker, datetime.now(UTC))
+            summary = run_tick(registry.tenants, built.state, invoker, datetime.now(UTC))
             console.print(f"{len(summary.invoked)} invoked, {len(summary.skipped)} skipped")
             live = {t.id: _live_counts(sim, t) for t in registry.enabled()}
             first = _report(
@@ -126,7 +125,7 @@ def demo(
 
 
 def _incremental(registry: Registry, settings: Settings, invoker: LocalInvoker) -> None:
-    state = runtime.state_store(settings)
+    state = runtime.for_settings(settings).state
     now = datetime.now(UTC)
     for tenant in registry.enabled():
         payload = IngestionPayload(

@@ -19,8 +19,7 @@ from shopsync.cli.common import (
     failed,
     make_settings,
 )
-from shopsync.events import start_load_job
-from shopsync.settings import Settings
+from shopsync.runtime import LoadStarted, RuntimeUnavailableError
 from shopsync.tenants import TenantConfigError, UnknownTenantError, load_registry
 
 
@@ -48,14 +47,16 @@ def load(
             registry.get(tenant)
     except (TenantConfigError, UnknownTenantError) as exc:
         bad_input(str(exc))
-    if settings.target == "aws":
-        _start_deployed_load(settings, tenant, older_than_minutes)
+    older = timedelta(minutes=older_than_minutes) if older_than_minutes else None
+    try:
+        summary = runtime.for_settings(settings).load(registry, tenant_id=tenant, older_than=older)
+    except RuntimeUnavailableError as exc:
+        failed(str(exc))
+    if isinstance(summary, LoadStarted):  # the deployed job runs on its own
+        console.print(
+            f"started {summary.job} run {summary.job_run}", highlight=False, soft_wrap=True
+        )
         return
-    # Spark is imported only when a load actually runs.
-    from shopsync_glue.local_chain import run_local_load
-
-    older = timedelta(minutes=older_than_minutes) if older_than_minutes is not None else None
-    summary = run_local_load(settings, tenant_id=tenant, registry=registry, older_than=older)
     loaded = [r for r in summary.loaded if not r.skipped]
     if as_json:
         console.print_json(
@@ -92,21 +93,3 @@ def load(
             err_console.print(f"load failed: {error}", highlight=False)
     if not summary.ok:
         raise typer.Exit(EXIT_FAILED)
-
-
-def _start_deployed_load(
-    settings: Settings, tenant: str | None, older_than_minutes: float | None
-) -> None:
-    """``--target aws``: start the deployed Glue load job; it runs on its own."""
-    try:
-        job_run = start_load_job(
-            runtime.glue(settings),
-            settings.load_job,
-            older_than_minutes=older_than_minutes or None,
-            tenant_id=tenant,
-        )
-    except Exception as exc:  # botocore's errors: the job could not be started
-        failed(f"starting Glue job {settings.load_job} failed: {exc}")
-    if job_run is None:
-        failed(f"a run of {settings.load_job} is in progress; it loads everything pending")
-    console.print(f"started {settings.load_job} run {job_run}", highlight=False, soft_wrap=True)

@@ -54,7 +54,7 @@ def schedule(
     """Start ingestion for every tenant that is due; without --once, tick every minute."""
     settings = make_settings(tenants_dir, target)
     fixed_now = parse_instant(now, "--now") if now else None
-    adapters = Adapters(runtime.state_store(settings), runtime.make_invoker(settings))
+    adapters = runtime.for_settings(settings).scheduler()
     try:
         while True:
             summary = tick(settings, adapters, fixed_now)
@@ -97,7 +97,7 @@ def resync(
     if since:
         since_value = parse_instant(since, "--since")
     request = ResyncRequest(action="resync", tenant_id=tenant, streams=streams, since=since_value)
-    adapters = Adapters(runtime.state_store(settings), runtime.make_invoker(settings))
+    adapters = runtime.for_settings(settings).scheduler()
     try:
         payload = start_resync(registry, adapters.state, adapters.invoker, request)
     except (UnknownTenantError, ResyncRefused) as exc:

@@ -8,12 +8,9 @@ Redshift Serverless through the Data API. Both run the same SQL (:mod:`shopsync.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
-import boto3
 import typer
-from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import ValidationError
 from rich.table import Table
 
 from shopsync.cli.common import (
@@ -26,24 +23,10 @@ from shopsync.cli.common import (
     failed,
     make_settings,
 )
-from shopsync.settings import Settings, env_name
+from shopsync.runtime import RuntimeSettingsError, RuntimeUnavailableError, for_settings
+from shopsync.settings import Settings
 from shopsync.tenants import TenantConfigError, UnknownTenantError, load_registry
-from shopsync.warehouse.base import WarehouseError
-from shopsync.warehouse.duckdb_import import duckdb
-from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
-from shopsync.warehouse.redshift import RedshiftDataApiWarehouse
-from shopsync.warehouse.status import TenantStatus, never_loaded, tenant_status
-
-#: What reading Redshift needs; the secret ARN is optional (unset: the caller's IAM identity).
-AWS_SETTINGS = ("redshift_workgroup", "redshift_database")
-#: A statement still running after this long is cancelled (a paused workgroup resumes well
-#: within it).
-AWS_TIMEOUT_SECONDS = 300.0
-
-
-def data_api(settings: Settings) -> Any:
-    """The Redshift Data API client of the deployed stack."""
-    return boto3.client("redshift-data", region_name=settings.region)
+from shopsync.warehouse.status import TenantStatus
 
 
 def _render(status: TenantStatus) -> None:
@@ -74,51 +57,16 @@ def _render(status: TenantStatus) -> None:
         )
 
 
-def _local(settings: Settings, ids: list[str]) -> list[TenantStatus]:
-    warehouse = DuckDBWarehouse(settings.warehouse_path)
-    if not warehouse.path.exists():
-        return [never_loaded(t) for t in ids]
+def _read(settings: Settings, ids: list[str]) -> list[TenantStatus]:
+    runtime = for_settings(settings)
     try:
-        with warehouse.connect(read_only=True) as con:
-            return tenant_status(con, ids)
-    except (duckdb.IOException, duckdb.ConnectionException) as exc:  # held by a load
-        failed(f"the warehouse is busy ({warehouse.path}); try again: {exc}")
-
-
-def _aws(settings: Settings, ids: list[str]) -> list[TenantStatus]:
-    missing = settings.missing(*AWS_SETTINGS)
-    if missing:
-        bad_input(f"--target aws reads Redshift through the Data API: set {', '.join(missing)}")
-    where = (
-        f"Redshift workgroup {settings.redshift_workgroup}, database {settings.redshift_database}"
-    )
-    try:
-        warehouse = RedshiftDataApiWarehouse(
-            database=str(settings.redshift_database),
-            workgroup=str(settings.redshift_workgroup),
-            secret_arn=settings.redshift_secret_arn or None,
-            client=data_api(settings),
-            timeout_seconds=AWS_TIMEOUT_SECONDS,
-        )
-        statuses = tenant_status(warehouse.execute, ids)
-    except WarehouseError as exc:
-        # The message without the failing statement: the SQL is long and says nothing the
-        # error does not.
-        reason = str(exc).partition("\n-- failing statement:")[0]
-        failed(f"reading status from {where} failed: {reason}")
-    except (BotoCoreError, ClientError) as exc:
-        failed(f"reading status from {where} failed: {exc}")
-    except ValidationError as exc:
-        failed(f"reading status from {where}: unexpected result: {exc}")
-    if ids and not any(s.loaded for s in statuses):
-        # The catalog shows a database user only the tables it may read: a user without
-        # SELECT on shopsync_ops and the tenant schemas sees a warehouse that was never loaded.
-        err_console.print(
-            "note: no tenant has a loaded run in this warehouse. If loads have run, the "
-            "Data API's database user may lack SELECT on shopsync_ops and the shop_* schemas "
-            f"(check {env_name('redshift_secret_arn')}).",
-            highlight=False,
-        )
+        statuses = runtime.warehouse_status(ids)
+    except RuntimeSettingsError as exc:
+        bad_input(str(exc))
+    except RuntimeUnavailableError as exc:
+        failed(str(exc))
+    if ids and not any(s.loaded for s in statuses) and runtime.never_loaded_hint:
+        err_console.print(f"note: {runtime.never_loaded_hint}", highlight=False)
     return statuses
 
 
@@ -135,7 +83,7 @@ def status(
         ids = [registry.get(tenant).id] if tenant is not None else list(registry.ids)
     except (TenantConfigError, UnknownTenantError) as exc:
         bad_input(str(exc))
-    statuses = _aws(settings, ids) if settings.target == "aws" else _local(settings, ids)
+    statuses = _read(settings, ids)
     if as_json:
         print(
             json.dumps(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -19,11 +21,25 @@ from shopsync.cli.common import (
     make_settings,
 )
 from shopsync.ingestion.config import IngestionConfig
-from shopsync.ingestion.parallel import SyncRequest, shopify_endpoint, sync_tenants
+from shopsync.ingestion.parallel import SyncRequest, sync_tenants
 from shopsync.ingestion.result import RunResult
-from shopsync.ingestion.service import Services
+from shopsync.runtime import Runtime, for_settings
+from shopsync.simulator import running_simulator
 from shopsync.streams import UnknownStreamError, parse_groups
-from shopsync.tenants import TenantConfigError, UnknownTenantError, load_registry
+from shopsync.tenants import Tenant, TenantConfigError, UnknownTenantError, load_registry
+
+
+@contextmanager
+def shopify_endpoint(runtime: Runtime, tenants: Sequence[Tenant]) -> Iterator[IngestionConfig]:
+    """The config to sync with: as configured, or (a runtime that embeds the simulator and no
+    ``SHOPSYNC_SHOPIFY_BASE_URL``) pointing at a simulator serving ``tenants`` for the block."""
+    config = IngestionConfig()
+    if not runtime.embeds_simulator or "shopify_base_url" in config.model_fields_set:
+        yield config
+        return
+    specs = [(t.id, t.shop, t.plan.value) for t in tenants]
+    with running_simulator(specs, secrets_path=runtime.settings.secrets_path) as sim:
+        yield config.model_copy(update={"shopify_base_url": f"{sim.url}/shops/{{shop}}"})
 
 
 class _Bars:
@@ -102,9 +118,9 @@ def sync(
     except (TenantConfigError, UnknownTenantError, UnknownStreamError) as exc:
         bad_input(str(exc))
     request = SyncRequest(chosen, groups, "full" if full else "incremental")
-    with shopify_endpoint(settings, chosen, IngestionConfig()) as config:
-        services = Services.from_settings(settings)
-        services.config = config
+    runtime = for_settings(settings)
+    with shopify_endpoint(runtime, chosen) as config:
+        services = replace(runtime.services(), config=config)
         columns = (
             *Progress.get_default_columns()[:1],
             TextColumn("{task.completed:>8.0f} records"),

@@ -12,7 +12,6 @@ from shopsync import runtime
 from shopsync.fanout.invoker import LambdaInvoker
 from shopsync.fanout.payload import IngestionPayload
 from shopsync.ingestion.invocation import run_invocation
-from shopsync.ingestion.service import Services
 from shopsync.settings import Settings
 
 logger = Logger(service="shopsync")
@@ -36,7 +35,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     payload = IngestionPayload.model_validate(event)
     logger.append_keys(tenant_id=payload.tenant_id, run_id=payload.run_id)
     settings = Settings()
-    services = Services.from_settings(settings, state=runtime.state_store(settings))
+    services = runtime.for_settings(settings).services()
     invoker = LambdaInvoker(context.function_name or settings.ingestion_function)
     return run_invocation(
         payload,

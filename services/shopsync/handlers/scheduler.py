@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -11,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shopsync import runtime
 from shopsync.fanout.requests import BadSchedulerEvent, parse_scheduler_event
-from shopsync.fanout.service import Adapters, handle
+from shopsync.fanout.service import handle
 from shopsync.settings import Settings
 
 logger = Logger(service="shopsync")
@@ -29,12 +28,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         metrics.add_metric("BadEvents", MetricUnit.Count, 1)
         raise
     settings = Settings()
-    adapters = Adapters(
-        runtime.state_store(settings),
-        runtime.make_invoker(settings),
-        glue=functools.partial(runtime.glue, settings),
-    )
-    result = handle(request, settings, adapters)
+    result = handle(request, settings, runtime.for_settings(settings).scheduler())
     for name, count in result.metrics.items():
         metrics.add_metric(name, MetricUnit.Count, count)
     document = result.as_dict()

@@ -59,7 +59,7 @@ def run_invocation(
     remaining_seconds: float | None,
     reinvoke: Callable[[IngestionPayload], None],
     emit: MetricSink,
-    services: Services | None = None,
+    services: Services,
     safety_seconds: float = DEFAULT_SAFETY_SECONDS,
 ) -> dict[str, Any]:
     """Run ``payload`` stopping ``safety_seconds`` before the budget ends; never raises for a

@@ -1,10 +1,9 @@
-"""Local syncs: several tenants in parallel, against Shopify or the embedded simulator."""
+"""Syncs run here and now: several tenants in parallel (``shopsync sync``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,25 +13,8 @@ from shopsync.settings import Settings
 from shopsync.streams import StreamGroup
 from shopsync.tenants import Tenant
 
-from .config import IngestionConfig
 from .result import IngestionFailedError, RunResult
 from .service import ProgressHook, Services, run_payload
-
-
-@contextmanager
-def shopify_endpoint(
-    settings: Settings, tenants: Sequence[Tenant], config: IngestionConfig
-) -> Iterator[IngestionConfig]:
-    """The config to sync with: as given, or (local target, no endpoint configured) pointing at
-    an embedded simulator started for ``tenants`` for the length of the block."""
-    if settings.target != "local" or "shopify_base_url" in config.model_fields_set:
-        yield config
-        return
-    from shopsync.simulator import running_simulator
-
-    specs = [(t.id, t.shop, t.plan.value) for t in tenants]
-    with running_simulator(specs, secrets_path=settings.secrets_path) as sim:
-        yield config.model_copy(update={"shopify_base_url": f"{sim.url}/shops/{{shop}}"})
 
 
 @dataclass(frozen=True)
@@ -75,4 +57,4 @@ def sync_tenants(
         return list(pool.map(one, payloads))
 
 
-__all__ = ["SyncRequest", "payload_for", "shopify_endpoint", "sync_tenants"]
+__all__ = ["SyncRequest", "payload_for", "sync_tenants"]

@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 
 from shopsync.fanout.payload import IngestionPayload
 from shopsync.settings import Settings
-from shopsync.shopify import AwsSecrets, ClientStats, LocalSecrets, SecretSource
-from shopsync.state import Cursor, RunStatus, StateStore, make_state_store
-from shopsync.storage import ObjectStore, make_raw_store
-from shopsync.tenants import Registry, Tenant, load_registry
+from shopsync.shopify import ClientStats, SecretSource
+from shopsync.state import Cursor, RunStatus, StateStore
+from shopsync.storage import ObjectStore
+from shopsync.tenants import Registry, Tenant
 
 from .bulk import BULK_DOCUMENTS, BulkFetch
 from .config import IngestionConfig
@@ -40,7 +40,7 @@ ProgressHook = Callable[[str, str, int, Mapping[str, float]], None]
 
 @dataclass
 class Services:
-    """The adapters a run needs; built from settings unless a test passes its own."""
+    """The adapters a run needs (:meth:`shopsync.runtime.Runtime.services` builds them)."""
 
     state: StateStore
     store: ObjectStore
@@ -49,34 +49,17 @@ class Services:
     config: IngestionConfig = field(default_factory=IngestionConfig)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
-    @classmethod
-    def from_settings(cls, settings: Settings, *, state: StateStore | None = None) -> Services:
-        config = IngestionConfig()
-        secrets: SecretSource
-        if settings.target == "aws":
-            secrets = AwsSecrets(max_age=config.secret_cache_seconds)
-        else:
-            secrets = LocalSecrets(settings.secrets_path)
-        return cls(
-            state=state or make_state_store(settings),
-            store=make_raw_store(settings),
-            registry=load_registry(settings.tenants_dir),
-            secrets=secrets,
-            config=config,
-        )
-
 
 def run_payload(
     payload: IngestionPayload,
     *,
     settings: Settings,
-    services: Services | None = None,
+    services: Services,
     deadline: float | None = None,
     progress: ProgressHook | None = None,
 ) -> RunResult:
     """Run one payload. ``deadline`` (``time.monotonic()`` seconds) makes it stop between pages
     and commit a partial run. Raises :class:`IngestionFailedError` when the run failed."""
-    services = services or Services.from_settings(settings)
     tenant = services.registry.get(payload.tenant_id)
     return _Run(payload, settings, services, tenant, deadline, progress).execute()
 

@@ -1,8 +1,7 @@
-"""Object storage for the raw lake: S3 on AWS, a directory tree locally, the same keys."""
+"""Object storage for the raw lake: S3 on AWS, a directory tree locally, the same keys
+(:mod:`shopsync.runtime` picks one)."""
 
 from __future__ import annotations
-
-from shopsync.settings import Settings
 
 from .base import (
     ObjectNotFoundError,
@@ -24,12 +23,4 @@ __all__ = [
     "ReadableStream",
     "S3ObjectStore",
     "WritableStream",
-    "make_raw_store",
 ]
-
-
-def make_raw_store(settings: Settings) -> ObjectStore:
-    """The raw bucket: ``s3://<raw_bucket>`` for ``aws``, ``<home>/lake/<raw_bucket>`` locally."""
-    if settings.target == "aws":
-        return S3ObjectStore(settings.raw_bucket, region=settings.region)
-    return LocalObjectStore(settings.lake_path / settings.raw_bucket)

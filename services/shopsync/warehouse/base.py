@@ -76,6 +76,24 @@ class CheckResult:
     detail: str = ""
 
 
+@dataclass
+class JobSummary:
+    """What one run of the load job did: runs loaded, checks run, errors (one per run that
+    failed)."""
+
+    loaded: list[LoadResult] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.passed]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.failed_checks
+
+
 class Warehouse(Protocol):
     """One implementation per engine: DuckDB locally, Redshift via the Data API on AWS."""
 

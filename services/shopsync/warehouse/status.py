@@ -22,12 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, BeforeValidator
 
 from . import sql
-from .duckdb_import import duckdb
 from .specs import TABLES
 
 #: Runs one statement and returns its rows.
@@ -94,9 +93,20 @@ def never_loaded(tenant_id: str) -> TenantStatus:
     return TenantStatus(tenant_id=tenant_id, missing_tables=list(TABLES))
 
 
-def duckdb_query(con: duckdb.DuckDBPyConnection) -> Query:
+@runtime_checkable
+class Connection(Protocol):
+    """A DB-API-like connection (DuckDB's): ``execute`` returns something to ``fetchall``.
+
+    Typed structurally so that reading status never imports DuckDB, which the Lambda
+    package and the Glue job do not have."""
+
+    def execute(self, statement: str, /) -> Any: ...
+
+
+def duckdb_query(con: Connection) -> Query:
     def run(statement: str) -> Sequence[Sequence[Any]]:
-        return con.execute(statement).fetchall()
+        rows: Sequence[Sequence[Any]] = con.execute(statement).fetchall()
+        return rows
 
     return run
 
@@ -211,15 +221,13 @@ def _read_tables(
             )
 
 
-def tenant_status(
-    source: Query | duckdb.DuckDBPyConnection, tenant_ids: Iterable[str]
-) -> list[TenantStatus]:
+def tenant_status(source: Query | Connection, tenant_ids: Iterable[str]) -> list[TenantStatus]:
     """One :class:`TenantStatus` per distinct tenant id, in the order given.
 
-    ``source`` runs SQL: a :data:`Query`, or a DuckDB connection (wrapped in
+    ``source`` runs SQL: a :data:`Query`, or a connection such as DuckDB's (wrapped in
     :func:`duckdb_query`).
     """
-    query = duckdb_query(source) if isinstance(source, duckdb.DuckDBPyConnection) else source
+    query = duckdb_query(source) if isinstance(source, Connection) else source
     ids = list(dict.fromkeys(tenant_ids))
     for tenant in ids:
         sql.tenant_schema(tenant)  # a valid id, before any of it reaches SQL

@@ -8,9 +8,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from shopsync import runtime
 from shopsync.cli.sync import sync
 from shopsync.settings import Settings
-from shopsync.storage import make_raw_store
 
 from .conftest import TENANT
 from .test_handler import TENANT_YAML
@@ -32,7 +32,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
 
 
 def manifests(tenant_id: str) -> list[str]:
-    return list(make_raw_store(Settings()).list(f"_manifests/tenant={tenant_id}/"))
+    return list(runtime.for_settings(Settings()).raw_store.list(f"_manifests/tenant={tenant_id}/"))
 
 
 def test_sync_all_tenants_against_the_embedded_simulator(app: typer.Typer) -> None:

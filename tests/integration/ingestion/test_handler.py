@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from shopsync import runtime
 from shopsync.fanout.invoker import LambdaInvoker
 from shopsync.fanout.payload import IngestionPayload
 from shopsync.handlers import ingestion as handler_module
 from shopsync.ingestion.manifest import read_manifest
 from shopsync.settings import Settings
 from shopsync.simulator import running_simulator
-from shopsync.storage import make_raw_store
 from tests.lambda_context import LambdaContext as Context
 
 from .conftest import SHOP, SMALL, TENANT
@@ -60,7 +60,7 @@ def test_handler_runs_the_store_and_emits_metrics(
     assert out["status"] == "succeeded"
     assert out["streams"]["products"]["records"] == SMALL.products
     assert env == []
-    manifest = read_manifest(make_raw_store(Settings()), TENANT, RUN)
+    manifest = read_manifest(runtime.for_settings(Settings()).raw_store, TENANT, RUN)
     assert set(manifest.streams) == {"products", "product_variants", "deleted_products", "orders"}
     emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     names = {

@@ -11,9 +11,10 @@ import pytest
 from pyspark.sql import SparkSession
 
 from shopsync.storage import LocalObjectStore
+from shopsync.warehouse.base import JobSummary
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 from shopsync.warehouse.specs import TABLES
-from shopsync_glue.job import CuratedLake, JobSummary, run_job
+from shopsync_glue.job import CuratedLake, run_job
 from shopsync_glue.session import local_session
 
 RLS = [("acme-analysts", "acme"), ("corp-analysts", "acme_corp")]

@@ -41,10 +41,11 @@ from shopsync.simulator import (
 from shopsync.state.sqlite import SqliteStateStore
 from shopsync.storage import LocalObjectStore
 from shopsync.tenants import Registry, Tenant
+from shopsync.warehouse.base import JobSummary
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 from shopsync.warehouse.specs import TABLES
 from shopsync.warehouse.status import tenant_status
-from shopsync_glue.job import CuratedLake, JobSummary, run_job
+from shopsync_glue.job import CuratedLake, run_job
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.slow]
 

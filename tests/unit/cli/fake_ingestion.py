@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from shopsync.fanout.payload import IngestionPayload
+from shopsync.ingestion.service import Services
 from shopsync.settings import Settings
 
 RUNS: list[IngestionPayload] = []
 FAIL_FOR: set[str] = set()
 
 
-def run_payload(payload: IngestionPayload, *, settings: Settings) -> str:
+def run_payload(payload: IngestionPayload, *, settings: Settings, services: Services) -> str:
     if payload.tenant_id in FAIL_FOR:
         raise RuntimeError(f"shop {payload.tenant_id} is locked")
     RUNS.append(payload)

@@ -25,11 +25,11 @@ NOW = "2026-11-24T10:00:00Z"
 def fake_entry(monkeypatch: pytest.MonkeyPatch, example_tenants_dir: Path) -> Iterator[None]:
     monkeypatch.setenv("SHOPSYNC_LOCAL_INGESTION_ENTRY", f"{fake_ingestion.__name__}:run_payload")
     monkeypatch.setenv("SHOPSYNC_TENANTS_DIR", str(example_tenants_dir))
-    runtime.state_store.cache_clear()
+    runtime.for_settings.cache_clear()
     fake_ingestion.RUNS.clear()
     fake_ingestion.FAIL_FOR.clear()
     yield
-    runtime.state_store.cache_clear()
+    runtime.for_settings.cache_clear()
 
 
 def _tick(*args: str) -> dict[str, object]:

@@ -22,7 +22,7 @@ def glue(monkeypatch: pytest.MonkeyPatch, example_tenants_dir: Path) -> Iterator
     monkeypatch.setenv("SHOPSYNC_TENANTS_DIR", str(example_tenants_dir))
     monkeypatch.setenv("SHOPSYNC_LOAD_JOB", JOB)
     monkeypatch.setenv("SHOPSYNC_REGION", "eu-west-1")
-    runtime.glue.cache_clear()
+    runtime.for_settings.cache_clear()
     with mock_aws():
         client = boto3.client("glue", region_name="eu-west-1")
         client.create_job(
@@ -31,7 +31,7 @@ def glue(monkeypatch: pytest.MonkeyPatch, example_tenants_dir: Path) -> Iterator
             Command={"Name": "glueetl", "ScriptLocation": "s3://artifacts/glue/load.py"},
         )
         yield client
-    runtime.glue.cache_clear()
+    runtime.for_settings.cache_clear()
 
 
 def _runs(glue: Any) -> list[dict[str, Any]]:

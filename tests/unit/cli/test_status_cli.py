@@ -6,7 +6,6 @@ local/aws equality)."""
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,14 +21,13 @@ from typer.testing import CliRunner
 
 from shopsync.cli import app
 from shopsync.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, console, err_console
+from shopsync.runtime import AwsRuntime
 from shopsync.settings import Settings
 from shopsync.warehouse.specs import TABLES
 from tests.tenant_files import write_tenant_file
 
 from ..warehouse.status_data import R2, populate
 from ..warehouse.twin import TwinDataApi, to_duckdb
-
-status_cli = importlib.import_module("shopsync.cli.status")
 
 WORKGROUP, DATABASE = "shopsync-prod", "shopsync"
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redshift!shopsync-admin-AbCdEf"
@@ -61,11 +59,11 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def _use_client(monkeypatch: pytest.MonkeyPatch, client: Any) -> list[Settings]:
     asked: list[Settings] = []
 
-    def data_api(settings: Settings) -> Any:
-        asked.append(settings)
+    def data_api(runtime: AwsRuntime) -> Any:
+        asked.append(runtime.settings)
         return client
 
-    monkeypatch.setattr(status_cli, "data_api", data_api)
+    monkeypatch.setattr(AwsRuntime, "data_api", data_api)
     return asked
 
 

@@ -40,8 +40,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, example_tenants_dir: Path) -> Iterator[
     monkeypatch.setenv("SHOPSYNC_INGESTION_FUNCTION", FUNCTION)
     monkeypatch.setenv("SHOPSYNC_REGION", REGION)
     monkeypatch.setenv("SHOPSYNC_LOAD_JOB", LOAD_JOB)
-    runtime.state_store.cache_clear()
-    runtime.glue.cache_clear()
+    runtime.for_settings.cache_clear()
     sent: list[Any] = []
     with mock_aws(config={"lambda": {"use_docker": False}}):
         create_table(boto3.client("dynamodb", region_name=REGION), TABLE)
@@ -67,8 +66,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, example_tenants_dir: Path) -> Iterator[
         session_events = boto3._get_default_session().events
         session_events.register("before-send.lambda.Invoke", record)
         yield sent
-    runtime.state_store.cache_clear()
-    runtime.glue.cache_clear()
+    runtime.for_settings.cache_clear()
     boto3.DEFAULT_SESSION = None
 
 

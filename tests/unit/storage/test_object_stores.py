@@ -12,14 +12,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from shopsync.settings import Settings
 from shopsync.storage import (
     InvalidKeyError,
     LocalObjectStore,
     ObjectNotFoundError,
     ObjectStore,
     S3ObjectStore,
-    make_raw_store,
 )
 from shopsync.storage.s3 import MIN_PART_SIZE
 
@@ -118,13 +116,3 @@ def test_local_store_writes_under_its_root_only(tmp_path: Path) -> None:
     store.put_bytes("tenant=acme/stream=orders/part.jsonl.gz", b"x")
     files = [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()]
     assert files == ["root/tenant=acme/stream=orders/part.jsonl.gz"]
-
-
-def test_make_raw_store_by_target(tmp_path: Path) -> None:
-    local = make_raw_store(Settings(home=tmp_path, raw_bucket="raw"))
-    assert isinstance(local, LocalObjectStore)
-    assert local.root == tmp_path / "lake" / "raw"
-    remote = make_raw_store(Settings(target="aws", raw_bucket="raw"))
-    assert isinstance(remote, S3ObjectStore)
-    assert remote.bucket == "raw"
-    assert remote.uri("a/b") == "s3://raw/a/b"
