@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from shopsync.ingestion.bulk import BulkFetch
-from shopsync.ingestion.fetch import PageSizes
+from shopsync.ingestion.paging import PageSizes
 from shopsync.ingestion.raw import RawStreamWriter
 from shopsync.ingestion.streams import SPECS, Window
 from shopsync.shopify import Credentials, ShopifyClient, TokenProvider, make_session

@@ -25,8 +25,9 @@ from shopsync.tenants import Registry, Tenant
 
 from .bulk import BULK_DOCUMENTS, BulkFetch
 from .config import IngestionConfig
-from .fetch import PageSizes, StreamFetch, StreamOutcome, merge_outcomes, slice_fetch
+from .fetch import StreamFetch, StreamOutcome, merge_outcomes, slice_fetch
 from .manifest import Manifest, StreamManifest, write_manifest
+from .paging import PageSizes
 from .raw import RawStreamWriter
 from .result import IngestionFailedError, RunResult, StreamSummary
 from .session import StoreSession, open_store_session

@@ -33,7 +33,7 @@ PAGED = sorted(PAGE_SIZES)
 
 
 def sent(name: str, size: int) -> dict[str, Any]:
-    """The variables fetch.iter_pages sends a paged document with (page size ``size``)."""
+    """The variables paging.iter_pages sends a paged document with (page size ``size``)."""
     search = " AND ".join(q for q in (BASE_QUERIES.get(name), WINDOW) if q)
     variables: dict[str, Any] = {"first": size, "after": None, "query": search}
     if name in PARENTS:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shopsync.ingestion.bulk import BulkFetch, BulkOperationError, bulk_query, split
-from shopsync.ingestion.fetch import PageSizes
+from shopsync.ingestion.paging import PageSizes
 from shopsync.ingestion.raw import RawStreamWriter, read_part
 from shopsync.ingestion.streams import SPECS, Window, plan_window
 from shopsync.shopify import CostBucket, Credentials, RetryPolicy, ShopifyClient, TokenProvider

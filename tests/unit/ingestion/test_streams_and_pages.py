@@ -7,14 +7,8 @@ from typing import Any
 
 import pytest
 
-from shopsync.ingestion.fetch import (
-    CursorTracker,
-    PageSizes,
-    StreamFetch,
-    iter_pages,
-    merge_outcomes,
-    slice_fetch,
-)
+from shopsync.ingestion.fetch import CursorTracker, StreamFetch, merge_outcomes, slice_fetch
+from shopsync.ingestion.paging import PageSizes, iter_pages
 from shopsync.ingestion.raw import RawStreamWriter
 from shopsync.ingestion.streams import SPECS, plan_window, streams_for
 from shopsync.shopify import CostBucket, Credentials, RetryPolicy, ShopifyClient, TokenProvider
