@@ -19,7 +19,9 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from shopsync.ingestion.bulk import BulkFetch
+from shopsync.ingestion.bulk import BulkSource
+from shopsync.ingestion.landing import LandingSink
+from shopsync.ingestion.paged import PagedSource
 from shopsync.ingestion.paging import PageSizes
 from shopsync.ingestion.raw import RawStreamWriter
 from shopsync.ingestion.streams import SPECS, Window
@@ -96,17 +98,13 @@ def main() -> int:
             stream="products",
             day=now.date(),
         )
-        fetch = BulkFetch(
-            client=client,
-            spec=SPECS["products"],
-            window=Window(None, None, True, now),
-            writer=writer,
-            sizes=PageSizes(),
-            cursor_from=None,
-        )
+        spec = SPECS["products"]
+        source = BulkSource(PagedSource(client, spec, PageSizes()))
+        sink = LandingSink(writer, spec, Window(None, None, True, now), None)
         url = f"http://127.0.0.1:{server.server_address[1]}/bulk.jsonl"
         cpu0, t0 = time.process_time(), time.perf_counter()
-        fetch._download(url)
+        for page, _ in source._download(url):
+            sink.land(page)
         parts = writer.close()
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         server.shutdown()

@@ -1,11 +1,12 @@
-"""Bulk operations for large windows: start (or adopt), poll, stream the JSONL into raw parts.
+"""The bulk source for large windows: start (or adopt) operations, poll, stream their JSONL.
 
 The operation id is recorded in state before polling, so a restarted run adopts it instead of
 starting another. ``OPERATION_IN_PROGRESS`` means wait and try again. ``FAILED`` keeps the
-partial data and runs the query again; ``TIMEOUT`` splits the window in two. Child lines keep
+partial data and runs the query again; ``TIMEOUT`` splits the window in two; an operation that
+keeps failing leaves the rest of its window to the paged source. Child lines keep
 ``__parentId`` and are never assumed to follow their parent. Memory stays constant: the JSONL
-is streamed line by line into the writer without being parsed (only parent lines are scanned
-for the cursor).
+is streamed in pages of lines that the sink writes without parsing them (only the lines the
+cursor comes from are scanned for it).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from shopsync.state.base import BulkOperationRecord, StateStore
 from shopsync.streams import BY_NAME
 from shopsync.streams.documents import bulk_document, bulk_documents
 
-from .fetch import NUMERIC_TAIL, StreamFetch
+from .landing import NUMERIC_TAIL
+from .paged import PagedSource
+from .source import End, Page, Pages
 from .streams import StreamSpec, Window
 
 log = logging.getLogger(__name__)
@@ -61,12 +64,33 @@ def split(window: Window) -> tuple[Window, Window]:
 
 
 @dataclass
-class BulkFetch(StreamFetch):
-    """A :class:`StreamFetch` whose pages come from one (or, after a timeout, more) bulk ops."""
+class _Progress:
+    """What one fetch of a :class:`BulkSource` has done so far (the source keeps nothing)."""
 
+    #: Operations started or adopted: none is adopted twice.
+    started: list[str] = field(default_factory=list)
+    #: Greatest numeric id of a root object landed from the current window's operations.
+    max_root: int | None = None
+    finished: bool = True
+    #: The part of the window paged last after bulk kept failing.
+    paged: Window | None = None
+
+    def remainder(self, field: str = "id") -> str | None:
+        """Bulk results come in id order: after partial data, only ids above it remain."""
+        return f"{field}:>{self.max_root}" if self.max_root is not None else None
+
+
+@dataclass(frozen=True)
+class BulkSource:
+    """A stream's pages from one (or, after a timeout, more) bulk operations; what bulk cannot
+    fetch is paged by ``paged``, whose client, stream, clock and ``should_stop`` it shares."""
+
+    paged: PagedSource
     state: StateStore | None = None
     tenant_id: str = ""
     run_id: str = ""
+    #: Called while waiting without pages (polling), e.g. to renew the tenant's lease.
+    keep_alive: Callable[[], None] | None = None
     sleep: Callable[[float], None] = time.sleep
     poll_initial: float = 0.5
     poll_max: float = 10.0
@@ -75,143 +99,147 @@ class BulkFetch(StreamFetch):
     max_splits: int = 4
     #: An operation still running after this long is cancelled and treated as failed.
     max_poll_seconds: float = 3600.0
-    started: list[str] = field(default_factory=list)
-    #: Greatest numeric id of a root object landed from the current window's operations.
-    max_root: int | None = None
 
-    def run(self) -> None:
-        self._run_window(self.window, attempts=self.max_attempts, splits=self.max_splits)
-
-    def _remainder(self, field: str = "id") -> str | None:
-        """Bulk results come in id order: after partial data, only ids above it remain."""
-        return f"{field}:>{self.max_root}" if self.max_root is not None else None
+    def fetch(self, window: Window) -> Pages:
+        progress = _Progress()
+        yield from self._window(window, progress, self.max_attempts, self.max_splits)
+        return End(progress.finished, progress.paged if progress.paged is not None else window)
 
     # -- one window ---------------------------------------------------------------------------
-    def _run_window(self, window: Window, *, attempts: int, splits: int) -> None:
-        op_id = self._adopt(window) or self._start(window, self._remainder())
+    def _window(
+        self, window: Window, progress: _Progress, attempts: int, splits: int
+    ) -> Iterator[Page]:
+        spec, client = self.paged.spec, self.paged.client
+        op_id = self._adopt(window, progress) or self._start(window, progress)
         status = self._poll(op_id)
         if status is None:  # stopped at the time budget; the recorded op is adopted later
-            self.finished = False
+            progress.finished = False
             return
         state, code = status.get("status"), status.get("errorCode")
         url = status.get("url") or status.get("partialDataUrl")
         if url:
-            self._download(str(url))
+            for page, top in self._download(str(url)):
+                if top is not None and (progress.max_root is None or top > progress.max_root):
+                    progress.max_root = top
+                yield page
         if state == "COMPLETED":
             return
-        if code == "TIMEOUT" and splits > 0 and self.max_root is None:
-            log.warning("%s: bulk operation timed out; splitting the window", self.spec.name)
+        if code == "TIMEOUT" and splits > 0 and progress.max_root is None:
+            log.warning("%s: bulk operation timed out; splitting the window", spec.name)
             for half in split(window):
-                self.max_root = None
-                self._run_window(half, attempts=attempts, splits=splits - 1)
+                progress.max_root = None
+                yield from self._window(half, progress, attempts, splits - 1)
             return
         if code == "ACCESS_DENIED":
-            raise BulkOperationError(f"{self.client.shop}: bulk {self.spec.name}: access denied")
+            raise BulkOperationError(f"{client.shop}: bulk {spec.name}: access denied")
         if attempts > 1:
-            log.warning("%s: bulk operation %s (%s); running the rest", self.spec.name, state, code)
-            self._run_window(window, attempts=attempts - 1, splits=splits)
+            log.warning("%s: bulk operation %s (%s); running the rest", spec.name, state, code)
+            yield from self._window(window, progress, attempts - 1, splits)
             return
         # Bulk keeps failing: page through what is left of the window instead.
-        log.warning("%s: bulk operations keep failing; paging the rest", self.spec.name)
-        self.extra_query = self._remainder(self.spec.remainder_field)
-        self.window = window
-        StreamFetch.run(self)
+        log.warning("%s: bulk operations keep failing; paging the rest", spec.name)
+        progress.paged = window
+        end = yield from self.paged.fetch(window, progress.remainder(spec.remainder_field))
+        progress.finished = progress.finished and end.finished
 
-    def _adopt(self, window: Window) -> str | None:
+    def _adopt(self, window: Window, progress: _Progress) -> str | None:
         if self.state is None:
             return None
+        name = self.paged.spec.name
         for record in self.state.list_bulk_operations(self.tenant_id):
-            same = record.stream == self.spec.name and record.window_from == window.start
-            if same and record.operation_id not in self.started:
-                log.info("%s: adopting bulk operation %s", self.spec.name, record.operation_id)
-                self.started.append(record.operation_id)
+            same = record.stream == name and record.window_from == window.start
+            if same and record.operation_id not in progress.started:
+                log.info("%s: adopting bulk operation %s", name, record.operation_id)
+                progress.started.append(record.operation_id)
                 return record.operation_id
         return None
 
-    def _start(self, window: Window, extra: str | None = None) -> str:
+    def _start(self, window: Window, progress: _Progress) -> str:
+        spec, client = self.paged.spec, self.paged.client
         waited, delay = 0.0, self.poll_initial
-        query = bulk_query(self.spec, window, extra)
+        query = bulk_query(spec, window, progress.remainder())
         while True:
-            result = self.client.execute(load_query("bulk_run"), {"query": query}, shape="bulk_run")
+            result = client.execute(load_query("bulk_run"), {"query": query}, shape="bulk_run")
             payload = result.data.get("bulkOperationRunQuery") or {}
             errors = payload.get("userErrors") or []
             operation = payload.get("bulkOperation") or {}
             if operation.get("id"):
                 op_id = str(operation["id"])
-                self.started.append(op_id)
+                progress.started.append(op_id)
                 if self.state is not None:
                     self.state.put_bulk_operation(
                         BulkOperationRecord(
                             tenant_id=self.tenant_id,
-                            stream=self.spec.name,
+                            stream=spec.name,
                             operation_id=op_id,
                             run_id=self.run_id,
                             window_from=window.start,
                             window_to=window.end,
-                            started_at=self.clock(),
+                            started_at=self.paged.clock(),
                         )
                     )
                 return op_id
             busy = any(e.get("code") == "OPERATION_IN_PROGRESS" for e in errors)
             if not busy or waited >= self.max_in_progress_wait:
                 messages = "; ".join(str(e.get("message")) for e in errors) or "no operation"
-                raise BulkOperationError(f"{self.client.shop}: bulk {self.spec.name}: {messages}")
+                raise BulkOperationError(f"{client.shop}: bulk {spec.name}: {messages}")
             self.sleep(delay)
             waited += delay
             delay = min(delay * 1.5, self.poll_max)
 
     def _poll(self, op_id: str) -> dict[str, object] | None:
+        client = self.paged.client
         delay, waited = self.poll_initial, 0.0
         while True:
-            result = self.client.execute(load_query("bulk_status"), {"id": op_id}, shape="bulk")
+            result = client.execute(load_query("bulk_status"), {"id": op_id}, shape="bulk")
             node = result.data.get("node") or {}
             if node.get("status") in TERMINAL:
                 return dict(node)
-            if self.should_stop():
+            if self.paged.should_stop():
                 return None
             if self.keep_alive is not None:
                 self.keep_alive()
             if waited >= self.max_poll_seconds:
-                log.warning("%s: bulk operation %s is stuck; cancelling it", self.spec.name, op_id)
-                self.client.execute(load_query("bulk_cancel"), {"id": op_id}, shape="bulk_cancel")
+                log.warning(
+                    "%s: bulk operation %s is stuck; cancelling it", self.paged.spec.name, op_id
+                )
+                client.execute(load_query("bulk_cancel"), {"id": op_id}, shape="bulk_cancel")
                 return {"status": "CANCELED", "errorCode": "STUCK"}
             self.sleep(delay)
             waited += delay
             delay = min(delay * 1.5, self.poll_max)
 
     # -- download -------------------------------------------------------------------------------
-    def _download(self, url: str) -> None:
+    def _download(self, url: str) -> Iterator[tuple[Page, int | None]]:
+        """The JSONL in pages of ``BATCH`` lines, each with the greatest root id in it."""
+        client = self.paged.client
         try:
-            with self.client.session.get(url, stream=True, timeout=self.client.timeout) as resp:
+            with client.session.get(url, stream=True, timeout=client.timeout) as resp:
                 if resp.status_code != 200:
                     raise TransportError(
-                        f"{self.client.shop}: bulk download answered HTTP {resp.status_code}"
+                        f"{client.shop}: bulk download answered HTTP {resp.status_code}"
                     )
-                fetched_at = self.clock()
+                fetched_at = self.paged.clock()
                 for batch in _batches(resp.iter_lines(chunk_size=1 << 16), BATCH):
-                    self._land(batch, fetched_at)
+                    yield self._page(batch, fetched_at)
         except requests.RequestException as exc:
             raise TransportError(
-                f"{self.client.shop}: bulk download failed ({type(exc).__name__})"
+                f"{client.shop}: bulk download failed ({type(exc).__name__})"
             ) from None
 
-    def _land(self, lines: list[bytes], fetched_at: datetime) -> None:
+    def _page(self, lines: list[bytes], fetched_at: datetime) -> tuple[Page, int | None]:
+        spec = self.paged.spec
         parents = [line for line in lines if _PARENT not in line]
-        if self.spec.flatten_nested:
+        if spec.flatten_nested:
             lines = [line for line in lines if _PARENT in line]
-        self.writer.write_json_lines(lines, fetched_at)
-        roots = [_cursor_fields(line, self.spec.cursor_field) for line in parents]
-        if self.spec.flatten_nested:  # the cursor is the landed children's (the levels')
-            self.tracker.observe([_cursor_fields(line, self.spec.cursor_field) for line in lines])
+        roots = [_cursor_fields(line, spec.cursor_field) for line in parents]
+        if spec.flatten_nested:  # the cursor is the landed children's (the levels')
+            keys = [_cursor_fields(line, spec.cursor_field) for line in lines]
         else:
-            self.tracker.observe(roots)
-        for root in roots:
-            tail = NUMERIC_TAIL.search(root["id"])
-            if tail is not None and (self.max_root is None or int(tail.group(1)) > self.max_root):
-                self.max_root = int(tail.group(1))
-        self.pages += 1
-        if self.on_page is not None:
-            self.on_page(self.spec.name, len(lines))
+            keys = roots
+        tails = (NUMERIC_TAIL.search(root["id"]) for root in roots)
+        top = max((int(tail.group(1)) for tail in tails if tail is not None), default=None)
+        return Page(fetched_at, lines=lines, keys=keys), top
 
 
 def _cursor_fields(line: bytes, cursor_field: str) -> dict[str, str]:

@@ -23,14 +23,17 @@ from shopsync.state import Cursor, RunStatus, StateStore
 from shopsync.storage import ObjectStore
 from shopsync.tenants import Registry, Tenant
 
-from .bulk import BULK_DOCUMENTS, BulkFetch
+from .bulk import BULK_DOCUMENTS, BulkSource
 from .config import IngestionConfig
-from .fetch import StreamFetch, StreamOutcome, merge_outcomes, slice_fetch
+from .fetch import StreamFetch, slice_fetch
+from .landing import LandingSink, StreamOutcome, merge_outcomes
 from .manifest import Manifest, StreamManifest, write_manifest
+from .paged import PagedSource
 from .paging import PageSizes
 from .raw import RawStreamWriter
 from .result import IngestionFailedError, RunResult, StreamSummary
 from .session import StoreSession, open_store_session
+from .source import Source
 from .streams import NESTED_PAGE_SIZES, StreamSpec, Window, plan_window, streams_for
 
 log = logging.getLogger(__name__)
@@ -163,7 +166,7 @@ class _Run:
         for spec in specs:
             fetch = self._stream_fetch(session, spec, sizes, cursors, started_at)
             # A first sync of a long window is sliced; later runs' windows are short anyway.
-            sliced = fetch.cursor_from is None and not isinstance(fetch, BulkFetch)
+            sliced = fetch.sink.cursor_from is None and not isinstance(fetch.source, BulkSource)
             fetches[spec.name] = slice_fetch(fetch, cfg.ingest_slices, span) if sliced else [fetch]
         tasks = [f for group in fetches.values() for f in group]
         pool = ThreadPoolExecutor(min(cfg.ingest_concurrency, len(tasks)), "fetch")
@@ -175,11 +178,13 @@ class _Run:
                 self.stop.set()
                 wait(futures)
                 for fetch in tasks:
-                    fetch.writer.abort()
+                    fetch.sink.writer.abort()
                 failed[0].result()  # raises the first error
         finally:
             pool.shutdown(wait=True)
-        return [self._contiguous(merge_outcomes(group)) for group in fetches.values()]
+        return [
+            self._contiguous(merge_outcomes([f.sink for f in group])) for group in fetches.values()
+        ]
 
     def _contiguous(self, outcome: StreamOutcome) -> StreamOutcome:
         """A resync window that starts after the cursor leaves a gap: it must not move it."""
@@ -218,25 +223,20 @@ class _Run:
             max_lines=cfg.ingest_part_max_lines,
             max_bytes=cfg.ingest_part_max_bytes,
         )
-        kind = BulkFetch if self._use_bulk(spec, window) else StreamFetch
-        fetch = kind(
-            client=session.client,
-            spec=spec,
-            window=window,
-            writer=writer,
-            sizes=sizes,
-            cursor_from=cursor_from,
-            should_stop=self._should_stop,
-            clock=self.services.clock,
-            on_page=self._on_page,
-            keep_alive=self._keep_lease,
-        )
-        if isinstance(fetch, BulkFetch):
-            fetch.state = self.services.state
-            fetch.tenant_id, fetch.run_id = p.tenant_id, p.run_id
-            fetch.poll_initial = cfg.bulk_poll_seconds
-            fetch.max_poll_seconds = cfg.bulk_max_poll_seconds
-        return fetch
+        paged = PagedSource(session.client, spec, sizes, self._should_stop, self.services.clock)
+        source: Source = paged
+        if self._use_bulk(spec, window):
+            source = BulkSource(
+                paged,
+                state=self.services.state,
+                tenant_id=p.tenant_id,
+                run_id=p.run_id,
+                keep_alive=self._keep_lease,
+                poll_initial=cfg.bulk_poll_seconds,
+                max_poll_seconds=cfg.bulk_max_poll_seconds,
+            )
+        sink = LandingSink(writer, spec, window, cursor_from, self._on_page)
+        return StreamFetch(source, sink)
 
     def _use_bulk(self, spec: StreamSpec, window: Window) -> bool:
         cfg = self.services.config

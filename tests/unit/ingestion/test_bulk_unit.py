@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from shopsync.ingestion.bulk import BulkFetch, BulkOperationError, bulk_query, split
+from shopsync.ingestion.bulk import BulkOperationError, BulkSource, bulk_query, split
+from shopsync.ingestion.fetch import StreamFetch
+from shopsync.ingestion.landing import LandingSink
+from shopsync.ingestion.paged import PagedSource
 from shopsync.ingestion.paging import PageSizes
 from shopsync.ingestion.raw import RawStreamWriter, read_part
 from shopsync.ingestion.streams import SPECS, Window, plan_window
@@ -50,7 +53,9 @@ def jsonl(*ids: int) -> Reply:
     return Reply(raw=("\n".join(lines) + "\n").encode())
 
 
-def fetch(tmp_path: Path, adapter: ScriptedAdapter, window: Window | None = None) -> BulkFetch:
+def fetch(
+    tmp_path: Path, adapter: ScriptedAdapter, window: Window | None = None, max_attempts: int = 3
+) -> StreamFetch:
     session = session_with(adapter)
     tokens = TokenProvider(
         tenant_id="acme", secret_name="s", secrets=Secrets(), token_url="https://x", session=session
@@ -69,21 +74,16 @@ def fetch(tmp_path: Path, adapter: ScriptedAdapter, window: Window | None = None
     writer = RawStreamWriter(
         LocalObjectStore(tmp_path), tenant_id="acme", run_id=RUN, stream="customers", day=NOW.date()
     )
-    return BulkFetch(
-        client=client,
-        spec=spec,
-        window=window or Window(None, None, True, NOW),
-        writer=writer,
-        sizes=PageSizes(),
-        cursor_from=None,
-        clock=lambda: NOW,
-        sleep=lambda _s: None,
+    paged = PagedSource(client, spec, PageSizes(), clock=lambda: NOW)
+    return StreamFetch(
+        BulkSource(paged, sleep=lambda _s: None, max_attempts=max_attempts),
+        LandingSink(writer, spec, window or Window(None, None, True, NOW), None),
     )
 
 
-def landed_ids(f: BulkFetch) -> list[str]:
-    store = f.writer.store
-    return [str(r["id"]) for key in f.writer.close() for r in read_part(store, key)]
+def landed_ids(f: StreamFetch) -> list[str]:
+    writer = f.sink.writer
+    return [str(r["id"]) for key in writer.close() for r in read_part(writer.store, key)]
 
 
 def test_completed_operation_streams_its_lines(tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_completed_operation_streams_its_lines(tmp_path: Path) -> None:
     assert landed_ids(f) == ["gid://shopify/Customer/1", "gid://shopify/Customer/2"]
     assert adapter.sent[-1].url == URL
     assert "X-Shopify-Access-Token" not in adapter.sent[-1].headers
-    out = f.outcome()
+    out = f.sink.outcome()
     assert out.complete_snapshot
     assert out.cursor_to is not None
     assert out.cursor_to.last_id == "gid://shopify/Customer/2"
@@ -128,12 +128,11 @@ def test_bulk_that_keeps_failing_pages_through_the_remainder(tmp_path: Path) -> 
         }
     )
     adapter = ScriptedAdapter(started(), failed, jsonl(1), started(), failed, jsonl(2), page)
-    f = fetch(tmp_path, adapter)
-    f.max_attempts = 2
+    f = fetch(tmp_path, adapter, max_attempts=2)
     f.run()
     assert adapter.sent[-1].body["variables"]["query"] == "id:>2"
     assert landed_ids(f) == [f"gid://shopify/Customer/{i}" for i in (1, 2, 3)]
-    assert f.outcome().complete_snapshot
+    assert f.sink.outcome().complete_snapshot
 
 
 def test_timeout_splits_the_window(tmp_path: Path) -> None:

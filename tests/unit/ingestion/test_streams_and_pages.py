@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 
-from shopsync.ingestion.fetch import CursorTracker, StreamFetch, merge_outcomes, slice_fetch
+from shopsync.ingestion.fetch import StreamFetch, slice_fetch
+from shopsync.ingestion.landing import CursorTracker, LandingSink, merge_outcomes
+from shopsync.ingestion.paged import PagedSource
 from shopsync.ingestion.paging import PageSizes, iter_pages
 from shopsync.ingestion.raw import RawStreamWriter
+from shopsync.ingestion.source import Page
 from shopsync.ingestion.streams import SPECS, plan_window, streams_for
 from shopsync.shopify import CostBucket, Credentials, RetryPolicy, ShopifyClient, TokenProvider
 from shopsync.shopify.errors import MaxCostExceededError, PaginationLoopError
@@ -167,37 +170,57 @@ def test_max_cost_at_page_size_one_is_fatal() -> None:
     assert sizes.get("products") == 1
 
 
+def raw_writer(root: Any, stream: str) -> RawStreamWriter:
+    return RawStreamWriter(
+        LocalObjectStore(root),
+        tenant_id="acme",
+        run_id="20261124T201500Z-1a2b3c4d",
+        stream=stream,
+        day=date(2026, 11, 24),
+    )
+
+
 def test_slices_cover_the_window_without_gap_or_overlap() -> None:
     w = window("orders", cursor=None)
+    writer = raw_writer("/nonexistent", "orders")
     fetch = StreamFetch(
-        client=client(ScriptedAdapter()),
-        spec=SPECS["orders"],
-        window=w,
-        writer=RawStreamWriter(
-            LocalObjectStore("/nonexistent"),
-            tenant_id="acme",
-            run_id="20261124T201500Z-1a2b3c4d",
-            stream="orders",
-            day=date(2026, 11, 24),
-        ),
-        sizes=PageSizes(),
-        cursor_from=None,
+        PagedSource(client(ScriptedAdapter()), SPECS["orders"], PageSizes()),
+        LandingSink(writer, SPECS["orders"], w, None),
     )
     parts = slice_fetch(fetch, 4, timedelta(days=1))
+    windows = [p.sink.window for p in parts]
     assert len(parts) == 4
-    assert parts[0].window.start == w.start
-    assert parts[-1].window.end == w.end
-    for a, b in itertools.pairwise(parts):
-        assert a.window.end is not None
-        assert b.window.start == a.window.end + timedelta(seconds=1)
-    assert all(p.writer is fetch.writer for p in parts)
+    assert windows[0].start == w.start
+    assert windows[-1].end == w.end
+    for a, b in itertools.pairwise(windows):
+        assert a.end is not None
+        assert b.start == a.end + timedelta(seconds=1)
+    assert all(p.sink.writer is writer and p.source is fetch.source for p in parts)
     assert slice_fetch(fetch, 4, timedelta(days=10_000)) == [fetch]
-    parts[2].tracker.observe([{"id": "gid://shopify/Order/7", "updatedAt": "2025-06-01T00:00:00Z"}])
-    merged = merge_outcomes(parts)
+    order = {"id": "gid://shopify/Order/7", "updatedAt": "2025-06-01T00:00:00Z"}
+    parts[2].sink.tracker.observe([order])
+    merged = merge_outcomes([p.sink for p in parts])
     assert merged.cursor_to is not None
     assert merged.cursor_to.last_id == "gid://shopify/Order/7"
-    parts[1].finished = False
-    assert merge_outcomes(parts).cursor_to is None  # a slice cut short: the cursor stays
+    parts[1].sink.finished = False
+    assert merge_outcomes([p.sink for p in parts]).cursor_to is None  # a slice cut short
+
+
+def test_the_sink_lands_parsed_nodes_and_raw_lines_alike(tmp_path: Any) -> None:
+    spec, w = SPECS["orders"], window("orders")
+    writer = raw_writer(tmp_path, "orders")
+    seen: list[tuple[str, int]] = []
+    sink = LandingSink(writer, spec, w, CURSOR, lambda s, n: seen.append((s, n)))
+    node = {"id": "gid://shopify/Order/8", "updatedAt": "2026-11-22T00:00:00Z"}
+    sink.land(Page(RUN_START, nodes=[node]))
+    line = b'{"id":"gid://shopify/Order/9","updatedAt":"2026-11-23T00:00:00Z"}'
+    keys = [{"id": "gid://shopify/Order/9", "updatedAt": "2026-11-23T00:00:00Z"}]
+    sink.land(Page(RUN_START, lines=[line, b'{"id":"x","__parentId":"y"}'], keys=keys))
+    outcome = sink.outcome()
+    assert (outcome.records, outcome.pages, seen) == (3, 2, [("orders", 1), ("orders", 2)])
+    assert outcome.cursor_to == Cursor(
+        updated_at=datetime(2026, 11, 23, tzinfo=UTC), last_id="gid://shopify/Order/9"
+    )
 
 
 def level(n: int, at: str) -> dict[str, Any]:
@@ -217,20 +240,11 @@ def more_levels(levels: list[dict[str, Any]], end: str | None) -> Reply:
 
 def levels_fetch(adapter: ScriptedAdapter, tmp_path: Any, **kw: Any) -> StreamFetch:
     spec = SPECS["inventory_levels"]
+    writer = raw_writer(tmp_path, "inventory_levels")
+    sizes = PageSizes(250, inventory_levels=10, location_inventory_levels=140)
     return StreamFetch(
-        client=client(adapter),
-        spec=spec,
-        window=window("inventory_levels"),
-        writer=RawStreamWriter(
-            LocalObjectStore(tmp_path),
-            tenant_id="acme",
-            run_id="20261124T201500Z-1a2b3c4d",
-            stream="inventory_levels",
-            day=date(2026, 11, 24),
-        ),
-        sizes=PageSizes(250, inventory_levels=10, location_inventory_levels=140),
-        cursor_from=CURSOR,
-        **kw,
+        PagedSource(client(adapter), spec, sizes, **kw),
+        LandingSink(writer, spec, window("inventory_levels"), CURSOR),
     )
 
 
@@ -251,7 +265,7 @@ def test_levels_are_paged_per_location_with_the_window_and_the_cursor_waits_for_
     adapter = ScriptedAdapter(first, more_levels([level(3, "2026-11-22T00:00:00Z")], None))
     fetch = levels_fetch(adapter, tmp_path)
     fetch.run()
-    outcome = fetch.outcome()
+    outcome = fetch.sink.outcome()
     search = "updated_at:>='2026-11-20T09:55:00Z' AND updated_at:<='2026-11-24T19:59:00Z'"
     top, nested = (s.body["variables"] for s in adapter.sent)
     assert top == {"query": search, "first": 10, "after": None}
@@ -282,7 +296,7 @@ def test_levels_stop_inside_a_long_location_without_moving_the_cursor(tmp_path: 
     adapter = ScriptedAdapter(first, more_levels([level(3, "2026-11-22T00:00:00Z")], "a2"))
     fetch = levels_fetch(adapter, tmp_path, should_stop=lambda: True)
     fetch.run()
-    outcome = fetch.outcome()
+    outcome = fetch.sink.outcome()
     assert len(adapter.sent) == 2
     assert not outcome.finished
     assert outcome.records == 2
