@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -54,7 +55,11 @@ def jsonl(*ids: int) -> Reply:
 
 
 def fetch(
-    tmp_path: Path, adapter: ScriptedAdapter, window: Window | None = None, max_attempts: int = 3
+    tmp_path: Path,
+    adapter: ScriptedAdapter,
+    window: Window | None = None,
+    max_attempts: int = 3,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> StreamFetch:
     session = session_with(adapter)
     tokens = TokenProvider(
@@ -74,7 +79,7 @@ def fetch(
     writer = RawStreamWriter(
         LocalObjectStore(tmp_path), tenant_id="acme", run_id=RUN, stream="customers", day=NOW.date()
     )
-    paged = PagedSource(client, spec, PageSizes(), clock=lambda: NOW)
+    paged = PagedSource(client, spec, PageSizes(), should_stop, clock=lambda: NOW)
     return StreamFetch(
         BulkSource(paged, sleep=lambda _s: None, max_attempts=max_attempts),
         LandingSink(writer, spec, window or Window(None, None, True, NOW), None),
@@ -165,6 +170,16 @@ def test_busy_shop_waits_then_starts(tmp_path: Path) -> None:
     f.run()
     assert landed_ids(f) == []
     assert len(adapter.sent) == 4
+
+
+def test_stopped_while_polling_lands_nothing_and_keeps_the_cursor(tmp_path: Path) -> None:
+    adapter = ScriptedAdapter(started(), status("RUNNING"))
+    f = fetch(tmp_path, adapter, should_stop=lambda: True)
+    f.run()
+    out = f.sink.outcome()
+    assert (out.finished, out.pages, out.records, out.cursor_to) == (False, 0, 0, None)
+    assert not out.complete_snapshot
+    assert len(adapter.sent) == 2  # started, polled once: the operation is adopted later
 
 
 def test_access_denied_is_fatal(tmp_path: Path) -> None:
