@@ -14,7 +14,7 @@ from shopsync.cli.load import load
 from shopsync.cli.status import status
 from shopsync.settings import Settings
 from shopsync.storage import LocalObjectStore
-from tests.tenant_files import write_tenant_file
+from tests.support.tenants import write_tenant_file
 
 from .lake import product, write_run
 

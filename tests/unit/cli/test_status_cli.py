@@ -24,7 +24,7 @@ from shopsync.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, console, e
 from shopsync.runtime import AwsRuntime
 from shopsync.settings import Settings
 from shopsync.warehouse.specs import TABLES
-from tests.tenant_files import write_tenant_file
+from tests.support.tenants import write_tenant_file
 
 from ..warehouse.status_data import R2, populate
 from ..warehouse.twin import TwinDataApi, to_duckdb

@@ -14,7 +14,7 @@ from shopsync.cli import app
 from shopsync.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, console, err_console
 from shopsync.tenants import load_registry, tenant_json_schema_text
 from shopsync.tenants.models import utc_today
-from tests.unit.tenants.factories import FULL, edit, minimal, write
+from tests.support.tenants import FULL, edit, minimal, write
 
 TOKEN = "shpat_" + "0123456789abcdef" * 2
 

@@ -11,8 +11,8 @@ from shopsync.fanout.resync import ResyncRefused, RunInProgress, start_resync
 from shopsync.state import RunStatus
 from shopsync.state.sqlite import SqliteStateStore
 from shopsync.tenants import Registry, UnknownTenantError
-
-from .conftest import RecordingInvoker, make_tenant
+from tests.support.fanout import RecordingInvoker
+from tests.support.tenants import make_tenant
 
 NOW = datetime(2026, 1, 31, 10, 0, tzinfo=UTC)
 

@@ -20,8 +20,7 @@ from shopsync.fanout.service import (
 )
 from shopsync.settings import Settings
 from shopsync.state.sqlite import SqliteStateStore
-
-from .conftest import RecordingInvoker
+from tests.support.fanout import RecordingInvoker
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 

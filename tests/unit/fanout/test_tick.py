@@ -13,8 +13,8 @@ from shopsync.fanout.tick import run_tick
 from shopsync.settings import Settings
 from shopsync.state import RunStatus, TenantState
 from shopsync.state.sqlite import SqliteStateStore
-
-from .conftest import RecordingInvoker, make_tenant
+from tests.support.fanout import RecordingInvoker
+from tests.support.tenants import make_tenant
 
 NOW = datetime(2026, 1, 31, 10, 0, tzinfo=UTC)
 
@@ -46,7 +46,10 @@ def test_a_tenant_that_never_ran_is_invoked_with_a_validated_payload(
 def test_the_same_tick_twice_dispatches_once(
     state: SqliteStateStore, invoker: RecordingInvoker
 ) -> None:
-    tenants = [make_tenant("acme_outdoor"), make_tenant("bluebird_books", "cron(0/15 * * * ? *)")]
+    tenants = [
+        make_tenant("acme_outdoor"),
+        make_tenant("bluebird_books", schedule="cron(0/15 * * * ? *)"),
+    ]
     run_tick(tenants, state, invoker, NOW)
     again = run_tick(tenants, state, invoker, NOW + timedelta(seconds=30))
     assert invoker.tenants == ["acme_outdoor", "bluebird_books"]
@@ -66,7 +69,7 @@ def test_disabled_tenants_are_skipped_with_the_reason(
 def test_a_due_tenant_whose_run_is_in_progress_is_skipped_until_its_lease_expires(
     state: SqliteStateStore, invoker: RecordingInvoker
 ) -> None:
-    tenant = make_tenant("acme_outdoor", "rate(5 minutes)")
+    tenant = make_tenant("acme_outdoor", schedule="rate(5 minutes)")
     assert state.acquire_lease(
         "acme_outdoor", "20260131T094000Z-00000001", NOW, timedelta(minutes=16)
     )
@@ -158,7 +161,7 @@ def test_ticking_every_five_minutes_runs_each_schedule_as_often_as_it_says(
     expected_runs: int,
 ) -> None:
     """Ticks land a few seconds late, as real ones do; schedules must not drift or double up."""
-    tenant = make_tenant("acme_outdoor", schedule)
+    tenant = make_tenant("acme_outdoor", schedule=schedule)
     start = datetime(2026, 2, 2, 0, 0, tzinfo=UTC)  # a Monday
     for minute in range(0, hours * 60, 5):
         run_tick([tenant], state, invoker, start + timedelta(minutes=minute, seconds=7))

@@ -16,7 +16,7 @@ from shopsync.tenants.credentials import (
     redact,
     shannon_entropy,
 )
-from tests.unit.tenants.factories import FULL, TODAY, edit, write
+from tests.support.tenants import FULL, TODAY, edit, write
 
 # Random-looking but fixed values: parametrize ids must be the same in every pytest worker.
 _RNG = random.Random(20261124)

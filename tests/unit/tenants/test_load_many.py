@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from shopsync.tenants import load_registry
-from tests.unit.tenants.factories import TODAY, write
+from tests.support.tenants import TODAY, write
 
 SCHEDULES = ("rate(1 hour)", "rate(15 minutes)", "cron(0/15 * * * ? *)", "cron(30 6 ? * MON-FRI *)")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from shopsync.tenants import TenantConfigError, load_registry, load_tenants_leniently
-from tests.unit.tenants.factories import FULL, TODAY, edit, minimal, write
+from tests.support.tenants import FULL, TODAY, edit, minimal, write
 
 
 def errors_for(directory: Path) -> list[str]:

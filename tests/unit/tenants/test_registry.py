@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from shopsync.tenants import Registry, Tenant, UnknownTenantError
-from tests.unit.tenants.factories import TODAY
-
-
-def tenant(tenant_id: str, *, enabled: bool = True) -> Tenant:
-    return Tenant.model_validate(
-        {
-            "id": tenant_id,
-            "name": tenant_id.title(),
-            "shop": f"{tenant_id.replace('_', '-')}.myshopify.com",
-            "enabled": enabled,
-            "auth": {"secret": f"shopsync/tenants/{tenant_id}"},
-            "schedule": "rate(1 hour)",
-            "start_date": "2024-01-01",
-        },
-        context={"today": TODAY},
-    )
+from shopsync.tenants import Registry, UnknownTenantError
+from tests.support.tenants import make_tenant
 
 
 @pytest.fixture
 def registry() -> Registry:
-    return Registry([tenant("acme_corp"), tenant("zeta", enabled=False), tenant("acme")])
+    return Registry(
+        [make_tenant("acme_corp"), make_tenant("zeta", enabled=False), make_tenant("acme")]
+    )
 
 
 def test_sorted_by_id(registry: Registry) -> None:
@@ -85,4 +72,4 @@ def test_by_shop(registry: Registry) -> None:
 
 def test_duplicate_ids_are_refused() -> None:
     with pytest.raises(ValueError, match="duplicate"):
-        Registry([tenant("acme"), tenant("acme")])
+        Registry([make_tenant("acme"), make_tenant("acme")])

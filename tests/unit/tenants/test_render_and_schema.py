@@ -18,7 +18,7 @@ from shopsync.tenants import (
     tenant_json_schema_text,
 )
 from shopsync.tenants.render import SCHEMA_COMMENT
-from tests.unit.tenants.factories import TODAY, write
+from tests.support.tenants import TODAY, write
 
 SCHEMA_FILE = "tenant.schema.json"
 
