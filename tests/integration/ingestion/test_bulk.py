@@ -11,18 +11,12 @@ import pytest
 from shopsync.ingestion.result import IngestionFailedError
 from shopsync.simulator import SimulatorOptions, truth
 from shopsync.simulator.faults import profile
+from shopsync.streams import DECLARATIONS
 
-from .conftest import TENANT, Harness, latest_by_id, make_harness, truth_versions
+from .harness import TENANT, Harness, latest_by_id, make_harness, truth_versions
 from .test_incremental_and_failures import CrashingStore
 
-BULK_STREAMS = [
-    "products",
-    "product_variants",
-    "inventory_items",
-    "inventory_levels",
-    "orders",
-    "customers",
-]
+BULK_STREAMS = [d.name for d in DECLARATIONS if d.bulk]
 
 
 def operations(harness: Harness) -> list[Any]:

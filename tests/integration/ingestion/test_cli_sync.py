@@ -12,18 +12,14 @@ from shopsync import runtime
 from shopsync.cli.sync import sync
 from shopsync.settings import Settings
 
-from .conftest import TENANT
-from .test_handler import TENANT_YAML
-
-OTHER = TENANT_YAML.replace("acme_outdoor", "acme_corp").replace("acme-outdoor", "acme-corp")
+from .harness import TENANT, write_tenant
 
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
     tenants = tmp_path / "tenants"
-    tenants.mkdir()
-    (tenants / f"{TENANT}.yaml").write_text(TENANT_YAML)
-    (tenants / "acme_corp.yaml").write_text(OTHER)
+    write_tenant(tenants)
+    write_tenant(tenants, "acme_corp")
     monkeypatch.setenv("SHOPSYNC_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("SHOPSYNC_TENANTS_DIR", str(tenants))
     cli = typer.Typer()

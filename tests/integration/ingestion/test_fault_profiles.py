@@ -11,19 +11,11 @@ from shopsync.ingestion.result import IngestionFailedError
 from shopsync.simulator import SimulatorOptions
 from shopsync.simulator.faults import profile
 from shopsync.state import RunStatus
+from shopsync.streams import DECLARATIONS
 
-from .conftest import TENANT, latest_by_id, make_harness, truth_versions
+from .harness import TENANT, latest_by_id, make_harness, truth_versions
 
-STREAMS = [
-    "products",
-    "product_variants",
-    "deleted_products",
-    "locations",
-    "inventory_items",
-    "inventory_levels",
-    "orders",
-    "customers",
-]
+STREAMS = [d.name for d in DECLARATIONS]
 FAST_RETRIES = {
     "shopify_read_timeout": 0.5,
     "shopify_max_attempts": 10,

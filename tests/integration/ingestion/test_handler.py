@@ -15,28 +15,18 @@ from shopsync.handlers import ingestion as handler_module
 from shopsync.ingestion.manifest import read_manifest
 from shopsync.settings import Settings
 from shopsync.simulator import running_simulator
+from shopsync.streams import STREAMS_BY_GROUP
 from tests.lambda_context import LambdaContext as Context
 
-from .conftest import SHOP, SMALL, TENANT
+from .harness import SHOP, SMALL, TENANT, write_tenant
 
 RUN = "20261124T201500Z-1a2b3c4d"
-TENANT_YAML = f"""
-id: {TENANT}
-name: Acme Outdoor
-shop: {SHOP}
-plan: plus
-auth:
-  secret: shopsync/tenants/{TENANT}
-schedule: rate(1 hour)
-start_date: 2022-01-01
-"""
 
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[IngestionPayload]]:
     tenants = tmp_path / "tenants"
-    tenants.mkdir()
-    (tenants / f"{TENANT}.yaml").write_text(TENANT_YAML)
+    write_tenant(tenants)
     home = tmp_path / "home"
     monkeypatch.setenv("SHOPSYNC_HOME", str(home))
     monkeypatch.setenv("SHOPSYNC_TENANTS_DIR", str(tenants))
@@ -61,7 +51,8 @@ def test_handler_runs_the_store_and_emits_metrics(
     assert out["streams"]["products"]["records"] == SMALL.products
     assert env == []
     manifest = read_manifest(runtime.for_settings(Settings()).raw_store, TENANT, RUN)
-    assert set(manifest.streams) == {"products", "product_variants", "deleted_products", "orders"}
+    landed = STREAMS_BY_GROUP["products"] + STREAMS_BY_GROUP["orders"]
+    assert set(manifest.streams) == set(landed)
     emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     names = {
         m["Name"] for doc in emf for d in doc["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]

@@ -10,19 +10,11 @@ from shopsync.ingestion.result import IngestionFailedError, RunResult
 from shopsync.shopify import LocalSecrets
 from shopsync.state import RunStatus
 from shopsync.storage import LocalObjectStore
+from shopsync.streams import DECLARATIONS
 
-from .conftest import TENANT, Harness, latest_by_id, truth_versions
+from .harness import TENANT, Harness, latest_by_id, truth_versions
 
-STREAMS = [
-    "products",
-    "product_variants",
-    "deleted_products",
-    "locations",
-    "inventory_items",
-    "inventory_levels",
-    "orders",
-    "customers",
-]
+STREAMS = [d.name for d in DECLARATIONS]
 
 
 def landed_union(harness: Harness, results: list[RunResult], stream: str) -> dict[str, str]:

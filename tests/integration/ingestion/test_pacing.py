@@ -16,8 +16,9 @@ import requests
 
 from shopsync.simulator import SimulatorOptions
 from shopsync.simulator.graphql.bucket import MAX_QUERY_COST, PLAN_LIMITS
+from shopsync.streams import STREAM_GROUPS
 
-from .conftest import ALL_GROUPS, TENANT, make_harness
+from .harness import TENANT, make_harness
 
 
 @pytest.mark.parametrize(("plan", "speed"), [("standard", 20), ("plus", 1)])
@@ -34,7 +35,7 @@ def test_streams_starting_at_once_on_an_almost_empty_bucket_are_never_throttled(
             timeout=10,
         )
         assert resp.status_code == 200  # the bucket holds what one query may cost, at most
-        result = harness.run(streams=ALL_GROUPS)
+        result = harness.run(streams=STREAM_GROUPS)
     assert result.status == "succeeded"
     assert result.stats["requests"] > 8 * 4  # every slice of every stream asked at least once
     assert result.stats["throttled"] == 0

@@ -3,19 +3,11 @@ from __future__ import annotations
 from collections import Counter
 
 from shopsync.state import RunStatus
+from shopsync.streams import DECLARATIONS
 
-from .conftest import SMALL, TENANT, Harness
+from .harness import SMALL, TENANT, Harness
 
-STREAMS = [
-    "products",
-    "product_variants",
-    "deleted_products",
-    "locations",
-    "inventory_items",
-    "inventory_levels",
-    "orders",
-    "customers",
-]
+STREAMS = [d.name for d in DECLARATIONS]
 
 
 def test_first_sync_lands_exactly_the_ground_truth(harness: Harness) -> None:
