@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,19 +15,14 @@ from shopsync.ingestion.paged import PagedSource
 from shopsync.ingestion.paging import PageSizes
 from shopsync.ingestion.raw import RawStreamWriter, read_part
 from shopsync.ingestion.streams import SPECS, Window, plan_window
-from shopsync.shopify import CostBucket, Credentials, RetryPolicy, ShopifyClient, TokenProvider
 from shopsync.storage import LocalObjectStore
+from tests.support.clients import make_client
 
-from ..shopify.fakes import SHOP, TOKEN, Reply, ScriptedAdapter, ok, session_with
+from ..shopify.fakes import Reply, ScriptedAdapter, ok, session_with
 
 RUN = "20261124T201500Z-1a2b3c4d"
 NOW = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
 URL = "https://storage.example/bulk.jsonl"
-
-
-class Secrets:
-    def credentials(self, tenant_id: str, secret_name: str, **_: bool) -> Credentials:
-        return Credentials.model_validate({"access_token": TOKEN})
 
 
 def started(op: str = "gid://shopify/BulkOperation/1") -> Reply:
@@ -61,20 +55,7 @@ def fetch(
     max_attempts: int = 3,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> StreamFetch:
-    session = session_with(adapter)
-    tokens = TokenProvider(
-        tenant_id="acme", secret_name="s", secrets=Secrets(), token_url="https://x", session=session
-    )
-    client = ShopifyClient(
-        shop=SHOP,
-        api_version="2026-10",
-        tokens=tokens,
-        session=session,
-        bucket=CostBucket(),
-        sleep=lambda _s: None,
-        rng=random.Random(1),
-        retry=RetryPolicy(max_attempts=2, jitter=0),
-    )
+    client = make_client(session_with(adapter))
     spec = SPECS["customers"]
     writer = RawStreamWriter(
         LocalObjectStore(tmp_path), tenant_id="acme", run_id=RUN, stream="customers", day=NOW.date()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import itertools
-import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -14,12 +13,13 @@ from shopsync.ingestion.paging import PageSizes, iter_pages
 from shopsync.ingestion.raw import RawStreamWriter
 from shopsync.ingestion.source import Page
 from shopsync.ingestion.streams import SPECS, plan_window, streams_for
-from shopsync.shopify import CostBucket, Credentials, RetryPolicy, ShopifyClient, TokenProvider
+from shopsync.shopify import ShopifyClient
 from shopsync.shopify.errors import MaxCostExceededError, PaginationLoopError
 from shopsync.state.base import Cursor
 from shopsync.storage import LocalObjectStore
+from tests.support.clients import make_client
 
-from ..shopify.fakes import SHOP, TOKEN, Reply, ScriptedAdapter, ok, session_with
+from ..shopify.fakes import Reply, ScriptedAdapter, ok, session_with
 
 COSTLY = "MAX_COST_EXCEEDED"
 RUN_START = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
@@ -103,28 +103,8 @@ def test_cursor_tracker_keeps_the_greatest_and_respects_the_cap() -> None:
     assert older.cursor(cap) == CURSOR  # never moves backwards
 
 
-class Secrets:
-    def credentials(
-        self, tenant_id: str, secret_name: str, *, refresh: bool = False
-    ) -> Credentials:
-        return Credentials.model_validate({"access_token": TOKEN})
-
-
 def client(adapter: ScriptedAdapter) -> ShopifyClient:
-    session = session_with(adapter)
-    tokens = TokenProvider(
-        tenant_id="acme", secret_name="s", secrets=Secrets(), token_url="https://x", session=session
-    )
-    return ShopifyClient(
-        shop=SHOP,
-        api_version="2026-10",
-        tokens=tokens,
-        session=session,
-        bucket=CostBucket(),
-        sleep=lambda _s: None,
-        rng=random.Random(1),
-        retry=RetryPolicy(max_attempts=2, jitter=0),
-    )
+    return make_client(session_with(adapter))
 
 
 def page(ids: list[int], end: str | None, more: bool) -> Reply:

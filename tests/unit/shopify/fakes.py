@@ -11,9 +11,6 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-SHOP = "acme.myshopify.com"
-TOKEN = "shpat_not_a_real_token_0123456789"
-
 
 @dataclass
 class Reply:

@@ -9,8 +9,9 @@ from moto import mock_aws
 
 from shopsync.shopify import AwsSecrets, LocalSecrets, TokenProvider
 from shopsync.shopify import errors as e
+from tests.support.clients import TOKEN
 
-from .fakes import TOKEN, Reply, ScriptedAdapter, session_with
+from .fakes import Reply, ScriptedAdapter, session_with
 
 TOKEN_URL = "https://acme.myshopify.com/admin/oauth/access_token"
 CLIENT_SECRET = "very-secret-client-secret-value-42"

@@ -9,28 +9,14 @@ import requests
 
 from shopsync.shopify import (
     CostBucket,
-    Credentials,
     RetryPolicy,
     ShopifyClient,
-    TokenProvider,
     queries,
 )
 from shopsync.shopify import errors as e
+from tests.support.clients import TOKEN, StaticSecrets, make_client
 
-from .fakes import SHOP, TOKEN, Reply, ScriptedAdapter, ok, session_with, throttled
-
-
-class Secrets:
-    def __init__(self, *tokens: str) -> None:
-        self.tokens = list(tokens)
-        self.calls: list[bool] = []
-
-    def credentials(
-        self, tenant_id: str, secret_name: str, *, refresh: bool = False
-    ) -> Credentials:
-        self.calls.append(refresh)
-        token = self.tokens.pop(0) if len(self.tokens) > 1 else self.tokens[0]
-        return Credentials.model_validate({"access_token": token})
+from .fakes import Reply, ScriptedAdapter, ok, session_with, throttled
 
 
 class Clock:
@@ -46,22 +32,13 @@ class Clock:
         self.now += seconds
 
 
-def make_client(
-    adapter: ScriptedAdapter, clock: Clock, secrets: Secrets | None = None, **kw: Any
+def paced_client(
+    adapter: ScriptedAdapter, clock: Clock, secrets: StaticSecrets | None = None, **kw: Any
 ) -> ShopifyClient:
-    session = session_with(adapter)
-    tokens = TokenProvider(
-        tenant_id="acme",
-        secret_name="shopsync/tenants/acme",
-        secrets=secrets or Secrets(TOKEN),
-        token_url="https://acme.myshopify.com/admin/oauth/access_token",
-        session=session,
-    )
-    return ShopifyClient(
-        shop=SHOP,
-        api_version="2026-10",
-        tokens=tokens,
-        session=session,
+    """The shared client, paced by a standard-plan bucket on ``clock``, four attempts."""
+    return make_client(
+        session_with(adapter),
+        secrets=secrets,
         bucket=CostBucket("standard", clock=clock),
         sleep=clock.sleep,
         rng=random.Random(7),
@@ -73,7 +50,7 @@ def make_client(
 def test_posts_query_with_token_header_and_returns_data() -> None:
     adapter = ScriptedAdapter(ok({"shop": {"name": "Acme"}}))
     adapter.replies[0].headers["X-Shopify-API-Version"] = "2026-10"
-    client = make_client(adapter, Clock())
+    client = paced_client(adapter, Clock())
     result = client.execute("query Q { shop { name } }", {"a": 1}, shape="shop")
     assert result.data == {"shop": {"name": "Acme"}}
     assert result.api_version == "2026-10"
@@ -90,7 +67,7 @@ def test_posts_query_with_token_header_and_returns_data() -> None:
 
 def test_base_url_points_at_the_simulator() -> None:
     adapter = ScriptedAdapter(ok({}))
-    client = make_client(adapter, Clock(), base_url="http://127.0.0.1:8123/shops/{shop}")
+    client = paced_client(adapter, Clock(), base_url="http://127.0.0.1:8123/shops/{shop}")
     client.execute("{ shop { name } }", shape="s")
     assert adapter.sent[0].url == (
         "http://127.0.0.1:8123/shops/acme.myshopify.com/admin/api/2026-10/graphql.json"
@@ -100,7 +77,7 @@ def test_base_url_points_at_the_simulator() -> None:
 def test_throttled_waits_exactly_for_the_refill_then_succeeds() -> None:
     clock = Clock()
     adapter = ScriptedAdapter(throttled(available=4, requested=54), ok({"x": 1}, requested=54))
-    client = make_client(adapter, clock)
+    client = paced_client(adapter, clock)
     assert client.execute("{ x }", shape="s").data == {"x": 1}
     # 54 points needed, 4 available, 100 points/s: exactly 0.5 s of waiting.
     assert clock.sleeps == [pytest.approx(0.0), pytest.approx(0.5)]
@@ -111,7 +88,7 @@ def test_throttled_waits_exactly_for_the_refill_then_succeeds() -> None:
 def test_429_honours_retry_after() -> None:
     clock = Clock()
     adapter = ScriptedAdapter(Reply(status=429, headers={"Retry-After": "2.5"}), ok({"x": 1}))
-    client = make_client(adapter, clock)
+    client = paced_client(adapter, clock)
     client.execute("{ x }", shape="s")
     assert 2.5 in clock.sleeps
     assert client.stats.snapshot()["throttled"] == 1
@@ -133,7 +110,7 @@ def test_429_honours_retry_after() -> None:
 )
 def test_transient_failures_are_retried_with_backoff(failure: Reply) -> None:
     clock = Clock()
-    client = make_client(ScriptedAdapter(failure, ok({"x": 1})), clock)
+    client = paced_client(ScriptedAdapter(failure, ok({"x": 1})), clock)
     assert client.execute("{ x }", shape="s").data == {"x": 1}
     assert len(clock.sleeps) == 1
     assert 0 < clock.sleeps[0] <= 30
@@ -142,7 +119,7 @@ def test_transient_failures_are_retried_with_backoff(failure: Reply) -> None:
 def test_retries_are_capped_in_attempts() -> None:
     clock = Clock()
     adapter = ScriptedAdapter(*[Reply(status=502) for _ in range(4)])
-    client = make_client(adapter, clock)
+    client = paced_client(adapter, clock)
     with pytest.raises(e.ServerError, match="HTTP 502"):
         client.execute("{ x }", shape="s")
     assert len(adapter.sent) == 4
@@ -152,7 +129,7 @@ def test_retries_are_capped_in_attempts() -> None:
 def test_retries_are_capped_in_total_time() -> None:
     clock = Clock()
     adapter = ScriptedAdapter(*[Reply(status=429, headers={"Retry-After": "40"}) for _ in range(5)])
-    client = make_client(adapter, clock, retry=RetryPolicy(max_attempts=10, max_seconds=60))
+    client = paced_client(adapter, clock, retry=RetryPolicy(max_attempts=10, max_seconds=60))
     with pytest.raises(e.ThrottledError):
         client.execute("{ x }", shape="s")
     assert len(adapter.sent) == 3  # 0 s, 40 s, 80 s > 60 s: stop
@@ -171,7 +148,7 @@ def test_retries_are_capped_in_total_time() -> None:
 def test_fatal_statuses_are_not_retried(status: int, error: type[e.FatalError]) -> None:
     adapter = ScriptedAdapter(Reply(status=status))
     with pytest.raises(error, match=f"HTTP {status}"):
-        make_client(adapter, Clock()).execute("{ x }", shape="s")
+        paced_client(adapter, Clock()).execute("{ x }", shape="s")
     assert len(adapter.sent) == 1
 
 
@@ -189,14 +166,14 @@ def test_graphql_errors_map_to_types(code: str | None, error: type[e.ShopifyErro
         problem["extensions"] = {"code": code}
     adapter = ScriptedAdapter(Reply(body={"errors": [problem]}))
     with pytest.raises(error):
-        make_client(adapter, Clock()).execute("{ x }", shape="s")
+        paced_client(adapter, Clock()).execute("{ x }", shape="s")
     assert len(adapter.sent) == 1
 
 
 def test_401_refreshes_once_then_succeeds() -> None:
-    secrets = Secrets("shpat_old_token_aaaaaaaaaaaaaaaaaaaa", TOKEN)
+    secrets = StaticSecrets("shpat_old_token_aaaaaaaaaaaaaaaaaaaa", TOKEN)
     adapter = ScriptedAdapter(Reply(status=401), ok({"x": 1}))
-    client = make_client(adapter, Clock(), secrets)
+    client = paced_client(adapter, Clock(), secrets)
     assert client.execute("{ x }", shape="s").data == {"x": 1}
     assert secrets.calls == [False, True]
     assert adapter.sent[1].headers["X-Shopify-Access-Token"] == TOKEN
@@ -205,7 +182,7 @@ def test_401_refreshes_once_then_succeeds() -> None:
 def test_401_twice_is_fatal() -> None:
     adapter = ScriptedAdapter(Reply(status=401), Reply(status=401))
     with pytest.raises(e.UnauthorizedError):
-        make_client(adapter, Clock()).execute("{ x }", shape="s")
+        paced_client(adapter, Clock()).execute("{ x }", shape="s")
     assert len(adapter.sent) == 2
 
 
@@ -215,7 +192,7 @@ def test_token_never_appears_in_errors_or_logs(caplog: pytest.LogCaptureFixture)
         Reply(error=requests.ConnectionError(f"boom {TOKEN}")), Reply(status=403)
     )
     with pytest.raises(e.ForbiddenError) as info:
-        make_client(adapter, Clock()).execute("{ x }", shape="s")
+        paced_client(adapter, Clock()).execute("{ x }", shape="s")
     assert TOKEN not in str(info.value)
     assert TOKEN not in repr(info.value.__cause__)
     assert TOKEN not in caplog.text
@@ -227,7 +204,7 @@ def test_pacing_learns_cost_and_waits_before_calling() -> None:
     replies = [
         ok({"i": i}, requested=500, actual=500, available=2000 - 500 * (i + 1)) for i in range(5)
     ]
-    client = make_client(ScriptedAdapter(*replies), clock)
+    client = paced_client(ScriptedAdapter(*replies), clock)
     for _ in range(5):
         client.execute("{ x }", shape="big")
     # After 4 x 500 points from a 2000 bucket the fifth call waits 5 s for 500 points.
@@ -241,7 +218,7 @@ def test_a_new_query_shape_is_paced_by_the_cost_of_its_document() -> None:
     clock = Clock()
     page = {"customers": {"nodes": [], "pageInfo": {"hasNextPage": False}}}
     adapter = ScriptedAdapter(ok({"shop": {"id": "1"}}, requested=1, available=2), ok(page))
-    client = make_client(adapter, clock)
+    client = paced_client(adapter, clock)
     client.execute("{ shop { id } }", shape="shop")
     variables = {"first": 125, "after": None, "query": None}
     client.execute(queries.load("customers"), variables, shape="customers:125")
@@ -254,5 +231,5 @@ def test_a_failing_estimate_never_fails_the_call(monkeypatch: pytest.MonkeyPatch
         raise RuntimeError("bug in the estimate")
 
     monkeypatch.setattr("shopsync.shopify.client.requested_cost", broken)
-    client = make_client(ScriptedAdapter(ok({"shop": {"id": "1"}})), Clock())
+    client = paced_client(ScriptedAdapter(ok({"shop": {"id": "1"}})), Clock())
     assert client.execute("{ shop { id } }", shape="shop").data == {"shop": {"id": "1"}}
