@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE_TENANTS_DIR = REPO_ROOT / "tenants"
+from tests.support.paths import EXAMPLE_TENANTS_DIR
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 _AWS_ENV = (
     "AWS_PROFILE",
@@ -42,3 +45,11 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture
 def example_tenants_dir() -> Path:
     return EXAMPLE_TENANTS_DIR
+
+
+@pytest.fixture(scope="session")
+def spark() -> SparkSession:
+    """One Spark session (local[2], 2 shuffle partitions, UI off) for every Spark test."""
+    from shopsync_glue.session import local_session
+
+    return local_session("local[2]", 2)

@@ -23,8 +23,7 @@ from typing import Any
 
 import requests
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-TERRAFORM_DIR = REPO_ROOT / "terraform"
+from tests.support.paths import EXAMPLE_TENANTS_DIR, REPO_ROOT, TERRAFORM_DIR
 
 #: Where machine images keep offline provider mirrors; SHOPSYNC_TF_PLUGIN_DIR comes first.
 PLUGIN_DIR_CANDIDATES = (
@@ -215,7 +214,7 @@ provider "aws" {{
 """
 
 
-def copy_terraform(workdir: Path, tenants_dir: Path = REPO_ROOT / "tenants") -> Path:
+def copy_terraform(workdir: Path, tenants_dir: Path = EXAMPLE_TENANTS_DIR) -> Path:
     """The repository's terraform/ in ``workdir``, with what it reads by relative path (the
     event patterns, the tenant files), so init and its lock file never touch the repository."""
     root = workdir / "terraform"

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "check-java"
+from tests.support.paths import SCRIPTS_DIR
+
+SCRIPT = SCRIPTS_DIR / "check-java"
 INSTALL_HINT = "apt-get install -y openjdk-17-jre-headless"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 #: Top-level package name -> its directory.
 PACKAGES: dict[str, Path] = {

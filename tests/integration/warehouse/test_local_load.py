@@ -7,7 +7,7 @@ import pytest
 from shopsync.events import Batching, LocalBus, WorkflowRun, cloudtrail_object_event, load_pattern
 from shopsync.events.pattern import CLOUDTRAIL_PATTERN
 
-from .conftest import Env
+from .env import Env
 from .lake import deletion, gid, location, order, product, variant, write_run
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]

@@ -20,9 +20,9 @@ from types import ModuleType
 
 import pytest
 
-from tests.conftest import EXAMPLE_TENANTS_DIR, REPO_ROOT
+from tests.support.paths import EXAMPLE_TENANTS_DIR, REPO_ROOT, SCRIPTS_DIR
 
-SCRIPT = REPO_ROOT / "scripts" / "package-lambda"
+SCRIPT = SCRIPTS_DIR / "package-lambda"
 MB = 1024 * 1024
 
 #: What only local runs need (the ``local`` and ``spark`` extras and what they pull in).

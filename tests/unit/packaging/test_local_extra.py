@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tomllib
 
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 #: Top-level modules that only the ``local`` extra (and what it pulls in) provides.
 LOCAL_ONLY = ("duckdb", "pyspark", "py4j", "typer", "rich", "click")

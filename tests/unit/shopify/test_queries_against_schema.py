@@ -5,14 +5,15 @@ from __future__ import annotations
 import gzip
 import json
 from functools import cache
-from pathlib import Path
 
 import graphql
 import pytest
 
 from shopsync.shopify import queries
+from shopsync.streams import DECLARATIONS
+from tests.support.paths import SHOPIFY_SCHEMAS_DIR
 
-SCHEMAS = Path(__file__).resolve().parents[3] / "services" / "shopsync" / "schemas"
+SCHEMAS = SHOPIFY_SCHEMAS_DIR
 VERSIONS = ["2025-10", "2026-01", "2026-04", "2026-07", "2026-10"]
 
 
@@ -25,17 +26,7 @@ def schema(version: str) -> graphql.GraphQLSchema:
 
 
 def test_every_stream_has_a_document() -> None:
-    expected = {
-        "products",
-        "product_variants",
-        "deleted_products",
-        "locations",
-        "inventory_items",
-        "inventory_levels",
-        "orders",
-        "order_line_items",
-        "customers",
-    }
+    expected = {d.name for d in DECLARATIONS} | {"order_line_items"}
     assert expected <= set(queries.names())
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -16,12 +15,10 @@ from shopsync.state import StateStore
 from shopsync.state.dynamodb import DynamoDBStateStore, create_table
 from shopsync.state.sqlite import SqliteStateStore
 
+from .times import TABLE
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-TTL = timedelta(minutes=10)
-TABLE = "shopsync-state-test"
 
 
 @pytest.fixture

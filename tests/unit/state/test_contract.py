@@ -19,7 +19,7 @@ from shopsync.state import (
     TenantState,
 )
 
-from .conftest import T0, TTL
+from .times import T0, TTL
 
 C1 = Cursor(updated_at=T0 - timedelta(hours=2), last_id="gid://shopify/Order/1")
 C2 = Cursor(updated_at=T0 - timedelta(hours=1), last_id="gid://shopify/Order/2")

@@ -12,8 +12,8 @@ from shopsync.state import Cursor, LeaseLostError, RunStatus, StateError, Tenant
 from shopsync.state import dynamodb as dynamodb_module
 from shopsync.state.dynamodb import DynamoDBStateStore, create_table
 
-from .conftest import T0, TABLE, TTL
 from .test_contract import bulk
+from .times import T0, TABLE, TTL
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -13,7 +13,7 @@ import pytest
 from shopsync.state import Cursor, RunStatus, StateError, TenantState
 from shopsync.state.sqlite import SqliteStateStore
 
-from .conftest import T0, TTL
+from .times import T0, TTL
 
 
 def test_creates_parent_directories_and_uses_wal(tmp_path: Path) -> None:

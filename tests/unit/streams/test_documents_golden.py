@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 from shopsync.ingestion.bulk import BULK_DOCUMENTS, bulk_query
 from shopsync.ingestion.streams import SPECS, Window
 from shopsync.shopify import queries
+from tests.support.paths import GOLDEN_DIR
 
 from .canonical import canonical
 
-GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "shopify" / "documents.txt"
+GOLDEN = GOLDEN_DIR / "shopify" / "documents.txt"
 CAP = datetime(2026, 11, 24, 19, 59, tzinfo=UTC)
 WINDOWS = {
     "full": (Window(None, None, True, CAP), None),

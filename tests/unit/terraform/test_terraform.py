@@ -19,8 +19,9 @@ from shopsync.bi import render
 from shopsync.fanout.requests import SafetyNetRequest, TickRequest, parse_scheduler_event
 from shopsync.settings import Settings
 from shopsync.warehouse.specs import TABLES
+from tests.support.paths import TERRAFORM_DIR
 
-TERRAFORM = Path(__file__).resolve().parents[3] / "terraform"
+TERRAFORM = TERRAFORM_DIR
 BOOTSTRAP = TERRAFORM / "bootstrap"
 MODULES = sorted(p for p in (TERRAFORM / "modules").iterdir() if p.is_dir())
 GLUE = TERRAFORM / "modules" / "glue"

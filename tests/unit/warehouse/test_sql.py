@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -16,8 +15,9 @@ import pytest
 from shopsync.warehouse import sql
 from shopsync.warehouse.base import RunLoad, TableLoad, load_batches, load_statements
 from shopsync.warehouse.specs import TABLES
+from tests.support.paths import GOLDEN_DIR
 
-GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "redshift"
+GOLDEN = GOLDEN_DIR / "redshift"
 AT = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 CURATED = "s3://shopsync-curated/tenant=acme/table={t}/run=20261124T110000Z-00000002"
 RUN = RunLoad(
