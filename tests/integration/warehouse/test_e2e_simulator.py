@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,70 +24,45 @@ from shopsync.events import (
     cloudtrail_object_event,
     load_pattern,
 )
-from shopsync.fanout.payload import IngestionPayload
-from shopsync.ingestion.config import IngestionConfig
-from shopsync.ingestion.service import Services, run_payload
-from shopsync.runid import new_run_id
 from shopsync.settings import Settings
-from shopsync.shopify import LocalSecrets
 from shopsync.simulator import (
     Clock,
-    Simulator,
     SimulatorOptions,
     StoreSize,
-    running_simulator,
     truth,
 )
-from shopsync.state.sqlite import SqliteStateStore
 from shopsync.storage import LocalObjectStore
-from shopsync.tenants import Registry, Tenant
 from shopsync.warehouse.base import JobSummary
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 from shopsync.warehouse.specs import TABLES
 from shopsync.warehouse.status import tenant_status
 from shopsync_glue.job import CuratedLake, run_job
+from tests.support.simulator import SimulatedIngestion, simulated_ingestion
+from tests.support.tenants import analysts, make_tenant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.slow]
 
 BUCKET = "shopsync-raw"
 TENANTS = ("acme", "acme_corp")  # look-alike ids on purpose
 SIZE = StoreSize(products=12, variants_per_product=2, locations=2, customers=15, orders=20)
-GROUPS = ("products", "inventory", "orders", "customers")
-
-
-def _tenant(tid: str) -> Tenant:
-    return Tenant.model_validate(
-        {
-            "id": tid,
-            "name": tid,
-            "shop": f"{tid.replace('_', '-')}.myshopify.com",
-            "plan": "plus",
-            "auth": {"secret": f"shopsync/tenants/{tid}"},
-            "schedule": "rate(1 hour)",
-            "start_date": date(2022, 1, 1),
-            "quicksight": {"groups": [f"{tid}-analysts"]},
-        }
-    )
 
 
 @dataclass
-class Chain:
-    sim: Simulator
-    clock: Clock
-    services: Services
-    settings: Settings
-    raw: LocalObjectStore
+class Chain(SimulatedIngestion):
+    """The shared simulator set-up, its raw lake publishing to a local bus that loads DuckDB."""
+
     bus: LocalBus
     warehouse: DuckDBWarehouse
     summaries: list[JobSummary] = field(default_factory=list)
 
+    @property
+    def raw(self) -> LocalObjectStore:
+        return self.lake
+
     def sync(self, tenant: str, mode: str = "incremental") -> str:
+        assert self.clock is not None
         self.clock.advance(60)
-        now = datetime.fromtimestamp(self.clock.now(), UTC)
-        payload = IngestionPayload(
-            tenant_id=tenant, run_id=new_run_id(now), mode=mode, streams=GROUPS, since=None
-        )
-        result = run_payload(payload, settings=self.settings, services=self.services)
+        result = self.run(mode, tenant_id=tenant)
         assert result.status == "succeeded", result.message
         return result.run_id
 
@@ -171,36 +146,35 @@ def spark_session() -> SparkSession:
 @pytest.fixture
 def chain(tmp_path: Path, spark_session: SparkSession) -> Iterator[Chain]:
     clock = Clock(start=float(int(time.time())))
-    secrets = tmp_path / "secrets.json"
-    registry = Registry([_tenant(t) for t in TENANTS])
-    specs = [(t.id, t.shop, "plus") for t in registry]
-    with running_simulator(
-        specs, size=SIZE, secrets_path=secrets, clock=clock, options=SimulatorOptions()
-    ) as sim:
-        settings = Settings(home=tmp_path)
-        raw = LocalObjectStore(settings.lake_path / BUCKET)
-        warehouse = DuckDBWarehouse(settings.warehouse_path)
-        lake = CuratedLake(str(settings.lake_path / settings.curated_bucket))
-        rls = [(g, t.id) for t in registry for g in t.quicksight.groups]
-        holder: list[Chain] = []
+    tenants = [
+        make_tenant(t, plan="plus", start_date=date(2022, 1, 1), quicksight=analysts(t))
+        for t in TENANTS
+    ]
+    settings = Settings(home=tmp_path)
+    raw = LocalObjectStore(settings.lake_path / BUCKET)
+    warehouse = DuckDBWarehouse(settings.warehouse_path)
+    lake = CuratedLake(str(settings.lake_path / settings.curated_bucket))
+    rls = [(g, t.id) for t in tenants for g in t.quicksight.groups]
+    holder: list[Chain] = []
 
-        def workflow(run: WorkflowRun) -> None:
-            holder[0].summaries.append(run_job(spark_session, raw, lake, warehouse, rls=rls))
+    def workflow(run: WorkflowRun) -> None:
+        holder[0].summaries.append(run_job(spark_session, raw, lake, warehouse, rls=rls))
 
-        bus = LocalBus(
-            load_pattern(CLOUDTRAIL_PATTERN, raw_bucket=BUCKET),
-            workflow,
-            batching=Batching(size=2, window_seconds=900),
-        )
-        services = Services(
-            state=SqliteStateStore(tmp_path / "state.sqlite"),
-            store=EventingObjectStore(raw, bus.publish, bucket=BUCKET),
-            registry=registry,
-            secrets=LocalSecrets(secrets),
-            config=IngestionConfig(shopify_base_url=f"{sim.url}/shops/{{shop}}"),
-            clock=lambda: datetime.fromtimestamp(clock.now(), UTC),
-        )
-        chain = Chain(sim, clock, services, settings, raw, bus, warehouse)
+    bus = LocalBus(
+        load_pattern(CLOUDTRAIL_PATTERN, raw_bucket=BUCKET),
+        workflow,
+        batching=Batching(size=2, window_seconds=900),
+    )
+    with simulated_ingestion(
+        tmp_path,
+        tenants,
+        size=SIZE,
+        clock=clock,
+        options=SimulatorOptions(),
+        lake=raw,
+        store=EventingObjectStore(raw, bus.publish, bucket=BUCKET),
+    ) as rig:
+        chain = Chain(rig.sim, clock, rig.services, rig.settings, raw, bus, warehouse)
         holder.append(chain)
         yield chain
 
