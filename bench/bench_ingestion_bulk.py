@@ -19,24 +19,20 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
+import repo  # noqa: F401  (puts the repository root on sys.path for tests.support)
+
 from shopsync.ingestion.bulk import BulkSource
 from shopsync.ingestion.landing import LandingSink
 from shopsync.ingestion.paged import PagedSource
 from shopsync.ingestion.paging import PageSizes
 from shopsync.ingestion.raw import RawStreamWriter
 from shopsync.ingestion.streams import SPECS, Window
-from shopsync.shopify import Credentials, ShopifyClient, TokenProvider, make_session
 from shopsync.storage import LocalObjectStore
+from tests.support.clients import make_client
 
 RECORDS = int(os.environ.get("BENCH_RECORDS", "300000"))
 TARGET = 30_000
 RUN = "20261124T201500Z-1a2b3c4d"
-SECRET_NAME = "shopsync/tenants/bench"  # noqa: S105  (a secret name, not a secret)
-
-
-class _Secrets:
-    def credentials(self, tenant_id: str, secret_name: str, **_: bool) -> Credentials:
-        return Credentials.model_validate({"access_token": "unused"})
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -79,17 +75,7 @@ def main() -> int:
         handler = partial(_QuietHandler, directory=str(root))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        session = make_session()
-        tokens = TokenProvider(
-            tenant_id="bench",
-            secret_name=SECRET_NAME,
-            secrets=_Secrets(),
-            token_url="",
-            session=session,
-        )
-        client = ShopifyClient(
-            shop="bench.myshopify.com", api_version="2026-10", tokens=tokens, session=session
-        )
+        client = make_client(tenant_id="bench")
         now = datetime.now(UTC)
         writer = RawStreamWriter(
             LocalObjectStore(root / "lake"),

@@ -1,6 +1,7 @@
-"""Shared set-up of the ingestion benchmarks: a simulator and ingestion services against it.
+"""Shared set-up of the ingestion benchmarks: the tests' simulator set-up, in a temp home.
 
-Not a benchmark itself; ``make bench`` runs it as a no-op.
+The set-up is :mod:`tests.support.simulator`'s. Not a benchmark itself; ``make bench`` runs it
+as a no-op.
 """
 
 from __future__ import annotations
@@ -8,79 +9,35 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from shopsync.fanout.payload import IngestionPayload
-from shopsync.ingestion.config import IngestionConfig
-from shopsync.ingestion.result import RunResult
-from shopsync.ingestion.service import Services, run_payload
-from shopsync.runid import new_run_id
-from shopsync.settings import Settings
-from shopsync.shopify import LocalSecrets
-from shopsync.simulator import Simulator, SimulatorOptions, StoreSize, running_simulator
-from shopsync.state.sqlite import SqliteStateStore
-from shopsync.storage import LocalObjectStore
-from shopsync.tenants import Registry, Tenant
+import repo  # noqa: F401  (puts the repository root on sys.path for tests.support)
+
+from shopsync.simulator import SimulatorOptions, StoreSize
+from shopsync.tenants import Tenant
+from tests.support.simulator import SimulatedIngestion, simulated_ingestion
+from tests.support.tenants import make_tenant
 
 TENANT = "bench_store"
-SHOP = "bench-store.myshopify.com"
-GROUPS = ("products", "inventory", "orders", "customers")
 
 
 def tenant(plan: str) -> Tenant:
-    return Tenant.model_validate(
-        {
-            "id": TENANT,
-            "name": "Bench",
-            "shop": SHOP,
-            "plan": plan,
-            "auth": {"secret": f"shopsync/tenants/{TENANT}"},
-            "schedule": "rate(1 hour)",
-            "start_date": date(2022, 1, 1),
-        }
-    )
-
-
-@dataclass
-class Bench:
-    sim: Simulator
-    services: Services
-    settings: Settings
-    home: Path
-
-    def run(self, mode: str = "incremental", groups: tuple[str, ...] = GROUPS) -> RunResult:
-        payload = IngestionPayload.model_validate(
-            {
-                "tenant_id": TENANT,
-                "run_id": new_run_id(datetime.now(UTC)),
-                "mode": mode,
-                "streams": groups,
-            }
-        )
-        return run_payload(payload, settings=self.settings, services=self.services)
+    """The benchmarked store at ``plan``, syncing since 2022."""
+    return make_tenant(TENANT, plan=plan, start_date=date(2022, 1, 1))
 
 
 @contextmanager
 def bench(
     plan: str, size: StoreSize, options: SimulatorOptions | None = None, **config: Any
-) -> Iterator[Bench]:
-    with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp)
-        secrets = home / "secrets.json"
-        with running_simulator(
-            [(TENANT, SHOP, plan)], size=size, secrets_path=secrets, options=options
-        ) as sim:
-            services = Services(
-                state=SqliteStateStore(home / "state.sqlite"),
-                store=LocalObjectStore(home / "lake" / "raw"),
-                registry=Registry([tenant(plan)]),
-                secrets=LocalSecrets(secrets),
-                config=IngestionConfig(shopify_base_url=f"{sim.url}/shops/{{shop}}", **config),
-            )
-            yield Bench(sim, services, Settings(home=home), home)
+) -> Iterator[SimulatedIngestion]:
+    """The simulator serving :func:`tenant` at ``size`` and services syncing it, in a temp home."""
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        simulated_ingestion(Path(tmp), [tenant(plan)], size=size, options=options, **config) as b,
+    ):
+        yield b
 
 
 if __name__ == "__main__":

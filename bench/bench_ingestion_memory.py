@@ -24,55 +24,38 @@ LIMIT_MB = 250
 def child(url: str, home: str, plan: str, out: Any) -> None:
     from datetime import UTC, datetime
 
-    from bench_ingestion_common import GROUPS, TENANT, tenant
+    from bench_ingestion_common import TENANT, tenant
 
-    from shopsync.fanout.payload import IngestionPayload
-    from shopsync.ingestion.config import IngestionConfig
-    from shopsync.ingestion.service import Services, run_payload
-    from shopsync.runid import new_run_id
+    from shopsync.ingestion.service import run_payload
     from shopsync.settings import Settings
-    from shopsync.shopify import LocalSecrets
-    from shopsync.state.sqlite import SqliteStateStore
-    from shopsync.storage import LocalObjectStore
-    from shopsync.tenants import Registry
+    from tests.support.simulator import ingestion_payload, ingestion_services
 
-    root = Path(home)
-    services = Services(
-        state=SqliteStateStore(root / "state.sqlite"),
-        store=LocalObjectStore(root / "lake" / "raw"),
-        registry=Registry([tenant(plan)]),
-        secrets=LocalSecrets(root / "secrets.json"),
-        config=IngestionConfig(shopify_base_url=f"{url}/shops/{{shop}}", bulk_enabled=False),
-    )
-    payload = IngestionPayload.model_validate(
-        {
-            "tenant_id": TENANT,
-            "run_id": new_run_id(datetime.now(UTC)),
-            "mode": "full",
-            "streams": GROUPS,
-        }
-    )
+    settings = Settings(home=Path(home))
+    services = ingestion_services(settings, [tenant(plan)], url, bulk_enabled=False)
+    payload = ingestion_payload(TENANT, datetime.now(UTC), "full")
     t0 = time.monotonic()
-    result = run_payload(payload, settings=Settings(home=root), services=services)
+    result = run_payload(payload, settings=settings, services=services)
     seconds = time.monotonic() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.put((result.records, seconds, peak_mb, {k: v.records for k, v in result.streams.items()}))
 
 
 def main() -> int:
-    from bench_ingestion_common import SHOP, TENANT
+    from bench_ingestion_common import tenant
 
-    from shopsync.simulator import SimulatorOptions, StoreSize, running_simulator
+    from shopsync.settings import Settings
+    from shopsync.simulator import SimulatorOptions, StoreSize
+    from tests.support.simulator import simulator_for
 
     # products + variants + items + levels(2 locations) + customers + orders ~= 200k records
     n = RECORDS_TARGET // 10
     size = StoreSize(products=n, variants_per_product=1, locations=2, customers=3 * n, orders=2 * n)
     with (
         tempfile.TemporaryDirectory() as home,
-        running_simulator(
-            [(TENANT, SHOP, "plus")],
+        simulator_for(
+            Settings(home=Path(home)),
+            [tenant("plus")],
             size=size,
-            secrets_path=Path(home) / "secrets.json",
             options=SimulatorOptions(rate_limits=False),
         ) as sim,
     ):

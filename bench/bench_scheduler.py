@@ -18,10 +18,14 @@ import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from shopsync.fanout.payload import IngestionPayload
+import repo  # noqa: F401  (puts the repository root on sys.path for tests.support)
+
 from shopsync.fanout.service import Adapters, tick
 from shopsync.settings import Settings
 from shopsync.state.sqlite import SqliteStateStore
+from shopsync.streams import STREAM_GROUPS
+from tests.support.fanout import RecordingInvoker
+from tests.support.tenants import write_tenant_file
 
 TARGET_SECONDS = 2.0
 SCHEDULES = (
@@ -36,29 +40,18 @@ SCHEDULES = (
 PLANS = ("standard", "advanced", "plus", "enterprise")
 
 
-class RecordingInvoker:
-    def __init__(self) -> None:
-        self.payloads: list[IngestionPayload] = []
-
-    def invoke(self, payload: IngestionPayload) -> None:
-        self.payloads.append(payload)
-
-
 def write_tenants(directory: Path, count: int, rng: random.Random) -> None:
     directory.mkdir(parents=True)
     for i in range(count):
-        tenant_id = f"store_{i:05d}"
-        (directory / f"{tenant_id}.yaml").write_text(
-            f"id: {tenant_id}\n"
-            f"name: Store {i}\n"
-            f"shop: store-{i:05d}.myshopify.com\n"
-            f"enabled: {'false' if i % 50 == 0 else 'true'}\n"
-            f"plan: {rng.choice(PLANS)}\n"
-            f"auth:\n  secret: shopsync/tenants/{tenant_id}\n"
-            f"schedule: {rng.choice(SCHEDULES)}\n"
-            "streams: [products, inventory, orders, customers]\n"
-            f"start_date: {date(2024, 1, 1) + timedelta(days=rng.randrange(600))}\n"
-            f"quicksight:\n  groups: [store-{i:05d}-analysts]\n"
+        write_tenant_file(
+            directory,
+            f"store_{i:05d}",
+            name=f"Store {i}",
+            enabled=i % 50 != 0,
+            plan=rng.choice(PLANS),
+            schedule=rng.choice(SCHEDULES),
+            streams=list(STREAM_GROUPS),
+            start_date=date(2024, 1, 1) + timedelta(days=rng.randrange(600)),
         )
 
 

@@ -9,7 +9,7 @@ under ``lake/<raw_bucket>``, state in ``state.sqlite``, the simulator's tokens i
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,6 +79,21 @@ def ingestion_services(
     return services
 
 
+def simulator_for(
+    settings: Settings,
+    tenants: Sequence[Tenant],
+    *,
+    size: StoreSize,
+    options: SimulatorOptions | None = None,
+    clock: Clock | None = None,
+) -> AbstractContextManager[Simulator]:
+    """A simulator serving ``tenants`` (each at its plan), its tokens in ``settings``'s secrets."""
+    specs = [(t.id, t.shop, t.plan.value) for t in tenants]
+    return running_simulator(
+        specs, size=size, secrets_path=settings.secrets_path, clock=clock, options=options
+    )
+
+
 @dataclass
 class SimulatedIngestion:
     """A running simulator, the services syncing it and where they land."""
@@ -130,10 +145,7 @@ def simulated_ingestion(
     """
     settings = Settings(home=home)
     lake = lake or LocalObjectStore(settings.lake_path / raw_bucket)
-    specs = [(t.id, t.shop, t.plan.value) for t in tenants]
-    with running_simulator(
-        specs, size=size, secrets_path=settings.secrets_path, clock=clock, options=options
-    ) as sim:
+    with simulator_for(settings, tenants, size=size, options=options, clock=clock) as sim:
         services = ingestion_services(
             settings, tenants, sim.url, clock=clock, store=store or lake, **config
         )
