@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pyspark.sql import DataFrame, SparkSession
 
 from shopsync.ingestion.manifest import Manifest, StreamManifest
+from shopsync.logcontext import log_context, submit
 from shopsync.storage import ObjectStore
 from shopsync.storage.keys import MANIFESTS_PREFIX, manifest_prefix, parse_manifest_key
 from shopsync.warehouse.base import (
@@ -82,9 +83,8 @@ def pending_manifests(
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
             if errors is None:
                 raise ValueError(f"{key}: {exc}") from exc
-            logger.error(
-                "bad manifest %s: %s", key, exc, extra={"tenant_id": tenant, "run_id": run}
-            )
+            with log_context(tenant_id=tenant, run_id=run):
+                logger.error("bad manifest %s: %s", key, exc)
             errors.append(f"{tenant}/{run}: bad manifest: {exc}")
             held.add(tenant)  # keys list in run order: earlier runs still load
             continue
@@ -177,7 +177,7 @@ class Curation:
         # nor the warehouse wait long at the end for one big table.
         streams = sorted(self.manifest.streams.items(), key=lambda s: (-s[1].records, s[0]))
         futures = [
-            self._pool.submit(self._write, spec, entry)
+            submit(self._pool, self._write, spec, entry)
             for stream, entry in streams
             if entry.parts or entry.complete_snapshot
             for spec in tables_for_stream(stream)
@@ -222,21 +222,21 @@ def run_job(
     )
     for tenant, manifests in pending.items():
         for manifest in manifests:
-            extra = {"tenant_id": tenant, "run_id": manifest.run_id}
-            try:
-                with Curation(spark, raw, lake, manifest) as curation:
-                    result = warehouse.load_run(
-                        curation.header, loaded_at=datetime.now(UTC), arriving=curation
-                    )
-                    plan = curation.plan
-            except Exception as exc:
-                # Later runs of this tenant wait: they must not overtake a failed one.
-                logger.exception("load failed; the tenant's later runs wait", extra=extra)
-                summary.errors.append(f"{tenant}/{manifest.run_id}: {exc}")
-                break
-            summary.loaded.append(result)
-            if not result.skipped:
-                summary.checks += warehouse.run_checks(plan, result, now=datetime.now(UTC))
+            with log_context(tenant_id=tenant, run_id=manifest.run_id):
+                try:
+                    with Curation(spark, raw, lake, manifest) as curation:
+                        result = warehouse.load_run(
+                            curation.header, loaded_at=datetime.now(UTC), arriving=curation
+                        )
+                        plan = curation.plan
+                except Exception as exc:
+                    # Later runs of this tenant wait: they must not overtake a failed one.
+                    logger.exception("load failed; the tenant's later runs wait")
+                    summary.errors.append(f"{tenant}/{manifest.run_id}: {exc}")
+                    break
+                summary.loaded.append(result)
+                if not result.skipped:
+                    summary.checks += warehouse.run_checks(plan, result, now=datetime.now(UTC))
     if pending or not summary.errors:
         warehouse.refresh_reporting(rls)
     return summary

@@ -39,11 +39,11 @@ def start_load_job(
         started = glue.start_job_run(JobName=job_name, Arguments=arguments)
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") == "ConcurrentRunsExceededException":
-            logger.info("load job %s already running", job_name, extra={"tenant_id": tenant_id})
+            logger.info("load job %s already running", job_name, extra={"load_tenant": tenant_id})
             return None
         raise
     run_id = str(started["JobRunId"])
-    logger.info("load job started: %s %s", job_name, run_id, extra={"tenant_id": tenant_id})
+    logger.info("load job started: %s %s", job_name, run_id, extra={"load_tenant": tenant_id})
     return run_id
 
 

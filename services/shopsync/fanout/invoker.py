@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import boto3
 
 from shopsync.fanout.payload import IngestionPayload
+from shopsync.logcontext import log_context
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -96,14 +97,12 @@ class LocalInvoker:
             self.runs.append(LocalRun(wire, future))
 
     def _run(self, payload: IngestionPayload) -> Any:
-        try:
-            return self.entry_point(payload)
-        except Exception:
-            log.exception(
-                "ingestion run failed",
-                extra={"tenant_id": payload.tenant_id, "run_id": payload.run_id},
-            )
-            raise
+        with log_context(tenant_id=payload.tenant_id, run_id=payload.run_id):
+            try:
+                return self.entry_point(payload)
+            except Exception:
+                log.exception("ingestion run failed")
+                raise
 
     def wait(self) -> list[LocalRun]:
         with self._lock:

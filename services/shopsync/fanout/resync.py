@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from shopsync.fanout.invoker import Invoker
 from shopsync.fanout.payload import IngestionPayload, ResyncRequest, as_utc_datetime
 from shopsync.fanout.tick import dispatch
+from shopsync.logcontext import log_context
 from shopsync.runid import new_run_id
 from shopsync.state.base import StateStore
 
@@ -70,14 +71,8 @@ def start_resync(
             f"(lease until {lease.expires_at.isoformat()}); try again when it has finished"
         )
     dispatch(payload.tenant_id, payload, state, invoker, now)
-    log.info(
-        "resync invoked",
-        extra={
-            "tenant_id": payload.tenant_id,
-            "run_id": payload.run_id,
-            "since": str(since_of(payload)),
-        },
-    )
+    with log_context(tenant_id=payload.tenant_id, run_id=payload.run_id):
+        log.info("resync invoked", extra={"since": since_of(payload)})
     return payload
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from shopsync.fanout.invoker import InvokeError, Invoker
 from shopsync.fanout.payload import IngestionPayload, Mode
+from shopsync.logcontext import log_context
 from shopsync.runid import new_run_id
 from shopsync.state.base import StateStore, TenantState
 
@@ -92,11 +93,12 @@ def run_tick(
         tenant_state = states.get(tenant.id)
         if tenant_state is None:
             continue  # its state read failed and was recorded
-        try:
-            _consider(tenant, tenant_state, state, invoker, now, mode, summary)
-        except Exception as exc:  # one tenant's failure never stops the tick
-            summary.failed[tenant.id] = f"{type(exc).__name__}: {exc}"
-            log.exception("tenant failed in scheduler tick", extra={"tenant_id": tenant.id})
+        with log_context(tenant_id=tenant.id):
+            try:
+                _consider(tenant, tenant_state, state, invoker, now, mode, summary)
+            except Exception as exc:  # one tenant's failure never stops the tick
+                summary.failed[tenant.id] = f"{type(exc).__name__}: {exc}"
+                log.exception("tenant failed in scheduler tick")
     return summary
 
 
@@ -109,11 +111,12 @@ def _read_states(
         log.warning("batch state read failed, reading tenants one by one: %s", batch_error)
     states: dict[str, TenantState] = {}
     for tenant_id in tenant_ids:
-        try:
-            states[tenant_id] = state.get_tenant(tenant_id)
-        except Exception as exc:
-            summary.failed[tenant_id] = f"reading state: {type(exc).__name__}: {exc}"
-            log.exception("reading tenant state failed", extra={"tenant_id": tenant_id})
+        with log_context(tenant_id=tenant_id):
+            try:
+                states[tenant_id] = state.get_tenant(tenant_id)
+            except Exception as exc:
+                summary.failed[tenant_id] = f"reading state: {type(exc).__name__}: {exc}"
+                log.exception("reading tenant state failed")
     return states
 
 
@@ -139,14 +142,12 @@ def _consider(
         summary.skipped[tenant.id] = (
             f"run {lease.run_id} in progress (lease until {lease.expires_at.isoformat()})"
         )
-        log.info("tenant due but its run is in progress", extra={"tenant_id": tenant.id})
+        log.info("tenant due but its run is in progress")
         return
     payload = IngestionPayload(
         tenant_id=tenant.id, run_id=new_run_id(now), mode=mode, streams=tenant.streams
     )
     dispatch(tenant.id, payload, state, invoker, now)
     summary.invoked[tenant.id] = payload.run_id
-    log.info(
-        "ingestion invoked",
-        extra={"tenant_id": tenant.id, "run_id": payload.run_id, "mode": mode},
-    )
+    with log_context(run_id=payload.run_id):
+        log.info("ingestion invoked", extra={"mode": mode})

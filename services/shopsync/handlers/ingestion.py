@@ -12,6 +12,7 @@ from shopsync import runtime
 from shopsync.fanout.invoker import LambdaInvoker
 from shopsync.fanout.payload import IngestionPayload
 from shopsync.ingestion.invocation import run_invocation
+from shopsync.logcontext import log_context
 from shopsync.settings import Settings
 
 logger = Logger(service="shopsync")
@@ -33,15 +34,15 @@ def _emit(name: str, unit: str, value: float, dimensions: dict[str, str]) -> Non
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.add_metric(name="Invocations", unit=MetricUnit.Count, value=1)
     payload = IngestionPayload.model_validate(event)
-    logger.append_keys(tenant_id=payload.tenant_id, run_id=payload.run_id)
     settings = Settings()
     services = runtime.for_settings(settings).services()
     invoker = LambdaInvoker(context.function_name or settings.ingestion_function)
-    return run_invocation(
-        payload,
-        settings=settings,
-        services=services,
-        remaining_seconds=context.get_remaining_time_in_millis() / 1000,
-        reinvoke=invoker.invoke,
-        emit=_emit,
-    )
+    with log_context(tenant_id=payload.tenant_id, run_id=payload.run_id):
+        return run_invocation(
+            payload,
+            settings=settings,
+            services=services,
+            remaining_seconds=context.get_remaining_time_in_millis() / 1000,
+            reinvoke=invoker.invoke,
+            emit=_emit,
+        )

@@ -77,9 +77,5 @@ def run_invocation(
         follow = continuation_of(payload)
         reinvoke(follow)
         body["continuation_run_id"] = follow.run_id
-        log.info(
-            "time budget reached; continuing as run %s",
-            follow.run_id,
-            extra={"tenant_id": payload.tenant_id, "run_id": payload.run_id},
-        )
+        log.info("time budget reached; continuing as run %s", follow.run_id)
     return body

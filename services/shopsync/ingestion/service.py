@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from shopsync.fanout.payload import IngestionPayload
+from shopsync.logcontext import log_context, submit
 from shopsync.settings import Settings
 from shopsync.shopify import ClientStats, SecretSource
 from shopsync.state import Cursor, RunStatus, StateStore
@@ -84,7 +85,6 @@ class _Run:
         self.tenant = tenant
         self.deadline = deadline
         self.progress = progress
-        self.extra = {"tenant_id": payload.tenant_id, "run_id": payload.run_id}
         self.stop = threading.Event()
         self.ttl = timedelta(seconds=settings.lease_ttl_seconds)
         self._lease_lock = threading.Lock()
@@ -92,30 +92,30 @@ class _Run:
         self.client_stats: ClientStats | None = None
 
     def execute(self) -> RunResult:
+        with log_context(tenant_id=self.payload.tenant_id, run_id=self.payload.run_id):
+            return self._execute()
+
+    def _execute(self) -> RunResult:
         p, state = self.payload, self.services.state
         started_at = self.services.clock()
         if not state.acquire_lease(p.tenant_id, p.run_id, started_at, self.ttl):
             holder = state.get_tenant(p.tenant_id).lease
             other = holder.run_id if holder is not None else "another run"
-            log.info("skipped: run %s in progress", other, extra=self.extra)
+            log.info("skipped: run %s in progress", other)
             return RunResult(p.tenant_id, p.run_id, "skipped", f"skipped: run {other} in progress")
         state.record_run_started(p.tenant_id, p.run_id, p.mode, started_at)
-        log.info("ingestion run started (%s: %s)", p.mode, ", ".join(p.streams), extra=self.extra)
+        log.info("ingestion run started (%s: %s)", p.mode, ", ".join(p.streams))
         session: StoreSession | None = None
         try:
             session = open_store_session(
-                self.tenant,
-                self.settings,
-                self.services.config,
-                self.services.secrets,
-                self.extra,
+                self.tenant, self.settings, self.services.config, self.services.secrets
             )
             self.client_stats = session.client.stats
             outcomes = self._fetch_all(session, started_at)
             return self._commit(session, started_at, outcomes)
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
-            log.exception("ingestion run failed: %s", message, extra=self.extra)
+            log.exception("ingestion run failed: %s", message)
             state.record_run_failed(p.tenant_id, p.run_id, self.services.clock(), message)
             stats = session.client.stats.snapshot() if session else {}
             result = RunResult(p.tenant_id, p.run_id, "failed", message, stats=stats)
@@ -171,7 +171,7 @@ class _Run:
         tasks = [f for group in fetches.values() for f in group]
         pool = ThreadPoolExecutor(min(cfg.ingest_concurrency, len(tasks)), "fetch")
         try:
-            futures: list[Future[None]] = [pool.submit(f.run) for f in tasks]
+            futures: list[Future[None]] = [submit(pool, f.run) for f in tasks]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             failed = [f for f in done if f.exception() is not None]
             if failed:
@@ -291,7 +291,7 @@ class _Run:
         message = f"{total} records in {len(outcomes)} streams" + (
             "" if finished else " (partial: stopped at the time budget)"
         )
-        log.info("ingestion run committed: %s", message, extra={**self.extra, "manifest": key})
+        log.info("ingestion run committed: %s", message, extra={"manifest": key})
         return RunResult(
             p.tenant_id,
             p.run_id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shopsync.settings import Settings
@@ -34,7 +33,6 @@ def open_store_session(
     settings: Settings,
     config: IngestionConfig,
     secrets: SecretSource,
-    log_extra: Mapping[str, str],
 ) -> StoreSession:
     """Open the tenant's session, its client reading credentials from ``secrets``."""
     api_version = tenant.api_version_or(settings.default_api_version)
@@ -60,6 +58,5 @@ def open_store_session(
         retry=RetryPolicy(
             max_attempts=config.shopify_max_attempts, max_seconds=config.shopify_max_retry_seconds
         ),
-        log_extra=log_extra,
     )
     return StoreSession(client=client, api_version=api_version)

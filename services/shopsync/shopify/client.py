@@ -128,7 +128,6 @@ class ShopifyClient:
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
-        log_extra: Mapping[str, str] | None = None,
     ) -> None:
         self.shop = shop
         self.api_version = api_version
@@ -144,7 +143,6 @@ class ShopifyClient:
         self._sleep = sleep or time.sleep
         self._pace_sleep = sleep
         self._rng = rng or random.Random()
-        self._log_extra = dict(log_extra or {})
 
     def execute(
         self, document: str, variables: Mapping[str, Any] | None = None, *, shape: str
@@ -158,7 +156,7 @@ class ShopifyClient:
                 if refreshed:
                     raise
                 refreshed = True
-                log.warning("401 from Shopify; refreshing credentials once", extra=self._log_extra)
+                log.warning("401 from Shopify; refreshing credentials once")
                 self.tokens.refresh()
 
     def _with_retries(
@@ -202,7 +200,6 @@ class ShopifyClient:
             "Shopify call failed, retrying: %s",
             exc,
             extra={
-                **self._log_extra,
                 "error": str(exc),
                 "attempt": state.attempt_number,
                 "sleep_seconds": round(seconds, 3),
@@ -216,9 +213,7 @@ class ShopifyClient:
         try:
             cost = requested_cost(document, variables, self.api_version)
         except Exception:  # only pacing depends on it: never fail a call over an estimate
-            log.warning(
-                "could not compute the cost of %s", shape, exc_info=True, extra=self._log_extra
-            )
+            log.warning("could not compute the cost of %s", shape, exc_info=True)
             return None
         return None if cost is None else float(cost)
 

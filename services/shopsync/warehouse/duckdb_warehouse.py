@@ -78,7 +78,6 @@ class DuckDBWarehouse:
     def load_run(
         self, run: RunLoad, *, loaded_at: datetime, arriving: Iterable[TableLoad] = ()
     ) -> LoadResult:
-        extra = {"tenant_id": run.tenant_id, "run_id": run.run_id}
         with self.connect() as con:
             self._ensure_ops(con)
             existing = self._existing_columns(con, run.tenant_id)
@@ -98,7 +97,7 @@ class DuckDBWarehouse:
                 ).fetchone()
                 if done is not None and done[0] > 0:
                     con.execute("ROLLBACK")
-                    logger.info("run already loaded; skipped", extra=extra)
+                    logger.info("run already loaded; skipped")
                     return LoadResult(run.tenant_id, run.run_id, skipped=True, rows={})
                 execute(prologue_statements(self.dialect, run.tenant_id, existing_columns=existing))
                 tables: list[TableLoad] = []
@@ -114,7 +113,7 @@ class DuckDBWarehouse:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-        logger.info("run loaded: %s", rows, extra=extra)
+        logger.info("run loaded: %s", rows)
         return LoadResult(run.tenant_id, run.run_id, skipped=False, rows=rows)
 
     def tenant_tables(self, con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
@@ -164,6 +163,5 @@ class DuckDBWarehouse:
                     check.name,
                     check.table,
                     check.detail,
-                    extra={"tenant_id": run.tenant_id, "run_id": run.run_id},
                 )
         return checks

@@ -258,7 +258,6 @@ class RedshiftDataApiWarehouse:
     def load_run(
         self, run: RunLoad, *, loaded_at: datetime, arriving: Iterable[TableLoad] = ()
     ) -> LoadResult:
-        extra = {"tenant_id": run.tenant_id, "run_id": run.run_id}
         if not self.iam_role:
             raise WarehouseError(
                 "loading into Redshift needs the IAM role COPY reads the curated Parquet with: "
@@ -268,7 +267,7 @@ class RedshiftDataApiWarehouse:
         # job's writes here, so the load starts once every table is written.
         run = dataclasses.replace(run, tables=(*run.tables, *arriving))
         if (run.tenant_id, run.run_id) in self.loaded_runs(run.tenant_id):
-            logger.info("run already loaded; skipped", extra=extra)
+            logger.info("run already loaded; skipped")
             return LoadResult(run.tenant_id, run.run_id, skipped=True, rows={})
         batches = load_batches(
             self.dialect,
@@ -281,7 +280,7 @@ class RedshiftDataApiWarehouse:
         self.execute_in_session(batches)
         rows = self.execute(sql.loaded_rows_query(run.tenant_id, run.run_id))
         result = {str(s): int(n) for s, n in rows}
-        logger.info("run loaded: %s", result, extra=extra)
+        logger.info("run loaded: %s", result)
         return LoadResult(run.tenant_id, run.run_id, skipped=False, rows=result)
 
     def refresh_reporting(self, rls: Sequence[tuple[str, str]]) -> None:

@@ -3,6 +3,7 @@ fails cleanly (no manifest, cursor unmoved) when the fault is fatal."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,22 @@ def test_a_stuck_bulk_operation_is_cancelled_and_the_rest_paged(tmp_path: Path) 
         assert harness.manifest(result).streams["customers"].complete_snapshot
         statuses = {op.status for op in harness.sim.by_tenant[TENANT].bulks.operations}
         assert statuses <= {"CANCELED", "CANCELING"}
+
+
+def test_every_record_of_a_run_carries_its_tenant_and_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Retries are logged on the fetch pool's threads; the run's keys reach them too."""
+    caplog.set_level(logging.INFO, logger="shopsync")
+    options = SimulatorOptions(speed=20, faults={"*": profile("server-errors")})
+    with make_harness(tmp_path, options, **FAST_RETRIES) as harness:
+        result = harness.run("incremental", run_id="20261124T201500Z-0c0ffee0")
+    mine = [r for r in caplog.records if r.name.startswith("shopsync.")]
+    retries = [r for r in mine if r.getMessage().startswith("Shopify call failed, retrying")]
+    assert retries, "no retry was logged: the test proves nothing"
+    assert {r.threadName.split("_")[0] for r in retries} == {"fetch"}
+    assert {
+        (getattr(r, "tenant_id", None), getattr(r, "run_id", None))
+        for r in mine
+        if not r.name.startswith("shopsync.simulator")
+    } == {(TENANT, result.run_id)}
