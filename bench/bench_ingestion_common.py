@@ -15,8 +15,8 @@ from typing import Any
 
 import repo  # noqa: F401  (puts the repository root on sys.path for tests.support)
 
-from shopsync.simulator import SimulatorOptions, StoreSize
 from shopsync.tenants import Tenant
+from shopsync_simulator import SimulatorOptions, StoreSize
 from tests.support.simulator import SimulatedIngestion, simulated_ingestion
 from tests.support.tenants import make_tenant
 

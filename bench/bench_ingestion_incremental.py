@@ -11,7 +11,7 @@ import time
 
 from bench_ingestion_common import bench
 
-from shopsync.simulator import StoreSize
+from shopsync_simulator import StoreSize
 
 
 def main() -> int:

@@ -44,7 +44,7 @@ def main() -> int:
     from bench_ingestion_common import tenant
 
     from shopsync.settings import Settings
-    from shopsync.simulator import SimulatorOptions, StoreSize
+    from shopsync_simulator import SimulatorOptions, StoreSize
     from tests.support.simulator import simulator_for
 
     # products + variants + items + levels(2 locations) + customers + orders ~= 200k records

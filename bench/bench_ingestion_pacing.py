@@ -17,8 +17,8 @@ import time
 
 from bench_ingestion_common import bench
 
-from shopsync.simulator import SimulatorOptions, StoreSize
-from shopsync.simulator.graphql.bucket import PLAN_LIMITS
+from shopsync_simulator import SimulatorOptions, StoreSize
+from shopsync_simulator.graphql.bucket import PLAN_LIMITS
 
 #: plan -> restore-rate multiplier, products, customers (>= 10 bucket-fulls of points each)
 RUNS = {

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import requests
 
-from shopsync.simulator import SimulatorOptions, StoreSize, running_simulator
+from shopsync_simulator import SimulatorOptions, StoreSize, running_simulator
 
 QUERY = """query Page($after: String) {
   products(first: 250, after: $after, sortKey: UPDATED_AT) {

@@ -22,11 +22,11 @@ from shopsync.ingestion.service import Services, run_payload
 from shopsync.runid import new_run_id
 from shopsync.settings import Settings
 from shopsync.shopify import LocalSecrets
-from shopsync.simulator import Clock, Simulator, SimulatorOptions, StoreSize, running_simulator
 from shopsync.state.sqlite import SqliteStateStore
 from shopsync.storage import LocalObjectStore, ObjectStore
 from shopsync.streams import STREAM_GROUPS
 from shopsync.tenants import Registry, Tenant
+from shopsync_simulator import Clock, Simulator, SimulatorOptions, StoreSize, running_simulator
 
 
 def ingestion_payload(

@@ -21,6 +21,7 @@ from tests.support.paths import REPO_ROOT
 #: Top-level package name -> its directory.
 PACKAGES: dict[str, Path] = {
     "shopsync": REPO_ROOT / "services" / "shopsync",
+    "shopsync_simulator": REPO_ROOT / "services" / "shopsync_simulator",
     "shopsync_glue": REPO_ROOT / "glue" / "shopsync_glue",
 }
 
@@ -145,6 +146,18 @@ def test_the_graph_covers_both_packages(package_graph: Graph) -> None:
     """Guards the test above against passing on an empty graph (moved directories)."""
     assert "shopsync.ingestion.session" in package_graph["shopsync.ingestion.service"]
     assert "shopsync.ingestion.manifest" in package_graph["shopsync_glue.job"]
+
+
+def test_only_the_cli_starts_the_simulator(package_graph: Graph) -> None:
+    """The simulator is a test and demo tool: product code never imports it; the CLI's
+    ``sync``, ``demo`` and ``simulator`` commands are where it is started."""
+    importers = sorted(
+        module
+        for module, targets in package_graph.items()
+        if not module.startswith("shopsync_simulator")
+        and any(t.startswith("shopsync_simulator") for t in targets)
+    )
+    assert importers == ["shopsync.cli.demo", "shopsync.cli.simulator", "shopsync.cli.sync"]
 
 
 def _cycles_in(packages: Mapping[str, Path]) -> list[list[str]]:

@@ -36,19 +36,19 @@ from shopsync.ingestion.service import run_payload
 from shopsync.ingestion.streams import SPECS
 from shopsync.runid import new_run_id
 from shopsync.settings import Settings
-from shopsync.simulator import (
+from shopsync.streams import STREAMS_BY_GROUP
+from shopsync.tenants import Registry, Tenant, TenantConfigError, load_registry
+from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
+from shopsync.warehouse.status import tenant_status
+from shopsync_glue.local_chain import local_event_chain
+from shopsync_simulator import (
     Clock,
     Simulator,
     SimulatorOptions,
     StoreSize,
     running_simulator,
 )
-from shopsync.simulator.truth import records
-from shopsync.streams import STREAMS_BY_GROUP
-from shopsync.tenants import Registry, Tenant, TenantConfigError, load_registry
-from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
-from shopsync.warehouse.status import tenant_status
-from shopsync_glue.local_chain import local_event_chain
+from shopsync_simulator.truth import records
 
 #: The simulated stores' clock stands this far behind wall time, so every change the demo makes
 #: is older than the search-index lag ingestion allows for (SHOPSYNC_INGEST_LAG_SECONDS, 60 s)

@@ -13,13 +13,13 @@ import requests
 import typer
 
 from shopsync.cli.common import TenantsDirOption, bad_input, console, make_settings
-from shopsync.simulator import truth as truth_mod
-from shopsync.simulator.control import ACTIONS
-from shopsync.simulator.faults import PROFILES, FaultProfile, profile
-from shopsync.simulator.server import Simulator, SimulatorOptions
-from shopsync.simulator.shops import specs_from_tenants_dir
-from shopsync.simulator.store.config import StoreSize
-from shopsync.simulator.store.store import STREAM_KINDS, Store
+from shopsync_simulator import truth as truth_mod
+from shopsync_simulator.control import ACTIONS
+from shopsync_simulator.faults import PROFILES, FaultProfile, profile
+from shopsync_simulator.server import Simulator, SimulatorOptions
+from shopsync_simulator.shops import specs_from_tenants_dir
+from shopsync_simulator.store.config import StoreSize
+from shopsync_simulator.store.store import STREAM_KINDS, Store
 
 app = typer.Typer(help="The local Shopify Admin API simulator.", no_args_is_help=True)
 STATE_FILE = "simulator.json"

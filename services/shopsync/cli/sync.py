@@ -24,9 +24,9 @@ from shopsync.ingestion.config import IngestionConfig
 from shopsync.ingestion.parallel import SyncRequest, sync_tenants
 from shopsync.ingestion.result import RunResult
 from shopsync.runtime import Runtime, for_settings
-from shopsync.simulator import running_simulator
 from shopsync.streams import UnknownStreamError, parse_groups
 from shopsync.tenants import Tenant, TenantConfigError, UnknownTenantError, load_registry
+from shopsync_simulator import running_simulator
 
 
 @contextmanager

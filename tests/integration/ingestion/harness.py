@@ -15,7 +15,7 @@ from typing import Any
 from shopsync.ingestion.manifest import Manifest, read_manifest
 from shopsync.ingestion.raw import read_part
 from shopsync.ingestion.result import RunResult
-from shopsync.simulator import Clock, SimulatorOptions, StoreSize, truth
+from shopsync_simulator import Clock, SimulatorOptions, StoreSize, truth
 from tests.support.simulator import SimulatedIngestion, simulated_ingestion
 from tests.support.tenants import make_tenant, write_tenant_file
 

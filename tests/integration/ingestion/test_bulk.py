@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from shopsync.ingestion.result import IngestionFailedError
-from shopsync.simulator import SimulatorOptions, truth
-from shopsync.simulator.faults import profile
 from shopsync.streams import DECLARATIONS
+from shopsync_simulator import SimulatorOptions, truth
+from shopsync_simulator.faults import profile
 
 from .harness import TENANT, Harness, latest_by_id, make_harness, truth_versions
 from .test_incremental_and_failures import CrashingStore

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from shopsync.ingestion.result import IngestionFailedError
-from shopsync.simulator import SimulatorOptions
-from shopsync.simulator.faults import profile
 from shopsync.state import RunStatus
 from shopsync.streams import DECLARATIONS
+from shopsync_simulator import SimulatorOptions
+from shopsync_simulator.faults import profile
 
 from .harness import TENANT, latest_by_id, make_harness, truth_versions
 
@@ -97,5 +97,5 @@ def test_every_record_of_a_run_carries_its_tenant_and_run(
     assert {
         (getattr(r, "tenant_id", None), getattr(r, "run_id", None))
         for r in mine
-        if not r.name.startswith("shopsync.simulator")
+        if not r.name.startswith("shopsync_simulator")
     } == {(TENANT, result.run_id)}

@@ -14,8 +14,8 @@ from shopsync.fanout.payload import IngestionPayload
 from shopsync.handlers import ingestion as handler_module
 from shopsync.ingestion.manifest import read_manifest
 from shopsync.settings import Settings
-from shopsync.simulator import running_simulator
 from shopsync.streams import STREAMS_BY_GROUP
+from shopsync_simulator import running_simulator
 from tests.lambda_context import LambdaContext as Context
 
 from .harness import SHOP, SMALL, TENANT, write_tenant

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from shopsync.simulator import SimulatorOptions
-from shopsync.simulator.graphql.bucket import MAX_QUERY_COST, PLAN_LIMITS
 from shopsync.streams import STREAM_GROUPS
+from shopsync_simulator import SimulatorOptions
+from shopsync_simulator.graphql.bucket import MAX_QUERY_COST, PLAN_LIMITS
 
 from .harness import TENANT, make_harness
 

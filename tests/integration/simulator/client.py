@@ -6,7 +6,7 @@ from typing import Any
 
 import requests
 
-from shopsync.simulator import Simulator
+from shopsync_simulator import Simulator
 
 
 class Client:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from shopsync.simulator import Simulator, SimulatorOptions, StoreSize, running_simulator
+from shopsync_simulator import Simulator, SimulatorOptions, StoreSize, running_simulator
 from tests.integration.simulator.client import Client
 
 TENANTS = [

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from shopsync.simulator import Simulator, StoreSize
+from shopsync_simulator import Simulator, StoreSize
 from tests.integration.simulator.client import Client
 
 RUN = """mutation Run($q: String!, $group: Boolean!) {
@@ -173,7 +173,7 @@ def test_signed_links_cannot_be_tampered_with(acme: Client) -> None:
 def test_missing_scope_fails_the_operation(
     start_simulator: Callable[..., AbstractContextManager[Simulator]],
 ) -> None:
-    from shopsync.simulator import SimulatorOptions
+    from shopsync_simulator import SimulatorOptions
 
     with start_simulator(
         options=SimulatorOptions(scopes={"acme": frozenset({"read_products"})})
@@ -187,7 +187,7 @@ def test_bulk_takes_simulated_time(
     start_simulator: Callable[..., AbstractContextManager[Simulator]],
 ) -> None:
     """With time per chunk the operation is seen RUNNING, with a growing objectCount."""
-    from shopsync.simulator import SimulatorOptions
+    from shopsync_simulator import SimulatorOptions
 
     options = SimulatorOptions(bulk_seconds_per_chunk=5.0, speed=100)  # 50 ms per chunk
     with start_simulator(
@@ -211,7 +211,7 @@ def test_stopping_the_simulator_cancels_and_waits_for_running_operations(
 ) -> None:
     """Stopping removes the JSONL directory: a run still writing into it must be over first
     (it used to fail in its thread with the file gone)."""
-    from shopsync.simulator import SimulatorOptions
+    from shopsync_simulator import SimulatorOptions
 
     options = SimulatorOptions(bulk_seconds_per_chunk=5.0, speed=100)  # 50 ms per chunk
     errors: list[threading.ExceptHookArgs] = []

@@ -10,7 +10,7 @@ import requests
 from typer.testing import CliRunner
 
 from shopsync.cli.simulator import app
-from shopsync.simulator import Simulator, StoreSize, running_simulator
+from shopsync_simulator import Simulator, StoreSize, running_simulator
 from tests.integration.simulator.client import Client
 
 

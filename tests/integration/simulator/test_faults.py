@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from shopsync.cli.simulator import _fault_profiles
-from shopsync.simulator import Simulator, SimulatorOptions
-from shopsync.simulator.faults import FaultInjector, UnknownFaultProfileError, profile
+from shopsync_simulator import Simulator, SimulatorOptions
+from shopsync_simulator.faults import FaultInjector, UnknownFaultProfileError, profile
 from tests.integration.simulator.client import Client
 
 Start = Callable[..., AbstractContextManager[Simulator]]

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from shopsync.simulator import Simulator
-from shopsync.simulator.store.ids import gid, numeric_id
+from shopsync_simulator import Simulator
+from shopsync_simulator.store.ids import gid, numeric_id
 from tests.integration.simulator.client import Client
 
 QUERY = """query($loc: ID!, $first: Int, $after: String, $last: Int, $before: String,

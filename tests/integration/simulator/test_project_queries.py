@@ -14,9 +14,9 @@ import requests
 from graphql import OperationDefinitionNode, parse
 
 from shopsync.shopify import queries
-from shopsync.simulator import Simulator, SimulatorOptions
-from shopsync.simulator.faults import profile
-from shopsync.simulator.graphql.schema import SUPPORTED_VERSIONS
+from shopsync_simulator import Simulator, SimulatorOptions
+from shopsync_simulator.faults import profile
+from shopsync_simulator.graphql.schema import SUPPORTED_VERSIONS
 from tests.integration.simulator.client import Client
 
 BULK_CONTROL = {"bulk_run", "bulk_status", "bulk_cancel"}  # operate on a bulk operation

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from shopsync.settings import Settings
-from shopsync.simulator import Simulator, SimulatorOptions
+from shopsync_simulator import Simulator, SimulatorOptions
 from tests.integration.simulator.client import Client
 
 SHOP_QUERY = {"query": "{ shop { myshopifyDomain } }"}

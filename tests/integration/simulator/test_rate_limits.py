@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 
 import requests
 
-from shopsync.simulator import Simulator, SimulatorOptions
+from shopsync_simulator import Simulator, SimulatorOptions
 from tests.integration.simulator.client import Client
 
 PAGE = "{ products(first: 250) { nodes { id title } } }"  # requested 252

@@ -14,8 +14,8 @@ import pytest
 from shopsync.ingestion.streams import NESTED_PAGE_SIZES, SPECS
 from shopsync.shopify import queries
 from shopsync.shopify.cost import requested_cost
-from shopsync.simulator import Simulator, SimulatorOptions
-from shopsync.simulator.graphql.schema import SUPPORTED_VERSIONS
+from shopsync_simulator import Simulator, SimulatorOptions
+from shopsync_simulator.graphql.schema import SUPPORTED_VERSIONS
 from tests.integration.simulator.client import Client
 
 PAGE_SIZES = {spec.document: spec.page_size for spec in SPECS.values()} | NESTED_PAGE_SIZES

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from shopsync.simulator import Simulator, SimulatorOptions
+from shopsync_simulator import Simulator, SimulatorOptions
 from tests.integration.simulator.client import Client
 
 

@@ -25,8 +25,8 @@ from pyactiveresource.connection import (  # ShopifyAPI's HTTP layer
     UnauthorizedAccess,
 )
 
-from shopsync.simulator import Simulator, SimulatorOptions, StoreSize, running_simulator
-from shopsync.simulator.truth import records
+from shopsync_simulator import Simulator, SimulatorOptions, StoreSize, running_simulator
+from shopsync_simulator.truth import records
 
 VERSION = "2026-10"
 SHOP = "acme.myshopify.com"

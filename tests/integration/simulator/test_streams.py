@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from shopsync.simulator import Simulator, SimulatorOptions
-from shopsync.simulator.graphql.schema import SUPPORTED_VERSIONS
-from shopsync.simulator.truth import counts
+from shopsync_simulator import Simulator, SimulatorOptions
+from shopsync_simulator.graphql.schema import SUPPORTED_VERSIONS
+from shopsync_simulator.truth import counts
 from tests.integration.simulator.client import Client
 from tests.integration.simulator.queries import STREAM_QUERIES
 

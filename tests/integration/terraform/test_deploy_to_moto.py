@@ -27,9 +27,9 @@ import pytest
 
 from shopsync.fanout.invoker import LambdaInvoker
 from shopsync.fanout.payload import IngestionPayload
-from shopsync.simulator import running_simulator
-from shopsync.simulator.store.config import StoreSize
 from shopsync.tenants import load_registry
+from shopsync_simulator import running_simulator
+from shopsync_simulator.store.config import StoreSize
 from tests.lambda_context import LambdaContext
 from tests.terraform_stack import (
     ACCOUNT_ID,

@@ -25,18 +25,18 @@ from shopsync.events import (
     load_pattern,
 )
 from shopsync.settings import Settings
-from shopsync.simulator import (
-    Clock,
-    SimulatorOptions,
-    StoreSize,
-    truth,
-)
 from shopsync.storage import LocalObjectStore
 from shopsync.warehouse.base import JobSummary
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 from shopsync.warehouse.specs import TABLES
 from shopsync.warehouse.status import tenant_status
 from shopsync_glue.job import CuratedLake, run_job
+from shopsync_simulator import (
+    Clock,
+    SimulatorOptions,
+    StoreSize,
+    truth,
+)
 from tests.support.simulator import SimulatedIngestion, simulated_ingestion
 from tests.support.tenants import analysts, make_tenant
 

@@ -14,7 +14,7 @@ from graphql import GraphQLSchema, parse
 
 from shopsync.shopify.cost import query_cost, requested_cost
 from shopsync.shopify.cost_schema import cost_schema, schema_version_for, versions
-from shopsync.simulator.graphql.schema import admin_schema
+from shopsync_simulator.graphql.schema import admin_schema
 
 SCHEMAS = {"full": lambda: admin_schema("2026-10").schema, "cost": lambda: cost_schema("2026-10")}
 

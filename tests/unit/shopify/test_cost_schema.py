@@ -5,7 +5,7 @@ from __future__ import annotations
 from graphql import GraphQLObjectType, get_named_type, is_leaf_type
 
 from shopsync.shopify.cost_schema import cost_schema, expected_files, shipped_files, versions
-from shopsync.simulator.graphql.schema import SUPPORTED_VERSIONS, admin_schema
+from shopsync_simulator.graphql.schema import SUPPORTED_VERSIONS, admin_schema
 
 
 def test_shipped_files_match_the_admin_schemas() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shopsync.simulator.graphql.bucket import PLAN_LIMITS, LeakyBucket
+from shopsync_simulator.graphql.bucket import PLAN_LIMITS, LeakyBucket
 
 
 class FakeTime:

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from graphql import GraphQLError
 
-from shopsync.simulator.query.pager import PageArgs, decode_cursor, paginate, table_scan
-from shopsync.simulator.query.search import compile_filter
-from shopsync.simulator.store import ShopSpec, Store, StoreSize
-from shopsync.simulator.store.clock import Clock
+from shopsync_simulator.query.pager import PageArgs, decode_cursor, paginate, table_scan
+from shopsync_simulator.query.search import compile_filter
+from shopsync_simulator.store import ShopSpec, Store, StoreSize
+from shopsync_simulator.store.clock import Clock
 
 
 @pytest.fixture

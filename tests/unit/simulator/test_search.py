@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shopsync.simulator.query.search import SearchSyntaxError, compile_filter, parse, parse_time
+from shopsync_simulator.query.search import SearchSyntaxError, compile_filter, parse, parse_time
 
 TS = int(datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC).timestamp())
 

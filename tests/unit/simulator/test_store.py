@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from shopsync.simulator.store import ShopSpec, Store, StoreSize, gid, parse_gid
-from shopsync.simulator.store.activity import UnknownRecordError
-from shopsync.simulator.store.clock import Clock
-from shopsync.simulator.store.generate import BASE_END
-from shopsync.simulator.truth import public
+from shopsync_simulator.store import ShopSpec, Store, StoreSize, gid, parse_gid
+from shopsync_simulator.store.activity import UnknownRecordError
+from shopsync_simulator.store.clock import Clock
+from shopsync_simulator.store.generate import BASE_END
+from shopsync_simulator.truth import public
 
 NOW = 1_795_000_000  # 2026-11-18T11:06:40Z
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from graphql import parse
 
-from shopsync.simulator.graphql.schema import DEFAULT_SCOPES, SUPPORTED_VERSIONS, admin_schema
 from shopsync.streams import DECLARATIONS, StreamDeclaration
 from shopsync.streams.documents import bulk_document, nested_document, paged_document
+from shopsync_simulator.graphql.schema import DEFAULT_SCOPES, SUPPORTED_VERSIONS, admin_schema
 
 
 def _documents(stream: StreamDeclaration) -> list[str]:

@@ -11,10 +11,10 @@ import copy
 import random
 from typing import Any
 
-from shopsync.simulator.store.contents import StoreContents
-from shopsync.simulator.store.generate import iso, money
-from shopsync.simulator.store.ids import gid, parse_gid
-from shopsync.simulator.store.table import Record, Table
+from shopsync_simulator.store.contents import StoreContents
+from shopsync_simulator.store.generate import iso, money
+from shopsync_simulator.store.ids import gid, parse_gid
+from shopsync_simulator.store.table import Record, Table
 
 Ref = int | str
 

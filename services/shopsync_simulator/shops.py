@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from shopsync.simulator.store.config import PLANS, Plan, ShopSpec, StoreSize
 from shopsync.tenants import load_registry
+from shopsync_simulator.store.config import PLANS, Plan, ShopSpec, StoreSize
 
 TenantLike = ShopSpec | tuple[str, str] | tuple[str, str, str]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shopsync.simulator.store.ids import numeric_id
-from shopsync.simulator.store.store import Store
-from shopsync.simulator.store.table import Record
+from shopsync_simulator.store.ids import numeric_id
+from shopsync_simulator.store.store import Store
+from shopsync_simulator.store.table import Record
 
 Rest = dict[str, Any]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shopsync.simulator.store.generate import (
+from shopsync_simulator.store.generate import (
     CITIES,
     FINANCIAL,
     FIRST,
@@ -16,8 +16,8 @@ from shopsync.simulator.store.generate import (
     iso,
     money,
 )
-from shopsync.simulator.store.ids import gid, numeric_id
-from shopsync.simulator.store.table import Record
+from shopsync_simulator.store.ids import gid, numeric_id
+from shopsync_simulator.store.table import Record
 
 STATUSES = ("ACTIVE",) * 10 + ("DRAFT", "DRAFT", "ARCHIVED")
 

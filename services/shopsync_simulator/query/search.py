@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shopsync.simulator.store.ids import numeric_id
-from shopsync.simulator.store.table import Record
+from shopsync_simulator.store.ids import numeric_id
+from shopsync_simulator.store.table import Record
 
 Node = tuple[Any, ...]
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")

@@ -1,18 +1,18 @@
 """What a simulated shop holds: its tables, clock and lock, and the relations between records.
 
-:class:`StoreContents` is what :class:`~shopsync.simulator.store.activity.Activity` changes;
-:class:`~shopsync.simulator.store.store.Store` adds the shop record and the activity API.
+:class:`StoreContents` is what :class:`~shopsync_simulator.store.activity.Activity` changes;
+:class:`~shopsync_simulator.store.store.Store` adds the shop record and the activity API.
 """
 
 from __future__ import annotations
 
 import threading
 
-from shopsync.simulator.store.clock import Clock
-from shopsync.simulator.store.config import ShopSpec
-from shopsync.simulator.store.generate import BASE_START
-from shopsync.simulator.store.records import RecordFactory
-from shopsync.simulator.store.table import Record, Table
+from shopsync_simulator.store.clock import Clock
+from shopsync_simulator.store.config import ShopSpec
+from shopsync_simulator.store.generate import BASE_START
+from shopsync_simulator.store.records import RecordFactory
+from shopsync_simulator.store.table import Record, Table
 
 
 class StoreContents:

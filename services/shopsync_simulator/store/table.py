@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from shopsync.simulator.store.ids import numeric_id
+from shopsync_simulator.store.ids import numeric_id
 
 Record = dict[str, Any]
 Key = tuple[int, ...]

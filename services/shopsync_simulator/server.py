@@ -22,19 +22,19 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
-from shopsync.simulator import control
-from shopsync.simulator.bulk.runner import BulkManager
-from shopsync.simulator.faults import FaultInjector, FaultProfile
-from shopsync.simulator.graphql.bucket import LeakyBucket
-from shopsync.simulator.graphql.endpoint import run_graphql
-from shopsync.simulator.graphql.schema import DEFAULT_SCOPES, resolve_version
-from shopsync.simulator.httpd import RESET_KEY, HTTPHost
-from shopsync.simulator.rest.api import handle_rest, rest_bucket
-from shopsync.simulator.shop import ShopRuntime
-from shopsync.simulator.store.clock import Clock
-from shopsync.simulator.store.config import ShopSpec
-from shopsync.simulator.store.store import Store
-from shopsync.simulator.tokens import ensure_tokens
+from shopsync_simulator import control
+from shopsync_simulator.bulk.runner import BulkManager
+from shopsync_simulator.faults import FaultInjector, FaultProfile
+from shopsync_simulator.graphql.bucket import LeakyBucket
+from shopsync_simulator.graphql.endpoint import run_graphql
+from shopsync_simulator.graphql.schema import DEFAULT_SCOPES, resolve_version
+from shopsync_simulator.httpd import RESET_KEY, HTTPHost
+from shopsync_simulator.rest.api import handle_rest, rest_bucket
+from shopsync_simulator.shop import ShopRuntime
+from shopsync_simulator.store.clock import Clock
+from shopsync_simulator.store.config import ShopSpec
+from shopsync_simulator.store.store import Store
+from shopsync_simulator.tokens import ensure_tokens
 
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"  # noqa: S105
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from shopsync.simulator.bulk.operations import BulkOperations
-from shopsync.simulator.query.pager import PageArgs, list_scan, paginate
+from shopsync_simulator.bulk.operations import BulkOperations
+from shopsync_simulator.query.pager import PageArgs, list_scan, paginate
 
 Info = GraphQLResolveInfo[Any]
 

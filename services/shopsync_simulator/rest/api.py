@@ -21,14 +21,14 @@ from urllib.parse import urlencode
 
 from graphql import GraphQLError
 
-from shopsync.simulator.graphql.bucket import LeakyBucket
-from shopsync.simulator.graphql.endpoint import Answer
-from shopsync.simulator.query.pager import PageArgs, paginate, table_scan
-from shopsync.simulator.query.search import SearchSyntaxError, compile_filter
-from shopsync.simulator.rest import shapes
-from shopsync.simulator.store.ids import index_of
-from shopsync.simulator.store.store import Store
-from shopsync.simulator.store.table import Record
+from shopsync_simulator.graphql.bucket import LeakyBucket
+from shopsync_simulator.graphql.endpoint import Answer
+from shopsync_simulator.query.pager import PageArgs, paginate, table_scan
+from shopsync_simulator.query.search import SearchSyntaxError, compile_filter
+from shopsync_simulator.rest import shapes
+from shopsync_simulator.store.ids import index_of
+from shopsync_simulator.store.store import Store
+from shopsync_simulator.store.table import Record
 
 REST_LIMITS: dict[str, tuple[float, float]] = {
     "standard": (40, 2),

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from shopsync.simulator.store.store import STREAM_KINDS, Store
-from shopsync.simulator.store.table import Record
+from shopsync_simulator.store.store import STREAM_KINDS, Store
+from shopsync_simulator.store.table import Record
 
 
 def public(rec: Record) -> dict[str, Any]:

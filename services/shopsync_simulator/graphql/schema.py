@@ -25,7 +25,7 @@ from graphql import (
 )
 from graphql.language import FieldNode
 
-from shopsync.simulator.graphql.resolvers import install
+from shopsync_simulator.graphql.resolvers import install
 
 SUPPORTED_VERSIONS: tuple[str, ...] = ("2025-10", "2026-01", "2026-04", "2026-07", "2026-10")
 LATEST_VERSION = SUPPORTED_VERSIONS[-1]

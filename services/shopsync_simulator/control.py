@@ -20,9 +20,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from shopsync.simulator import faults, truth
-from shopsync.simulator.shop import ShopRuntime
-from shopsync.simulator.store.activity import UnknownRecordError
+from shopsync_simulator import faults, truth
+from shopsync_simulator.shop import ShopRuntime
+from shopsync_simulator.store.activity import UnknownRecordError
 
 ACTIONS = (
     "advance_clock",

@@ -20,12 +20,12 @@ from urllib.parse import quote, urlencode
 
 from graphql import DocumentNode, execute_sync, parse, validate
 
-from shopsync.simulator.bulk.operations import IN_PROGRESS, BulkOperation, BulkPaging
-from shopsync.simulator.bulk.rules import bulk_query_errors
-from shopsync.simulator.faults import FaultInjector
-from shopsync.simulator.graphql.resolvers import ExecContext, field_resolver
-from shopsync.simulator.graphql.schema import AdminSchema, admin_schema
-from shopsync.simulator.store.store import Store
+from shopsync_simulator.bulk.operations import IN_PROGRESS, BulkOperation, BulkPaging
+from shopsync_simulator.bulk.rules import bulk_query_errors
+from shopsync_simulator.faults import FaultInjector
+from shopsync_simulator.graphql.resolvers import ExecContext, field_resolver
+from shopsync_simulator.graphql.schema import AdminSchema, admin_schema
+from shopsync_simulator.store.store import Store
 
 URL_TTL = 7 * 86_400
 

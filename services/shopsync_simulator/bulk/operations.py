@@ -2,7 +2,7 @@
 
 :class:`BulkOperation` is one operation, :class:`BulkPaging` the side channel of a running one,
 and :class:`BulkOperations` the interface the resolvers use. The runner
-(:class:`~shopsync.simulator.bulk.runner.BulkManager`) implements it; the resolvers never import
+(:class:`~shopsync_simulator.bulk.runner.BulkManager`) implements it; the resolvers never import
 the runner, which executes queries with them.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from shopsync.simulator.store.generate import iso
-from shopsync.simulator.store.ids import gid
+from shopsync_simulator.store.generate import iso
+from shopsync_simulator.store.ids import gid
 
 #: Root objects a bulk run reads per page of the top-level connection.
 CHUNK = 250

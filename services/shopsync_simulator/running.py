@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from shopsync.settings import Settings
-from shopsync.simulator.server import Simulator, SimulatorOptions
-from shopsync.simulator.shops import TenantLike, specs_from_list, specs_from_tenants_dir
-from shopsync.simulator.store.clock import Clock
-from shopsync.simulator.store.config import StoreSize
+from shopsync_simulator.server import Simulator, SimulatorOptions
+from shopsync_simulator.shops import TenantLike, specs_from_list, specs_from_tenants_dir
+from shopsync_simulator.store.clock import Clock
+from shopsync_simulator.store.config import StoreSize
 
 
 @contextmanager

@@ -18,8 +18,8 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from shopsync.simulator.query.search import Filter
-from shopsync.simulator.store.table import INDEX_SORTS, Record, Table, record_key
+from shopsync_simulator.query.search import Filter
+from shopsync_simulator.store.table import INDEX_SORTS, Record, Table, record_key
 
 AnyKey = tuple[Any, ...]
 Pair = tuple[AnyKey, Record]

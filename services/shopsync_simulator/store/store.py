@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from shopsync.simulator.store.activity import Activity
-from shopsync.simulator.store.contents import StoreContents
-from shopsync.simulator.store.generate import BASE_START, iso
-from shopsync.simulator.store.ids import gid
-from shopsync.simulator.store.table import Record
+from shopsync_simulator.store.activity import Activity
+from shopsync_simulator.store.contents import StoreContents
+from shopsync_simulator.store.generate import BASE_START, iso
+from shopsync_simulator.store.ids import gid
+from shopsync_simulator.store.table import Record
 
 #: stream name -> table kind, for ground truth and dumps.
 STREAM_KINDS: dict[str, str] = {

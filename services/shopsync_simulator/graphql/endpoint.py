@@ -17,11 +17,11 @@ from graphql import (
 )
 
 from shopsync.shopify.cost import query_cost
-from shopsync.simulator.bulk.runner import BulkManager
-from shopsync.simulator.graphql.bucket import MAX_QUERY_COST, LeakyBucket
-from shopsync.simulator.graphql.resolvers import ExecContext, field_resolver
-from shopsync.simulator.graphql.schema import AdminSchema, admin_schema
-from shopsync.simulator.store.store import Store
+from shopsync_simulator.bulk.runner import BulkManager
+from shopsync_simulator.graphql.bucket import MAX_QUERY_COST, LeakyBucket
+from shopsync_simulator.graphql.resolvers import ExecContext, field_resolver
+from shopsync_simulator.graphql.schema import AdminSchema, admin_schema
+from shopsync_simulator.store.store import Store
 
 RATE_LIMIT_DOCS = "https://shopify.dev/api/usage/rate-limits"
 _CACHE_SIZE = 512

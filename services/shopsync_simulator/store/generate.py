@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from shopsync.simulator.store.config import ShopSpec
-from shopsync.simulator.store.ids import gid, numeric_id
-from shopsync.simulator.store.table import Record
+from shopsync_simulator.store.config import ShopSpec
+from shopsync_simulator.store.ids import gid, numeric_id
+from shopsync_simulator.store.table import Record
 
 BASE_START = 1_672_531_200  # 2023-01-01T00:00:00Z
 BASE_END = 1_767_225_600  # 2026-01-01T00:00:00Z

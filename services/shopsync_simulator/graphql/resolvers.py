@@ -22,14 +22,14 @@ from graphql import (
     GraphQLSchema,
 )
 
-from shopsync.simulator.bulk.operations import CHUNK, BulkOperations, BulkPaging
-from shopsync.simulator.bulk.resolvers import BULK_RESOLVERS
-from shopsync.simulator.query.pager import PageArgs, list_scan, paginate, table_scan
-from shopsync.simulator.query.search import SearchSyntaxError, compile_filter
-from shopsync.simulator.store.generate import iso
-from shopsync.simulator.store.ids import gid, parse_gid
-from shopsync.simulator.store.store import Store
-from shopsync.simulator.store.table import Record
+from shopsync_simulator.bulk.operations import CHUNK, BulkOperations, BulkPaging
+from shopsync_simulator.bulk.resolvers import BULK_RESOLVERS
+from shopsync_simulator.query.pager import PageArgs, list_scan, paginate, table_scan
+from shopsync_simulator.query.search import SearchSyntaxError, compile_filter
+from shopsync_simulator.store.generate import iso
+from shopsync_simulator.store.ids import gid, parse_gid
+from shopsync_simulator.store.store import Store
+from shopsync_simulator.store.table import Record
 
 Resolver = Callable[..., Any]
 Info = GraphQLResolveInfo[Any]

@@ -1,8 +1,0 @@
-"""The simulated store: deterministic base records plus an overlay of changes."""
-
-from shopsync.simulator.store.config import ShopSpec, StoreSize
-from shopsync.simulator.store.ids import gid, parse_gid
-from shopsync.simulator.store.store import Store
-from shopsync.simulator.store.table import Record, Table
-
-__all__ = ["Record", "ShopSpec", "Store", "StoreSize", "Table", "gid", "parse_gid"]
