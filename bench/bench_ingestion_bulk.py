@@ -21,12 +21,12 @@ from pathlib import Path
 
 import repo  # noqa: F401  (puts the repository root on sys.path for tests.support)
 
-from shopsync.ingestion.bulk import BulkSource
-from shopsync.ingestion.landing import LandingSink
-from shopsync.ingestion.paged import PagedSource
-from shopsync.ingestion.paging import PageSizes
-from shopsync.ingestion.raw import RawStreamWriter
-from shopsync.ingestion.streams import SPECS, Window
+from shopsync.extract.bulk import BulkSource
+from shopsync.extract.landing import LandingSink
+from shopsync.extract.paged import PagedSource
+from shopsync.extract.paging import PageSizes
+from shopsync.extract.raw import RawStreamWriter
+from shopsync.extract.streams import SPECS, Window
 from shopsync.storage import LocalObjectStore
 from tests.support.clients import make_client
 

@@ -26,7 +26,7 @@ def child(url: str, home: str, plan: str, out: Any) -> None:
 
     from bench_ingestion_common import TENANT, tenant
 
-    from shopsync.ingestion.service import run_payload
+    from shopsync.extract.service import run_payload
     from shopsync.settings import Settings
     from tests.support.simulator import ingestion_payload, ingestion_services
 

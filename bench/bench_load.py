@@ -34,8 +34,8 @@ from shopsync.events import (
     WorkflowRun,
     load_pattern,
 )
-from shopsync.ingestion.manifest import Manifest, StreamManifest, write_manifest
-from shopsync.ingestion.raw import RawStreamWriter
+from shopsync.extract.raw import RawStreamWriter
+from shopsync.lake.manifest import Manifest, StreamManifest, write_manifest
 from shopsync.storage import LocalObjectStore, ObjectStore
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import repo  # noqa: F401  (puts the repository root on sys.path for tests.support)
 
-from shopsync.fanout.service import Adapters, tick
+from shopsync.schedule.service import Adapters, tick
 from shopsync.settings import Settings
 from shopsync.state.sqlite import SqliteStateStore
 from shopsync.streams import STREAM_GROUPS

@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 
 from pyspark.sql import DataFrame, SparkSession
 
-from shopsync.ingestion.manifest import Manifest, StreamManifest
+from shopsync.lake.keys import MANIFESTS_PREFIX, manifest_prefix, parse_manifest_key
+from shopsync.lake.manifest import Manifest, StreamManifest
 from shopsync.logcontext import log_context, submit
 from shopsync.storage import ObjectStore
-from shopsync.storage.keys import MANIFESTS_PREFIX, manifest_prefix, parse_manifest_key
 from shopsync.warehouse.base import (
     JobSummary,
     RunLoad,

@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         default=30, gt=0, description="load manifests whose event has not come after this long"
     )
     local_ingestion_entry: str = Field(
-        default="shopsync.ingestion.service:run_payload",
+        default="shopsync.extract.service:run_payload",
         pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",
         description="module:function the local invoker runs for each ingestion payload",
     )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shopsync.fanout.invoker import InvokeError
-from shopsync.fanout.payload import IngestionPayload
+from shopsync.schedule.invoker import InvokeError
+from shopsync.schedule.payload import IngestionPayload
 
 
 class RecordingInvoker:

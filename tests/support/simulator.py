@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from shopsync.fanout.payload import IngestionPayload
-from shopsync.ingestion.config import IngestionConfig
-from shopsync.ingestion.result import RunResult
-from shopsync.ingestion.service import Services, run_payload
+from shopsync.extract.config import IngestionConfig
+from shopsync.extract.result import RunResult
+from shopsync.extract.service import Services, run_payload
 from shopsync.runid import new_run_id
+from shopsync.schedule.payload import IngestionPayload
 from shopsync.settings import Settings
 from shopsync.shopify import LocalSecrets
 from shopsync.state.sqlite import SqliteStateStore

@@ -144,8 +144,8 @@ def test_the_packages_have_no_import_cycles(package_graph: Graph) -> None:
 
 def test_the_graph_covers_both_packages(package_graph: Graph) -> None:
     """Guards the test above against passing on an empty graph (moved directories)."""
-    assert "shopsync.ingestion.session" in package_graph["shopsync.ingestion.service"]
-    assert "shopsync.ingestion.manifest" in package_graph["shopsync_glue.job"]
+    assert "shopsync.extract.session" in package_graph["shopsync.extract.service"]
+    assert "shopsync.lake.manifest" in package_graph["shopsync_glue.job"]
 
 
 def test_only_the_cli_starts_the_simulator(package_graph: Graph) -> None:

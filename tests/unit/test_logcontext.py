@@ -104,4 +104,4 @@ def test_no_module_passes_the_context_keys_in_extra() -> None:
         if isinstance(node, ast.Call) and _extra_keys(node) & {"tenant_id", "run_id"}
     ]
     assert offenders == []
-    assert "extra=self.extra" not in (root / "services/shopsync/ingestion/service.py").read_text()
+    assert "extra=self.extra" not in (root / "services/shopsync/extract/service.py").read_text()

@@ -10,7 +10,7 @@ import pytest
 from moto import mock_aws
 
 from shopsync import runtime
-from shopsync.fanout.invoker import LambdaInvoker, LocalInvoker
+from shopsync.schedule.invoker import LambdaInvoker, LocalInvoker
 from shopsync.settings import Settings
 from shopsync.shopify import AwsSecrets, LocalSecrets
 from shopsync.state import RunStatus

@@ -28,13 +28,13 @@ from shopsync.cli.common import (
     console,
     make_settings,
 )
-from shopsync.fanout.invoker import LocalInvoker, LocalRun
-from shopsync.fanout.payload import IngestionPayload
-from shopsync.fanout.tick import dispatch, run_tick
-from shopsync.ingestion.result import RunResult
-from shopsync.ingestion.service import run_payload
-from shopsync.ingestion.streams import SPECS
+from shopsync.extract.result import RunResult
+from shopsync.extract.service import run_payload
+from shopsync.extract.streams import SPECS
 from shopsync.runid import new_run_id
+from shopsync.schedule.invoker import LocalInvoker, LocalRun
+from shopsync.schedule.payload import IngestionPayload
+from shopsync.schedule.tick import dispatch, run_tick
 from shopsync.settings import Settings
 from shopsync.streams import STREAMS_BY_GROUP
 from shopsync.tenants import Registry, Tenant, TenantConfigError, load_registry

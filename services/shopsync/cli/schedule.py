@@ -22,11 +22,11 @@ from shopsync.cli.common import (
     failed,
     make_settings,
 )
-from shopsync.fanout.invoker import InvokeError, LocalInvoker, LocalRun
-from shopsync.fanout.payload import ResyncRequest
-from shopsync.fanout.resync import ResyncRefused, RunInProgress, start_resync
-from shopsync.fanout.service import Adapters, tick
-from shopsync.fanout.tick import TickSummary
+from shopsync.schedule.invoker import InvokeError, LocalInvoker, LocalRun
+from shopsync.schedule.payload import ResyncRequest
+from shopsync.schedule.resync import ResyncRefused, RunInProgress, start_resync
+from shopsync.schedule.service import Adapters, tick
+from shopsync.schedule.tick import TickSummary
 from shopsync.streams import UnknownStreamError, parse_groups
 from shopsync.tenants import TenantConfigError, UnknownTenantError, load_registry
 

@@ -20,9 +20,9 @@ from shopsync.cli.common import (
     console,
     make_settings,
 )
-from shopsync.ingestion.config import IngestionConfig
-from shopsync.ingestion.parallel import SyncRequest, sync_tenants
-from shopsync.ingestion.result import RunResult
+from shopsync.extract.config import IngestionConfig
+from shopsync.extract.parallel import SyncRequest, sync_tenants
+from shopsync.extract.result import RunResult
 from shopsync.runtime import Runtime, for_settings
 from shopsync.streams import UnknownStreamError, parse_groups
 from shopsync.tenants import Tenant, TenantConfigError, UnknownTenantError, load_registry

@@ -9,10 +9,10 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shopsync import runtime
-from shopsync.fanout.invoker import LambdaInvoker
-from shopsync.fanout.payload import IngestionPayload
-from shopsync.ingestion.invocation import run_invocation
+from shopsync.extract.invocation import run_invocation
 from shopsync.logcontext import log_context
+from shopsync.schedule.invoker import LambdaInvoker
+from shopsync.schedule.payload import IngestionPayload
 from shopsync.settings import Settings
 
 logger = Logger(service="shopsync")

@@ -9,8 +9,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shopsync import runtime
-from shopsync.fanout.requests import BadSchedulerEvent, parse_scheduler_event
-from shopsync.fanout.service import handle
+from shopsync.schedule.requests import BadSchedulerEvent, parse_scheduler_event
+from shopsync.schedule.service import handle
 from shopsync.settings import Settings
 
 logger = Logger(service="shopsync")

@@ -12,9 +12,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from shopsync.events import start_load_job
-from shopsync.fanout.invoker import EntryPoint, LambdaInvoker
-from shopsync.fanout.service import Adapters
-from shopsync.ingestion.config import IngestionConfig
+from shopsync.extract.config import IngestionConfig
+from shopsync.schedule.invoker import EntryPoint, LambdaInvoker
+from shopsync.schedule.service import Adapters
 from shopsync.settings import Target, env_name
 from shopsync.shopify import AwsSecrets
 from shopsync.state.dynamodb import DynamoDBStateStore

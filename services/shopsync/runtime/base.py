@@ -10,11 +10,11 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Any, ClassVar
 
-from shopsync.fanout.invoker import EntryPoint, Invoker
-from shopsync.fanout.payload import IngestionPayload
-from shopsync.fanout.service import Adapters
-from shopsync.ingestion.config import IngestionConfig
-from shopsync.ingestion.service import Services
+from shopsync.extract.config import IngestionConfig
+from shopsync.extract.service import Services
+from shopsync.schedule.invoker import EntryPoint, Invoker
+from shopsync.schedule.payload import IngestionPayload
+from shopsync.schedule.service import Adapters
 from shopsync.settings import Settings, Target
 from shopsync.shopify import SecretSource
 from shopsync.state import StateStore

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import ClassVar
 
-from shopsync.fanout.invoker import EntryPoint, LocalInvoker
-from shopsync.ingestion.config import IngestionConfig
+from shopsync.extract.config import IngestionConfig
+from shopsync.schedule.invoker import EntryPoint, LocalInvoker
 from shopsync.settings import Target
 from shopsync.shopify import LocalSecrets
 from shopsync.state.sqlite import SqliteStateStore

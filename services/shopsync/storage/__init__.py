@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from shopsync.lake.keys import InvalidKeyError
+
 from .base import (
     ObjectNotFoundError,
     ObjectStore,
@@ -11,7 +13,6 @@ from .base import (
     WritableStream,
 )
 from .directory import LocalObjectStore
-from .keys import InvalidKeyError
 from .s3 import S3ObjectStore
 
 __all__ = [

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from shopsync.lake.keys import check_key, check_prefix
+
 from .base import ObjectNotFoundError, ReadableStream, WritableStream
-from .keys import check_key, check_prefix
 
 _TEMP_MARK = ".tmp-"
 

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from shopsync.lake.keys import check_key, check_prefix
+
 from .base import ObjectNotFoundError, ObjectStoreError, ReadableStream, WritableStream
-from .keys import check_key, check_prefix
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

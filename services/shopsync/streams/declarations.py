@@ -6,7 +6,7 @@ cursor and whether results come sorted by it, its primary key, the nested connec
 with each record, the warehouse tables it feeds (:data:`shopsync.warehouse.specs.TABLES`) and
 the access scopes it needs. The paged documents, the documents that complete a nested
 connection and the bulk queries are all generated from it (:mod:`shopsync.streams.documents`),
-so they always select the same fields; ingestion's :class:`~shopsync.ingestion.streams.StreamSpec`
+so they always select the same fields; ingestion's :class:`~shopsync.extract.streams.StreamSpec`
 is derived from it too. A test ties the declarations to the table specs: every column path is
 selected.
 

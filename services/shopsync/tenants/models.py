@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
 )
 
-from shopsync.fanout.expressions import ScheduleExpression, parse_schedule
+from shopsync.schedule.expressions import ScheduleExpression, parse_schedule
 from shopsync.streams import STREAM_GROUPS, StreamGroup, parse_groups
 from shopsync.tenantid import TENANT_ID_PATTERN
 

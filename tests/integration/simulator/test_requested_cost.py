@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from shopsync.ingestion.streams import NESTED_PAGE_SIZES, SPECS
+from shopsync.extract.streams import NESTED_PAGE_SIZES, SPECS
 from shopsync.shopify import queries
 from shopsync.shopify.cost import requested_cost
 from shopsync_simulator import Simulator, SimulatorOptions

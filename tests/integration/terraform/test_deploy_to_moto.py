@@ -25,8 +25,8 @@ from typing import Any
 import boto3
 import pytest
 
-from shopsync.fanout.invoker import LambdaInvoker
-from shopsync.fanout.payload import IngestionPayload
+from shopsync.schedule.invoker import LambdaInvoker
+from shopsync.schedule.payload import IngestionPayload
 from shopsync.tenants import load_registry
 from shopsync_simulator import running_simulator
 from shopsync_simulator.store.config import StoreSize

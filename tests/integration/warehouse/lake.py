@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from shopsync.ingestion.manifest import Manifest, StreamManifest, write_manifest
-from shopsync.ingestion.raw import RawStreamWriter
+from shopsync.extract.raw import RawStreamWriter
+from shopsync.lake.manifest import Manifest, StreamManifest, write_manifest
 from shopsync.storage import ObjectStore
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shopsync.fanout.payload import IngestionPayload
-from shopsync.ingestion.service import Services
+from shopsync.extract.service import Services
+from shopsync.schedule.payload import IngestionPayload
 from shopsync.settings import Settings
 
 RUNS: list[IngestionPayload] = []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shopsync.ingestion.manifest import Manifest, StreamManifest, write_manifest
+from shopsync.lake.manifest import Manifest, StreamManifest, write_manifest
 from shopsync.storage import LocalObjectStore
 from shopsync_glue.job import pending_manifests
 

@@ -128,8 +128,8 @@ def test_a_resync_event_invokes_one_tenant(aws: list[Any]) -> None:
 def test_a_malformed_event_fails_before_anything_runs(
     aws: list[Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from shopsync.fanout.requests import BadSchedulerEvent
     from shopsync.handlers.scheduler import handler
+    from shopsync.schedule.requests import BadSchedulerEvent
 
     with pytest.raises(BadSchedulerEvent, match="unknown stream 'refunds'"):
         handler(
@@ -160,7 +160,7 @@ def test_the_safety_net_starts_the_load_job_for_late_manifests(
 
 
 def test_the_safety_net_accepts_its_own_age() -> None:
-    from shopsync.fanout.requests import SafetyNetRequest, parse_scheduler_event
+    from shopsync.schedule.requests import SafetyNetRequest, parse_scheduler_event
 
     assert parse_scheduler_event({"action": "load_safety_net", "older_than_minutes": 45}) == (
         SafetyNetRequest(action="load_safety_net", older_than_minutes=45)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from shopsync.ingestion.streams import SPECS
+from shopsync.extract.streams import SPECS
 from shopsync.shopify import queries
 from shopsync.streams import STREAM_GROUPS, STREAMS_BY_GROUP
 from shopsync.streams.declarations import DECLARATIONS, ORDERS, Parents

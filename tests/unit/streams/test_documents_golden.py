@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-from shopsync.ingestion.bulk import BULK_DOCUMENTS, bulk_query
-from shopsync.ingestion.streams import SPECS, Window
+from shopsync.extract.bulk import BULK_DOCUMENTS, bulk_query
+from shopsync.extract.streams import SPECS, Window
 from shopsync.shopify import queries
 from tests.support.paths import GOLDEN_DIR
 

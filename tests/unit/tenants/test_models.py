@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from pydantic import ValidationError
 
-from shopsync.fanout.expressions import parse_schedule
+from shopsync.schedule.expressions import parse_schedule
 from shopsync.streams import STREAM_GROUPS
 from shopsync.tenants import Plan, Tenant
 from shopsync.tenants.models import utc_today

@@ -16,7 +16,7 @@ import hcl2
 import pytest
 
 from shopsync.bi import render
-from shopsync.fanout.requests import SafetyNetRequest, TickRequest, parse_scheduler_event
+from shopsync.schedule.requests import SafetyNetRequest, TickRequest, parse_scheduler_event
 from shopsync.settings import Settings
 from shopsync.warehouse.specs import TABLES
 from tests.support.paths import TERRAFORM_DIR

@@ -1,0 +1,76 @@
+"""The run manifest (ARCHITECTURE §3): written last, once; the object that triggers loading."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
+
+from shopsync.lake.keys import is_tenant_key, manifest_key
+from shopsync.schedule.payload import Mode
+from shopsync.state.base import Cursor
+from shopsync.storage import ObjectStore
+
+from .keys import iso_utc
+
+SCHEMA_VERSION: Literal[1] = 1
+
+
+class ManifestExistsError(RuntimeError):
+    """A manifest is written once; a second write for the same run is refused."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StreamManifest(_Frozen):
+    parts: tuple[str, ...] = ()
+    records: int = Field(default=0, ge=0)
+    cursor_from: Cursor | None = None
+    cursor_to: Cursor | None = None
+    complete_snapshot: bool = False
+
+
+class Manifest(_Frozen):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    tenant_id: str
+    run_id: str
+    mode: Mode
+    api_version: str
+    started_at: AwareDatetime
+    finished_at: AwareDatetime
+    streams: dict[str, StreamManifest]
+
+    @field_serializer("started_at", "finished_at")
+    def _utc(self, value: datetime) -> str:
+        return iso_utc(value)
+
+    @property
+    def key(self) -> str:
+        return manifest_key(self.tenant_id, self.run_id)
+
+    def check_parts_belong_to_tenant(self) -> None:
+        for stream, entry in self.streams.items():
+            for part in entry.parts:
+                if not is_tenant_key(self.tenant_id, part):
+                    raise ValueError(f"{stream}: part {part!r} is outside the tenant's prefix")
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True).encode() + b"\n"
+
+
+def write_manifest(store: ObjectStore, manifest: Manifest) -> str:
+    """Write the run's manifest; :class:`ManifestExistsError` if the run already has one."""
+    manifest.check_parts_belong_to_tenant()
+    key = manifest.key
+    if store.exists(key):
+        raise ManifestExistsError(f"manifest {key} already exists")
+    store.put_bytes(key, manifest.to_json())
+    return key
+
+
+def read_manifest(store: ObjectStore, tenant_id: str, run_id: str) -> Manifest:
+    return Manifest.model_validate_json(store.get(manifest_key(tenant_id, run_id)))
