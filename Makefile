@@ -71,7 +71,7 @@ schema: setup ## regenerate tenants/tenant.schema.json and the pacer's cost sche
 	$(BIN)/python -m shopsync.shopify.cost_schemas
 
 bi: setup ## regenerate terraform/quicksight_columns.json from the warehouse table specs
-	$(BIN)/python -m shopsync.bi > terraform/quicksight_columns.json
+	$(BIN)/python -m shopsync.reporting.quicksight > terraform/quicksight_columns.json
 
 bench: setup java ## run the benchmarks; they print figures and ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

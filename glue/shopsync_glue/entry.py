@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from pyspark.sql import SparkSession
 
 if TYPE_CHECKING:
-    from shopsync.warehouse.grants import ReportingCredentials
+    from shopsync.reporting.grants import ReportingCredentials
     from shopsync.warehouse.redshift import RedshiftDataApiWarehouse
 
 logger = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def workflow_event_ids(args: JobArgs, glue: Any) -> list[str]:
 
 def reporting_credentials(secret_arn: str, secrets: Any) -> ReportingCredentials:
     """The reporting user's secret, read with ``secrets`` (a Secrets Manager client)."""
-    from shopsync.warehouse.grants import parse_reporting_secret
+    from shopsync.reporting.grants import parse_reporting_secret
 
     value = secrets.get_secret_value(SecretId=secret_arn)
     if "SecretString" not in value:

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from shopsync.reporting import views
+
 from . import sql
 from .base import (
     CheckResult,
@@ -126,8 +128,8 @@ class DuckDBWarehouse:
             tenants = self.tenant_tables(con)
             con.execute("BEGIN TRANSACTION")
             for spec in TABLES.values():
-                con.execute(sql.reporting_view(self.dialect, spec, tenants.get(spec.name, [])))
-            for statement in sql.rls_rules(rls):
+                con.execute(views.reporting_view(self.dialect, spec, tenants.get(spec.name, [])))
+            for statement in views.rls_rules(rls):
                 con.execute(statement)
             con.execute("COMMIT")
 

@@ -29,7 +29,9 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import grants, sql
+from shopsync.reporting import grants, views
+
+from . import sql
 from .base import (
     CheckResult,
     LoadResult,
@@ -292,7 +294,7 @@ class RedshiftDataApiWarehouse:
         it cannot read), the rules are never seen empty between their ``DELETE`` and
         ``INSERT``, and each ``REVOKE`` is never committed without the ``GRANT`` after it. So
         the batch is kept within the Data API's 40 statements instead of being split:
-        :func:`sql.rls_rules` writes up to 200 rules per ``INSERT`` (one statement per rule
+        :func:`views.rls_rules` writes up to 200 rules per ``INSERT`` (one statement per rule
         would overflow the batch at a few dozen tenants) and the grants are a fixed handful
         whatever the tenant count: a view per table (8), 1 + ceil(rules / 200) for the rules,
         at most 4 for the user and 5 grants, so up to 4,400 rules fit. Only what needs no
@@ -310,10 +312,10 @@ class RedshiftDataApiWarehouse:
         self.ensure_ops()
         tenants = tenants_by_table(self.execute(self.dialect.tenant_tables_query()))
         statements = [
-            sql.reporting_view(self.dialect, spec, tenants.get(spec.name, []))
+            views.reporting_view(self.dialect, spec, tenants.get(spec.name, []))
             for spec in TABLES.values()
         ]
-        statements += sql.rls_rules(rls)
+        statements += views.rls_rules(rls)
         if self.reporting is not None:
             readable = sorted({t for ts in tenants.values() for t in ts})
             statements += self._reporting_access(self.reporting, readable)

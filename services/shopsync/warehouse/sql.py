@@ -21,7 +21,6 @@ goes through :func:`literal`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -211,7 +210,7 @@ def add_columns(
     ]
 
 
-def _columns(spec: TableSpec) -> str:
+def column_list(spec: TableSpec) -> str:
     return ", ".join(spec.column_names)
 
 
@@ -227,7 +226,7 @@ def stage_statements(
     target, stage = f"{tenant_schema(tenant_id)}.{spec.name}", stage_name(spec.name)
     return [
         dialect.create_stage(stage, target),
-        dialect.fill_stage(stage, _columns(spec), location, iam_role=iam_role),
+        dialect.fill_stage(stage, column_list(spec), location, iam_role=iam_role),
     ]
 
 
@@ -353,47 +352,3 @@ def staged_rows(spec: TableSpec) -> str:
 
 def drop_stages(names: Iterable[str]) -> list[str]:
     return [f"DROP TABLE IF EXISTS {stage_name(n)}" for n in names]
-
-
-def reporting_view(dialect: Dialect, spec: TableSpec, tenant_ids: Sequence[str]) -> str:
-    """``reporting.<table>``: every tenant's rows with a ``tenant_id`` column."""
-    cols = _columns(spec)
-    parts = [
-        f"SELECT {literal(t)} AS tenant_id, {cols} FROM {tenant_schema(t)}.{spec.name}"
-        for t in sorted(tenant_ids)
-    ]
-    if not parts:  # no tenant yet: an empty view with the right columns
-        casts = ", ".join(
-            f"CAST(NULL AS {dialect.type_of(t)}) AS {n}" for n, t in spec.column_types()
-        )
-        parts = [
-            f"SELECT CAST(NULL AS {dialect.type_of('varchar')}) AS tenant_id, {casts} WHERE 1 = 0"
-        ]
-    body = " UNION ALL ".join(parts)
-    return f"CREATE OR REPLACE VIEW {REPORTING_SCHEMA}.{spec.name} AS {body}{dialect.view_suffix}"
-
-
-#: Rows per ``INSERT`` into ``reporting.rls_rules``. A row is at most ~180 characters (a group
-#: name of up to 128, a tenant id of up to 40), so a chunk stays far below the Data API's limit
-#: on one statement's text (100 KB), and 40 statements per batch hold thousands of rules.
-RLS_ROWS_PER_INSERT = 200
-
-
-def rls_rules(rules: Iterable[tuple[str, str]]) -> list[str]:
-    """Replace ``reporting.rls_rules`` with ``(groupname, tenant_id)`` pairs.
-
-    ``DELETE`` then one multi-row ``INSERT ... VALUES (...), (...)`` per
-    :data:`RLS_ROWS_PER_INSERT` rules (both Redshift and DuckDB take it), so the statement count
-    grows by one per 200 rules, not one per rule: the refresh runs in one Data API batch,
-    which takes at most 40 statements.
-    """
-    rows = []
-    for group, tenant in sorted(set(rules)):
-        if not re.fullmatch(r"[\w+=,.@-]{1,128}", group):
-            raise ValueError(f"invalid QuickSight group name {group!r}")
-        rows.append(f"({literal(group)}, {literal(tenant_schema(tenant)[5:])})")
-    return [f"DELETE FROM {RLS_RULES}"] + [
-        f"INSERT INTO {RLS_RULES} (groupname, tenant_id) VALUES "
-        + ", ".join(rows[start : start + RLS_ROWS_PER_INSERT])
-        for start in range(0, len(rows), RLS_ROWS_PER_INSERT)
-    ]

@@ -25,7 +25,7 @@ variable "reporting_username" {
   default     = "shopsync_reporting"
 
   validation {
-    # The pattern of shopsync.warehouse.grants.USER_PATTERN.
+    # The pattern of shopsync.reporting.grants.USER_PATTERN.
     condition     = can(regex("^[a-z][a-z0-9_]{2,62}$", var.reporting_username)) && !startswith(var.reporting_username, "pg_") && !contains(["public", "rdsdb"], var.reporting_username)
     error_message = "reporting_username: 3-63 lowercase letters, digits or underscores, starting with a letter; not public, rdsdb or pg_*."
   }

@@ -26,7 +26,7 @@ def test_the_handlers_import_without_the_local_extra() -> None:
     result = _without_local_extra(
         "import shopsync.handlers.ingestion, shopsync.handlers.scheduler\n"
         "import shopsync.state.dynamodb, shopsync.storage.s3\n"
-        "import shopsync.warehouse.redshift, shopsync.warehouse.grants\n"
+        "import shopsync.warehouse.redshift, shopsync.reporting.grants\n"
         "import shopsync.warehouse.status, shopsync.runtime\n"
         "assert callable(shopsync.handlers.ingestion.handler)\n"
         "assert callable(shopsync.handlers.scheduler.handler)\n"

@@ -4,7 +4,7 @@ The HCL parsed as in test_terraform.py: the reporting user's secret is made in t
 module with a password Secrets Manager generates (no random provider), QuickSight's data source
 takes it instead of the admin's, the Glue job gets its ARN as an argument and may read exactly
 that secret and the warehouse admin's, and the user name Terraform accepts is one
-:mod:`shopsync.warehouse.grants` accepts.
+:mod:`shopsync.reporting.grants` accepts.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from shopsync.warehouse import grants
+from shopsync.reporting import grants
 from tests.unit.terraform.test_terraform import (
     DIRECTORIES,
     KEY_POLICIES,

@@ -15,7 +15,7 @@ from typing import Any
 import hcl2
 import pytest
 
-from shopsync.bi import render
+from shopsync.reporting.quicksight import render
 from shopsync.schedule.requests import SafetyNetRequest, TickRequest, parse_scheduler_event
 from shopsync.settings import Settings
 from shopsync.warehouse.specs import TABLES

@@ -14,7 +14,8 @@ import pytest
 from botocore.exceptions import ClientError
 from pydantic import SecretStr
 
-from shopsync.warehouse import grants, sql
+from shopsync.reporting import grants, views
+from shopsync.warehouse import sql
 from shopsync.warehouse.base import RunLoad, TableLoad, WarehouseError
 from shopsync.warehouse.redshift import RedshiftDataApiWarehouse, redact
 from shopsync.warehouse.specs import TABLES
@@ -291,10 +292,10 @@ def test_refresh_with_reporting_sends_the_user_and_grants_in_the_views_batch() -
     _warehouse(api, reporting=REPORTING).refresh_reporting(RULES)
 
     batch = _refresh_batch(api)
-    views = len(TABLES)
-    assert all(s.startswith("CREATE OR REPLACE VIEW reporting.") for s in batch[:views])
-    assert batch[views : views + 2] == sql.rls_rules(RULES)
-    assert batch[views + 2 :] == [
+    n_views = len(TABLES)
+    assert all(s.startswith("CREATE OR REPLACE VIEW reporting.") for s in batch[:n_views])
+    assert batch[n_views : n_views + 2] == views.rls_rules(RULES)
+    assert batch[n_views + 2 :] == [
         *grants.reporting_user(USER, REPORTING.password, exists=False),
         *grants.reporting_grants(USER, ["acme", "acme_corp"]),
     ]

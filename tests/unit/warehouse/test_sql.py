@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
+from shopsync.reporting import views
 from shopsync.warehouse import sql
 from shopsync.warehouse.base import RunLoad, TableLoad, load_batches, load_statements
 from shopsync.warehouse.specs import TABLES
@@ -93,9 +94,9 @@ def test_the_load_transaction_of_a_full_run_fits_one_batch() -> None:
 
 def test_redshift_reporting_and_rls() -> None:
     statements = [
-        sql.reporting_view(sql.REDSHIFT, TABLES["products"], ["acme", "acme_corp"]),
-        sql.reporting_view(sql.REDSHIFT, TABLES["orders"], []),
-        *sql.rls_rules([("corp-analysts", "acme_corp"), ("acme-analysts", "acme")]),
+        views.reporting_view(sql.REDSHIFT, TABLES["products"], ["acme", "acme_corp"]),
+        views.reporting_view(sql.REDSHIFT, TABLES["orders"], []),
+        *views.rls_rules([("corp-analysts", "acme_corp"), ("acme-analysts", "acme")]),
     ]
     _check_golden("reporting.sql", statements)
 
@@ -138,7 +139,7 @@ def test_literals(value: str | int | datetime | None, expected: str) -> None:
 
 def test_rls_rejects_odd_group_names() -> None:
     with pytest.raises(ValueError, match="group"):
-        sql.rls_rules([("x'); DROP TABLE t; --", "acme")])
+        views.rls_rules([("x'); DROP TABLE t; --", "acme")])
 
 
 def test_add_columns_only_for_missing_ones() -> None:
@@ -151,7 +152,7 @@ def test_add_columns_only_for_missing_ones() -> None:
 
 def test_rls_rules_are_multi_row_inserts_in_chunks() -> None:
     rules = [(f"group-{i:03d}", f"tenant_{i:03d}") for i in range(450)]
-    statements = sql.rls_rules([*reversed(rules), rules[0]])  # order and duplicates do not matter
+    statements = views.rls_rules([*reversed(rules), rules[0]])  # order and duplicates do not matter
     assert statements[0] == "DELETE FROM reporting.rls_rules"
     inserts = statements[1:]
     assert [s.count("), (") + 1 for s in inserts] == [200, 200, 50]
@@ -168,10 +169,10 @@ def test_rls_rules_are_multi_row_inserts_in_chunks() -> None:
 
 
 def test_rls_rules_without_rules_only_empty_the_table() -> None:
-    assert sql.rls_rules([]) == ["DELETE FROM reporting.rls_rules"]
+    assert views.rls_rules([]) == ["DELETE FROM reporting.rls_rules"]
 
 
 def test_a_chunk_of_the_longest_rules_stays_far_below_the_data_api_statement_limit() -> None:
-    rules = [("g" * 127 + f"{i % 10}", f"t{i:039d}") for i in range(sql.RLS_ROWS_PER_INSERT)]
-    (insert,) = sql.rls_rules(rules)[1:]
+    rules = [("g" * 127 + f"{i % 10}", f"t{i:039d}") for i in range(views.RLS_ROWS_PER_INSERT)]
+    (insert,) = views.rls_rules(rules)[1:]
     assert len(insert.encode()) < 50_000  # the Data API takes a statement of up to 100 KB

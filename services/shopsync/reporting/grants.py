@@ -57,7 +57,7 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from .sql import OPS_SCHEMA, REPORTING_SCHEMA, literal, tenant_schema
+from shopsync.warehouse.sql import OPS_SCHEMA, REPORTING_SCHEMA, literal, tenant_schema
 
 #: A lowercase Redshift user name (QuickSight's username is at most 64 characters). Terraform's
 #: ``reporting_username`` validation uses the same pattern.

@@ -14,7 +14,8 @@ import re
 import pytest
 from pydantic import SecretStr
 
-from shopsync.warehouse import grants, sql
+from shopsync.reporting import grants
+from shopsync.warehouse import sql
 from shopsync.warehouse.specs import TABLES
 
 USER = "shopsync_reporting"
