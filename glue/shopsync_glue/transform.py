@@ -276,36 +276,3 @@ def transform(
     if deletions is not None and spec.deleted_product_key is not None:
         out = apply_deletions(out, spec, deletions)
     return out
-
-
-def products(lines: DataFrame, deletions: DataFrame | None = None) -> DataFrame:
-    return transform("products", lines, deletions)
-
-
-def product_variants(lines: DataFrame, deletions: DataFrame | None = None) -> DataFrame:
-    return transform("product_variants", lines, deletions)
-
-
-def inventory_items(lines: DataFrame) -> DataFrame:
-    return transform("inventory_items", lines)
-
-
-def inventory_levels(lines: DataFrame) -> DataFrame:
-    return transform("inventory_levels", lines)
-
-
-def locations(lines: DataFrame) -> DataFrame:
-    return transform("locations", lines)
-
-
-def orders(lines: DataFrame) -> DataFrame:
-    return transform("orders", lines)
-
-
-def order_line_items(lines: DataFrame) -> DataFrame:
-    """Line items of the raw orders, one row each, keyed by their own gid."""
-    return transform("order_line_items", lines)
-
-
-def customers(lines: DataFrame) -> DataFrame:
-    return transform("customers", lines)

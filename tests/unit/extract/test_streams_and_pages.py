@@ -75,9 +75,9 @@ def test_locations_are_always_a_full_snapshot() -> None:
 
 def test_groups_map_to_streams() -> None:
     assert [s.name for s in streams_for(("inventory", "orders"))] == [
-        "locations",
         "inventory_items",
         "inventory_levels",
+        "locations",
         "orders",
     ]
 

@@ -45,8 +45,9 @@ def test_products_types_nulls_raw_and_meta(spark: SparkSession) -> None:
         "newField": {"kept": True},
     }
     sparse = {"id": gid("Product", 12), "updatedAt": "2026-11-24T09:30:00Z", "tags": []}
-    df = tf.products(
-        lines(spark, line(full, stream="products"), line(sparse, stream="products"), "not json")
+    df = tf.transform(
+        "products",
+        lines(spark, line(full, stream="products"), line(sparse, stream="products"), "not json"),
     )
     assert tuple(df.columns) == TABLES["products"].column_names
     tent, bare = _rows(df)
@@ -80,7 +81,7 @@ def test_dedupe_keeps_latest_updated_at_then_latest_run(spark: SparkSession) -> 
         v("tie-run1", "2026-11-24T07:00:00Z", RUN_1).replace(gid("Product", 1), gid("Product", 2)),
         v("tie-run2", "2026-11-24T07:00:00Z", RUN_2).replace(gid("Product", 1), gid("Product", 2)),
     )
-    assert [(r["id"], r["title"]) for r in _rows(tf.products(raw))] == [
+    assert [(r["id"], r["title"]) for r in _rows(tf.transform("products", raw))] == [
         (gid("Product", 1), "newest"),
         (gid("Product", 2), "tie-run2"),
     ]
@@ -102,8 +103,9 @@ def test_orders_multi_currency_money(spark: SparkSession) -> None:
         }
         return line(node, stream="orders")
 
-    df = tf.orders(
-        lines(spark, order(1, "12.5", "EUR"), order(2, "1000", "JPY"), order(3, "0.1234", "KWD"))
+    df = tf.transform(
+        "orders",
+        lines(spark, order(1, "12.5", "EUR"), order(2, "1000", "JPY"), order(3, "0.1234", "KWD")),
     )
     got = [
         (r["total_price"], r["total_price_currency"], r["total_tax"], r["customer_id"])
@@ -141,7 +143,7 @@ def test_order_line_items_explode_with_order_cursor(spark: SparkSession) -> None
         order("2026-11-24T09:00:00Z", RUN_2, [{**item, "currentQuantity": 0}]),
         order("2026-11-24T09:00:00Z", RUN_2, None).replace("Order/9", "Order/10"),
     )
-    rows = _rows(tf.order_line_items(raw))
+    rows = _rows(tf.transform("order_line_items", raw))
     assert [(r["id"], r["current_quantity"], r["_run_id"]) for r in rows] == [
         (gid("LineItem", 91), 0, RUN_2),
         (gid("LineItem", 92), 1, RUN_1),
@@ -183,7 +185,9 @@ def test_deleted_products_and_their_variants(spark: SparkSession) -> None:
         line({"id": gid("Product", 1), "updatedAt": "2026-11-24T09:00:00Z"}, stream="products"),
         line({"id": gid("Product", 2), "updatedAt": "2026-11-24T09:00:00Z"}, stream="products"),
     )
-    assert [(r["id"], r["_deleted_at"]) for r in _rows(tf.products(products, deletions))] == [
+    assert [
+        (r["id"], r["_deleted_at"]) for r in _rows(tf.transform("products", products, deletions))
+    ] == [
         (gid("Product", 1), _utc("2026-11-24T09:30:00Z")),
         (gid("Product", 2), None),
     ]
@@ -205,7 +209,7 @@ def test_deleted_products_and_their_variants(spark: SparkSession) -> None:
         variant(2, 1, "2026-11-24T09:10:00Z"),
         variant(3, 2, "2026-11-24T09:00:00Z"),
     )
-    rows = _rows(tf.product_variants(variants, deletions))
+    rows = _rows(tf.transform("product_variants", variants, deletions))
     assert [r["_deleted_at"] is not None for r in rows] == [True, True, False]
     assert rows[0]["price"] == Decimal("9.9900")
     assert rows[0]["compare_at_price"] is None
@@ -224,7 +228,9 @@ def test_inventory_levels_quantities_by_name(spark: SparkSession) -> None:
         ],
         "updatedAt": "2026-11-24T09:00:00Z",
     }
-    (row,) = _rows(tf.inventory_levels(lines(spark, line(level, stream="inventory_levels"))))
+    (row,) = _rows(
+        tf.transform("inventory_levels", lines(spark, line(level, stream="inventory_levels")))
+    )
     assert row["inventory_level_id"] == 523
     assert (row["inventory_item_id"], row["location_id"]) == (
         gid("InventoryItem", 77),
@@ -242,7 +248,7 @@ def test_locations_items_and_customers(spark: SparkSession) -> None:
         "deactivatedAt": "2026-11-01T00:00:00Z",
         "updatedAt": "2026-11-24T09:00:00Z",
     }
-    (loc,) = _rows(tf.locations(lines(spark, line(location, stream="locations"))))
+    (loc,) = _rows(tf.transform("locations", lines(spark, line(location, stream="locations"))))
     assert (loc["city"], loc["country_code"], loc["zip"], loc["is_active"]) == (
         "Lyon",
         "FR",
@@ -256,7 +262,9 @@ def test_locations_items_and_customers(spark: SparkSession) -> None:
         "variant": {"id": gid("ProductVariant", 1)},
         "updatedAt": "2026-11-24T09:00:00Z",
     }
-    (inv,) = _rows(tf.inventory_items(lines(spark, line(item, stream="inventory_items"))))
+    (inv,) = _rows(
+        tf.transform("inventory_items", lines(spark, line(item, stream="inventory_items")))
+    )
     assert (inv["unit_cost"], inv["unit_cost_currency"], inv["variant_id"]) == (
         Decimal("3.5000"),
         "CAD",
@@ -270,7 +278,7 @@ def test_locations_items_and_customers(spark: SparkSession) -> None:
         "amountSpent": {"amount": "120.00", "currencyCode": "GBP"},
         "updatedAt": "2026-11-24T09:00:00Z",
     }
-    (cust,) = _rows(tf.customers(lines(spark, line(customer, stream="customers"))))
+    (cust,) = _rows(tf.transform("customers", lines(spark, line(customer, stream="customers"))))
     assert (cust["email"], cust["phone"], cust["number_of_orders"]) == ("a@example.com", None, 12)
     assert (cust["amount_spent"], cust["amount_spent_currency"]) == (Decimal("120.0000"), "GBP")
 
@@ -296,7 +304,7 @@ def test_line_items_parsed_per_order_keep_each_raw(spark: SparkSession) -> None:
         line({"id": gid("Order", 1), "lineItems": {"nodes": items}}, stream="orders"),
         line({"id": gid("Order", 2), "lineItems": {"nodes": []}}, stream="orders"),
     )
-    rows = _rows(tf.order_line_items(raw))
+    rows = _rows(tf.transform("order_line_items", raw))
     assert [(r["id"], r["name"], r["quantity"], r["order_id"]) for r in rows] == [
         (gid("LineItem", 1), 'A, "quoted" [x]', 1, gid("Order", 1)),
         (gid("LineItem", 2), "B", 2, gid("Order", 1)),
@@ -321,8 +329,8 @@ def test_bulk_child_lines_feed_line_items_and_not_orders(spark: SparkSession) ->
     raw = lines(spark, child, parent, orphan)
     assert tf.has_child_lines(raw)
     assert not tf.has_child_lines(lines(spark, parent))
-    assert [r["id"] for r in _rows(tf.orders(raw))] == [gid("Order", 7)]
-    items = _rows(tf.order_line_items(raw))
+    assert [r["id"] for r in _rows(tf.transform("orders", raw))] == [gid("Order", 7)]
+    items = _rows(tf.transform("order_line_items", raw))
     assert [(r["id"], r["order_id"], r["quantity"]) for r in items] == [
         (gid("LineItem", 71), gid("Order", 7), 3),
         (gid("LineItem", 81), gid("Order", 8), 1),
@@ -340,7 +348,9 @@ def test_bulk_inventory_levels_are_child_lines(spark: SparkSession) -> None:
         "updatedAt": "2026-11-24T09:00:00Z",
         "__parentId": gid("InventoryItem", 1),
     }
-    (row,) = _rows(tf.inventory_levels(lines(spark, line(level, stream="inventory_levels"))))
+    (row,) = _rows(
+        tf.transform("inventory_levels", lines(spark, line(level, stream="inventory_levels")))
+    )
     assert (row["inventory_level_id"], row["available"]) == (9, 1)
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 
 from shopsync.streams import DECLARATIONS, StreamDeclaration
-from shopsync.streams.declarations import DELETED_PRODUCTS, INVENTORY_LEVELS, ORDERS
+from shopsync.streams.declarations import CUSTOMERS, DELETED_PRODUCTS, INVENTORY_LEVELS, ORDERS
 from shopsync.streams.documents import bulk_document, nested_document, paged_document
 from shopsync.streams.documents import nested as nested_connection
 from shopsync.warehouse.specs import (
@@ -96,7 +96,7 @@ def unselected_columns(table: TableSpec, landed: Selected) -> list[str]:
 
 def column_drift(stream: StreamDeclaration, paged: str) -> list[str]:
     landed = records(paged, *_landed_in(stream, bulk=False))
-    problems = [p for t in stream.tables for p in unselected_columns(TABLES[t], landed)]
+    problems = [p for t in stream.tables for p in unselected_columns(t, landed)]
     if stream.name == DELETED_PRODUCTS_STREAM:  # product deletions read these of each event
         problems += [
             f"{stream.name}: {f} is not selected" for f in DELETION_EVENT_FIELDS if not landed.at(f)
@@ -120,9 +120,11 @@ def test_documents_select_the_same_fields_and_every_column(stream: StreamDeclara
 
 
 def test_every_table_is_fed_by_the_stream_it_names() -> None:
-    fed = [(t, d.name) for d in DECLARATIONS for t in d.tables]
-    assert sorted(t for t, _ in fed) == sorted(TABLES)  # every table, by exactly one stream
-    assert all(TABLES[t].stream == stream for t, stream in fed)
+    fed = [(t.name, t.stream, d.name) for d in DECLARATIONS for t in d.tables]
+    assert sorted(t for t, _, _ in fed) == sorted(TABLES)  # every table, by exactly one stream
+    assert all(named == stream for _, named, stream in fed)
+    with pytest.raises(ValueError, match="table orders is fed by orders"):
+        replace(CUSTOMERS, tables=ORDERS.tables[:1])
     assert DELETED_PRODUCTS_STREAM in {d.name for d in DECLARATIONS}
 
 

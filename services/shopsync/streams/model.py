@@ -1,0 +1,131 @@
+"""What a stream declaration holds: everything shopsync knows about a stream, in one place.
+
+A declaration names the stream, its group (what a tenant file asks for), the GraphQL type of
+the records it lands and their fields (a fragment's selection), where Shopify lists them, its
+cursor and whether results come sorted by it, its primary key, the nested connections landed
+with each record, the warehouse tables it feeds (their :class:`~.tables.TableSpec`) and the
+access scopes it needs. The paged documents, the documents that complete a nested
+connection and the bulk queries are all generated from it (:mod:`shopsync.streams.documents`),
+so they always select the same fields; ingestion's :class:`~shopsync.extract.streams.StreamSpec`
+is derived from it too, and so are the warehouse's tables (:data:`shopsync.warehouse.specs.TABLES`).
+A test ties each declaration to its table specs: every column path is selected.
+
+Adding a stream means: its declaration in its group's module (:mod:`.products`,
+:mod:`.inventory`, :mod:`.orders`, :mod:`.customers`, listed in :mod:`.declarations`), the
+simulator's data for it, and tests. Nothing else.
+
+Plain data: it imports only :mod:`.tables` (the scheduler and the tenant models read it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from .tables import TableSpec
+
+StreamGroup = Literal["products", "inventory", "orders", "customers"]
+STREAM_GROUPS: tuple[StreamGroup, ...] = get_args(StreamGroup)
+
+
+@dataclass(frozen=True)
+class Child:
+    """A connection inside each landed record, landed with it: an order's line items.
+
+    A paged fetch asks for the first ``first`` nodes with each page of records and completes a
+    record with more through ``<record>(id:) { <field>(first:, after:) }`` (first page size
+    ``page_size``); a bulk operation lands them as child lines (``__parentId``).
+    """
+
+    field: str
+    node_type: str
+    #: The selection of each node, as in a fragment on ``node_type``.
+    fields: str
+    first: int
+    page_size: int
+
+
+@dataclass(frozen=True)
+class Parents:
+    """The records a stream's nodes are listed under when it lands the nodes of a nested
+    connection (inventory levels per location) rather than those of a root connection. The
+    parents are listed, never landed."""
+
+    #: The root connection that lists the parents.
+    root: str
+    node_type: str
+    #: The parents' connection that holds the stream's nodes.
+    connection: str
+    #: What else each parent selects (besides ``connection``).
+    fields: str = "id"
+    #: Constant arguments of ``root`` (GraphQL syntax), e.g. ``includeInactive: true``.
+    arguments: str = ""
+    #: Paged: the connection's nodes asked for with each page of parents, and the first page
+    #: size of the document that completes one parent's connection.
+    first: int = 0
+    page_size: int = 0
+
+
+@dataclass(frozen=True)
+class StreamDeclaration:
+    #: The stream's name: raw parts land under ``stream=<name>/``.
+    name: str
+    group: StreamGroup
+    #: The GraphQL type of the landed records.
+    node_type: str
+    #: The selection of each landed record (a fragment's body on ``node_type``): exactly what
+    #: lands, whether paged or bulk.
+    fields: str
+    #: The access scopes the stream's documents need (checked against Shopify's schemas).
+    scopes: tuple[str, ...]
+    #: The warehouse tables it feeds, each from this stream's landed records.
+    tables: tuple[TableSpec, ...] = ()
+    #: The root connection that lists the records, unless they are listed under ``parents``.
+    root: str | None = None
+    #: Constant arguments of ``root`` (GraphQL syntax), e.g. ``includeInactive: true``.
+    arguments: str = ""
+    #: Paged: the parents the records are listed under; the window filters the records.
+    parents: Parents | None = None
+    #: Bulk: the parents the records are listed under (all of a parent's records are landed;
+    #: the window filters the parents). ``None``: the bulk query lists ``root``.
+    bulk_parents: Parents | None = None
+    children: tuple[Child, ...] = ()
+    primary_key: str = "id"
+    cursor_field: str = "updatedAt"
+    #: The search syntax's name for the cursor field (the window's filter).
+    search_field: str = "updated_at"
+    #: The ``sortKey`` that returns records sorted by the cursor field, so a page boundary is a
+    #: safe partial cursor; ``None``: unsorted (the cursor moves only when the stream finished).
+    sort_key: str | None = None
+    #: A search term every request carries.
+    base_query: str | None = None
+    #: Fetched whole on every run (small), so every run is a complete snapshot.
+    always_full: bool = False
+    #: A full fetch holds every live record (false for event logs).
+    snapshot_capable: bool = True
+    #: Full syncs and large windows may use a bulk operation.
+    bulk: bool = True
+    #: The search field that continues a failed bulk operation by paging: bulk results come
+    #: in root id order, and the paged listing may have other roots (``inventory_item_id``).
+    remainder_field: str = "id"
+    #: First page size: what fits Shopify's 1000-point single-query limit for this document.
+    page_size: int = 250
+
+    def __post_init__(self) -> None:
+        if (self.root is None) == (self.parents is None):
+            raise ValueError(f"{self.name}: exactly one of root and parents")
+        if self.bulk_parents is not None and self.parents is None:
+            raise ValueError(f"{self.name}: bulk_parents needs parents")
+        if self.bulk and self.parents is not None and self.bulk_parents is None:
+            raise ValueError(f"{self.name}: a bulk query under parents needs bulk_parents")
+        if self.parents is not None and self.children:
+            raise ValueError(f"{self.name}: records listed under parents have no children")
+        if len(self.children) > 1:
+            raise ValueError(f"{self.name}: at most one child connection is completed")
+        for table in self.tables:
+            if table.stream != self.name:
+                raise ValueError(f"{self.name}: table {table.name} is fed by {table.stream}")
+
+    @property
+    def sorted_by_cursor(self) -> bool:
+        return self.sort_key is not None
