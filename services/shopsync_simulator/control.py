@@ -7,6 +7,8 @@
 - ``POST /_simulator/tenants/<id>/bucket`` ``{"drain": points|null}`` -> throttle status
 - ``GET  /_simulator/tenants/<id>/faults``                   -> profile and injected counts
 - ``POST /_simulator/tenants/<id>/faults`` ``{"profile": name}`` -> switch the fault profile
+- ``GET  /_simulator/tenants/<id>/scopes``                   -> the access scopes granted
+- ``POST /_simulator/tenants/<id>/scopes`` ``{"scopes": [handle, ...]}`` -> grant exactly these
 
 Activity actions: ``advance_clock {seconds}``, ``update_variant_price {variant, price,
 compare_at_price?}``, ``update_product_title {product, title}``, ``adjust_inventory {item,
@@ -58,6 +60,27 @@ def apply_activity(shop: ShopRuntime, body: Any) -> Any:
     return truth.public(result) if isinstance(result, dict) and "_i" in result else result
 
 
+def _faults(shop: ShopRuntime, change: Any) -> Any:
+    """The shop's fault profile and counts, after switching to ``change["profile"]``."""
+    if change is not None:
+        name = change.get("profile") if isinstance(change, dict) else None
+        try:
+            shop.faults.switch(faults.profile(str(name)))
+        except faults.UnknownFaultProfileError as exc:
+            raise ControlError(400, str(exc)) from exc
+    return shop.faults.report()
+
+
+def _scopes(shop: ShopRuntime, change: Any) -> Any:
+    """The scopes the shop grants, after granting exactly ``change["scopes"]``."""
+    if change is not None:
+        handles = change.get("scopes") if isinstance(change, dict) else None
+        if not isinstance(handles, list) or not all(isinstance(h, str) for h in handles):
+            raise ControlError(400, "'scopes' must be a list of access scope handles")
+        shop.grant(frozenset(handles))
+    return {"scopes": sorted(shop.scopes)}
+
+
 def handle(
     shops: dict[str, ShopRuntime], method: str, parts: list[str], body: Any
 ) -> tuple[int, Any, str]:
@@ -86,14 +109,9 @@ def handle(
         return 200, out.getvalue(), "application/x-ndjson"
     if what == ["activity"] and method == "POST":
         return 200, {"result": apply_activity(shop, body)}, json_type
-    if what == ["faults"]:
-        if method == "POST":
-            name = body.get("profile") if isinstance(body, dict) else None
-            try:
-                shop.faults.switch(faults.profile(str(name)))
-            except faults.UnknownFaultProfileError as exc:
-                raise ControlError(400, str(exc)) from exc
-        return 200, shop.faults.report(), json_type
+    if what in (["faults"], ["scopes"]):
+        setting = _faults if what == ["faults"] else _scopes
+        return 200, setting(shop, body if method == "POST" else None), json_type
     if what == ["bucket"] and method == "POST":
         points = body.get("drain") if isinstance(body, dict) else None
         shop.bucket.drain(None if points is None else float(points))

@@ -142,6 +142,10 @@ class Simulator:
     def store(self, tenant_id: str) -> Store:
         return self.by_tenant[tenant_id].store
 
+    def grant(self, tenant_id: str, scopes: frozenset[str]) -> None:
+        """Grant the tenant's token exactly ``scopes`` from now on."""
+        self.by_tenant[tenant_id].grant(scopes)
+
     # -- WSGI -------------------------------------------------------------------------------
     def wsgi(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)

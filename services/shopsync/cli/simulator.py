@@ -50,6 +50,14 @@ def serve(
             help=f"Fault profile for every shop, or TENANT=PROFILE,... ({', '.join(PROFILES)}).",
         ),
     ] = None,
+    scopes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scopes",
+            help="TENANT=SCOPE,SCOPE...: the access scopes that shop grants (repeatable; "
+            "default every scope the streams need).",
+        ),
+    ] = None,
     no_rate_limits: Annotated[bool, typer.Option("--no-rate-limits")] = False,
     throttle_429: Annotated[
         bool, typer.Option("--throttle-429", help="THROTTLED as HTTP 429 + Retry-After.")
@@ -72,6 +80,10 @@ def serve(
         fault_profiles = _fault_profiles(faults)
     except ValueError as exc:
         bad_input(f"--faults: {exc}")
+    try:
+        granted = _granted_scopes(scopes or [])
+    except ValueError as exc:
+        bad_input(f"--scopes: {exc}")
     size = _size(products, variants, locations, customers, orders)
     try:
         specs = specs_from_tenants_dir(settings.tenants_dir, size)
@@ -84,6 +96,7 @@ def serve(
         rate_limits=not no_rate_limits,
         throttle_status_code=429 if throttle_429 else 200,
         faults=fault_profiles,
+        scopes=granted,
         bulk_seconds_per_chunk=max(bulk_seconds, 0.0),
     )
     sim = Simulator(specs, settings.secrets_path, options)
@@ -124,6 +137,16 @@ def _fault_profiles(spec: str | None) -> dict[str, FaultProfile]:
         tenant, _, name = item.partition("=")
         chosen[tenant.strip()] = profile(name.strip())
     return chosen
+
+
+def _granted_scopes(items: list[str]) -> dict[str, frozenset[str]]:
+    granted: dict[str, frozenset[str]] = {}
+    for item in items:
+        tenant, sep, handles = item.partition("=")
+        if not sep or not tenant.strip():
+            raise ValueError(f"{item!r} is not TENANT=SCOPE,SCOPE...")
+        granted[tenant.strip()] = frozenset(h.strip() for h in handles.split(",") if h.strip())
+    return granted
 
 
 def _running_url(home: Path) -> str | None:

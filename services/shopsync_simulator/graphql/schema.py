@@ -25,6 +25,7 @@ from graphql import (
 )
 from graphql.language import FieldNode
 
+from shopsync_simulator.graphql.app import install_app
 from shopsync_simulator.graphql.resolvers import install
 
 SUPPORTED_VERSIONS: tuple[str, ...] = ("2025-10", "2026-01", "2026-04", "2026-07", "2026-10")
@@ -117,6 +118,7 @@ def _load(version: str) -> AdminSchema:
     # on interface implementations); the schema is Shopify's own, so treat it as valid.
     schema._validation_errors = []
     install(schema)
+    install_app(schema)
     type_scopes: dict[str, tuple[frozenset[str], str]] = {}
     field_scopes: dict[tuple[str, str], tuple[frozenset[str], str]] = {}
     for item in payload.get("offline_scopes", {}).get("items", []):

@@ -16,7 +16,7 @@ from graphql import OperationDefinitionNode, parse
 from shopsync.shopify import queries
 from shopsync_simulator import Simulator, SimulatorOptions
 from shopsync_simulator.faults import profile
-from shopsync_simulator.graphql.schema import SUPPORTED_VERSIONS
+from shopsync_simulator.graphql.schema import DEFAULT_SCOPES, SUPPORTED_VERSIONS
 from tests.integration.simulator.client import Client
 
 BULK_CONTROL = {"bulk_run", "bulk_status", "bulk_cancel"}  # operate on a bulk operation
@@ -44,7 +44,7 @@ def has_records(data: Any) -> bool:
     return False
 
 
-PAGED = [n for n in queries.names() if not n.startswith("bulk_")]
+PAGED = [n for n in queries.names() if not n.startswith("bulk_") and n != "access_scopes"]
 BULK = [n for n in queries.names() if n.startswith("bulk_") and n not in BULK_CONTROL]
 
 
@@ -58,6 +58,13 @@ def test_paged_documents(simulator: Simulator, name: str, version: str) -> None:
     assert has_records(body["data"]), f"{name} in {version} returned no records"
     cost = body["extensions"]["cost"]
     assert 0 < cost["actualQueryCost"] <= cost["requestedQueryCost"] <= 1000
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+def test_access_scopes_document(simulator: Simulator, version: str) -> None:
+    body = Client(simulator, "acme", version).query(queries.load("access_scopes"))
+    handles = {s["handle"] for s in body["data"]["currentAppInstallation"]["accessScopes"]}
+    assert handles == DEFAULT_SCOPES
 
 
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)

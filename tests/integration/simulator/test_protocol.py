@@ -12,6 +12,7 @@ import requests
 
 from shopsync.settings import Settings
 from shopsync_simulator import Simulator, SimulatorOptions
+from shopsync_simulator.graphql.schema import DEFAULT_SCOPES
 from tests.integration.simulator.client import Client
 
 SHOP_QUERY = {"query": "{ shop { myshopifyDomain } }"}
@@ -157,6 +158,37 @@ def test_missing_scope_is_access_denied(
         assert "read_customers" in body["errors"][0]["message"]
         other = Client(sim, "acme_corp").post("{ customers(first: 1) { nodes { id } } }").json()
         assert "errors" not in other, "scopes are per token"
+
+
+SCOPES_QUERY = "{ currentAppInstallation { accessScopes { handle } } }"
+
+
+def _handles(client: Client) -> list[str]:
+    body = client.query(SCOPES_QUERY)
+    return [s["handle"] for s in body["data"]["currentAppInstallation"]["accessScopes"]]
+
+
+def test_the_app_installation_lists_the_granted_scopes_and_a_grant_changes_them(
+    start_simulator: Callable[..., AbstractContextManager[Simulator]],
+) -> None:
+    options = SimulatorOptions(scopes={"acme": frozenset({"write_products", "read_customers"})})
+    with start_simulator(options=options) as sim:
+        acme = Client(sim, "acme")
+        # As granted: write_products without the read_products it implies (and allows).
+        assert _handles(acme) == ["read_customers", "write_products"]
+        assert "errors" not in acme.post("{ products(first: 1) { nodes { id } } }").json()
+        assert sorted(DEFAULT_SCOPES) == _handles(Client(sim, "acme_corp"))
+        denied = acme.post("{ orders(first: 1) { nodes { id } } }").json()
+        assert denied["errors"][0]["extensions"]["code"] == "ACCESS_DENIED"
+        url = f"{sim.url}/_simulator/tenants/acme/scopes"
+        granted = requests.post(url, json={"scopes": ["read_orders"]}, timeout=10)
+        assert granted.json() == {"scopes": ["read_orders"]}
+        assert requests.get(url, timeout=10).json() == {"scopes": ["read_orders"]}
+        assert _handles(acme) == ["read_orders"]
+        assert "errors" not in acme.post("{ orders(first: 1) { nodes { id } } }").json()
+        assert acme.post("{ products(first: 1) { nodes { id } } }").json()["errors"]
+        bad = requests.post(url, json={"scopes": "read_orders"}, timeout=10)
+        assert bad.status_code == 400
 
 
 def test_server_sockets_have_no_nagle_delay(simulator: Simulator) -> None:
