@@ -1,12 +1,17 @@
-"""The run manifest (ARCHITECTURE §3): written last, once; the object that triggers loading."""
+"""The run manifest (ARCHITECTURE §3): written last, once; the object that triggers loading.
+
+Version 2 added ``skipped`` (streams the token lacks a scope for, with the scopes missing);
+a version 1 manifest has none, reads as if nothing was skipped and still loads.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer, model_validator
 
 from shopsync.lake.keys import is_tenant_key, manifest_key
 from shopsync.schedule.payload import Mode
@@ -15,7 +20,7 @@ from shopsync.storage import ObjectStore
 
 from .keys import iso_utc
 
-SCHEMA_VERSION: Literal[1] = 1
+SCHEMA_VERSION: Literal[2] = 2
 
 
 class ManifestExistsError(RuntimeError):
@@ -35,7 +40,7 @@ class StreamManifest(_Frozen):
 
 
 class Manifest(_Frozen):
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1, 2] = SCHEMA_VERSION
     tenant_id: str
     run_id: str
     mode: Mode
@@ -43,6 +48,17 @@ class Manifest(_Frozen):
     started_at: AwareDatetime
     finished_at: AwareDatetime
     streams: dict[str, StreamManifest]
+    #: stream -> the access scopes it needs that the token lacks: not fetched, cursor unmoved
+    skipped: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _skipped_streams_are_not_fetched(self) -> Manifest:
+        both = sorted(set(self.skipped) & set(self.streams))
+        if both:
+            raise ValueError(f"streams both fetched and skipped: {', '.join(both)}")
+        if any(not scopes for scopes in self.skipped.values()):
+            raise ValueError("a skipped stream names the scopes it lacks")
+        return self
 
     @field_serializer("started_at", "finished_at")
     def _utc(self, value: datetime) -> str:
@@ -60,6 +76,13 @@ class Manifest(_Frozen):
 
     def to_json(self) -> bytes:
         return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True).encode() + b"\n"
+
+
+def describe_skipped(skipped: Mapping[str, Sequence[str]]) -> str:
+    """``orders (missing read_orders), ...``: how runs and ``shopsync status`` say it."""
+    return ", ".join(
+        f"{stream} (missing {', '.join(scopes)})" for stream, scopes in sorted(skipped.items())
+    )
 
 
 def write_manifest(store: ObjectStore, manifest: Manifest) -> str:

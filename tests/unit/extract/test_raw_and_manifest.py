@@ -11,6 +11,7 @@ from shopsync.lake.manifest import (
     Manifest,
     ManifestExistsError,
     StreamManifest,
+    describe_skipped,
     read_manifest,
     write_manifest,
 )
@@ -132,7 +133,7 @@ def test_manifest_has_the_contract_shape(store: LocalObjectStore) -> None:
     key = write_manifest(store, m)
     assert key == f"_manifests/tenant=acme/run={RUN}.json"
     assert json.loads(store.get(key)) == {
-        "schema_version": 1,
+        "schema_version": 2,
         "tenant_id": "acme",
         "run_id": RUN,
         "mode": "incremental",
@@ -151,8 +152,45 @@ def test_manifest_has_the_contract_shape(store: LocalObjectStore) -> None:
                 "complete_snapshot": False,
             }
         },
+        "skipped": {},
     }
     assert read_manifest(store, "acme", RUN) == m
+
+
+def test_a_manifest_names_the_streams_skipped_and_the_scopes_they_lack(
+    store: LocalObjectStore,
+) -> None:
+    m = manifest(products=StreamManifest()).model_copy(
+        update={"skipped": {"orders": ("read_customers", "read_orders")}}
+    )
+    key = write_manifest(store, m)
+    assert json.loads(store.get(key))["skipped"] == {"orders": ["read_customers", "read_orders"]}
+    assert read_manifest(store, "acme", RUN) == m
+    assert describe_skipped(m.skipped) == "orders (missing read_customers, read_orders)"
+
+
+def test_a_version_1_manifest_without_skipped_still_reads(store: LocalObjectStore) -> None:
+    old = json.loads(manifest(products=StreamManifest()).to_json())
+    del old["skipped"]
+    old["schema_version"] = 1
+    store.put_bytes(f"_manifests/tenant=acme/run={RUN}.json", json.dumps(old).encode())
+    read = read_manifest(store, "acme", RUN)
+    assert (read.schema_version, read.skipped) == (1, {})
+    assert list(read.streams) == ["products"]
+
+
+@pytest.mark.parametrize(
+    "skipped",
+    [{"products": ("read_products",)}, {"orders": ()}],
+    ids=["fetched-and-skipped", "no-scope-named"],
+)
+def test_a_skipped_stream_is_not_fetched_and_names_a_scope(
+    skipped: dict[str, tuple[str, ...]],
+) -> None:
+    with pytest.raises(ValueError, match="skipped"):
+        Manifest.model_validate(
+            json.loads(manifest(products=StreamManifest()).to_json()) | {"skipped": skipped}
+        )
 
 
 def test_manifest_is_written_once(store: LocalObjectStore) -> None:
