@@ -82,7 +82,7 @@ def _summary(results: list[RunResult]) -> Table:
     for column in ("tenant", "status", "stream", "records", "pages", "parts", "snapshot"):
         table.add_column(column)
     for result in results:
-        if not result.streams:
+        if not result.streams and not result.skipped:
             table.add_row(result.tenant_id, result.status, "", "", "", "", result.message)
         for name, s in result.streams.items():
             table.add_row(
@@ -93,6 +93,10 @@ def _summary(results: list[RunResult]) -> Table:
                 str(s.pages),
                 str(s.parts),
                 "yes" if s.complete_snapshot else "",
+            )
+        for name, missing in result.skipped.items():
+            table.add_row(
+                result.tenant_id, result.status, name, f"skipped: missing {', '.join(missing)}"
             )
     return table
 

@@ -26,6 +26,8 @@ class RunResult:
     manifest_key: str | None = None
     streams: dict[str, StreamSummary] = field(default_factory=dict)
     stats: dict[str, float] = field(default_factory=dict)
+    #: stream -> the access scopes it needs that the token lacks (not fetched)
+    skipped: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

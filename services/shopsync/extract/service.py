@@ -1,5 +1,8 @@
 """One ingestion run of one store: lease, fetch every stream into raw parts, manifest, commit.
 
+The run first reads the access scopes the store granted the app: a stream that needs a scope
+the token lacks is skipped (not fetched, its cursor unmoved) and named in the manifest's
+``skipped``, and the run goes on with the others; a failure to read the scopes fails the run.
 The manifest is written last and only then do the cursors advance (``commit_run``), which
 also releases the lease. Any failure before that records the run as failed, moves no cursor
 and writes no manifest: the parts already written are never loaded, and the next run fetches
@@ -16,11 +19,12 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from shopsync.lake.manifest import Manifest, StreamManifest, write_manifest
+from shopsync.lake.manifest import Manifest, StreamManifest, describe_skipped, write_manifest
 from shopsync.logcontext import log_context, submit
 from shopsync.schedule.payload import IngestionPayload
 from shopsync.settings import Settings
 from shopsync.shopify import ClientStats, SecretSource
+from shopsync.shopify.scopes import AccessScopesError, read_access_scopes
 from shopsync.state import Cursor, RunStatus, StateStore
 from shopsync.storage import ObjectStore
 from shopsync.tenants import Registry, Tenant
@@ -35,7 +39,14 @@ from .raw import RawStreamWriter
 from .result import IngestionFailedError, RunResult, StreamSummary
 from .session import StoreSession, open_store_session
 from .source import Source
-from .streams import NESTED_PAGE_SIZES, StreamSpec, Window, plan_window, streams_for
+from .streams import (
+    NESTED_PAGE_SIZES,
+    StreamSpec,
+    Window,
+    lacking_scopes,
+    plan_window,
+    streams_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +122,9 @@ class _Run:
                 self.tenant, self.settings, self.services.config, self.services.secrets
             )
             self.client_stats = session.client.stats
-            outcomes = self._fetch_all(session, started_at)
-            return self._commit(session, started_at, outcomes)
+            specs, skipped = self._plan_streams(session)
+            outcomes = self._fetch_all(session, specs, started_at)
+            return self._commit(session, started_at, outcomes, skipped)
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
             log.exception("ingestion run failed: %s", message)
@@ -123,6 +135,26 @@ class _Run:
         finally:
             if session is not None:
                 session.close()
+
+    def _plan_streams(
+        self, session: StoreSession
+    ) -> tuple[list[StreamSpec], dict[str, tuple[str, ...]]]:
+        """The streams to fetch, and those skipped for the scopes they lack."""
+        try:
+            granted = read_access_scopes(session.client)
+        except AccessScopesError as exc:
+            raise AccessScopesError(
+                f"tenant {self.tenant.id}: cannot read the token's access scopes, so no "
+                f"stream was fetched: {exc}"
+            ) from exc
+        specs = streams_for(self.payload.streams)
+        skipped = lacking_scopes(specs, granted)
+        for stream, missing in skipped.items():
+            log.warning("stream %s skipped: the token lacks %s", stream, ", ".join(missing))
+        fetched = [s for s in specs if s.name not in skipped]
+        if "read_all_orders" not in granted and any(s.name == "orders" for s in fetched):
+            log.info("without read_all_orders Shopify returns only the last 60 days of orders")
+        return fetched, skipped
 
     def _forget_bulk_operations(self, outcomes: list[StreamOutcome]) -> None:
         """Committed streams need their recorded bulk operations no more."""
@@ -150,12 +182,15 @@ class _Run:
         if self.progress is not None and self.client_stats is not None:
             self.progress(self.payload.tenant_id, stream, records, self.client_stats.snapshot())
 
-    def _fetch_all(self, session: StoreSession, started_at: datetime) -> list[StreamOutcome]:
+    def _fetch_all(
+        self, session: StoreSession, specs: list[StreamSpec], started_at: datetime
+    ) -> list[StreamOutcome]:
         p, cfg = self.payload, self.services.config
+        if not specs:
+            return []
         cursors = {
             name: s.cursor for name, s in self.services.state.get_streams(p.tenant_id).items()
         }
-        specs = streams_for(p.streams)
         first_sizes = {s.document: s.page_size for s in specs} | NESTED_PAGE_SIZES
         sizes = PageSizes(
             cfg.ingest_page_size,
@@ -254,7 +289,11 @@ class _Run:
         return end - window.start >= timedelta(days=cfg.bulk_threshold_days)
 
     def _commit(
-        self, session: StoreSession, started_at: datetime, outcomes: list[StreamOutcome]
+        self,
+        session: StoreSession,
+        started_at: datetime,
+        outcomes: list[StreamOutcome],
+        skipped: dict[str, tuple[str, ...]],
     ) -> RunResult:
         p, state = self.payload, self.services.state
         finished = all(o.finished for o in outcomes)
@@ -275,6 +314,7 @@ class _Run:
                 )
                 for o in outcomes
             },
+            skipped=skipped,
         )
         key = write_manifest(self.services.store, manifest)
         status = RunStatus.SUCCEEDED if finished else RunStatus.PARTIAL
@@ -291,6 +331,8 @@ class _Run:
         message = f"{total} records in {len(outcomes)} streams" + (
             "" if finished else " (partial: stopped at the time budget)"
         )
+        if skipped:
+            message += "; skipped: " + describe_skipped(skipped)
         log.info("ingestion run committed: %s", message, extra={"manifest": key})
         return RunResult(
             p.tenant_id,
@@ -300,4 +342,5 @@ class _Run:
             manifest_key=key,
             streams=summaries,
             stats=session.client.stats.snapshot(),
+            skipped=skipped,
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from shopsync.schedule.payload import Mode
+from shopsync.shopify.scopes import missing_scopes
 from shopsync.state.base import Cursor
 from shopsync.streams import DECLARATIONS, STREAMS_BY_GROUP, StreamDeclaration, StreamGroup
 from shopsync.streams.documents import nested
@@ -49,6 +50,8 @@ class StreamSpec:
     remainder_field: str = "id"
     #: First page size: what fits Shopify's 1000-point single-query limit for this document.
     page_size: int = 250
+    #: The access scopes its documents need: a run skips the stream when one is not granted.
+    scopes: tuple[str, ...] = ()
 
 
 def spec_for(stream: StreamDeclaration) -> StreamSpec:
@@ -74,6 +77,7 @@ def spec_for(stream: StreamDeclaration) -> StreamSpec:
         nested_query=found is not None and found.filtered,
         remainder_field=stream.remainder_field,
         page_size=stream.page_size,
+        scopes=stream.scopes,
     )
 
 
@@ -87,6 +91,12 @@ NESTED_PAGE_SIZES = {
 
 def streams_for(groups: tuple[StreamGroup, ...]) -> list[StreamSpec]:
     return [SPECS[name] for group in groups for name in STREAMS_BY_GROUP[group]]
+
+
+def lacking_scopes(specs: list[StreamSpec], granted: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """Stream -> the scopes it needs that ``granted`` lacks, for each stream a run skips
+    (fetching it would only end the run with ``ACCESS_DENIED``)."""
+    return {s.name: m for s in specs if (m := missing_scopes(s.scopes, granted))}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,96 @@
+"""Streams whose access scope the token lacks are skipped, not failed: the others sync, the
+manifest names what was skipped and why, and a later grant fetches the stream from the start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shopsync.extract.result import IngestionFailedError
+from shopsync.shopify import scopes as scopes_module
+from shopsync.state import RunStatus
+from shopsync.streams import DECLARATIONS
+from shopsync_simulator import SimulatorOptions
+from shopsync_simulator.graphql.schema import DEFAULT_SCOPES
+
+from .harness import TENANT, Harness, make_harness
+
+#: Every scope but read_orders; write_products grants read_products (Shopify's implication).
+NO_ORDERS = frozenset(
+    {"write_products", "read_inventory", "read_locations", "read_customers", "read_all_orders"}
+)
+FETCHED = [d.name for d in DECLARATIONS if d.name not in ("orders", "deleted_products")]
+
+
+def test_without_read_orders_the_rest_syncs_and_a_later_grant_fetches_orders_from_the_start(
+    tmp_path: Path,
+) -> None:
+    with make_harness(tmp_path, SimulatorOptions(scopes={TENANT: NO_ORDERS})) as harness:
+        first = harness.run()
+        assert first.status == "succeeded", first.message
+        assert first.skipped == {"orders": ("read_orders",)}
+        assert first.message.endswith("; skipped: orders (missing read_orders)")
+        manifest = harness.manifest(first)
+        assert manifest.skipped == {"orders": ("read_orders",)}
+        assert "orders" not in manifest.streams
+        assert set(manifest.streams) == {d.name for d in DECLARATIONS} - {"orders"}
+        for stream in FETCHED:
+            landed = {str(r["id"]) for r in harness.landed(first, stream)}
+            assert landed == harness.truth_ids(stream), stream
+        cursors = harness.services.state.get_streams(TENANT)
+        assert "orders" not in cursors or cursors["orders"].cursor is None
+        assert cursors["products"].cursor is not None
+
+        harness.sim.grant(TENANT, DEFAULT_SCOPES)
+        harness.clock.advance(900)
+        second = harness.run()
+        assert second.status == "succeeded", second.message
+        assert second.skipped == {}
+        again = harness.manifest(second)
+        assert again.skipped == {}
+        assert again.streams["orders"].cursor_from is None  # from the start, not from now
+        landed = {str(r["id"]) for r in harness.landed(second, "orders")}
+        assert landed == harness.truth_ids("orders")
+        assert again.streams["products"].cursor_from == cursors["products"].cursor
+
+
+def test_write_orders_grants_reading_them(tmp_path: Path) -> None:
+    granted = (DEFAULT_SCOPES - {"read_orders"}) | {"write_orders"}
+    with make_harness(tmp_path, SimulatorOptions(scopes={TENANT: granted})) as harness:
+        result = harness.run(streams=["orders"])
+        assert result.skipped == {}
+        assert harness.manifest(result).streams["orders"].records == len(
+            harness.truth_ids("orders")
+        )
+
+
+def test_when_every_stream_is_skipped_the_run_commits_an_empty_manifest(tmp_path: Path) -> None:
+    options = SimulatorOptions(scopes={TENANT: frozenset({"read_locations"})})
+    with make_harness(tmp_path, options) as harness:
+        result = harness.run(streams=["orders", "customers"])
+        assert result.status == "succeeded"
+        manifest = harness.manifest(result)
+        assert manifest.streams == {}
+        assert manifest.skipped == {
+            "orders": ("read_customers", "read_orders", "read_products"),
+            "customers": ("read_customers",),
+        }
+
+
+def test_a_failure_to_read_the_scopes_fails_the_run_naming_the_tenant(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = "query AccessScopes { currentAppInstallation { accessScopez { handle } } }"
+    monkeypatch.setattr(scopes_module, "load_query", lambda _name: bad)
+    with pytest.raises(IngestionFailedError) as failed:
+        harness.run()
+    message = failed.value.result.message
+    assert message.startswith(
+        f"AccessScopesError: tenant {TENANT}: cannot read the token's access scopes, so no "
+        "stream was fetched: QueryError: acme-outdoor.myshopify.com: GraphQL error: "
+    )
+    assert "accessScopez" in message
+    assert harness.services.state.get_tenant(TENANT).last_status == RunStatus.FAILED
+    assert list(harness.lake.list()) == []  # nothing fetched, no manifest
+    assert all(s.cursor is None for s in harness.services.state.get_streams(TENANT).values())
