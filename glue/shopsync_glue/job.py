@@ -133,6 +133,7 @@ class Curation:
             tables=(),
             deletions=self._write_deletions(),
             stream_records={s: e.records for s, e in manifest.streams.items()},
+            skipped=manifest.skipped,  # {} for a version 1 manifest
         )
 
     def _write_deletions(self) -> str | None:

@@ -23,6 +23,7 @@ from shopsync.cli.common import (
     failed,
     make_settings,
 )
+from shopsync.lake.manifest import describe_skipped
 from shopsync.runtime import RuntimeSettingsError, RuntimeUnavailableError, for_settings
 from shopsync.settings import Settings
 from shopsync.tenants import TenantConfigError, UnknownTenantError, load_registry
@@ -43,6 +44,8 @@ def _render(status: TenantStatus) -> None:
             "  cursors: " + ", ".join(f"{s}={c}" for s, c in status.cursors.items()),
             highlight=False,
         )
+    if status.skipped:
+        console.print("  skipped: " + describe_skipped(status.skipped), highlight=False)
     if status.tables:
         table = Table("table", "rows", "deleted", "newest synced", box=None, pad_edge=False)
         for t in status.tables:
@@ -76,7 +79,8 @@ def status(
     tenants_dir: TenantsDirOption = None,
     target: TargetOption = None,
 ) -> None:
-    """Per tenant: last run, cursors, rows per table, freshness, failed checks."""
+    """Per tenant: last run, cursors, skipped streams, rows per table, freshness, failed
+    checks."""
     settings = make_settings(tenants_dir, target)
     try:
         registry = load_registry(settings.tenants_dir)

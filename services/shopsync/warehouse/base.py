@@ -54,6 +54,8 @@ class RunLoad:
     deletions: str | None = None
     #: records per manifest stream (the ledger's ``_manifest`` row holds their sum)
     stream_records: Mapping[str, int] = field(default_factory=dict)
+    #: streams the run skipped -> the access scopes the token lacked (the manifest's)
+    skipped: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,8 @@ def epilogue_statements(
     loaded_at: datetime,
     iam_role: str | None = None,
 ) -> Phase:
-    """After every table: product deletions and their cascade, then the ledger."""
+    """After every table: product deletions and their cascade, then the ledger and the
+    streams the run skipped."""
     tenant = run.tenant_id
     stage: list[str] = []
     apply: list[str] = []
@@ -207,6 +210,7 @@ def epilogue_statements(
         sql.LedgerEntry(sql.MANIFEST_STREAM, "0", sum(run.stream_records.values()), None)
     )
     apply += sql.ledger_insert(tenant, run.run_id, run.mode, loaded_at, entries)
+    apply += sql.skipped_insert(tenant, run.run_id, loaded_at, run.skipped)
     return Phase(stage, apply)
 
 
@@ -253,7 +257,8 @@ def load_batches(
     The idempotent set-up, then the staging (temporary tables, session-only) in as many
     batches as they need, then every change to the tenant's tables and the ledger in ONE
     batch: one transaction, so a run is loaded whole or not at all. The last batch has at
-    most 3 statements per table plus 5 (deletions, ledger): 29 for the 8 tables.
+    most 3 statements per table plus 6 (deletions, ledger, skipped streams): 30 for the 8
+    tables.
     """
     setup = prologue_statements(dialect, run.tenant_id, existing_columns=existing_columns)
     phases = _phases(dialect, run, loaded_at=loaded_at, iam_role=iam_role)

@@ -8,7 +8,8 @@ The load of one tenant run is one list of statements run in one transaction:
 4. drop staged rows that are older than the warehouse's (the ``updatedAt`` guard: an older
    version never overwrites a newer one; on a tie the later run wins), then ``MERGE``;
 5. soft-delete products and variants named by the run's product deletions;
-6. the ledger rows (``INSERT ... WHERE NOT EXISTS``: replaying a run adds nothing).
+6. the ledger rows (``INSERT ... WHERE NOT EXISTS``: replaying a run adds nothing), and the
+   streams the run skipped for a missing access scope (one row per stream and scope).
 
 What differs between the engines is in :class:`Dialect` (DuckDB's SQL) and the overrides of
 :class:`RedshiftDialect`: types, staging (``LIKE`` + ``COPY`` vs ``read_parquet``), JSON values,
@@ -35,6 +36,7 @@ OPS_SCHEMA = "shopsync_ops"
 REPORTING_SCHEMA = "reporting"
 LEDGER = f"{OPS_SCHEMA}.load_ledger"
 CHECKS = f"{OPS_SCHEMA}.checks"
+SKIPPED = f"{OPS_SCHEMA}.skipped_streams"
 RLS_RULES = f"{REPORTING_SCHEMA}.rls_rules"
 MANIFEST_STREAM = "_manifest"
 DELETIONS_TABLE = "deleted_products"
@@ -179,6 +181,11 @@ def ops_ddl(dialect: Dialect) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {CHECKS} (tenant_id {vc} NOT NULL, run_id {vc}, "
         f"table_name {vc}, check_name {vc} NOT NULL, status {vc} NOT NULL, observed BIGINT, "
         f"expected BIGINT, detail {vc}, checked_at {ts} NOT NULL)",
+        # A table of its own, not a ledger column: an existing ledger would need an ALTER
+        # that Redshift cannot make conditional, and the ledger's rows stay one per table.
+        f"CREATE TABLE IF NOT EXISTS {SKIPPED} (tenant_id {vc} NOT NULL, run_id {vc} NOT NULL, "
+        f"stream {vc} NOT NULL, missing_scope {vc} NOT NULL, loaded_at {ts} NOT NULL, "
+        "PRIMARY KEY (tenant_id, run_id, stream, missing_scope))",
         f"CREATE TABLE IF NOT EXISTS {RLS_RULES} "
         f"(groupname {vc} NOT NULL, tenant_id {vc} NOT NULL)",
     ]
@@ -327,6 +334,27 @@ def ledger_insert(
         f"cursor_to) SELECT {tenant}, {run}, e.stream, e.n, {literal(loaded_at)}, e.records, "
         f"{literal(mode)}, e.cursor_to FROM ({rows}) e WHERE NOT EXISTS (SELECT 1 FROM "
         f"{LEDGER} l WHERE l.tenant_id = {tenant} AND l.run_id = {run} AND l.stream = e.stream)"
+    ]
+
+
+def skipped_insert(
+    tenant_id: str, run_id: str, loaded_at: datetime, skipped: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """One row per skipped stream and missing scope, with the ledger's replay guard; nothing
+    when the run skipped nothing."""
+    pairs = [(stream, scope) for stream, scopes in sorted(skipped.items()) for scope in scopes]
+    if not pairs:
+        return []
+    tenant, run = literal(tenant_id), literal(_check_run(run_id))
+    rows = " UNION ALL ".join(
+        f"SELECT {literal(stream)} AS stream, {literal(scope)} AS missing_scope"
+        for stream, scope in pairs
+    )
+    return [
+        f"INSERT INTO {SKIPPED} (tenant_id, run_id, stream, missing_scope, loaded_at) "
+        f"SELECT {tenant}, {run}, e.stream, e.missing_scope, {literal(loaded_at)} FROM ({rows}) e "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {SKIPPED} s WHERE s.tenant_id = {tenant} AND "
+        f"s.run_id = {run} AND s.stream = e.stream AND s.missing_scope = e.missing_scope)"
     ]
 
 

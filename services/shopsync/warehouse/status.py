@@ -1,5 +1,6 @@
-"""What ``shopsync status`` shows per tenant: last run, cursors, rows per table, freshness
-and failed checks, read from the warehouse's ledger, checks and tenant schemas.
+"""What ``shopsync status`` shows per tenant: last run, cursors, streams the last run skipped
+for a missing access scope, rows per table, freshness and failed checks, read from the
+warehouse's ledger, skipped streams, checks and tenant schemas.
 
 One set of SQL for both engines: :func:`tenant_status` takes a :data:`Query` ("run this SQL,
 give me the rows"), which is a DuckDB connection's ``execute(...).fetchall()`` locally and
@@ -38,6 +39,7 @@ COUNTS_PER_STATEMENT = 64
 
 _LEDGER_TABLE = tuple(sql.LEDGER.split("."))
 _CHECKS_TABLE = tuple(sql.CHECKS.split("."))
+_SKIPPED_TABLE = tuple(sql.SKIPPED.split("."))
 
 
 def _instant(value: Any) -> Any:
@@ -73,6 +75,8 @@ class TenantStatus(BaseModel):
     last_loaded_at: Instant | None = None
     runs_loaded: int = 0
     cursors: dict[str, str] = {}
+    #: streams the latest loaded run skipped -> the access scopes the token lacked
+    skipped: dict[str, list[str]] = {}
     tables: list[TableStatus] = []
     #: tables of the specs that the tenant's schema does not have (all of them until the
     #: tenant's first load)
@@ -147,6 +151,23 @@ def cursors_sql(tenant_ids: Sequence[str]) -> str:
     )
 
 
+def _latest_runs(tenant_ids: Sequence[str]) -> str:
+    return (
+        f"SELECT tenant_id, MAX(run_id) AS last_run_id FROM {sql.LEDGER} "
+        f"WHERE tenant_id IN {_in(tenant_ids)} GROUP BY tenant_id"
+    )
+
+
+def skipped_sql(tenant_ids: Sequence[str]) -> str:
+    """Per tenant: the streams its latest loaded run skipped, and the scopes each lacked."""
+    return (
+        "SELECT s.tenant_id, s.stream, s.missing_scope FROM "
+        f"{sql.SKIPPED} s JOIN ({_latest_runs(tenant_ids)}) AS r "
+        "ON s.tenant_id = r.tenant_id AND s.run_id = r.last_run_id "
+        "ORDER BY s.tenant_id, s.stream, s.missing_scope"
+    )
+
+
 def failed_checks_sql(tenant_ids: Sequence[str]) -> str:
     """The latest verdict of each check on each table, where it failed: a failure stays until
     a later run of the same check passes."""
@@ -188,6 +209,12 @@ def _read_ledger(query: Query, ids: list[str], found: dict[str, dict[str, Any]])
         found[str(tenant)].update(last_run_id=run_id, last_loaded_at=loaded_at, runs_loaded=runs)
     for tenant, stream, cursor in query(cursors_sql(ids)):
         found[str(tenant)].setdefault("cursors", {})[str(stream)] = str(cursor)
+
+
+def _read_skipped(query: Query, ids: list[str], found: dict[str, dict[str, Any]]) -> None:
+    for tenant, stream, scope in query(skipped_sql(ids)):
+        skipped = found[str(tenant)].setdefault("skipped", {})
+        skipped.setdefault(str(stream), []).append(str(scope))
 
 
 def _read_checks(query: Query, ids: list[str], found: dict[str, dict[str, Any]]) -> None:
@@ -237,6 +264,8 @@ def tenant_status(source: Query | Connection, tenant_ids: Iterable[str]) -> list
     found: dict[str, dict[str, Any]] = {t: {"tenant_id": t} for t in ids}
     if _LEDGER_TABLE in existing:
         _read_ledger(query, ids, found)
+        if _SKIPPED_TABLE in existing:  # created by the first load that knew of it
+            _read_skipped(query, ids, found)
     if _CHECKS_TABLE in existing:
         _read_checks(query, ids, found)
     _read_tables(query, ids, existing, found)

@@ -7,6 +7,8 @@ CREATE TABLE IF NOT EXISTS shopsync_ops.load_ledger (tenant_id VARCHAR(65535) NO
 
 CREATE TABLE IF NOT EXISTS shopsync_ops.checks (tenant_id VARCHAR(65535) NOT NULL, run_id VARCHAR(65535), table_name VARCHAR(65535), check_name VARCHAR(65535) NOT NULL, status VARCHAR(65535) NOT NULL, observed BIGINT, expected BIGINT, detail VARCHAR(65535), checked_at TIMESTAMPTZ NOT NULL);
 
+CREATE TABLE IF NOT EXISTS shopsync_ops.skipped_streams (tenant_id VARCHAR(65535) NOT NULL, run_id VARCHAR(65535) NOT NULL, stream VARCHAR(65535) NOT NULL, missing_scope VARCHAR(65535) NOT NULL, loaded_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (tenant_id, run_id, stream, missing_scope));
+
 CREATE TABLE IF NOT EXISTS reporting.rls_rules (groupname VARCHAR(65535) NOT NULL, tenant_id VARCHAR(65535) NOT NULL);
 
 CREATE SCHEMA IF NOT EXISTS shop_acme;
@@ -102,3 +104,5 @@ UPDATE shop_acme.inventory_items SET _deleted_at = d.deleted_at FROM stage_delet
 UPDATE shop_acme.inventory_levels SET _deleted_at = d.deleted_at FROM stage_deleted_products d, shop_acme.product_variants v, shop_acme.inventory_items i WHERE shop_acme.inventory_levels.inventory_item_id = i.id AND i.variant_id = v.id AND v.product_id = d.product_id AND shop_acme.inventory_levels._deleted_at IS NULL;
 
 INSERT INTO shopsync_ops.load_ledger (tenant_id, run_id, stream, rows, loaded_at, records, mode, cursor_to) SELECT 'acme', '20261124T110000Z-00000002', e.stream, e.n, CAST('2026-11-24 12:00:00.000000+00' AS TIMESTAMPTZ), e.records, 'incremental', e.cursor_to FROM (SELECT 'products' AS stream, (SELECT COUNT(*) FROM stage_products) AS n, CAST(2 AS BIGINT) AS records, CAST('2026-11-24T11:00:00Z' AS VARCHAR(256)) AS cursor_to UNION ALL SELECT 'locations' AS stream, (SELECT COUNT(*) FROM stage_locations) AS n, CAST(3 AS BIGINT) AS records, CAST(NULL AS VARCHAR(256)) AS cursor_to UNION ALL SELECT 'order_line_items' AS stream, (SELECT COUNT(*) FROM stage_order_line_items) AS n, CAST(NULL AS BIGINT) AS records, CAST(NULL AS VARCHAR(256)) AS cursor_to UNION ALL SELECT '_manifest' AS stream, 0 AS n, CAST(10 AS BIGINT) AS records, CAST(NULL AS VARCHAR(256)) AS cursor_to) e WHERE NOT EXISTS (SELECT 1 FROM shopsync_ops.load_ledger l WHERE l.tenant_id = 'acme' AND l.run_id = '20261124T110000Z-00000002' AND l.stream = e.stream);
+
+INSERT INTO shopsync_ops.skipped_streams (tenant_id, run_id, stream, missing_scope, loaded_at) SELECT 'acme', '20261124T110000Z-00000002', e.stream, e.missing_scope, CAST('2026-11-24 12:00:00.000000+00' AS TIMESTAMPTZ) FROM (SELECT 'customers' AS stream, 'read_customers' AS missing_scope) e WHERE NOT EXISTS (SELECT 1 FROM shopsync_ops.skipped_streams s WHERE s.tenant_id = 'acme' AND s.run_id = '20261124T110000Z-00000002' AND s.stream = e.stream AND s.missing_scope = e.missing_scope);

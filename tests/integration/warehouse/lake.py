@@ -24,6 +24,7 @@ def write_run(
     snapshot: Sequence[str] = (),
     mode: str = "incremental",
     fetched_at: datetime | None = None,
+    skipped: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Manifest:
     # Fetched "now": the freshness check compares with the wall clock.
     fetched_at = fetched_at or datetime.now(UTC)
@@ -44,6 +45,7 @@ def write_run(
         started_at=fetched_at,
         finished_at=fetched_at,
         streams=entries,
+        skipped=dict(skipped or {}),
     )
     write_manifest(store, manifest)
     return manifest

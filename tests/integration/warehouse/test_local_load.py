@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+import duckdb
 import pytest
 
 from shopsync.events import Batching, LocalBus, WorkflowRun, cloudtrail_object_event, load_pattern
 from shopsync.events.pattern import CLOUDTRAIL_PATTERN
+from shopsync.warehouse.status import tenant_status
 
 from .env import Env
 from .lake import deletion, gid, location, order, product, variant, write_run
@@ -73,6 +77,26 @@ def test_first_load_then_incremental_with_deletes(env: Env) -> None:
     assert env.query(
         "SELECT COUNT(*) FROM reporting.order_line_items WHERE tenant_id = 'acme'"
     ) == [(3,)]
+
+
+def test_skipped_streams_reach_status_and_a_version_1_manifest_still_loads(env: Env) -> None:
+    _first_run(env)
+    key = f"_manifests/tenant=acme/run={R1}.json"
+    old = json.loads(env.raw.get(key))
+    del old["skipped"]
+    env.raw.put_bytes(key, json.dumps(old | {"schema_version": 1}).encode())
+    write_run(env.raw, "acme", R2, {"products": [product(1, "Tent XL", T10)]},
+              skipped={"orders": ("read_orders",)})  # fmt: skip
+    summary = env.load()
+    assert summary.ok, summary
+    assert [r.run_id for r in summary.loaded] == [R1, R2]
+    con = duckdb.connect(str(env.warehouse.path), read_only=True)
+    try:
+        (acme,) = tenant_status(con, ["acme"])
+    finally:
+        con.close()
+    assert acme.skipped == {"orders": ["read_orders"]}
+    assert {t.table: t.rows for t in acme.tables}["orders"] == 2  # R1's, untouched
 
 
 def test_an_empty_complete_snapshot_soft_deletes_every_row(env: Env) -> None:

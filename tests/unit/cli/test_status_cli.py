@@ -85,6 +85,12 @@ CURSORS_SQL = (
     "WHERE tenant_id IN ('acme', 'acme_corp') AND cursor_to IS NOT NULL "
     "GROUP BY tenant_id, stream ORDER BY tenant_id, stream"
 )
+SKIPPED_SQL = (
+    "SELECT s.tenant_id, s.stream, s.missing_scope FROM shopsync_ops.skipped_streams s JOIN ("
+    "SELECT tenant_id, MAX(run_id) AS last_run_id FROM shopsync_ops.load_ledger WHERE tenant_id "
+    "IN ('acme', 'acme_corp') GROUP BY tenant_id) AS r ON s.tenant_id = r.tenant_id AND "
+    "s.run_id = r.last_run_id ORDER BY s.tenant_id, s.stream, s.missing_scope"
+)
 CHECKS_SQL = (
     "SELECT tenant_id, run_id, table_name, check_name, detail, checked_at FROM ("
     "SELECT tenant_id, run_id, table_name, check_name, status, detail, checked_at, "
@@ -130,10 +136,11 @@ READING: list[tuple[str, list[dict[str, Any]]]] = [
                 "Records": [
                     [_s("shopsync_ops"), _s("load_ledger")],
                     [_s("shopsync_ops"), _s("checks")],
+                    [_s("shopsync_ops"), _s("skipped_streams")],
                     *([_s("shop_acme"), _s(t)] for t in TABLES),
                 ],
                 "ColumnMetadata": _columns(("table_schema", "name"), ("table_name", "name")),
-                "TotalNumRows": 2 + len(TABLES),
+                "TotalNumRows": 3 + len(TABLES),
             }
         ],
     ),
@@ -164,6 +171,18 @@ READING: list[tuple[str, list[dict[str, Any]]]] = [
                     ("tenant_id", "varchar"), ("stream", "varchar"), ("max", "varchar")
                 ),
                 "TotalNumRows": 2,
+            }
+        ],
+    ),
+    (
+        SKIPPED_SQL,
+        [
+            {
+                "Records": [[_s("acme"), _s("orders"), _s("read_orders")]],
+                "ColumnMetadata": _columns(
+                    ("tenant_id", "varchar"), ("stream", "varchar"), ("missing_scope", "varchar")
+                ),
+                "TotalNumRows": 1,
             }
         ],
     ),
@@ -280,6 +299,7 @@ def test_aws_status_json_sends_the_shared_sql_and_parses_data_api_types(
             "last_loaded_at": "2026-11-24T11:05:30.250000Z",
             "runs_loaded": 2,
             "cursors": {"orders": "2026-11-24T09:30:00Z", "products": "2026-11-24T10:00:00Z"},
+            "skipped": {"orders": ["read_orders"]},
             "tables": [
                 {"table": t, "rows": 2, "deleted": 1, "newest_synced_at": synced}
                 if t == "products"
@@ -314,6 +334,7 @@ def test_aws_status_json_sends_the_shared_sql_and_parses_data_api_types(
             "last_loaded_at": None,
             "runs_loaded": 0,
             "cursors": {},
+            "skipped": {},
             "tables": [],
             "missing_tables": list(TABLES),
             "failed_checks": [],
@@ -333,6 +354,7 @@ def test_aws_status_text_says_who_was_never_loaded(data_api: Stubber) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("acme FAILED CHECKS  last run " + R2)
     assert any("failed pk_unique on orders" in line for line in lines)
+    assert "  skipped: orders (missing read_orders)" in lines
     assert lines[-1].startswith("acme_corp not loaded yet  last run -")
     assert result.stderr == ""  # one tenant loaded: no hint about grants
 
@@ -477,7 +499,7 @@ def test_local_and_aws_print_the_same_json_for_the_same_data(
     assert (corp["tenant_id"], corp["missing_tables"]) == ("acme_corp", ["customers"])
     assert (globex["tenant_id"], globex["loaded"]) == ("globex", False)
     # The twin ran the statements exactly as Redshift would get them: none needed translating.
-    assert len(twin.sent) == 5
+    assert len(twin.sent) == 6
     assert all(to_duckdb(s) == s for s in twin.sent)
 
 
@@ -503,3 +525,18 @@ def test_local_status_text_names_tables_not_created_yet(tenants_dir: Path) -> No
     assert "  no table yet: customers" in lines[corp:]
     assert lines[-1].startswith("globex not loaded yet")
     assert sum("no table yet" in line for line in lines) == 1  # not for globex, nor acme
+
+
+def test_local_status_text_shows_what_the_latest_run_skipped(tenants_dir: Path) -> None:
+    _local_warehouse()
+    result = CliRunner().invoke(app, ["status", "--tenant", "acme"])
+    assert result.exit_code == EXIT_FAILED  # acme's failed checks; skipping fails nothing
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("acme FAILED CHECKS  last run " + R2)
+    assert lines[1].startswith("  cursors: ")
+    # The latest run's only: the first run's skipped customers are not shown.
+    assert lines[2] == "  skipped: orders (missing read_orders)"
+    assert sum("skipped" in line for line in lines) == 1
+    corp = CliRunner().invoke(app, ["status", "--tenant", "acme_corp"])
+    assert corp.exit_code == EXIT_OK, corp.output
+    assert "skipped" not in corp.stdout

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from shopsync.lake.manifest import Manifest, StreamManifest, write_manifest
 from shopsync.storage import LocalObjectStore
-from shopsync_glue.job import pending_manifests
+from shopsync.warehouse.base import RunLoad
+from shopsync_glue.job import CuratedLake, Curation, pending_manifests
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -77,3 +80,46 @@ def test_a_bad_manifest_holds_back_its_tenant_only(store: LocalObjectStore) -> N
     }
     assert len(errors) == 1
     assert errors[0].startswith("acme/20261124T103000Z-00000000: bad manifest")
+
+
+#: A manifest as a version 1 writer left it: no ``skipped``.
+_VERSION_1 = {
+    "schema_version": 1,
+    "tenant_id": "acme",
+    "run_id": "20261124T120000Z-00000010",
+    "mode": "incremental",
+    "api_version": "2026-10",
+    "started_at": "2026-11-24T12:00:00Z",
+    "finished_at": "2026-11-24T12:00:00Z",
+    "streams": {"products": {"parts": [], "records": 0, "cursor_from": None, "cursor_to": None,
+                             "complete_snapshot": False}},
+}  # fmt: skip
+
+
+def _plan(raw: LocalObjectStore, tmp_path: Path, manifest: Manifest) -> RunLoad:
+    """The run's load plan before any table (no deletions to write: Spark is never asked)."""
+    spark: Any = None
+    with Curation(spark, raw, CuratedLake(str(tmp_path / "curated")), manifest) as curation:
+        return curation.header
+
+
+def test_a_version_1_manifest_still_loads_and_skipped_nothing(tmp_path: Path) -> None:
+    raw = LocalObjectStore(tmp_path)
+    raw.put_bytes(
+        "_manifests/tenant=acme/run=20261124T120000Z-00000010.json",
+        json.dumps(_VERSION_1).encode(),
+    )
+    (manifest,) = pending_manifests(raw, set())["acme"]
+    assert manifest.schema_version == 1
+    assert _plan(raw, tmp_path, manifest).skipped == {}
+
+
+def test_the_load_plan_carries_the_skipped_streams(tmp_path: Path) -> None:
+    raw = LocalObjectStore(tmp_path)
+    manifest = _manifest("acme", "20261124T120000Z-00000011").model_copy(
+        update={"skipped": {"orders": ("read_orders",)}}
+    )
+    write_manifest(raw, manifest)
+    (pending,) = pending_manifests(raw, set())["acme"]
+    assert pending.skipped == {"orders": ("read_orders",)}
+    assert _plan(raw, tmp_path, pending).skipped == {"orders": ("read_orders",)}

@@ -184,7 +184,7 @@ Privilege = tuple[str, str]  # (privilege, "schema" or "schema.table")
 WRITES = {"INSERT", "UPDATE", "DELETE", "DROP", "ALTER", "TRUNCATE", "REFERENCES", "CREATE"}
 CATALOG = {
     "public": [],
-    "shopsync_ops": ["load_ledger", "checks"],
+    "shopsync_ops": ["load_ledger", "checks", "skipped_streams"],
     "reporting": [*TABLES, "rls_rules"],
     "shop_acme": list(TABLES),
     "shop_acme_corp": list(TABLES),

@@ -2,7 +2,8 @@
 connection (a local file, or the Data API twin's database).
 
 - ``acme``: two loaded runs with cursors; a failed check that a later run cleared, a failed
-  check that stands, and a failed run-level check (no table);
+  check that stands, and a failed run-level check (no table); the first run skipped
+  ``customers``, the latest skipped ``orders`` (missing ``read_orders``);
 - ``acme_corp`` (a look-alike id): one run, a later pass of the check that stands failed for
   ``acme`` (it must not clear acme's), and a schema that lacks ``customers`` (a table the
   specs gained after its last load);
@@ -48,6 +49,14 @@ def _check(
     )
 
 
+def _skipped(tenant: str, run: str, stream: str, scope: str, at: datetime) -> str:
+    return (
+        f"INSERT INTO {sql.SKIPPED} (tenant_id, run_id, stream, missing_scope, loaded_at) "
+        f"VALUES ({sql.literal(tenant)}, {sql.literal(run)}, {sql.literal(stream)}, "
+        f"{sql.literal(scope)}, {sql.literal(at)})"
+    )
+
+
 def _row(tenant: str, table: str, n: int, deleted: datetime | None) -> str:
     return (
         f"INSERT INTO {sql.tenant_schema(tenant)}.{table} (id, _tenant_id, _run_id, _synced_at, "
@@ -68,6 +77,8 @@ def populate(con: duckdb.DuckDBPyConnection) -> None:
         _ledger("acme", R2, "products", LOADED_2, "2026-11-24T10:00:00Z"),
         _ledger("acme", R2, sql.MANIFEST_STREAM, LOADED_2, None),
         _ledger("acme_corp", C1, "products", LOADED_1, "2026-11-01T00:00:00Z"),
+        _skipped("acme", R1, "customers", "read_customers", LOADED_1),
+        _skipped("acme", R2, "orders", "read_orders", LOADED_2),
         _check("acme", R1, "products", "rows_vs_records", "failed", LOADED_1, "1 != 2"),
         _check("acme", R2, "products", "rows_vs_records", "passed", LOADED_2, ""),
         _check("acme", R1, "orders", "pk_unique", "passed", LOADED_1, ""),

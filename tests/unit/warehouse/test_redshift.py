@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from shopsync.warehouse import sql
 from shopsync.warehouse.base import RunLoad, TableLoad, WarehouseError
 from shopsync.warehouse.redshift import RedshiftDataApiWarehouse, redact
 from shopsync.warehouse.specs import TABLES
+from shopsync.warehouse.status import tenant_status
 
 from .twin import TwinDataApi, to_duckdb, write_parquet
 
@@ -571,3 +573,25 @@ def test_a_failing_change_rolls_back_the_whole_run(tmp_path: Path) -> None:
     assert warehouse.loaded_runs("acme") == {("acme", R1)}
     api.faults.clear()
     assert warehouse.load_run(second, loaded_at=NOW).rows == {"products": 2}
+
+
+def test_a_run_s_skipped_streams_load_with_its_ledger_and_status_shows_them(
+    tmp_path: Path,
+) -> None:
+    api = TwinDataApi()
+    warehouse = _warehouse(api)
+    run = _run(tmp_path, R1, [_product(1, "a", T9, R1)])
+    run = replace(run, skipped={"orders": ("read_customers", "read_orders")})
+    warehouse.load_run(run, loaded_at=NOW)
+    rows = f"SELECT run_id, stream, missing_scope FROM {sql.SKIPPED} ORDER BY missing_scope"  # noqa: S608
+    expected = [(R1, "orders", "read_customers"), (R1, "orders", "read_orders")]
+    assert api.con.execute(rows).fetchall() == expected
+    # Replaying the run's transaction (a race) adds no second row.
+    api.batch_execute_statement(Sqls=api.batches[-1], Database="dev", WorkgroupName="x")
+    assert api.con.execute(rows).fetchall() == expected
+    (acme,) = tenant_status(warehouse.execute, ["acme"])
+    assert acme.skipped == {"orders": ["read_customers", "read_orders"]}
+    # A later run that skipped nothing: status shows what the latest run skipped, nothing.
+    warehouse.load_run(_run(tmp_path, R2, [_product(2, "b", T10, R2)]), loaded_at=NOW)
+    (acme,) = tenant_status(warehouse.execute, ["acme"])
+    assert acme.skipped == {}

@@ -33,6 +33,7 @@ RUN = RunLoad(
     ),
     deletions=CURATED.format(t="deleted_products"),
     stream_records={"products": 2, "locations": 3, "orders": 4, "deleted_products": 1},
+    skipped={"customers": ("read_customers",)},
 )
 ROLE = "arn:aws:iam::123456789012:role/shopsync-redshift-copy"
 
@@ -51,7 +52,7 @@ def test_redshift_load_of_one_tenant_run() -> None:
     batches = load_batches(
         sql.REDSHIFT, RUN, loaded_at=AT, existing_columns=existing, iam_role=ROLE, max_statements=40
     )
-    assert [len(b) for b in batches] == [31, 8, 12]  # set-up, staging, the changes
+    assert [len(b) for b in batches] == [32, 8, 13]  # set-up, staging, the changes
     text = "\n".join(
         f"-- batch {i} of {len(batches)}\n" + ";\n\n".join(b) + ";\n"
         for i, b in enumerate(batches, 1)
@@ -111,6 +112,15 @@ def test_statement_shape() -> None:
     (ledger,) = [s for s in statements if s.startswith("INSERT INTO shopsync_ops.load_ledger")]
     assert ledger.count(" UNION ALL ") == 3  # one row per table plus the _manifest row
     assert "WHERE NOT EXISTS" in ledger
+    (skipped,) = [s for s in statements if s.startswith("INSERT INTO shopsync_ops.skipped_")]
+    assert "'customers' AS stream, 'read_customers' AS missing_scope" in skipped
+    assert "WHERE NOT EXISTS" in skipped
+
+
+def test_a_run_that_skipped_nothing_writes_no_skipped_rows() -> None:
+    assert sql.skipped_insert("acme", RUN.run_id, AT, {}) == []
+    (one,) = sql.skipped_insert("acme", RUN.run_id, AT, {"orders": ("read_a", "read_b")})
+    assert one.count(" UNION ALL ") == 1  # a row per missing scope
 
 
 @pytest.mark.parametrize("bad", ["Acme", "ab", "acme;drop", "acme-corp", "", "a" * 41])

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from shopsync.warehouse import sql
 from shopsync.warehouse import status as status_sql
 from shopsync.warehouse.specs import TABLES
 from shopsync.warehouse.status import (
@@ -63,6 +64,8 @@ def test_a_loaded_tenant_with_failed_checks(con: duckdb.DuckDBPyConnection) -> N
         last_loaded_at=LOADED_2,
         runs_loaded=2,
         cursors={"orders": "2026-11-24T09:30:00Z", "products": "2026-11-24T10:00:00Z"},
+        # Only the latest run's: the first run's skipped customers are history.
+        skipped={"orders": ["read_orders"]},
         tables=[tables[t] for t in TABLES],
         missing_tables=[],
         failed_checks=[
@@ -106,6 +109,7 @@ def test_a_look_alike_tenant_sees_only_its_own_and_lacks_a_table(
     assert corp.runs_loaded == 1
     assert corp.cursors == {"products": "2026-11-01T00:00:00Z"}
     assert corp.failed_checks == []
+    assert corp.skipped == {}
     assert corp.ok
     assert corp.missing_tables == ["customers"]
     assert [t.table for t in corp.tables] == [t for t in TABLES if t != "customers"]
@@ -117,6 +121,29 @@ def test_a_look_alike_tenant_sees_only_its_own_and_lacks_a_table(
         ("orders", "pk_unique"),
         (None, "freshness"),
     ]
+
+
+def test_skipped_streams_are_the_latest_run_s_and_a_scope_per_row(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    con.execute(
+        f"INSERT INTO {sql.SKIPPED} VALUES ('acme', {sql.literal(R2)}, 'orders', "  # noqa: S608
+        f"'read_customers', {sql.literal(LOADED_2)})"
+    )
+    (acme,) = tenant_status(con, ["acme"])
+    assert acme.skipped == {"orders": ["read_customers", "read_orders"]}
+    assert acme.model_dump(mode="json")["skipped"] == {"orders": ["read_customers", "read_orders"]}
+
+
+def test_a_warehouse_loaded_before_skipped_streams_existed(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    con.execute(f"DROP TABLE {sql.SKIPPED}")
+    recorder = Recorder(con)
+    (acme,) = tenant_status(recorder, ["acme"])
+    assert acme.skipped == {}
+    assert acme.runs_loaded == 2
+    assert not any(sql.SKIPPED in s for s in recorder.statements)
 
 
 def test_a_tenant_never_loaded(con: duckdb.DuckDBPyConnection) -> None:
@@ -160,14 +187,15 @@ def test_a_fixed_number_of_statements_and_row_counts_in_chunks(
 ) -> None:
     recorder = Recorder(con)
     expected = tenant_status(recorder, ["acme", "acme_corp", "globex"])
-    # existence, last runs, cursors, checks, and one statement of row counts for 15 tables
-    assert len(recorder.statements) == 5
+    # existence, last runs, cursors, skipped streams, checks, and one statement of row counts
+    # for 15 tables
+    assert len(recorder.statements) == 6
     assert recorder.statements[-1].count(" UNION ALL ") == 2 * len(TABLES) - 2
 
     monkeypatch.setattr(status_sql, "COUNTS_PER_STATEMENT", 4)
     chunked = Recorder(con)
     assert tenant_status(chunked, ["acme", "acme_corp", "globex"]) == expected
-    assert len(chunked.statements) == 4 + 4  # 15 tables in chunks of 4
+    assert len(chunked.statements) == 5 + 4  # 15 tables in chunks of 4
 
 
 #: Constructs one engine has and the other lacks (or spells differently).
