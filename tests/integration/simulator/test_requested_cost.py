@@ -45,7 +45,8 @@ def cases() -> list[tuple[str, dict[str, Any]]]:
     paged = [(n, sent(n, size)) for n in PAGED for size in (PAGE_SIZES[n], PAGE_SIZES[n] // 2)]
     bulk = [("bulk_run", {"query": queries.load(n)}) for n in BULK_DOCUMENTS]
     control = [("bulk_status", {"id": OPERATION}), ("bulk_cancel", {"id": OPERATION})]
-    return paged + bulk + control
+    run_start = [("access_scopes", {})]  # once per run, before any stream
+    return paged + bulk + control + run_start
 
 
 def test_every_document_the_project_sends_is_covered() -> None:
