@@ -1,4 +1,6 @@
-"""Ground truth: the live records of a store per stream, as counts or JSON Lines."""
+"""Ground truth: the live records of a store per stream, as counts or JSON Lines; the money
+streams (:mod:`~shopsync_simulator.money_truth`) and Shopify's daily sales figures
+(:mod:`~shopsync_simulator.sales`) are here too."""
 
 from __future__ import annotations
 
@@ -7,13 +9,29 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from shopsync_simulator.money_truth import MONEY_STREAMS, money_counts, money_records
+from shopsync_simulator.sales import DailySales, daily_sales
+from shopsync_simulator.store.money import plain
 from shopsync_simulator.store.store import STREAM_KINDS, Store
 from shopsync_simulator.store.table import Record
+
+__all__ = [
+    "MONEY_STREAMS",
+    "DailySales",
+    "counts",
+    "daily_sales",
+    "dump",
+    "money_counts",
+    "money_records",
+    "public",
+    "records",
+    "write_jsonl",
+]
 
 
 def public(rec: Record) -> dict[str, Any]:
     """A record without the simulator's internal keys; orders carry their line items."""
-    out = {k: v for k, v in rec.items() if not k.startswith("_")}
+    out = {k: plain(v) for k, v in rec.items() if not k.startswith("_")}
     if "_lines" in rec:
         out["lineItems"] = [public(line) for line in rec["_lines"]]
     if "_q" in rec:
@@ -26,6 +44,10 @@ def counts(store: Store) -> dict[str, int]:
 
 
 def records(store: Store, stream: str) -> Iterator[dict[str, Any]]:
+    """The live records of a table stream, or the rows of a money stream."""
+    if stream in MONEY_STREAMS:
+        yield from money_records(store, stream)
+        return
     if stream not in STREAM_KINDS:
         raise KeyError(f"unknown stream {stream!r}; expected one of {', '.join(STREAM_KINDS)}")
     for rec in store.tables[STREAM_KINDS[stream]].iter_live():

@@ -24,7 +24,10 @@ from graphql import (
 
 from shopsync_simulator.bulk.operations import CHUNK, BulkOperations, BulkPaging
 from shopsync_simulator.bulk.resolvers import BULK_RESOLVERS
-from shopsync_simulator.query.pager import PageArgs, list_scan, paginate, table_scan
+from shopsync_simulator.graphql.nested import list_connection as _list_connection
+from shopsync_simulator.graphql.nested import related as _related
+from shopsync_simulator.graphql.order_resolvers import ORDER_RESOLVERS
+from shopsync_simulator.query.pager import PageArgs, paginate, table_scan
 from shopsync_simulator.query.search import SearchSyntaxError, compile_filter
 from shopsync_simulator.store.generate import iso
 from shopsync_simulator.store.ids import gid, parse_gid
@@ -113,14 +116,6 @@ def _top_connection(kind: str) -> Resolver:
     return resolve
 
 
-def _list_connection(items: list[Record], info: Info, args: dict[str, Any]) -> Any:
-    """A record's nested connection; a bulk operation gets all of it."""
-    pairs = [((i,), rec) for i, rec in enumerate(items)]
-    if info.context.bulk is not None:
-        args = {"first": len(items)}
-    return paginate(list_scan(pairs), PageArgs.from_args(args))
-
-
 def _count(kind: str) -> Resolver:
     def resolve(_: Any, info: Info, **args: Any) -> Any:
         table = _store(info).tables[kind]
@@ -207,14 +202,6 @@ def _quantities(level: Record, _: Info, names: list[str]) -> list[dict[str, Any]
     ]
 
 
-def _related(attr: str, key: str) -> Resolver:
-    def resolve(rec: Record, info: Info, **_: Any) -> Any:
-        index = rec.get(key)
-        return None if index is None else getattr(_store(info), attr).get(index)
-
-    return resolve
-
-
 RESOLVERS: dict[tuple[str, str], Resolver] = {
     ("QueryRoot", "products"): _top_connection("Product"),
     ("QueryRoot", "productVariants"): _top_connection("ProductVariant"),
@@ -275,7 +262,7 @@ RESOLVERS: dict[tuple[str, str], Resolver] = {
 
 def install(schema: GraphQLSchema) -> None:
     """Attach the resolvers to the fields this version of the schema has."""
-    for (type_name, field_name), resolver in (RESOLVERS | BULK_RESOLVERS).items():
+    for (type_name, field_name), resolver in (RESOLVERS | BULK_RESOLVERS | ORDER_RESOLVERS).items():
         type_ = schema.get_type(type_name)
         if isinstance(type_, GraphQLObjectType) and field_name in type_.fields:
             type_.fields[field_name].resolve = resolver

@@ -12,18 +12,22 @@ import random
 from typing import Any
 
 from shopsync_simulator.store.contents import StoreContents
-from shopsync_simulator.store.generate import iso, money
+from shopsync_simulator.store.generate import iso
 from shopsync_simulator.store.ids import gid, parse_gid
-from shopsync_simulator.store.table import Record, Table
+from shopsync_simulator.store.money import money
+from shopsync_simulator.store.order_activity import OrderActivity
+from shopsync_simulator.store.order_history import LedgerError
+from shopsync_simulator.store.table import Record, Table, UnknownRecordError
+
+__all__ = ["Activity", "LedgerError", "UnknownRecordError"]
 
 Ref = int | str
+OPS = ("price", "title", "inventory", "order", "customer", "delete")
+ORDER_OPS = ("refund", "capture", "void", "fulfill", "hold", "discount", "delete_order")
+OPS += (*ORDER_OPS, "delete_customer")
 
 
-class UnknownRecordError(LookupError):
-    """A reference to a record that does not exist (or was deleted)."""
-
-
-class Activity:
+class Activity(OrderActivity):
     def __init__(self, store: StoreContents) -> None:
         self.store = store
 
@@ -42,6 +46,7 @@ class Activity:
         if current is None:
             raise UnknownRecordError(f"no live {table.kind} {ref!r}")
         rec = copy.deepcopy(current)
+        rec.pop("_d", None)
         rec["_u"] = now
         rec["updatedAt"] = iso(now)
         table.put(rec)
@@ -189,15 +194,53 @@ class Activity:
                 cust_index = self._index(store.customers, customer)
                 cust = self._touch(store.customers, cust_index, now)
                 cust["numberOfOrders"] = str(int(cust["numberOfOrders"]) + 1)
-            rec = f.build_order(index, now, now, cust_index, resolved, h)
-            for line in rec["_lines"]:
-                variant = store.variants.get(line["_v"])
-                if variant is not None:  # the live price, which activity may have changed
-                    line["originalUnitPriceSet"]["shopMoney"]["amount"] = variant["price"]
+            # The live prices, which activity may have changed.
+            prices = [_cents(store.variants.get(v)) for v, _ in resolved]
+            rec = f.build_order(index, now, now, cust_index, resolved, h, prices)
             store.orders.put(rec)
             return rec
 
+    def delete_order(self, order: Ref) -> Record:
+        """Delete an order; log a destroy event (subject type ORDER)."""
+        return self._delete(self.store.orders, order, "ORDER", "Order {name} was deleted.")
+
+    def delete_customer(self, customer: Ref) -> Record:
+        """Delete a customer; log a destroy event (subject type CUSTOMER). Their orders stay,
+        with no customer (as after Shopify's customer data erasure)."""
+        return self._delete(
+            self.store.customers, customer, "CUSTOMER", "Customer {displayName} was deleted."
+        )
+
+    def _delete(self, table: Table, ref: Ref, subject: str, message: str) -> Record:
+        with self.store.lock:
+            index = self._index(table, ref)
+            rec = table.get(index)
+            if rec is None:
+                raise UnknownRecordError(f"no live {table.kind} {ref!r}")
+            table.delete(index)
+            return self._event("destroy", subject, rec["id"], message.format(**rec))
+
     # -- a bit of everything ---------------------------------------------------------------------
+    def _order_op(self, op: str, order: int, rng: random.Random) -> None:
+        if op == "refund":
+            rec = self.store.orders.get(order)
+            lines = None if rec is None or rng.random() < 0.4 else [(0, 1)]
+            self.refund_order(order, lines, restock=rng.random() < 0.7)
+        elif op == "capture":
+            self.capture_transaction(order)
+        elif op == "void":
+            self.void_transaction(order)
+        elif op == "fulfill":
+            self.fulfill_order(order)
+        elif op == "hold":
+            self.hold_fulfillment_order(order)
+        elif op == "discount":
+            self.apply_discount(order)
+        elif rng.random() < 0.3:
+            self.delete_order(order)
+        else:
+            raise UnknownRecordError("skipped")
+
     def random_activity(self, steps: int, seed: int = 0) -> dict[str, int]:
         """``steps`` random changes (deterministic for a seed); returns how many of each."""
         store = self.store
@@ -205,7 +248,7 @@ class Activity:
         rng = random.Random(seed ^ f.seed)
         done: dict[str, int] = {}
         for _ in range(steps):
-            op = rng.choice(("price", "title", "inventory", "order", "customer", "delete"))
+            op = rng.choice(OPS)
             try:
                 if op == "price" and f.n_variants:
                     cents = rng.randrange(500, 20_000)
@@ -223,12 +266,23 @@ class Activity:
                     self.create_customer(rng.choice(("Zoe", "Yan")), rng.choice(("Park", "Ito")))
                 elif op == "delete" and f.n_products and rng.random() < 0.3:
                     self.delete_product(rng.randrange(f.n_products))
+                elif op in ORDER_OPS and store.orders.next_index:
+                    self._order_op(op, rng.randrange(store.orders.next_index), rng)
+                elif op == "delete_customer" and store.customers.next_index and rng.random() < 0.3:
+                    self.delete_customer(rng.randrange(store.customers.next_index))
                 else:
                     continue
-            except UnknownRecordError:
+            except (UnknownRecordError, LedgerError):
                 continue
             done[op] = done.get(op, 0) + 1
         return done
+
+
+def _cents(variant: Record | None) -> int:
+    if variant is None:
+        raise UnknownRecordError("no live ProductVariant")
+    whole, _, frac = str(variant["price"]).partition(".")
+    return int(whole) * 100 + int((frac + "00")[:2])
 
 
 def _restamp(rec: dict[str, Any], kind: str, index: int, now: int) -> None:

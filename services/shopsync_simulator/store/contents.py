@@ -11,6 +11,8 @@ import threading
 from shopsync_simulator.store.clock import Clock
 from shopsync_simulator.store.config import ShopSpec
 from shopsync_simulator.store.generate import BASE_START
+from shopsync_simulator.store.order_views import NODE_KINDS, child_node
+from shopsync_simulator.store.orders import SLOTS
 from shopsync_simulator.store.records import RecordFactory
 from shopsync_simulator.store.table import Record, Table
 
@@ -60,6 +62,10 @@ class StoreContents:
 
     # -- relations ---------------------------------------------------------------------------
     def node(self, kind: str, index: int) -> Record | None:
+        """Any record by kind and index, including an order's refunds, transactions,
+        fulfillments and fulfillment orders (their index encodes the order's)."""
+        if kind in NODE_KINDS:
+            return child_node(self.orders.get(index // SLOTS[kind]), kind, index)
         table = self.tables.get(kind)
         return table.get(index) if table is not None else None
 

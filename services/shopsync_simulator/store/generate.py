@@ -8,10 +8,10 @@ Base timestamps spread evenly over :data:`BASE_START`..:data:`BASE_END` and are 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from shopsync_simulator.store.config import ShopSpec
 from shopsync_simulator.store.ids import gid, numeric_id
+from shopsync_simulator.store.money import Bag
 from shopsync_simulator.store.table import Record
 
 BASE_START = 1_672_531_200  # 2023-01-01T00:00:00Z
@@ -42,10 +42,6 @@ def mix(x: int) -> int:
 
 def iso(ts: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
-
-
-def money(cents: int) -> str:
-    return f"{cents // 100}.{cents % 100:02d}"
 
 
 class Generator:
@@ -143,14 +139,8 @@ class Generator:
         base = 500 + self.h(1, j // self.n_variants_per) % 19_500
         return base + (j % self.n_variants_per) * 100
 
-    def bag(self, cents: int, presentment: str, rate_pct: int) -> dict[str, Any]:
-        return {
-            "shopMoney": {"amount": money(cents), "currencyCode": self.currency},
-            "presentmentMoney": {
-                "amount": money(cents * rate_pct // 100),
-                "currencyCode": presentment,
-            },
-        }
+    def bag(self, cents: int, presentment: str, rate_pct: int) -> Bag:
+        return Bag.convert(cents, self.currency, presentment, rate_pct)
 
     def quantities(self, k: int) -> dict[str, int]:
         h = self.h(7, k)

@@ -20,6 +20,17 @@ ID_BASE: dict[str, int] = {
     "Order": 5_000_000_000,
     "LineItem": 13_000_000_000,
     "Event": 9_000_000_000,
+    "Refund": 900_000_000,
+    "RefundLineItem": 400_000_000_000,
+    "OrderAdjustment": 300_000_000_000,
+    "RefundShippingLine": 200_000_000_000,
+    "OrderTransaction": 6_000_000_000,
+    "TransactionFee": 500_000_000_000,
+    "ShippingLine": 4_000_000_000,
+    "Fulfillment": 4_500_000_000,
+    "FulfillmentLineItem": 10_500_000_000,
+    "FulfillmentOrder": 6_500_000_000,
+    "FulfillmentOrderLineItem": 14_000_000_000,
     "BulkOperation": 3_000_000_000,
 }
 

@@ -14,9 +14,15 @@ from shopsync_simulator.store.generate import (
     VENDORS,
     Generator,
     iso,
-    money,
 )
 from shopsync_simulator.store.ids import gid, numeric_id
+from shopsync_simulator.store.money import Bag, money
+from shopsync_simulator.store.order_history import (
+    add_transaction,
+    base_history,
+    open_fulfillment_order,
+)
+from shopsync_simulator.store.orders import GATEWAYS, new_order_ledger, order_total, reprice
 from shopsync_simulator.store.table import Record
 
 STATUSES = ("ACTIVE",) * 10 + ("DRAFT", "DRAFT", "ARCHIVED")
@@ -187,22 +193,27 @@ class RecordFactory(Generator):
         customer: int | None,
         lines: list[tuple[int, int]],
         h: int,
+        prices: list[int] | None = None,
     ) -> Record:
-        """An order from its customer and ``(variant index, quantity)`` lines (base or new)."""
+        """An order from its customer and ``(variant index, quantity)`` lines, with its money
+        ledger (:mod:`~shopsync_simulator.store.orders`). A base order (``prices`` None) also
+        gets its history; a new one (activity) is paid by a sale and not yet fulfilled."""
+        plan = self.h(8, o)
         eur = (h >> 20) % 4 == 0
-        cur, rate = ("EUR", 92) if eur else (self.currency, 100)
+        alt, alt_rate = ("EUR", 92) if self.currency != "EUR" else ("USD", 108)
+        cur, rate = (alt, alt_rate) if eur else (self.currency, 100)
         line_recs: list[dict[str, Any]] = []
-        subtotal = 0
         for j, (v, qty) in enumerate(lines):
-            price = self.variant_price_cents(v)
-            subtotal += price * qty
+            price = self.variant_price_cents(v) if prices is None else prices[j]
             p, k = divmod(v, self.n_variants_per)
             title = self.product_title(p)
+            unit = Bag.convert(price, self.currency, cur, rate)
             line_recs.append(
                 {
                     "__typename": "LineItem",
                     "_v": v,
                     "_p": p,
+                    "_unit": unit,
                     "id": gid("LineItem", o * self.max_lines + j),
                     "title": title,
                     "name": f"{title} - {self.size_name(k)}",
@@ -210,49 +221,40 @@ class RecordFactory(Generator):
                     "sku": self.sku(v),
                     "vendor": VENDORS[(self.h(1, p) >> 32) % len(VENDORS)],
                     "quantity": qty,
-                    "currentQuantity": qty,
                     "requiresShipping": True,
                     "taxable": True,
-                    "originalUnitPriceSet": self.bag(price, cur, rate),
-                    "discountedUnitPriceSet": self.bag(price, cur, rate),
-                    "originalTotalSet": self.bag(price * qty, cur, rate),
-                    "discountedTotalSet": self.bag(price * qty, cur, rate),
-                    "totalDiscountSet": self.bag(0, cur, rate),
+                    "isGiftCard": False,
+                    "originalUnitPriceSet": unit,
                 }
             )
-        discount = subtotal // 10 if (h >> 24) % 5 == 0 else 0
-        shipping = 500 if (h >> 28) % 2 else 0
-        tax = (subtotal - discount) * 8 // 100
-        total = subtotal - discount + shipping + tax
-        financial = FINANCIAL[(h >> 32) % len(FINANCIAL)]
-        fulfilled = (h >> 40) % 3 != 0
         rec: Record = {
             "_cust": customer,
             "_lines": line_recs,
+            "_pay": [],
+            "_refunds": [],
+            "_fuls": [],
             "name": f"#{1001 + o}",
             "email": None,
             "phone": None,
             "processedAt": iso(created),
             "cancelledAt": None,
             "cancelReason": None,
-            "closed": fulfilled and financial == "PAID",
-            "closedAt": iso(updated) if fulfilled and financial == "PAID" else None,
             "confirmed": True,
             "test": False,
             "currencyCode": self.currency,
             "presentmentCurrencyCode": cur,
-            "displayFinancialStatus": financial,
-            "displayFulfillmentStatus": "FULFILLED" if fulfilled else "UNFULFILLED",
             "tags": [],
             "note": None,
-            "subtotalPriceSet": self.bag(subtotal, cur, rate),
-            "currentSubtotalPriceSet": self.bag(subtotal, cur, rate),
-            "totalDiscountsSet": self.bag(discount, cur, rate),
-            "totalShippingPriceSet": self.bag(shipping, cur, rate),
-            "totalTaxSet": self.bag(tax, cur, rate),
-            "totalPriceSet": self.bag(total, cur, rate),
-            "currentTotalPriceSet": self.bag(total, cur, rate),
-            "totalRefundedSet": self.bag(total if financial == "REFUNDED" else 0, cur, rate),
-            "subtotalLineItemsQuantity": sum(q for _, q in lines),
         }
-        return self._stamp(rec, "Order", o, created, updated)
+        self._stamp(rec, "Order", o, created, updated)
+        new_order_ledger(rec, plan, self.currency, cur, rate)
+        location = (plan >> 52) % max(self.n_locations, 1)
+        open_fulfillment_order(rec, created, location)
+        if prices is None:
+            financial = FINANCIAL[(h >> 32) % len(FINANCIAL)]
+            base_history(rec, financial, (h >> 40) % 3 != 0, plan, self.n_locations)
+        else:
+            gateway = GATEWAYS[(plan >> 20) % len(GATEWAYS)]
+            add_transaction(rec, "SALE", "SUCCESS", gateway, order_total(rec), created)
+        reprice(rec)
+        return rec

@@ -17,6 +17,11 @@ from shopsync_simulator.store.ids import numeric_id
 Record = dict[str, Any]
 Key = tuple[int, ...]
 
+
+class UnknownRecordError(LookupError):
+    """A reference to a record that does not exist (or was deleted)."""
+
+
 #: Sort keys that map onto the base index order.
 INDEX_SORTS = ("ID", "UPDATED_AT", "CREATED_AT")
 

@@ -1,0 +1,167 @@
+"""Ground truth of the money streams: every live order's money records, flat, one stream per
+record kind, each row keyed by its own id and carrying its parents' ids (as a warehouse table
+would), amounts as ``MoneyBag`` dicts in shop and presentment currency."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from shopsync_simulator.store.ids import gid
+from shopsync_simulator.store.money import plain
+from shopsync_simulator.store.order_views import allocations, details, tax_lines
+from shopsync_simulator.store.store import Store
+from shopsync_simulator.store.table import Record
+
+#: Keys left out of a row: nested records that are rows of their own stream, references.
+_NESTED = {
+    "refundLineItems",
+    "orderAdjustments",
+    "refundShippingLines",
+    "transactions",
+    "fulfillmentLineItems",
+    "lineItems",
+    "taxLines",
+    "discountAllocations",
+    "lineItem",
+    "shippingLine",
+    "parentTransaction",
+    "discountApplication",
+    "assignedLocation",
+}
+
+
+def _row(rec: Record, **parents: Any) -> dict[str, Any]:
+    out = {k: plain(v) for k, v in rec.items() if not k.startswith("_") and k not in _NESTED}
+    out.update(parents)
+    return out
+
+
+def _loc(rec: Record) -> str | None:
+    loc = rec.get("_loc")
+    return None if loc is None else gid("Location", loc)
+
+
+Rows = Iterator[dict[str, Any]]
+
+
+def _refunds(order: Record, d: Record) -> Rows:
+    return (_row(r, orderId=order["id"]) for r in d["refunds"])
+
+
+def _refund_line_items(order: Record, d: Record) -> Rows:
+    for r in d["refunds"]:
+        for x in r["refundLineItems"]:
+            yield _row(x, refundId=r["id"], lineItemId=x["lineItem"]["id"], locationId=_loc(x))
+
+
+def _order_adjustments(order: Record, d: Record) -> Rows:
+    for r in d["refunds"]:
+        yield from (_row(x, refundId=r["id"]) for x in r["orderAdjustments"])
+
+
+def _refund_shipping_lines(order: Record, d: Record) -> Rows:
+    for r in d["refunds"]:
+        for x in r["refundShippingLines"]:
+            yield _row(x, refundId=r["id"], shippingLineId=x["shippingLine"]["id"])
+
+
+def _transactions(order: Record, d: Record) -> Rows:
+    for t in d["transactions"]:
+        parent = t["parentTransaction"]
+        yield _row(t, orderId=order["id"], parentTransactionId=parent["id"] if parent else None)
+
+
+def _shipping_lines(order: Record, d: Record) -> Rows:
+    return (_row(s, orderId=order["id"]) for s in d["shippingLines"])
+
+
+def _discount_applications(order: Record, d: Record) -> Rows:
+    return (_row(a, orderId=order["id"]) for a in d["discountApplications"])
+
+
+def _owners(order: Record, d: Record) -> list[tuple[str, str, Record]]:
+    """(id, type, ledger entry) of every line item and shipping line."""
+    owners = [(line["id"], "LineItem", line) for line in order["_lines"]]
+    ships = zip(d["shippingLines"], order["_ship"], strict=True)
+    return owners + [(s["id"], "ShippingLine", raw) for s, raw in ships]
+
+
+def _tax_lines(order: Record, d: Record) -> Rows:
+    for pid, ptype, raw in _owners(order, d):
+        for x in tax_lines(raw["_tax"]):
+            yield _row(x, orderId=order["id"], parentId=pid, parentType=ptype)
+
+
+def _discount_allocations(order: Record, d: Record) -> Rows:
+    for pid, ptype, raw in _owners(order, d):
+        for x in allocations(raw["_alloc"]):
+            index = x["discountApplication"]["index"]
+            yield _row(
+                x,
+                orderId=order["id"],
+                parentId=pid,
+                parentType=ptype,
+                discountApplicationIndex=index,
+            )
+
+
+def _fulfillments(order: Record, d: Record) -> Rows:
+    return (_row(f, orderId=order["id"], locationId=_loc(f)) for f in d["fulfillments"])
+
+
+def _fulfillment_line_items(order: Record, d: Record) -> Rows:
+    for f in d["fulfillments"]:
+        for x in f["fulfillmentLineItems"]:
+            yield _row(x, fulfillmentId=f["id"], lineItemId=x["lineItem"]["id"])
+
+
+def _fulfillment_orders(order: Record, d: Record) -> Rows:
+    for fo in d["fulfillmentOrders"]:
+        yield _row(fo, orderId=order["id"], locationId=_loc(fo["assignedLocation"]))
+
+
+def _fulfillment_order_line_items(order: Record, d: Record) -> Rows:
+    for fo in d["fulfillmentOrders"]:
+        for x in fo["lineItems"]:
+            yield _row(x, fulfillmentOrderId=fo["id"], lineItemId=x["lineItem"]["id"])
+
+
+_STREAMS: dict[str, Callable[[Record, Record], Rows]] = {
+    "refunds": _refunds,
+    "refund_line_items": _refund_line_items,
+    "order_adjustments": _order_adjustments,
+    "refund_shipping_lines": _refund_shipping_lines,
+    "order_transactions": _transactions,
+    "shipping_lines": _shipping_lines,
+    "tax_lines": _tax_lines,
+    "discount_applications": _discount_applications,
+    "discount_allocations": _discount_allocations,
+    "fulfillments": _fulfillments,
+    "fulfillment_line_items": _fulfillment_line_items,
+    "fulfillment_orders": _fulfillment_orders,
+    "fulfillment_order_line_items": _fulfillment_order_line_items,
+}
+
+
+def _order_rows(order: Record, stream: str) -> Rows:
+    return _STREAMS[stream](order, details(order))
+
+
+MONEY_STREAMS = tuple(_STREAMS)
+
+
+def money_records(store: Store, stream: str) -> Iterator[dict[str, Any]]:
+    """The rows of one money stream over every live order, in order id order."""
+    if stream not in MONEY_STREAMS:
+        raise KeyError(f"unknown money stream {stream!r}")
+    for order in store.orders.iter_live():
+        yield from _order_rows(order, stream)
+
+
+def money_counts(store: Store) -> dict[str, int]:
+    counts = dict.fromkeys(MONEY_STREAMS, 0)
+    for order in store.orders.iter_live():
+        for stream in MONEY_STREAMS:
+            counts[stream] += sum(1 for _ in _order_rows(order, stream))
+    return counts

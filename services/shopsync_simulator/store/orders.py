@@ -1,0 +1,351 @@
+"""The money side of an order: a compact ledger on the order record, and the totals it implies.
+
+An order record keeps its ledger under internal keys: per line item ``_unit`` (a :class:`Bag`),
+``_alloc`` (discount allocations ``(application, Bag)``) and ``_tax`` (``(title, basis
+points, Bag)``); on the order ``_apps`` (discount applications), ``_ship`` (shipping lines),
+``_pay`` (transactions), ``_refunds``, ``_fuls`` (fulfillments) and ``_fos`` (fulfillment
+orders). :func:`reprice` derives every total and status from it, at generation and after each
+activity verb, so totals always reconcile. The GraphQL-shaped children are built only when read
+(:mod:`shopsync_simulator.store.order_views`), which keeps generating 50k+ orders cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from shopsync_simulator.store.money import Bag, split, total
+from shopsync_simulator.store.table import Record
+
+TAX_PLANS: tuple[tuple[tuple[str, int], ...], ...] = (
+    (),
+    (("State Tax", 600),),
+    (("State Tax", 600), ("County Tax", 225)),
+    (("GST", 500),),
+)
+SHIPPING = ((None, 0), ("Free shipping", 0), ("Free shipping", 0)) + (("Standard", 500),) * 5
+SHIPPING += (("Express", 1500),) * 2
+GATEWAYS = ("shopify_payments",) * 4 + ("paypal",)
+#: Id slots per order: child ``k`` of order ``o`` has index ``o x SLOTS[kind] + k``.
+SLOTS = {
+    "Refund": 8,
+    "OrderTransaction": 16,
+    "Fulfillment": 8,
+    "FulfillmentOrder": 4,
+    "ShippingLine": 2,
+}
+PER_LINE = 20  # RefundLineItem / FulfillmentLineItem / FulfillmentOrderLineItem: parent x 20 + j
+
+
+def code_app(index: int, code: str, percent: int) -> dict[str, Any]:
+    return {
+        "__typename": "DiscountCodeApplication",
+        "index": index,
+        "code": code,
+        "allocationMethod": "ACROSS",
+        "targetSelection": "ALL",
+        "targetType": "LINE_ITEM",
+        "value": {"__typename": "PricingPercentageValue", "percentage": float(percent)},
+        "_pct": percent,
+    }
+
+
+def new_order_ledger(rec: Record, plan: int, cur: str, pcur: str, rate: int) -> None:
+    """Discounts, shipping and taxes of a new order, chosen by the 64-bit ``plan`` hash."""
+    lines = rec["_lines"]
+    apps: list[dict[str, Any]] = []
+    kind = plan % 20
+    if kind in (0, 1, 2, 3, 6):
+        apps.append(code_app(len(apps), "SAVE10", 10))
+    if kind == 4:
+        apps.append(
+            {
+                "__typename": "ManualDiscountApplication",
+                "index": len(apps),
+                "title": "Goodwill",
+                "description": "Staff discount",
+                "allocationMethod": "ACROSS",
+                "targetSelection": "EXPLICIT",
+                "targetType": "LINE_ITEM",
+                "value": {"__typename": "MoneyV2", "amount": "5.00", "currencyCode": pcur},
+                "_fixed": Bag.convert(500, cur, pcur, rate),
+            }
+        )
+    if kind in (5, 6):
+        apps.append(
+            {
+                "__typename": "AutomaticDiscountApplication",
+                "index": len(apps),
+                "title": "Bulk 15% off",
+                "allocationMethod": "EACH",
+                "targetSelection": "ENTITLED",
+                "targetType": "LINE_ITEM",
+                "value": {"__typename": "PricingPercentageValue", "percentage": 15.0},
+                "_pct": 15,
+                "_line": 0,
+            }
+        )
+    title, price = SHIPPING[(plan >> 8) % len(SHIPPING)]
+    ships: list[dict[str, Any]] = []
+    if title is not None:
+        ships.append(
+            {"_k": 0, "title": title, "code": title.upper().replace(" ", "_"), "_price": price}
+        )
+        if price and (plan >> 12) % 10 == 0:
+            apps.append(
+                {
+                    **code_app(len(apps), "FREESHIP", 100),
+                    "targetType": "SHIPPING_LINE",
+                    "allocationMethod": "EACH",
+                }
+            )
+    rec["_apps"] = apps
+    rec["_taxes"] = TAX_PLANS[(plan >> 16) % len(TAX_PLANS)]
+    for ship in ships:
+        ship["_price"] = Bag.convert(ship["_price"], cur, pcur, rate)
+    rec["_ship"] = ships
+    allocate(rec, lines)
+
+
+def allocate(rec: Record, lines: list[Record]) -> None:
+    """Discount allocations and tax lines of every line and shipping line (from ``_apps``)."""
+    apps, taxes = rec["_apps"], rec["_taxes"]
+    for line in lines:
+        line["_alloc"] = []
+    for app in apps:
+        if app["targetType"] == "SHIPPING_LINE":
+            for ship in rec["_ship"]:
+                ship["_alloc"] = [(app, ship["_price"].part(app["_pct"], 100))]
+            continue
+        if "_line" in app:
+            line = lines[app["_line"]]
+            line["_alloc"].append((app, original(line).part(app["_pct"], 100)))
+        elif "_pct" in app:
+            for line in lines:
+                line["_alloc"].append((app, original(line).part(app["_pct"], 100)))
+        else:
+            gross = [original(line) for line in lines]
+            cap = total(gross, app["_fixed"].zero())
+            fixed = app["_fixed"] if app["_fixed"].shop <= cap.shop else cap
+            weights = [g.shop for g in gross]
+            for line, share in zip(lines, split(fixed, weights), strict=True):
+                line["_alloc"].append((app, share))
+    for ship in rec["_ship"]:
+        ship.setdefault("_alloc", [])
+        net = ship["_price"] - _sum(ship["_alloc"], ship["_price"])
+        ship["_tax"] = [(t, bp, net.bp(bp)) for t, bp in taxes]
+    for line in lines:
+        net = original(line) - _sum(line["_alloc"], line["_unit"])
+        line["_tax"] = [(t, bp, net.bp(bp)) for t, bp in taxes]
+
+
+def _sum(allocs: list[tuple[Any, Bag]], like: Bag) -> Bag:
+    return total([a for _, a in allocs], like.zero())
+
+
+def zero_of(rec: Record) -> Bag:
+    return Bag(0, 0, rec["currencyCode"], rec["presentmentCurrencyCode"])
+
+
+def original(line: Record) -> Bag:
+    unit: Bag = line["_unit"]
+    return unit.part(line["quantity"], 1)
+
+
+def line_net(line: Record) -> Bag:
+    """What the line sells for after every discount, before tax."""
+    return original(line) - _sum(line["_alloc"], line["_unit"])
+
+
+def line_tax(line: Record) -> Bag:
+    return total([t[2] for t in line["_tax"]], line["_unit"].zero())
+
+
+def ship_net(ship: Record) -> Bag:
+    return ship["_price"] - _sum(ship["_alloc"], ship["_price"])
+
+
+def ship_tax(ship: Record) -> Bag:
+    return total([t[2] for t in ship["_tax"]], ship["_price"].zero())
+
+
+# -- refunds -----------------------------------------------------------------------------------
+def refund_parts(rec: Record) -> Iterator[tuple[Record, dict[str, Any]]]:
+    """Each refund with its amounts: per refund line item ``(subtotal, tax)``, shipping
+    ``(subtotal, tax)``, adjustments and the total. Shares are cumulative, so refunding a line
+    in several refunds adds up exactly to the line."""
+    done: dict[int, int] = {}
+    ship_done = False
+    zero = zero_of(rec)
+    for refund in rec["_refunds"]:
+        items = []
+        for j, qty, *_ in refund["_rl"]:
+            line = rec["_lines"][j]
+            before, after = done.get(j, 0), done.get(j, 0) + qty
+            q = line["quantity"]
+            net, tax = line_net(line), line_tax(line)
+            sub = net.part(after, q) - net.part(before, q)
+            items.append((sub, tax.part(after, q) - tax.part(before, q)))
+            done[j] = after
+        ships = []
+        if refund["_ship"] and not ship_done:
+            ships = [(ship_net(s), ship_tax(s)) for s in rec["_ship"]]
+            ship_done = True
+        adjustments = refund["_adj"]
+        amount = total([s + t for s, t in items + ships], zero)
+        amount = amount + total([a for _, a in adjustments], zero)
+        yield refund, {"items": items, "ships": ships, "total": amount}
+
+
+def refunded_quantity(rec: Record) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for refund in rec["_refunds"]:
+        for j, qty, *_ in refund["_rl"]:
+            out[j] = out.get(j, 0) + qty
+    return out
+
+
+def fulfilled_quantity(rec: Record) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for ful in rec["_fuls"]:
+        if ful["status"] == "SUCCESS":
+            for j, qty in ful["_fl"]:
+                out[j] = out.get(j, 0) + qty
+    return out
+
+
+def cancelled_quantity(rec: Record) -> dict[int, int]:
+    """Unfulfilled quantities removed by a refund (restock type CANCEL)."""
+    out: dict[int, int] = {}
+    for refund in rec["_refunds"]:
+        for j, qty, restock, *_ in refund["_rl"]:
+            if restock == "CANCEL":
+                out[j] = out.get(j, 0) + qty
+    return out
+
+
+# -- payments ----------------------------------------------------------------------------------
+def payments(rec: Record) -> dict[str, Bag]:
+    """Received, refunded and still capturable money, from the successful transactions."""
+    received = refunded = capturable = zero_of(rec)
+    pay = rec["_pay"]
+    closed = {t["_parent"] for t in pay if t["status"] == "SUCCESS" and t["kind"] == "VOID"}
+    for t in pay:
+        if t["status"] != "SUCCESS":
+            continue
+        if t["kind"] in ("SALE", "CAPTURE"):
+            received = received + t["_amt"]
+        elif t["kind"] == "REFUND":
+            refunded = refunded + t["_amt"]
+        elif (
+            t["kind"] == "AUTHORIZATION"
+            and t["_s"] not in closed
+            # One capture settles an authorization (no multi-capture); what is left is released.
+            and not any(c["_parent"] == t["_s"] and c["status"] == "SUCCESS" for c in pay)
+        ):
+            capturable = capturable + t["_amt"]
+    return {"received": received, "refunded": refunded, "capturable": capturable}
+
+
+def financial_status(rec: Record, pay: dict[str, Bag], total_price: Bag) -> str:
+    if pay["refunded"].shop > 0:
+        return "REFUNDED" if pay["refunded"].shop >= pay["received"].shop else "PARTIALLY_REFUNDED"
+    if pay["received"].shop > 0:
+        return "PAID" if pay["received"].shop >= total_price.shop else "PARTIALLY_PAID"
+    if pay["capturable"].shop > 0:
+        return "AUTHORIZED"
+    if any(t["kind"] == "VOID" and t["status"] == "SUCCESS" for t in rec["_pay"]):
+        return "VOIDED"
+    return "PENDING"
+
+
+# -- totals ------------------------------------------------------------------------------------
+def reprice(rec: Record) -> None:
+    """Every total, current total and status of the order, from its ledger."""
+    lines, ships = rec["_lines"], rec["_ship"]
+    zero = zero_of(rec)
+    refunded_q = refunded_quantity(rec)
+    for j, line in enumerate(lines):
+        own = [a for app, a in line["_alloc"] if "_line" in app]
+        discount = _sum(line["_alloc"], zero)
+        current = line["quantity"] - refunded_q.get(j, 0)
+        line["currentQuantity"] = current
+        line["originalTotalSet"] = original(line)
+        line["discountedTotalSet"] = original(line) - total(own, zero)
+        line["discountedUnitPriceSet"] = line["discountedTotalSet"].part(1, line["quantity"])
+        line["discountedUnitPriceAfterAllDiscountsSet"] = line_net(line).part(1, line["quantity"])
+        line["totalDiscountSet"] = discount
+    subtotal, shipping, tax = _parts(rec)
+    price = subtotal + shipping + tax
+    discounts = total([_sum(x["_alloc"], zero) for x in lines + ships], zero)
+    rec["totalPriceSet"] = price
+    refunds = list(refund_parts(rec))
+    ref_sub = total([s for _, p in refunds for s, _ in p["items"]], zero)
+    ref_tax = total([t for _, p in refunds for _, t in p["items"] + p["ships"]], zero)
+    ref_ship = total([s for _, p in refunds for s, _ in p["ships"]], zero)
+    ref_total = total([p["total"] for _, p in refunds], zero)
+    ref_disc = zero
+    for refund in rec["_refunds"]:
+        for j, qty, *_ in refund["_rl"]:
+            line = lines[j]
+            ref_disc = ref_disc + _sum(line["_alloc"], zero).part(qty, line["quantity"])
+    pay = payments(rec)
+    rec.update(
+        subtotalPriceSet=subtotal,
+        currentSubtotalPriceSet=subtotal - ref_sub,
+        totalDiscountsSet=discounts,
+        currentTotalDiscountsSet=discounts - ref_disc,
+        totalShippingPriceSet=shipping,
+        currentShippingPriceSet=shipping - ref_ship,
+        totalRefundedShippingSet=ref_ship,
+        totalTaxSet=tax,
+        currentTotalTaxSet=tax - ref_tax,
+        currentTotalPriceSet=price - ref_total,
+        totalRefundedSet=pay["refunded"],
+        totalReceivedSet=pay["received"],
+        netPaymentSet=pay["received"] - pay["refunded"],
+        totalCapturableSet=pay["capturable"],
+        totalOutstandingSet=price - ref_total - (pay["received"] - pay["refunded"]),
+        displayFinancialStatus=financial_status(rec, pay, price),
+        discountCodes=[a["code"] for a in rec["_apps"] if "code" in a],
+        discountCode=next((a["code"] for a in rec["_apps"] if "code" in a), None),
+        subtotalLineItemsQuantity=sum(line["quantity"] for line in lines),
+        currentSubtotalLineItemsQuantity=sum(line["currentQuantity"] for line in lines),
+        capturable=pay["capturable"].shop > 0,
+        fullyPaid=pay["received"].shop >= price.shop,
+        unpaid=pay["received"].shop == 0,
+        refundable=(pay["received"] - pay["refunded"]).shop > 0,
+        taxesIncluded=False,
+        requiresShipping=bool(lines),
+    )
+    rec["displayFulfillmentStatus"] = fulfillment_status(rec)
+    done = rec["displayFulfillmentStatus"] in ("FULFILLED", "RESTOCKED")
+    rec["closed"] = done and rec["displayFinancialStatus"] in ("PAID", "REFUNDED")
+    rec["closedAt"] = rec["updatedAt"] if rec["closed"] else None
+
+
+def _parts(rec: Record) -> tuple[Bag, Bag, Bag]:
+    """Subtotal (lines after discounts), shipping after discounts, and tax."""
+    lines, ships, zero = rec["_lines"], rec["_ship"], zero_of(rec)
+    subtotal = total([line_net(line) for line in lines], zero)
+    shipping = total([ship_net(s) for s in ships], zero)
+    tax = total([line_tax(line) for line in lines] + [ship_tax(s) for s in ships], zero)
+    return subtotal, shipping, tax
+
+
+def order_total(rec: Record) -> Bag:
+    subtotal, shipping, tax = _parts(rec)
+    return subtotal + shipping + tax
+
+
+def fulfillment_status(rec: Record) -> str:
+    fulfilled, cancelled = fulfilled_quantity(rec), cancelled_quantity(rec)
+    wanted = sum(line["quantity"] - cancelled.get(j, 0) for j, line in enumerate(rec["_lines"]))
+    shipped = sum(fulfilled.values())
+    if wanted <= 0:
+        return "RESTOCKED"
+    if shipped >= wanted:
+        return "FULFILLED"
+    if any(fo["status"] == "ON_HOLD" for fo in rec["_fos"]):
+        return "ON_HOLD"
+    return "PARTIALLY_FULFILLED" if shipped else "UNFULFILLED"
