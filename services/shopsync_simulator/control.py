@@ -14,7 +14,11 @@ Activity actions: ``advance_clock {seconds}``, ``update_variant_price {variant, 
 compare_at_price?}``, ``update_product_title {product, title}``, ``adjust_inventory {item,
 location, delta, name?}``, ``create_customer {first_name, last_name, email?}``, ``create_order
 {customer?, lines?: [[variant, qty], ...]}``, ``delete_product {product}``, ``random_activity
-{steps, seed?}``. Records are referenced by gid or index. The endpoint listens on loopback only.
+{steps, seed?}``; on an order: ``refund_order {order, lines?: [[line, qty], ...], restock?,
+shipping?, note?}``, ``capture_transaction {order}``, ``void_transaction {order}``,
+``fulfill_order {order, lines?, location?}``, ``hold_fulfillment_order {order}``,
+``apply_discount {order, code?, percent?}``, ``delete_order {order}``, ``delete_customer
+{customer}``. Records are referenced by gid or index. The endpoint listens on loopback only.
 """
 
 from __future__ import annotations
@@ -35,6 +39,14 @@ ACTIONS = (
     "create_order",
     "delete_product",
     "random_activity",
+    "refund_order",
+    "capture_transaction",
+    "void_transaction",
+    "fulfill_order",
+    "hold_fulfillment_order",
+    "apply_discount",
+    "delete_order",
+    "delete_customer",
 )
 
 
