@@ -12,6 +12,7 @@ from typing import IO, Any
 from shopsync_simulator.money_truth import MONEY_STREAMS, money_counts, money_records
 from shopsync_simulator.sales import DailySales, daily_sales
 from shopsync_simulator.store.money import plain
+from shopsync_simulator.store.order_record import materialize
 from shopsync_simulator.store.store import STREAM_KINDS, Store
 from shopsync_simulator.store.table import Record
 
@@ -31,6 +32,7 @@ __all__ = [
 
 def public(rec: Record) -> dict[str, Any]:
     """A record without the simulator's internal keys; orders carry their line items."""
+    materialize(rec)
     out = {k: plain(v) for k, v in rec.items() if not k.startswith("_")}
     if "_lines" in rec:
         out["lineItems"] = [public(line) for line in rec["_lines"]]

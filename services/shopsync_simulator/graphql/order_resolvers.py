@@ -8,6 +8,7 @@ from typing import Any
 
 from shopsync_simulator.graphql.nested import Info, Resolver, list_connection, related, store_of
 from shopsync_simulator.store.order_views import allocations, details, tax_lines
+from shopsync_simulator.store.orders import line_net
 from shopsync_simulator.store.table import Record
 
 
@@ -73,6 +74,12 @@ ORDER_RESOLVERS: dict[tuple[str, str], Resolver] = {
     ("Order", "fulfillmentOrders"): _order_connection("fulfillmentOrders"),
     ("LineItem", "taxLines"): lambda rec, _, first=None, **__: tax_lines(rec["_tax"])[:first],
     ("LineItem", "discountAllocations"): lambda rec, _, **__: allocations(rec["_alloc"]),
+    ("LineItem", "discountedUnitPriceSet"): lambda rec, _, **__: rec["discountedTotalSet"].part(
+        1, rec["quantity"]
+    ),
+    ("LineItem", "discountedUnitPriceAfterAllDiscountsSet"): lambda rec, _, **__: line_net(
+        rec
+    ).part(1, rec["quantity"]),
     ("Refund", "refundLineItems"): _connection("refundLineItems"),
     ("Refund", "orderAdjustments"): _connection("orderAdjustments"),
     ("Refund", "refundShippingLines"): _connection("refundShippingLines"),

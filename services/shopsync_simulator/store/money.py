@@ -99,10 +99,10 @@ class Bag(Mapping[str, Any]):
 
 
 def total(bags: list[Bag], zero: Bag) -> Bag:
-    out = zero
-    for b in bags:
-        out = out + b
-    return out
+    """The sum of ``bags`` (``zero`` gives the currencies of an empty sum)."""
+    if not bags:
+        return zero
+    return Bag(sum(b.shop for b in bags), sum(b.pres for b in bags), zero.cur, zero.pcur)
 
 
 def split(amount: Bag, weights: list[int]) -> list[Bag]:

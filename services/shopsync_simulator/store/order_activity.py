@@ -5,8 +5,9 @@ order, so its ``updatedAt`` moves; a fulfillment also moves its fulfillment orde
 fulfillment order on hold changes only the fulfillment order's ``updatedAt`` (the order keeps
 its own), the behaviour reported in the Shopify community thread "Inconsistent updated_at
 behavior between Order and FulfillmentOrder"; the mutations' docs (shopify.dev,
-``fulfillmentOrderHold``) describe the hold as an operation on the fulfillment order alone. A
-hold changes the order's ``displayFulfillmentStatus`` to ``ON_HOLD`` all the same.
+``fulfillmentOrderHold``) describe the hold as an operation on the fulfillment order alone. So
+the hold changes nothing the order record itself shows (not even ``displayFulfillmentStatus``):
+an incremental sync of orders by ``updated_at`` cannot see it, only the fulfillment order can.
 """
 
 from __future__ import annotations

@@ -112,6 +112,7 @@ def allocate(rec: Record, lines: list[Record]) -> None:
     apps, taxes = rec["_apps"], rec["_taxes"]
     for line in lines:
         line["_alloc"] = []
+        line["_gross"] = line["_unit"].part(line["quantity"], 1)
     for app in apps:
         if app["targetType"] == "SHIPPING_LINE":
             for ship in rec["_ship"]:
@@ -132,11 +133,14 @@ def allocate(rec: Record, lines: list[Record]) -> None:
                 line["_alloc"].append((app, share))
     for ship in rec["_ship"]:
         ship.setdefault("_alloc", [])
-        net = ship["_price"] - _sum(ship["_alloc"], ship["_price"])
+        net = ship["_net"] = ship["_price"] - _sum(ship["_alloc"], ship["_price"])
         ship["_tax"] = [(t, bp, net.bp(bp)) for t, bp in taxes]
+        ship["_taxt"] = total([x[2] for x in ship["_tax"]], net.zero())
     for line in lines:
-        net = original(line) - _sum(line["_alloc"], line["_unit"])
+        gross = line["_gross"]
+        net = line["_net"] = gross - _sum(line["_alloc"], gross)
         line["_tax"] = [(t, bp, net.bp(bp)) for t, bp in taxes]
+        line["_taxt"] = total([x[2] for x in line["_tax"]], net.zero())
 
 
 def _sum(allocs: list[tuple[Any, Bag]], like: Bag) -> Bag:
@@ -148,25 +152,29 @@ def zero_of(rec: Record) -> Bag:
 
 
 def original(line: Record) -> Bag:
-    unit: Bag = line["_unit"]
-    return unit.part(line["quantity"], 1)
+    gross: Bag = line["_gross"]
+    return gross
 
 
 def line_net(line: Record) -> Bag:
-    """What the line sells for after every discount, before tax."""
-    return original(line) - _sum(line["_alloc"], line["_unit"])
+    """What the line sells for after every discount, before tax (kept by :func:`allocate`)."""
+    net: Bag = line["_net"]
+    return net
 
 
 def line_tax(line: Record) -> Bag:
-    return total([t[2] for t in line["_tax"]], line["_unit"].zero())
+    tax: Bag = line["_taxt"]
+    return tax
 
 
 def ship_net(ship: Record) -> Bag:
-    return ship["_price"] - _sum(ship["_alloc"], ship["_price"])
+    net: Bag = ship["_net"]
+    return net
 
 
 def ship_tax(ship: Record) -> Bag:
-    return total([t[2] for t in ship["_tax"]], ship["_price"].zero())
+    tax: Bag = ship["_taxt"]
+    return tax
 
 
 # -- refunds -----------------------------------------------------------------------------------
@@ -271,9 +279,7 @@ def reprice(rec: Record) -> None:
         current = line["quantity"] - refunded_q.get(j, 0)
         line["currentQuantity"] = current
         line["originalTotalSet"] = original(line)
-        line["discountedTotalSet"] = original(line) - total(own, zero)
-        line["discountedUnitPriceSet"] = line["discountedTotalSet"].part(1, line["quantity"])
-        line["discountedUnitPriceAfterAllDiscountsSet"] = line_net(line).part(1, line["quantity"])
+        line["discountedTotalSet"] = original(line) - total(own, zero) if own else original(line)
         line["totalDiscountSet"] = discount
     subtotal, shipping, tax = _parts(rec)
     price = subtotal + shipping + tax
@@ -346,6 +352,4 @@ def fulfillment_status(rec: Record) -> str:
         return "RESTOCKED"
     if shipped >= wanted:
         return "FULFILLED"
-    if any(fo["status"] == "ON_HOLD" for fo in rec["_fos"]):
-        return "ON_HOLD"
     return "PARTIALLY_FULFILLED" if shipped else "UNFULFILLED"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from shopsync_simulator.store.generate import (
     CITIES,
     FINANCIAL,
@@ -17,12 +15,7 @@ from shopsync_simulator.store.generate import (
 )
 from shopsync_simulator.store.ids import gid, numeric_id
 from shopsync_simulator.store.money import Bag, money
-from shopsync_simulator.store.order_history import (
-    add_transaction,
-    base_history,
-    open_fulfillment_order,
-)
-from shopsync_simulator.store.orders import GATEWAYS, new_order_ledger, order_total, reprice
+from shopsync_simulator.store.order_record import LineRecord, OrderRecord, Pending
 from shopsync_simulator.store.table import Record
 
 STATUSES = ("ACTIVE",) * 10 + ("DRAFT", "DRAFT", "ARCHIVED")
@@ -195,66 +188,61 @@ class RecordFactory(Generator):
         h: int,
         prices: list[int] | None = None,
     ) -> Record:
-        """An order from its customer and ``(variant index, quantity)`` lines, with its money
-        ledger (:mod:`~shopsync_simulator.store.orders`). A base order (``prices`` None) also
+        """An order from its customer and ``(variant index, quantity)`` lines; its money ledger
+        (:mod:`~shopsync_simulator.store.orders`) is built on first read
+        (:mod:`~shopsync_simulator.store.order_record`). A base order (``prices`` None) also
         gets its history; a new one (activity) is paid by a sale and not yet fulfilled."""
-        plan = self.h(8, o)
         eur = (h >> 20) % 4 == 0
         alt, alt_rate = ("EUR", 92) if self.currency != "EUR" else ("USD", 108)
         cur, rate = (alt, alt_rate) if eur else (self.currency, 100)
-        line_recs: list[dict[str, Any]] = []
+        line_recs: list[LineRecord] = []
         for j, (v, qty) in enumerate(lines):
             price = self.variant_price_cents(v) if prices is None else prices[j]
             p, k = divmod(v, self.n_variants_per)
             title = self.product_title(p)
             unit = Bag.convert(price, self.currency, cur, rate)
             line_recs.append(
-                {
-                    "__typename": "LineItem",
-                    "_v": v,
-                    "_p": p,
-                    "_unit": unit,
-                    "id": gid("LineItem", o * self.max_lines + j),
-                    "title": title,
-                    "name": f"{title} - {self.size_name(k)}",
-                    "variantTitle": self.size_name(k),
-                    "sku": self.sku(v),
-                    "vendor": VENDORS[(self.h(1, p) >> 32) % len(VENDORS)],
-                    "quantity": qty,
-                    "requiresShipping": True,
-                    "taxable": True,
-                    "isGiftCard": False,
-                    "originalUnitPriceSet": unit,
-                }
+                LineRecord(
+                    {
+                        "__typename": "LineItem",
+                        "_v": v,
+                        "_p": p,
+                        "_unit": unit,
+                        "id": gid("LineItem", o * self.max_lines + j),
+                        "title": title,
+                        "name": f"{title} - {self.size_name(k)}",
+                        "variantTitle": self.size_name(k),
+                        "sku": self.sku(v),
+                        "vendor": VENDORS[(self.h(1, p) >> 32) % len(VENDORS)],
+                        "quantity": qty,
+                        "requiresShipping": True,
+                        "taxable": True,
+                        "isGiftCard": False,
+                        "originalUnitPriceSet": unit,
+                    }
+                )
             )
-        rec: Record = {
-            "_cust": customer,
-            "_lines": line_recs,
-            "_pay": [],
-            "_refunds": [],
-            "_fuls": [],
-            "name": f"#{1001 + o}",
-            "email": None,
-            "phone": None,
-            "processedAt": iso(created),
-            "cancelledAt": None,
-            "cancelReason": None,
-            "confirmed": True,
-            "test": False,
-            "currencyCode": self.currency,
-            "presentmentCurrencyCode": cur,
-            "tags": [],
-            "note": None,
-        }
+        rec = OrderRecord(
+            {
+                "_cust": customer,
+                "_lines": line_recs,
+                "name": f"#{1001 + o}",
+                "email": None,
+                "phone": None,
+                "processedAt": iso(created),
+                "cancelledAt": None,
+                "cancelReason": None,
+                "confirmed": True,
+                "test": False,
+                "currencyCode": self.currency,
+                "presentmentCurrencyCode": cur,
+                "tags": [],
+                "note": None,
+            }
+        )
+        for line in line_recs:
+            line.order = rec
         self._stamp(rec, "Order", o, created, updated)
-        new_order_ledger(rec, plan, self.currency, cur, rate)
-        location = (plan >> 52) % max(self.n_locations, 1)
-        open_fulfillment_order(rec, created, location)
-        if prices is None:
-            financial = FINANCIAL[(h >> 32) % len(FINANCIAL)]
-            base_history(rec, financial, (h >> 40) % 3 != 0, plan, self.n_locations)
-        else:
-            gateway = GATEWAYS[(plan >> 20) % len(GATEWAYS)]
-            add_transaction(rec, "SALE", "SUCCESS", gateway, order_total(rec), created)
-        reprice(rec)
+        financial = FINANCIAL[(h >> 32) % len(FINANCIAL)] if prices is None else None
+        rec.lazy = Pending(self.h(8, o), rate, financial, (h >> 40) % 3 != 0, self.n_locations)
         return rec
