@@ -29,7 +29,7 @@ from dataclasses import dataclass, fields
 
 from shopsync_simulator.store.generate import iso
 from shopsync_simulator.store.money import Bag
-from shopsync_simulator.store.orders import line_tax, refund_parts, ship_net, ship_tax
+from shopsync_simulator.store.orders import net_of, refund_parts, tax_of
 from shopsync_simulator.store.store import Store
 
 
@@ -70,10 +70,10 @@ def daily_sales(
         for line in order["_lines"]:
             sale.gross_sales += cents(line["_unit"]) * line["quantity"]
             sale.discounts += sum(cents(a) for _, a in line["_alloc"])
-            sale.taxes += cents(line_tax(line))
+            sale.taxes += cents(tax_of(line))
         for ship in order["_ship"]:
-            sale.shipping += cents(ship_net(ship))
-            sale.taxes += cents(ship_tax(ship))
+            sale.shipping += cents(net_of(ship))
+            sale.taxes += cents(tax_of(ship))
         for refund, parts in refund_parts(order):
             back = row(refund["_t"])
             back.returns += sum(cents(s) for s, _ in parts["items"])

@@ -8,7 +8,7 @@ from typing import Any
 
 from shopsync_simulator.graphql.nested import Info, Resolver, list_connection, related, store_of
 from shopsync_simulator.store.order_views import allocations, details, tax_lines
-from shopsync_simulator.store.orders import line_net
+from shopsync_simulator.store.orders import net_of
 from shopsync_simulator.store.table import Record
 
 
@@ -77,9 +77,9 @@ ORDER_RESOLVERS: dict[tuple[str, str], Resolver] = {
     ("LineItem", "discountedUnitPriceSet"): lambda rec, _, **__: rec["discountedTotalSet"].part(
         1, rec["quantity"]
     ),
-    ("LineItem", "discountedUnitPriceAfterAllDiscountsSet"): lambda rec, _, **__: line_net(
-        rec
-    ).part(1, rec["quantity"]),
+    ("LineItem", "discountedUnitPriceAfterAllDiscountsSet"): lambda rec, _, **__: net_of(rec).part(
+        1, rec["quantity"]
+    ),
     ("Refund", "refundLineItems"): _connection("refundLineItems"),
     ("Refund", "orderAdjustments"): _connection("orderAdjustments"),
     ("Refund", "refundShippingLines"): _connection("refundShippingLines"),

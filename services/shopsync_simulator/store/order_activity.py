@@ -22,13 +22,13 @@ from shopsync_simulator.store.order_history import (
     add_fulfillment,
     add_refund,
     add_transaction,
+    refund_items,
     sync_fulfillment_orders,
     unfulfilled,
 )
 from shopsync_simulator.store.orders import (
     allocate,
     code_app,
-    fulfilled_quantity,
     order_total,
     refunded_quantity,
     reprice,
@@ -90,16 +90,8 @@ class OrderActivity:
                 for j, line in enumerate(rec["_lines"])
                 if line["quantity"] > done.get(j, 0)
             ]
-            shipped = fulfilled_quantity(rec)
             location = rec["_fos"][0]["_loc"] if rec["_fos"] else 0
-            items: list[tuple[int, int, str, bool, int | None]] = []
-            for j, qty in wanted:
-                if not shipped.get(j):
-                    items.append((j, qty, "CANCEL", True, location))
-                elif restock:
-                    items.append((j, qty, "RETURN", True, location))
-                else:
-                    items.append((j, qty, "NO_RESTOCK", False, None))
+            items = refund_items(rec, wanted, restock, location)
             add_refund(rec, now, items, shipping=full if shipping is None else shipping, note=note)
             sync_fulfillment_orders(rec, now)
             self._save(rec, now)

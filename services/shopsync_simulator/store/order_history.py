@@ -223,18 +223,28 @@ def base_history(rec: Record, financial: str, fulfilled: bool, plan: int, n_loc:
         _base_refund(rec, financial == "REFUNDED", plan, location)
 
 
-def _base_refund(rec: Record, full: bool, plan: int, location: int) -> None:
+def refund_items(
+    rec: Record, wanted: list[tuple[int, int]], restock: bool, location: int
+) -> list[tuple[int, int, str, bool, int | None]]:
+    """Refund line items for ``wanted`` (line, quantity): unfulfilled units are cancelled
+    (restocked), shipped ones returned and restocked at ``location`` or not restocked."""
     shipped = fulfilled_quantity(rec)
-    keep = (plan >> 44) % 3 != 0
     items: list[tuple[int, int, str, bool, int | None]] = []
-    for j, line in enumerate(rec["_lines"] if full else rec["_lines"][:1]):
-        qty = line["quantity"] if full else 1
+    for j, qty in wanted:
         if not shipped.get(j):
             items.append((j, qty, "CANCEL", True, location))
-        elif keep:
+        elif restock:
             items.append((j, qty, "RETURN", True, location))
         else:
             items.append((j, qty, "NO_RESTOCK", False, None))
+    return items
+
+
+def _base_refund(rec: Record, full: bool, plan: int, location: int) -> None:
+    keep = (plan >> 44) % 3 != 0
+    lines = rec["_lines"] if full else rec["_lines"][:1]
+    wanted = [(j, line["quantity"] if full else 1) for j, line in enumerate(lines)]
+    items = refund_items(rec, wanted, keep, location)
     day = rec["_c"] + (3 + (plan >> 48) % 27) * DAY
     note = "Full refund" if full else ("Damaged in transit" if keep else None)
     add_refund(rec, day, items, shipping=full, note=note, fee_pct=0 if full or keep else 10)

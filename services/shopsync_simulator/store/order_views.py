@@ -20,9 +20,8 @@ from shopsync_simulator.store.orders import (
     PER_LINE,
     SLOTS,
     fulfilled_quantity,
-    line_net,
+    net_of,
     refund_parts,
-    ship_net,
     zero_of,
 )
 from shopsync_simulator.store.table import Record
@@ -101,7 +100,7 @@ def _build(rec: Record) -> dict[str, Any]:
 
 
 def _shipping_line(rec: Record, o: int, ship: Record) -> Record:
-    net = ship_net(ship)
+    net = net_of(ship)
     return {
         "__typename": "ShippingLine",
         "id": gid("ShippingLine", o * SLOTS["ShippingLine"] + ship["_k"]),
@@ -229,7 +228,7 @@ def _fulfillment(rec: Record, o: int, ful: Record) -> Record:
                 "quantity": qty,
                 "lineItem": line,
                 "originalTotalSet": line["_unit"].part(qty, 1),
-                "discountedTotalSet": line_net(line).part(qty, line["quantity"]),
+                "discountedTotalSet": net_of(line).part(qty, line["quantity"]),
             }
         )
     delivered = ful["displayStatus"] == "DELIVERED"

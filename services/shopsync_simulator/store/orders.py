@@ -131,16 +131,31 @@ def allocate(rec: Record, lines: list[Record]) -> None:
             weights = [g.shop for g in gross]
             for line, share in zip(lines, split(fixed, weights), strict=True):
                 line["_alloc"].append((app, share))
+    zero = zero_of(rec)
     for ship in rec["_ship"]:
         ship.setdefault("_alloc", [])
-        net = ship["_net"] = ship["_price"] - _sum(ship["_alloc"], ship["_price"])
-        ship["_tax"] = [(t, bp, net.bp(bp)) for t, bp in taxes]
-        ship["_taxt"] = total([x[2] for x in ship["_tax"]], net.zero())
+        _net_and_tax(ship, ship["_price"], taxes, zero)
     for line in lines:
-        gross = line["_gross"]
-        net = line["_net"] = gross - _sum(line["_alloc"], gross)
-        line["_tax"] = [(t, bp, net.bp(bp)) for t, bp in taxes]
-        line["_taxt"] = total([x[2] for x in line["_tax"]], net.zero())
+        _net_and_tax(line, line["_gross"], taxes, zero)
+
+
+def _net_and_tax(item: Record, gross: Bag, taxes: tuple[tuple[str, int], ...], zero: Bag) -> None:
+    """``_disc`` (its discounts), ``_net``, ``_tax`` lines and ``_taxt`` (their sum) of a line
+    item or shipping line (plain integer sums: this runs for every generated order)."""
+    allocs = item["_alloc"]
+    if allocs:
+        ds, dp = sum(a.shop for _, a in allocs), sum(a.pres for _, a in allocs)
+        disc = Bag(ds, dp, zero.cur, zero.pcur)
+        net = Bag(gross.shop - ds, gross.pres - dp, zero.cur, zero.pcur)
+    else:
+        disc, net = zero, gross
+    item["_disc"], item["_net"] = disc, net
+    item["_tax"] = [(t, bp, net.bp(bp)) for t, bp in taxes]
+    if not taxes:
+        item["_taxt"] = zero
+    else:
+        tax = [x[2] for x in item["_tax"]]
+        item["_taxt"] = Bag(sum(t.shop for t in tax), sum(t.pres for t in tax), zero.cur, zero.pcur)
 
 
 def _sum(allocs: list[tuple[Any, Bag]], like: Bag) -> Bag:
@@ -156,24 +171,15 @@ def original(line: Record) -> Bag:
     return gross
 
 
-def line_net(line: Record) -> Bag:
-    """What the line sells for after every discount, before tax (kept by :func:`allocate`)."""
-    net: Bag = line["_net"]
+def net_of(item: Record) -> Bag:
+    """What a line item or shipping line sells for after every discount, before tax (kept by
+    :func:`allocate`)."""
+    net: Bag = item["_net"]
     return net
 
 
-def line_tax(line: Record) -> Bag:
-    tax: Bag = line["_taxt"]
-    return tax
-
-
-def ship_net(ship: Record) -> Bag:
-    net: Bag = ship["_net"]
-    return net
-
-
-def ship_tax(ship: Record) -> Bag:
-    tax: Bag = ship["_taxt"]
+def tax_of(item: Record) -> Bag:
+    tax: Bag = item["_taxt"]
     return tax
 
 
@@ -191,13 +197,13 @@ def refund_parts(rec: Record) -> Iterator[tuple[Record, dict[str, Any]]]:
             line = rec["_lines"][j]
             before, after = done.get(j, 0), done.get(j, 0) + qty
             q = line["quantity"]
-            net, tax = line_net(line), line_tax(line)
+            net, tax = net_of(line), tax_of(line)
             sub = net.part(after, q) - net.part(before, q)
             items.append((sub, tax.part(after, q) - tax.part(before, q)))
             done[j] = after
         ships = []
         if refund["_ship"] and not ship_done:
-            ships = [(ship_net(s), ship_tax(s)) for s in rec["_ship"]]
+            ships = [(net_of(s), tax_of(s)) for s in rec["_ship"]]
             ship_done = True
         adjustments = refund["_adj"]
         amount = total([s + t for s, t in items + ships], zero)
@@ -272,55 +278,59 @@ def reprice(rec: Record) -> None:
     """Every total, current total and status of the order, from its ledger."""
     lines, ships = rec["_lines"], rec["_ship"]
     zero = zero_of(rec)
-    refunded_q = refunded_quantity(rec)
+    refunded_q = refunded_quantity(rec) if rec["_refunds"] else {}
     for j, line in enumerate(lines):
+        gross = line["_gross"]
         own = [a for app, a in line["_alloc"] if "_line" in app]
-        discount = _sum(line["_alloc"], zero)
-        current = line["quantity"] - refunded_q.get(j, 0)
-        line["currentQuantity"] = current
-        line["originalTotalSet"] = original(line)
-        line["discountedTotalSet"] = original(line) - total(own, zero) if own else original(line)
-        line["totalDiscountSet"] = discount
+        line["currentQuantity"] = line["quantity"] - refunded_q.get(j, 0)
+        line["originalTotalSet"] = gross
+        line["discountedTotalSet"] = gross - total(own, zero) if own else gross
+        line["totalDiscountSet"] = line["_disc"]
     subtotal, shipping, tax = _parts(rec)
     price = subtotal + shipping + tax
-    discounts = total([_sum(x["_alloc"], zero) for x in lines + ships], zero)
+    discounts = total([x["_disc"] for x in lines + ships], zero)
     rec["totalPriceSet"] = price
-    refunds = list(refund_parts(rec))
-    ref_sub = total([s for _, p in refunds for s, _ in p["items"]], zero)
-    ref_tax = total([t for _, p in refunds for _, t in p["items"] + p["ships"]], zero)
-    ref_ship = total([s for _, p in refunds for s, _ in p["ships"]], zero)
-    ref_total = total([p["total"] for _, p in refunds], zero)
-    ref_disc = zero
-    for refund in rec["_refunds"]:
-        for j, qty, *_ in refund["_rl"]:
-            line = lines[j]
-            ref_disc = ref_disc + _sum(line["_alloc"], zero).part(qty, line["quantity"])
+    ref_sub = ref_tax = ref_ship = ref_total = ref_disc = zero
+    if rec["_refunds"]:
+        refunds = list(refund_parts(rec))
+        ref_sub = total([s for _, p in refunds for s, _ in p["items"]], zero)
+        ref_tax = total([t for _, p in refunds for _, t in p["items"] + p["ships"]], zero)
+        ref_ship = total([s for _, p in refunds for s, _ in p["ships"]], zero)
+        ref_total = total([p["total"] for _, p in refunds], zero)
+        for refund in rec["_refunds"]:
+            for j, qty, *_ in refund["_rl"]:
+                line = lines[j]
+                ref_disc = ref_disc + line["_disc"].part(qty, line["quantity"])
     pay = payments(rec)
+    received, refunded = pay["received"], pay["refunded"]
+    net_payment = received - refunded if refunded.shop or refunded.pres else received
+    current = price - ref_total if rec["_refunds"] else price
+    codes = [a["code"] for a in rec["_apps"] if "code" in a]
     rec.update(
         subtotalPriceSet=subtotal,
-        currentSubtotalPriceSet=subtotal - ref_sub,
+        currentSubtotalPriceSet=subtotal - ref_sub if rec["_refunds"] else subtotal,
         totalDiscountsSet=discounts,
-        currentTotalDiscountsSet=discounts - ref_disc,
+        currentTotalDiscountsSet=discounts - ref_disc if rec["_refunds"] else discounts,
         totalShippingPriceSet=shipping,
-        currentShippingPriceSet=shipping - ref_ship,
+        currentShippingPriceSet=shipping - ref_ship if rec["_refunds"] else shipping,
         totalRefundedShippingSet=ref_ship,
         totalTaxSet=tax,
-        currentTotalTaxSet=tax - ref_tax,
-        currentTotalPriceSet=price - ref_total,
-        totalRefundedSet=pay["refunded"],
-        totalReceivedSet=pay["received"],
-        netPaymentSet=pay["received"] - pay["refunded"],
+        currentTotalTaxSet=tax - ref_tax if rec["_refunds"] else tax,
+        currentTotalPriceSet=current,
+        totalRefundedSet=refunded,
+        totalReceivedSet=received,
+        netPaymentSet=net_payment,
         totalCapturableSet=pay["capturable"],
-        totalOutstandingSet=price - ref_total - (pay["received"] - pay["refunded"]),
+        totalOutstandingSet=current - net_payment,
         displayFinancialStatus=financial_status(rec, pay, price),
-        discountCodes=[a["code"] for a in rec["_apps"] if "code" in a],
-        discountCode=next((a["code"] for a in rec["_apps"] if "code" in a), None),
+        discountCodes=codes,
+        discountCode=codes[0] if codes else None,
         subtotalLineItemsQuantity=sum(line["quantity"] for line in lines),
         currentSubtotalLineItemsQuantity=sum(line["currentQuantity"] for line in lines),
         capturable=pay["capturable"].shop > 0,
-        fullyPaid=pay["received"].shop >= price.shop,
-        unpaid=pay["received"].shop == 0,
-        refundable=(pay["received"] - pay["refunded"]).shop > 0,
+        fullyPaid=received.shop >= price.shop,
+        unpaid=received.shop == 0,
+        refundable=net_payment.shop > 0,
         taxesIncluded=False,
         requiresShipping=bool(lines),
     )
@@ -333,9 +343,9 @@ def reprice(rec: Record) -> None:
 def _parts(rec: Record) -> tuple[Bag, Bag, Bag]:
     """Subtotal (lines after discounts), shipping after discounts, and tax."""
     lines, ships, zero = rec["_lines"], rec["_ship"], zero_of(rec)
-    subtotal = total([line_net(line) for line in lines], zero)
-    shipping = total([ship_net(s) for s in ships], zero)
-    tax = total([line_tax(line) for line in lines] + [ship_tax(s) for s in ships], zero)
+    subtotal = total([line["_net"] for line in lines], zero)
+    shipping = total([s["_net"] for s in ships], zero)
+    tax = total([x["_taxt"] for x in lines + ships], zero)
     return subtotal, shipping, tax
 
 

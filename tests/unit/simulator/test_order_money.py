@@ -16,11 +16,10 @@ from shopsync_simulator.store.order_views import details
 from shopsync_simulator.store.orders import (
     allocate,
     code_app,
-    line_net,
+    net_of,
     order_total,
     refund_parts,
     reprice,
-    ship_net,
 )
 from shopsync_simulator.store.table import Record
 
@@ -46,7 +45,7 @@ def check_order(o: Record) -> None:
     ship_disc = _sum([a for s in ships for _, a in s["_alloc"]], z)
     assert o["subtotalPriceSet"] == gross - line_disc
     assert o["totalDiscountsSet"] == line_disc + ship_disc
-    assert o["totalShippingPriceSet"] == _sum([ship_net(s) for s in ships], z)
+    assert o["totalShippingPriceSet"] == _sum([net_of(s) for s in ships], z)
     taxes = [t for x in lines + ships for *_, t in x["_tax"]]
     assert o["totalTaxSet"] == _sum(taxes, z)
     order_tax = _sum([t["priceSet"] for t in truth_tax_lines(o)], z)
@@ -65,7 +64,7 @@ def check_order(o: Record) -> None:
     for line in lines:
         unit = line["_unit"]
         assert unit.pres == unit.shop * rate // 100
-        assert line_net(line).shop >= 0
+        assert net_of(line).shop >= 0
 
 
 def truth_tax_lines(o: Record) -> list[Record]:
