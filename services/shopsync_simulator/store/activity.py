@@ -17,6 +17,7 @@ from shopsync_simulator.store.ids import gid, parse_gid
 from shopsync_simulator.store.money import money
 from shopsync_simulator.store.order_activity import OrderActivity
 from shopsync_simulator.store.order_history import LedgerError
+from shopsync_simulator.store.order_record import materialize
 from shopsync_simulator.store.table import Record, Table, UnknownRecordError
 
 __all__ = ["Activity", "LedgerError", "UnknownRecordError"]
@@ -196,6 +197,7 @@ class Activity(OrderActivity):
             # The live prices, which activity may have changed.
             prices = [_cents(store.variants.get(v)) for v, _ in resolved]
             rec = f.build_order(index, now, now, cust_index, resolved, h, prices)
+            materialize(rec)  # a new order is read (and changed) soon; no point in waiting
             store.orders.put(rec)
             return rec
 

@@ -23,8 +23,14 @@ TAX_PLANS: tuple[tuple[tuple[str, int], ...], ...] = (
     (("State Tax", 600), ("County Tax", 225)),
     (("GST", 500),),
 )
-SHIPPING = ((None, 0), ("Free shipping", 0), ("Free shipping", 0)) + (("Standard", 500),) * 5
-SHIPPING += (("Express", 1500),) * 2
+#: (title or None for no shipping line, price in cents), picked by the order's plan hash.
+SHIPPING: tuple[tuple[str | None, int], ...] = (
+    (None, 0),
+    ("Free shipping", 0),
+    ("Free shipping", 0),
+    *(("Standard", 500),) * 5,
+    *(("Express", 1500),) * 2,
+)
 GATEWAYS = ("shopify_payments",) * 4 + ("paypal",)
 #: Id slots per order: child ``k`` of order ``o`` has index ``o x SLOTS[kind] + k``.
 SLOTS = {
@@ -137,6 +143,21 @@ def allocate(rec: Record, lines: list[Record]) -> None:
         _net_and_tax(ship, ship["_price"], taxes, zero)
     for line in lines:
         _net_and_tax(line, line["_gross"], taxes, zero)
+    ships = rec["_ship"]
+    rec["_sums"] = (
+        _add([line["_net"] for line in lines], zero),
+        _add([s["_net"] for s in ships], zero),
+        _add([x["_taxt"] for x in lines + ships], zero),
+        _add([x["_disc"] for x in lines + ships], zero),
+    )
+
+
+def _add(bags: list[Bag], zero: Bag) -> Bag:
+    shop = pres = 0
+    for b in bags:
+        shop += b.shop
+        pres += b.pres
+    return Bag(shop, pres, zero.cur, zero.pcur)
 
 
 def _net_and_tax(item: Record, gross: Bag, taxes: tuple[tuple[str, int], ...], zero: Bag) -> None:
@@ -276,7 +297,7 @@ def financial_status(rec: Record, pay: dict[str, Bag], total_price: Bag) -> str:
 # -- totals ------------------------------------------------------------------------------------
 def reprice(rec: Record) -> None:
     """Every total, current total and status of the order, from its ledger."""
-    lines, ships = rec["_lines"], rec["_ship"]
+    lines = rec["_lines"]
     zero = zero_of(rec)
     refunded_q = refunded_quantity(rec) if rec["_refunds"] else {}
     for j, line in enumerate(lines):
@@ -286,9 +307,8 @@ def reprice(rec: Record) -> None:
         line["originalTotalSet"] = gross
         line["discountedTotalSet"] = gross - total(own, zero) if own else gross
         line["totalDiscountSet"] = line["_disc"]
-    subtotal, shipping, tax = _parts(rec)
+    subtotal, shipping, tax, discounts = rec["_sums"]
     price = subtotal + shipping + tax
-    discounts = total([x["_disc"] for x in lines + ships], zero)
     rec["totalPriceSet"] = price
     ref_sub = ref_tax = ref_ship = ref_total = ref_disc = zero
     if rec["_refunds"]:
@@ -340,18 +360,11 @@ def reprice(rec: Record) -> None:
     rec["closedAt"] = rec["updatedAt"] if rec["closed"] else None
 
 
-def _parts(rec: Record) -> tuple[Bag, Bag, Bag]:
-    """Subtotal (lines after discounts), shipping after discounts, and tax."""
-    lines, ships, zero = rec["_lines"], rec["_ship"], zero_of(rec)
-    subtotal = total([line["_net"] for line in lines], zero)
-    shipping = total([s["_net"] for s in ships], zero)
-    tax = total([x["_taxt"] for x in lines + ships], zero)
-    return subtotal, shipping, tax
-
-
 def order_total(rec: Record) -> Bag:
-    subtotal, shipping, tax = _parts(rec)
-    return subtotal + shipping + tax
+    """Subtotal (lines after discounts) + shipping after discounts + tax."""
+    subtotal, shipping, tax, _ = rec["_sums"]
+    total: Bag = subtotal + shipping + tax
+    return total
 
 
 def fulfillment_status(rec: Record) -> str:
