@@ -6,7 +6,7 @@ from __future__ import annotations
 from .customers import CUSTOMERS
 from .inventory import INVENTORY_ITEMS, INVENTORY_LEVELS, LOCATIONS
 from .model import STREAM_GROUPS, Child, Parents, StreamDeclaration, StreamGroup
-from .orders import ORDERS
+from .orders import ORDERS, REFUNDS, TRANSACTIONS
 from .products import DELETED_PRODUCTS, PRODUCT_VARIANTS, PRODUCTS
 from .tables import TableSpec
 
@@ -21,8 +21,10 @@ __all__ = [
     "ORDERS",
     "PRODUCTS",
     "PRODUCT_VARIANTS",
+    "REFUNDS",
     "STREAM_GROUPS",
     "TABLES",
+    "TRANSACTIONS",
     "Child",
     "Parents",
     "StreamDeclaration",
@@ -38,6 +40,8 @@ DECLARATIONS: tuple[StreamDeclaration, ...] = (
     INVENTORY_LEVELS,
     LOCATIONS,
     ORDERS,
+    TRANSACTIONS,
+    REFUNDS,
     CUSTOMERS,
 )
 BY_NAME: dict[str, StreamDeclaration] = {d.name: d for d in DECLARATIONS}

@@ -1,9 +1,15 @@
-"""The ``orders`` group: orders and their line items."""
+"""The ``orders`` group: orders and their line items, and what happened to their money:
+transactions and refunds.
+
+The money streams list the orders of the window again (their own documents, their own bulk
+operations, which run beside the orders' since API 2026-01) and land each order's ``id``,
+``updatedAt`` and one list: a refund, a capture or a void changes the order's ``updatedAt``,
+so the orders window carries them. Their rows' cursor is the order's ``updatedAt``."""
 
 from __future__ import annotations
 
 from .model import Child, StreamDeclaration
-from .tables import STAMPS, Column, TableSpec, col, gid, money, number
+from .tables import STAMPS, Column, TableSpec, col, gid, money, money_bag, number
 
 ORDERS = StreamDeclaration(
     name="orders",
@@ -97,4 +103,110 @@ ORDERS = StreamDeclaration(
             """,
         ),
     ),
+)
+
+
+#: The order's ``id`` and ``updatedAt`` as columns of a row exploded from one of its lists.
+ORDER_OF_ROW = (
+    Column("order_id", "varchar", ("id",), derive="parent"),
+    Column("order_updated_at", "timestamp", ("updatedAt",), derive="parent"),
+)
+
+TRANSACTIONS = StreamDeclaration(
+    name="transactions",
+    group="orders",
+    node_type="Order",
+    root="orders",
+    sort_key="UPDATED_AT",
+    page_size=15,
+    scopes=("read_orders",),
+    tables=(
+        TableSpec(
+            "transactions",
+            "transactions",
+            (
+                col("id", "varchar", "id"),
+                number("transaction_id"),
+                *ORDER_OF_ROW,
+                gid("parent_transaction_id", "parentTransaction"),
+                col("kind", "varchar", "kind"),
+                col("status", "varchar", "status"),
+                col("gateway", "varchar", "gateway"),
+                col("test", "boolean", "test"),
+                col("error_code", "varchar", "errorCode"),
+                *money_bag("amount", "amountSet"),
+                col("fees", "json", "fees"),
+                col("processed_at", "timestamp", "processedAt"),
+                col("created_at", "timestamp", "createdAt"),
+            ),
+            cursor="order_updated_at",
+            explode=("transactions",),
+        ),
+    ),
+    fields="""
+        id
+        updatedAt
+        transactions(first: 10) {
+          id
+          kind
+          status
+          gateway
+          test
+          errorCode
+          processedAt
+          createdAt
+          amountSet {
+            shopMoney { amount currencyCode }
+            presentmentMoney { amount currencyCode }
+          }
+          fees {
+            id
+            type
+            rate
+            rateName
+            amount { amount currencyCode }
+          }
+          parentTransaction { id }
+        }
+    """,
+)
+
+REFUNDS = StreamDeclaration(
+    name="refunds",
+    group="orders",
+    node_type="Order",
+    root="orders",
+    sort_key="UPDATED_AT",
+    page_size=25,
+    scopes=("read_orders",),
+    tables=(
+        TableSpec(
+            "refunds",
+            "refunds",
+            (
+                col("id", "varchar", "id"),
+                number("refund_id"),
+                *ORDER_OF_ROW,
+                col("note", "varchar", "note"),
+                *money_bag("total_refunded", "totalRefundedSet"),
+                *STAMPS,
+            ),
+            cursor="order_updated_at",
+            explode=("refunds",),
+        ),
+    ),
+    fields="""
+        id
+        updatedAt
+        refunds(first: 20) {
+          id
+          note
+          createdAt
+          updatedAt
+          totalRefundedSet {
+            shopMoney { amount currencyCode }
+            presentmentMoney { amount currencyCode }
+          }
+        }
+    """,
 )

@@ -85,6 +85,14 @@ def money(name: str, *path: str) -> tuple[Column, Column]:
     )
 
 
+def money_bag(name: str, *path: str) -> tuple[Column, ...]:
+    """A ``MoneyBag``: the amount in the shop's currency and in the one the buyer saw."""
+    return (
+        *money(name, *path, "shopMoney"),
+        *money(f"{name}_presentment", *path, "presentmentMoney"),
+    )
+
+
 def quantity(name: str) -> Column:
     return Column(name, "integer", ("quantities",), derive="quantity", arg=name)
 
