@@ -132,7 +132,7 @@ _STREAMS: dict[str, Callable[[Record, Record], Rows]] = {
     "refund_line_items": _refund_line_items,
     "order_adjustments": _order_adjustments,
     "refund_shipping_lines": _refund_shipping_lines,
-    "order_transactions": _transactions,
+    "transactions": _transactions,
     "shipping_lines": _shipping_lines,
     "tax_lines": _tax_lines,
     "discount_applications": _discount_applications,

@@ -13,7 +13,7 @@ from shopsync_simulator.money_truth import MONEY_STREAMS, money_counts, money_re
 from shopsync_simulator.sales import DailySales, daily_sales
 from shopsync_simulator.store.money import plain
 from shopsync_simulator.store.order_record import materialize
-from shopsync_simulator.store.store import STREAM_KINDS, Store
+from shopsync_simulator.store.store import LISTINGS, STREAM_KINDS, Store
 from shopsync_simulator.store.table import Record
 
 __all__ = [
@@ -50,6 +50,7 @@ def records(store: Store, stream: str) -> Iterator[dict[str, Any]]:
     if stream in MONEY_STREAMS:
         yield from money_records(store, stream)
         return
+    stream = LISTINGS.get(stream, stream)
     if stream not in STREAM_KINDS:
         raise KeyError(f"unknown stream {stream!r}; expected one of {', '.join(STREAM_KINDS)}")
     for rec in store.tables[STREAM_KINDS[stream]].iter_live():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from .customers import CUSTOMERS
 from .inventory import INVENTORY_ITEMS, INVENTORY_LEVELS, LOCATIONS
 from .model import STREAM_GROUPS, Child, Parents, StreamDeclaration, StreamGroup
-from .orders import ORDERS, REFUNDS, TRANSACTIONS
+from .orders import ORDER_REFUNDS, ORDER_TRANSACTIONS, ORDERS
 from .products import DELETED_PRODUCTS, PRODUCT_VARIANTS, PRODUCTS
 from .tables import TableSpec
 
@@ -19,12 +19,12 @@ __all__ = [
     "INVENTORY_LEVELS",
     "LOCATIONS",
     "ORDERS",
+    "ORDER_REFUNDS",
+    "ORDER_TRANSACTIONS",
     "PRODUCTS",
     "PRODUCT_VARIANTS",
-    "REFUNDS",
     "STREAM_GROUPS",
     "TABLES",
-    "TRANSACTIONS",
     "Child",
     "Parents",
     "StreamDeclaration",
@@ -40,8 +40,8 @@ DECLARATIONS: tuple[StreamDeclaration, ...] = (
     INVENTORY_LEVELS,
     LOCATIONS,
     ORDERS,
-    TRANSACTIONS,
-    REFUNDS,
+    ORDER_TRANSACTIONS,
+    ORDER_REFUNDS,
     CUSTOMERS,
 )
 BY_NAME: dict[str, StreamDeclaration] = {d.name: d for d in DECLARATIONS}

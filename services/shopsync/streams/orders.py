@@ -112,18 +112,18 @@ ORDER_OF_ROW = (
     Column("order_updated_at", "timestamp", ("updatedAt",), derive="parent"),
 )
 
-TRANSACTIONS = StreamDeclaration(
-    name="transactions",
+ORDER_TRANSACTIONS = StreamDeclaration(
+    name="order_transactions",
     group="orders",
     node_type="Order",
     root="orders",
     sort_key="UPDATED_AT",
-    page_size=15,
+    page_size=10,
     scopes=("read_orders",),
     tables=(
         TableSpec(
             "transactions",
-            "transactions",
+            "order_transactions",
             (
                 col("id", "varchar", "id"),
                 number("transaction_id"),
@@ -171,18 +171,18 @@ TRANSACTIONS = StreamDeclaration(
     """,
 )
 
-REFUNDS = StreamDeclaration(
-    name="refunds",
+ORDER_REFUNDS = StreamDeclaration(
+    name="order_refunds",
     group="orders",
     node_type="Order",
     root="orders",
     sort_key="UPDATED_AT",
-    page_size=25,
+    page_size=10,
     scopes=("read_orders",),
     tables=(
         TableSpec(
             "refunds",
-            "refunds",
+            "order_refunds",
             (
                 col("id", "varchar", "id"),
                 number("refund_id"),
@@ -198,7 +198,7 @@ REFUNDS = StreamDeclaration(
     fields="""
         id
         updatedAt
-        refunds(first: 20) {
+        refunds(first: 10) {
           id
           note
           createdAt

@@ -22,6 +22,13 @@ STREAM_KINDS: dict[str, str] = {
     "events": "Event",
 }
 
+#: Streams that list the records of another stream again, each landing one of their lists:
+#: their truth is that stream's records.
+LISTINGS: dict[str, str] = {
+    "order_transactions": "orders",
+    "order_refunds": "orders",
+}
+
 
 class Store(StoreContents):
     """Deterministic for a given spec; changes go through :attr:`activity`."""

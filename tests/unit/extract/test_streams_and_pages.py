@@ -79,6 +79,8 @@ def test_groups_map_to_streams() -> None:
         "inventory_levels",
         "locations",
         "orders",
+        "order_transactions",
+        "order_refunds",
     ]
 
 
