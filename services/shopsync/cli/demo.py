@@ -156,11 +156,11 @@ def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
     if "deleted_products" in synced:
         live["deleted_products"] = sum(1 for _ in records(store, "events"))
     if "orders" in synced:
-        live["order_line_items"] = sum(
-            len(order.get("lineItems", []))
-            for order in records(store, "orders")
-            if in_window(order)
-        )
+        orders = {str(o["id"]): o for o in records(store, "orders") if in_window(o)}
+        live["order_line_items"] = sum(len(o.get("lineItems", [])) for o in orders.values())
+        # The money tables: the rows of the orders in the window.
+        for table in ("transactions", "refunds"):
+            live[table] = sum(1 for r in records(store, table) if str(r["orderId"]) in orders)
     return live
 
 

@@ -129,6 +129,30 @@ def assert_matches_truth(chain: Chain, tenant: str) -> None:
             ("order_id", "quantity"),
             {li["id"]: (o["id"], li["quantity"]) for o in t("orders") for li in o["lineItems"]},
         ),
+        "transactions": (
+            ("order_id", "kind", "status", "amount", "amount_presentment"),
+            {
+                r["id"]: (
+                    r["orderId"],
+                    r["kind"],
+                    r["status"],
+                    money(r["amountSet"]["shopMoney"]["amount"]),
+                    money(r["amountSet"]["presentmentMoney"]["amount"]),
+                )
+                for r in t("transactions")
+            },
+        ),
+        "refunds": (
+            ("order_id", "total_refunded", "total_refunded_presentment_currency"),
+            {
+                r["id"]: (
+                    r["orderId"],
+                    money(r["totalRefundedSet"]["shopMoney"]["amount"]),
+                    r["totalRefundedSet"]["presentmentMoney"]["currencyCode"],
+                )
+                for r in t("refunds")
+            },
+        ),
     }
     assert set(expected) == set(TABLES)
     for table, (columns, want) in expected.items():
