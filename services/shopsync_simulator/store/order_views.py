@@ -10,6 +10,7 @@ keeps them on the order record (``_d``) for the rest of the request. Ids are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from shopsync_simulator.store.generate import iso
@@ -73,30 +74,74 @@ def details(rec: Record) -> dict[str, Any]:
     """The order's money records (cached on the record until the next change)."""
     cached: dict[str, Any] | None = rec.get("_d")
     if cached is None:
-        cached = rec["_d"] = _build(rec)
+        cached = rec["_d"] = Details(rec)
     return cached
 
 
-def _build(rec: Record) -> dict[str, Any]:
+class Details(dict[str, Any]):
+    """The views of one order, each list built on its first read: a sync reads transactions or
+    refunds of every order, rarely its fulfillment orders, so building all of them is waste."""
+
+    __slots__ = ("rec",)
+
+    def __init__(self, rec: Record) -> None:
+        super().__init__()
+        self.rec = rec
+
+    def __missing__(self, key: str) -> Any:
+        build = _SECTIONS.get(key)
+        if build is None:
+            raise KeyError(key)
+        value = self[key] = build(self.rec, self)
+        return value
+
+
+def _ships(rec: Record, _: Details) -> list[Record]:
     o = rec["_i"]
-    ships = [_shipping_line(rec, o, s) for s in rec["_ship"]]
+    return [_shipping_line(rec, o, s) for s in rec["_ship"]]
+
+
+def _transactions(rec: Record, _: Details) -> list[Record]:
+    o = rec["_i"]
     txns: dict[int, Record] = {}
     for t in rec["_pay"]:
         txns[t["_s"]] = _transaction(rec, o, t, txns.get(t["_parent"] or -1))
-    refunds = [_refund(rec, o, r, p, ships, txns) for r, p in refund_parts(rec)]
+    return list(txns.values())
+
+
+def _refunds(rec: Record, d: Details) -> list[Record]:
+    if not rec["_refunds"]:
+        return []
+    o, ships = rec["_i"], d["shippingLines"]
+    txns = {t["_s"]: view for t, view in zip(rec["_pay"], d["transactions"], strict=True)}
+    return [_refund(rec, o, r, p, ships, txns) for r, p in refund_parts(rec)]
+
+
+def _tax_lines(rec: Record, _: Details) -> list[Record]:
     totals: dict[tuple[str, int], Bag] = {}
     for item in rec["_lines"] + rec["_ship"]:
         for title, bp, amount in item["_tax"]:
             totals[(title, bp)] = totals.get((title, bp), zero_of(rec)) + amount
-    return {
-        "shippingLines": ships,
-        "discountApplications": rec["_apps"],
-        "taxLines": tax_lines([(t, bp, a) for (t, bp), a in totals.items()]),
-        "transactions": list(txns.values()),
-        "refunds": refunds,
-        "fulfillments": [_fulfillment(rec, o, f) for f in rec["_fuls"]],
-        "fulfillmentOrders": [_fulfillment_order(rec, o, fo) for fo in rec["_fos"]],
-    }
+    return tax_lines([(t, bp, a) for (t, bp), a in totals.items()])
+
+
+def _fulfillments(rec: Record, _: Details) -> list[Record]:
+    return [_fulfillment(rec, rec["_i"], f) for f in rec["_fuls"]]
+
+
+def _fulfillment_orders(rec: Record, _: Details) -> list[Record]:
+    return [_fulfillment_order(rec, rec["_i"], fo) for fo in rec["_fos"]]
+
+
+_SECTIONS: dict[str, Callable[[Record, Details], list[Record]]] = {
+    "shippingLines": _ships,
+    "discountApplications": lambda rec, _: rec["_apps"],
+    "taxLines": _tax_lines,
+    "transactions": _transactions,
+    "refunds": _refunds,
+    "fulfillments": _fulfillments,
+    "fulfillmentOrders": _fulfillment_orders,
+}
 
 
 def _shipping_line(rec: Record, o: int, ship: Record) -> Record:

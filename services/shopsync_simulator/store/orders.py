@@ -138,45 +138,56 @@ def allocate(rec: Record, lines: list[Record]) -> None:
             for line, share in zip(lines, split(fixed, weights), strict=True):
                 line["_alloc"].append((app, share))
     zero = zero_of(rec)
+    # Integer sums, in this order: line nets, shipping nets, taxes, discounts (shop, pres).
+    sums = [0] * 8
     for ship in rec["_ship"]:
         ship.setdefault("_alloc", [])
-        _net_and_tax(ship, ship["_price"], taxes, zero)
+        _net_and_tax(ship, ship["_price"], taxes, zero, sums, 2)
     for line in lines:
-        _net_and_tax(line, line["_gross"], taxes, zero)
-    ships = rec["_ship"]
-    rec["_sums"] = (
-        _add([line["_net"] for line in lines], zero),
-        _add([s["_net"] for s in ships], zero),
-        _add([x["_taxt"] for x in lines + ships], zero),
-        _add([x["_disc"] for x in lines + ships], zero),
-    )
+        _net_and_tax(line, line["_gross"], taxes, zero, sums, 0)
+    cur, pcur = zero.cur, zero.pcur
+    rec["_sums"] = tuple(Bag(sums[k], sums[k + 1], cur, pcur) for k in range(0, 8, 2))
 
 
-def _add(bags: list[Bag], zero: Bag) -> Bag:
-    shop = pres = 0
-    for b in bags:
-        shop += b.shop
-        pres += b.pres
-    return Bag(shop, pres, zero.cur, zero.pcur)
-
-
-def _net_and_tax(item: Record, gross: Bag, taxes: tuple[tuple[str, int], ...], zero: Bag) -> None:
+def _net_and_tax(
+    item: Record,
+    gross: Bag,
+    taxes: tuple[tuple[str, int], ...],
+    zero: Bag,
+    sums: list[int],
+    at: int,
+) -> None:
     """``_disc`` (its discounts), ``_net``, ``_tax`` lines and ``_taxt`` (their sum) of a line
-    item or shipping line (plain integer sums: this runs for every generated order)."""
+    item or shipping line; adds its net to ``sums[at:at + 2]`` and its taxes and discounts to
+    the order's (plain integer sums: this runs for every order read)."""
+    cur, pcur = zero.cur, zero.pcur
     allocs = item["_alloc"]
+    ds = dp = 0
     if allocs:
-        ds, dp = sum(a.shop for _, a in allocs), sum(a.pres for _, a in allocs)
-        disc = Bag(ds, dp, zero.cur, zero.pcur)
-        net = Bag(gross.shop - ds, gross.pres - dp, zero.cur, zero.pcur)
+        for _, a in allocs:
+            ds += a.shop
+            dp += a.pres
+        disc = Bag(ds, dp, cur, pcur)
+        ns, np = gross.shop - ds, gross.pres - dp
+        net = Bag(ns, np, cur, pcur)
     else:
-        disc, net = zero, gross
+        disc, net, ns, np = zero, gross, gross.shop, gross.pres
     item["_disc"], item["_net"] = disc, net
-    item["_tax"] = [(t, bp, net.bp(bp)) for t, bp in taxes]
-    if not taxes:
-        item["_taxt"] = zero
-    else:
-        tax = [x[2] for x in item["_tax"]]
-        item["_taxt"] = Bag(sum(t.shop for t in tax), sum(t.pres for t in tax), zero.cur, zero.pcur)
+    ts = tp = 0
+    lines = []
+    for title, bp in taxes:
+        s, p = ns * bp // 10_000, np * bp // 10_000
+        ts += s
+        tp += p
+        lines.append((title, bp, Bag(s, p, cur, pcur)))
+    item["_tax"] = lines
+    item["_taxt"] = Bag(ts, tp, cur, pcur) if taxes else zero
+    sums[at] += ns
+    sums[at + 1] += np
+    sums[4] += ts
+    sums[5] += tp
+    sums[6] += ds
+    sums[7] += dp
 
 
 def _sum(allocs: list[tuple[Any, Bag]], like: Bag) -> Bag:
