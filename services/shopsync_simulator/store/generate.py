@@ -40,8 +40,22 @@ def mix(x: int) -> int:
     return x ^ (x >> 31)
 
 
+_DAYS: dict[int, str] = {}
+
+
 def iso(ts: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+    """``ts`` as Shopify's UTC ``DateTime``; the date part is formatted once per day (an order
+    read formats a dozen timestamps)."""
+    if type(ts) is not int or ts < 0:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+    day, sec = divmod(ts, 86_400)
+    date = _DAYS.get(day)
+    if date is None:
+        if len(_DAYS) > 100_000:
+            _DAYS.clear()
+        date = _DAYS[day] = time.strftime("%Y-%m-%dT", time.gmtime(ts - sec))
+    hour, rest = divmod(sec, 3600)
+    return f"{date}{hour:02d}:{rest // 60:02d}:{rest % 60:02d}Z"
 
 
 class Generator:

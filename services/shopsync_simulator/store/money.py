@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+#: "00".."99": the cents of an amount by table lookup (every money field read formats two).
+_CENTS = tuple(f"{c:02d}" for c in range(100))
+
 
 def money(cents: int) -> str:
-    sign, cents = ("-", -cents) if cents < 0 else ("", cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
+    if cents < 0:
+        return f"-{-cents // 100}.{_CENTS[-cents % 100]}"
+    return f"{cents // 100}.{_CENTS[cents % 100]}"
 
 
 def money_v2(cents: int, currency: str) -> dict[str, Any]:
@@ -28,7 +32,10 @@ class Bag(Mapping[str, Any]):
     KEYS = ("shopMoney", "presentmentMoney")
 
     def __init__(self, shop: int, pres: int, cur: str, pcur: str) -> None:
-        self.shop, self.pres, self.cur, self.pcur = shop, pres, cur, pcur
+        self.shop = shop
+        self.pres = pres
+        self.cur = cur
+        self.pcur = pcur
 
     @classmethod
     def convert(cls, cents: int, cur: str, pcur: str, rate_pct: int) -> Bag:
@@ -36,11 +43,11 @@ class Bag(Mapping[str, Any]):
 
     @property
     def shopMoney(self) -> dict[str, Any]:
-        return money_v2(self.shop, self.cur)
+        return {"amount": money(self.shop), "currencyCode": self.cur}
 
     @property
     def presentmentMoney(self) -> dict[str, Any]:
-        return money_v2(self.pres, self.pcur)
+        return {"amount": money(self.pres), "currencyCode": self.pcur}
 
     def __getitem__(self, key: str) -> dict[str, Any]:
         if key not in self.KEYS:
