@@ -146,7 +146,12 @@ def allocate(rec: Record, lines: list[Record]) -> None:
     for line in lines:
         _net_and_tax(line, line["_gross"], taxes, zero, sums, 0)
     cur, pcur = zero.cur, zero.pcur
-    rec["_sums"] = tuple(Bag(sums[k], sums[k + 1], cur, pcur) for k in range(0, 8, 2))
+    rec["_sums"] = (
+        Bag(sums[0], sums[1], cur, pcur),
+        Bag(sums[2], sums[3], cur, pcur),
+        Bag(sums[4], sums[5], cur, pcur),
+        Bag(sums[6], sums[7], cur, pcur),
+    )
 
 
 def _net_and_tax(
