@@ -9,7 +9,7 @@ so the orders window carries them. Their rows' cursor is the order's ``updatedAt
 from __future__ import annotations
 
 from .model import Child, StreamDeclaration
-from .tables import STAMPS, Column, TableSpec, col, gid, money, money_bag, number
+from .tables import STAMPS, Column, TableSpec, col, gid, money_bag, number
 
 ORDERS = StreamDeclaration(
     name="orders",
@@ -17,7 +17,7 @@ ORDERS = StreamDeclaration(
     node_type="Order",
     root="orders",
     sort_key="UPDATED_AT",
-    page_size=12,
+    page_size=6,
     scopes=("read_orders", "read_customers", "read_products"),
     tables=(
         TableSpec(
@@ -31,11 +31,18 @@ ORDERS = StreamDeclaration(
                 col("test", "boolean", "test"),
                 gid("customer_id", "customer"),
                 col("currency_code", "varchar", "currencyCode"),
+                col("presentment_currency_code", "varchar", "presentmentCurrencyCode"),
                 col("financial_status", "varchar", "displayFinancialStatus"),
                 col("fulfillment_status", "varchar", "displayFulfillmentStatus"),
-                *money("subtotal_price", "subtotalPriceSet", "shopMoney"),
-                *money("total_price", "totalPriceSet", "shopMoney"),
-                *money("total_tax", "totalTaxSet", "shopMoney"),
+                *money_bag("subtotal_price", "subtotalPriceSet"),
+                *money_bag("total_price", "totalPriceSet"),
+                *money_bag("total_tax", "totalTaxSet"),
+                *money_bag("total_discounts", "totalDiscountsSet"),
+                *money_bag("total_shipping", "totalShippingPriceSet"),
+                *money_bag("total_refunded", "totalRefundedSet"),
+                *money_bag("total_outstanding", "totalOutstandingSet"),
+                Column("discount_codes", "varchar", ("discountCodes",), derive="join"),
+                col("tax_lines", "json", "taxLines"),
                 *STAMPS,
                 col("processed_at", "timestamp", "processedAt"),
                 col("cancelled_at", "timestamp", "cancelledAt"),
@@ -57,8 +64,10 @@ ORDERS = StreamDeclaration(
                 col("sku", "varchar", "sku"),
                 col("quantity", "integer", "quantity"),
                 col("current_quantity", "integer", "currentQuantity"),
-                *money("original_unit_price", "originalUnitPriceSet", "shopMoney"),
-                *money("discounted_total", "discountedTotalSet", "shopMoney"),
+                *money_bag("original_unit_price", "originalUnitPriceSet"),
+                *money_bag("discounted_total", "discountedTotalSet"),
+                col("tax_lines", "json", "taxLines"),
+                col("discount_allocations", "json", "discountAllocations"),
                 Column("order_updated_at", "timestamp", ("updatedAt",), derive="parent"),
             ),
             cursor="order_updated_at",
@@ -77,11 +86,46 @@ ORDERS = StreamDeclaration(
         cancelledAt
         closedAt
         currencyCode
+        presentmentCurrencyCode
         displayFinancialStatus
         displayFulfillmentStatus
-        subtotalPriceSet { shopMoney { amount currencyCode } }
-        totalPriceSet { shopMoney { amount currencyCode } }
-        totalTaxSet { shopMoney { amount currencyCode } }
+        subtotalPriceSet {
+          shopMoney { amount currencyCode }
+          presentmentMoney { amount currencyCode }
+        }
+        totalPriceSet {
+          shopMoney { amount currencyCode }
+          presentmentMoney { amount currencyCode }
+        }
+        totalTaxSet {
+          shopMoney { amount currencyCode }
+          presentmentMoney { amount currencyCode }
+        }
+        totalDiscountsSet {
+          shopMoney { amount currencyCode }
+          presentmentMoney { amount currencyCode }
+        }
+        totalShippingPriceSet {
+          shopMoney { amount currencyCode }
+          presentmentMoney { amount currencyCode }
+        }
+        totalRefundedSet {
+          shopMoney { amount currencyCode }
+          presentmentMoney { amount currencyCode }
+        }
+        totalOutstandingSet {
+          shopMoney { amount currencyCode }
+          presentmentMoney { amount currencyCode }
+        }
+        discountCodes
+        taxLines {
+          title
+          rate
+          priceSet {
+            shopMoney { amount currencyCode }
+            presentmentMoney { amount currencyCode }
+          }
+        }
         customer { id }
     """,
     children=(
@@ -98,8 +142,29 @@ ORDERS = StreamDeclaration(
                 currentQuantity
                 variant { id }
                 product { id }
-                originalUnitPriceSet { shopMoney { amount currencyCode } }
-                discountedTotalSet { shopMoney { amount currencyCode } }
+                originalUnitPriceSet {
+                  shopMoney { amount currencyCode }
+                  presentmentMoney { amount currencyCode }
+                }
+                discountedTotalSet {
+                  shopMoney { amount currencyCode }
+                  presentmentMoney { amount currencyCode }
+                }
+                taxLines {
+                  title
+                  rate
+                  priceSet {
+                    shopMoney { amount currencyCode }
+                    presentmentMoney { amount currencyCode }
+                  }
+                }
+                discountAllocations {
+                  allocatedAmountSet {
+                    shopMoney { amount currencyCode }
+                    presentmentMoney { amount currencyCode }
+                  }
+                  discountApplication { index }
+                }
             """,
         ),
     ),

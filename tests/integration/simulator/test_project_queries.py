@@ -13,6 +13,7 @@ import pytest
 import requests
 from graphql import OperationDefinitionNode, parse
 
+from shopsync.extract.streams import SPECS
 from shopsync.shopify import queries
 from shopsync_simulator import Simulator, SimulatorOptions
 from shopsync_simulator.faults import profile
@@ -20,6 +21,7 @@ from shopsync_simulator.graphql.schema import DEFAULT_SCOPES, SUPPORTED_VERSIONS
 from tests.integration.simulator.client import Client
 
 BULK_CONTROL = {"bulk_run", "bulk_status", "bulk_cancel"}  # operate on a bulk operation
+PAGE_SIZES = {spec.document: spec.page_size for spec in SPECS.values()}
 IDS = {"order_line_items": "gid://shopify/Order/5000000001",
        "location_inventory_levels": "gid://shopify/Location/70000001"}  # fmt: skip
 
@@ -29,7 +31,8 @@ def variables_for(name: str) -> dict[str, Any]:
         d for d in parse(queries.load(name)).definitions if isinstance(d, OperationDefinitionNode)
     ]
     wanted = {v.variable.name.value for v in op.variable_definitions or ()}
-    known: dict[str, Any] = {"first": 10, "after": None, "query": None, "id": IDS.get(name)}
+    first = min(10, PAGE_SIZES.get(name, 10))  # never more than ingestion asks for
+    known: dict[str, Any] = {"first": first, "after": None, "query": None, "id": IDS.get(name)}
     unknown = wanted - set(known)
     assert not unknown, f"{name}: teach this test the variables {unknown}"
     return {k: v for k, v in known.items() if k in wanted}
