@@ -8,8 +8,15 @@ so the orders window carries them. Their rows' cursor is the order's ``updatedAt
 
 from __future__ import annotations
 
+import textwrap
+
 from .model import Child, StreamDeclaration
 from .tables import STAMPS, Column, TableSpec, col, gid, money_bag, number
+
+#: A row exploded from an order (a line item, a transaction, a refund): its order, and the
+#: order's ``updatedAt``, which is the row's cursor.
+ORDER_ID = Column("order_id", "varchar", ("id",), derive="parent")
+ORDER_UPDATED_AT = Column("order_updated_at", "timestamp", ("updatedAt",), derive="parent")
 
 ORDERS = StreamDeclaration(
     name="orders",
@@ -57,7 +64,7 @@ ORDERS = StreamDeclaration(
             (
                 col("id", "varchar", "id"),
                 number("line_item_id"),
-                Column("order_id", "varchar", ("id",), derive="parent"),
+                ORDER_ID,
                 gid("variant_id", "variant"),
                 gid("product_id", "product"),
                 col("name", "varchar", "name"),
@@ -68,7 +75,7 @@ ORDERS = StreamDeclaration(
                 *money_bag("discounted_total", "discountedTotalSet"),
                 col("tax_lines", "json", "taxLines"),
                 col("discount_allocations", "json", "discountAllocations"),
-                Column("order_updated_at", "timestamp", ("updatedAt",), derive="parent"),
+                ORDER_UPDATED_AT,
             ),
             cursor="order_updated_at",
             explode=("lineItems", "nodes"),
@@ -171,107 +178,93 @@ ORDERS = StreamDeclaration(
 )
 
 
-#: The order's ``id`` and ``updatedAt`` as columns of a row exploded from one of its lists.
-ORDER_OF_ROW = (
-    Column("order_id", "varchar", ("id",), derive="parent"),
-    Column("order_updated_at", "timestamp", ("updatedAt",), derive="parent"),
-)
-
-ORDER_TRANSACTIONS = StreamDeclaration(
-    name="order_transactions",
-    group="orders",
-    node_type="Order",
-    root="orders",
-    sort_key="UPDATED_AT",
-    page_size=10,
-    scopes=("read_orders",),
-    tables=(
-        TableSpec(
-            "transactions",
-            "order_transactions",
-            (
-                col("id", "varchar", "id"),
-                number("transaction_id"),
-                *ORDER_OF_ROW,
-                gid("parent_transaction_id", "parentTransaction"),
-                col("kind", "varchar", "kind"),
-                col("status", "varchar", "status"),
-                col("gateway", "varchar", "gateway"),
-                col("test", "boolean", "test"),
-                col("error_code", "varchar", "errorCode"),
-                *money_bag("amount", "amountSet"),
-                col("fees", "json", "fees"),
-                col("processed_at", "timestamp", "processedAt"),
-                col("created_at", "timestamp", "createdAt"),
+def order_list_stream(
+    name: str, table: str, key: str, columns: tuple[Column, ...], list_field: str, selection: str
+) -> StreamDeclaration:
+    """A stream that lists the window's orders again and lands each one's ``id``,
+    ``updatedAt`` and its ``list_field`` (the first 10 entries, each ``selection``); ``table``
+    holds one row per entry, keyed by its gid and numbered ``key``."""
+    entry = textwrap.indent(textwrap.dedent(selection).strip(), "  ")
+    return StreamDeclaration(
+        name=name,
+        group="orders",
+        node_type="Order",
+        root="orders",
+        sort_key="UPDATED_AT",
+        page_size=10,
+        scopes=("read_orders",),
+        tables=(
+            TableSpec(
+                table,
+                name,
+                (col("id", "varchar", "id"), number(key), ORDER_ID, ORDER_UPDATED_AT, *columns),
+                cursor=ORDER_UPDATED_AT.name,
+                explode=(list_field,),
             ),
-            cursor="order_updated_at",
-            explode=("transactions",),
         ),
+        fields=f"id\nupdatedAt\n{list_field}(first: 10) {{\n{entry}\n}}",
+    )
+
+
+ORDER_TRANSACTIONS = order_list_stream(
+    "order_transactions",
+    "transactions",
+    "transaction_id",
+    (
+        gid("parent_transaction_id", "parentTransaction"),
+        col("kind", "varchar", "kind"),
+        col("status", "varchar", "status"),
+        col("gateway", "varchar", "gateway"),
+        col("test", "boolean", "test"),
+        col("error_code", "varchar", "errorCode"),
+        *money_bag("amount", "amountSet"),
+        col("fees", "json", "fees"),
+        col("processed_at", "timestamp", "processedAt"),
+        col("created_at", "timestamp", "createdAt"),
     ),
-    fields="""
+    "transactions",
+    """
         id
-        updatedAt
-        transactions(first: 10) {
-          id
-          kind
-          status
-          gateway
-          test
-          errorCode
-          processedAt
-          createdAt
-          amountSet {
-            shopMoney { amount currencyCode }
-            presentmentMoney { amount currencyCode }
-          }
-          fees {
-            id
-            type
-            rate
-            rateName
-            amount { amount currencyCode }
-          }
-          parentTransaction { id }
+        kind
+        status
+        gateway
+        test
+        errorCode
+        processedAt
+        createdAt
+        amountSet {
+          shopMoney { amount currencyCode }
+          presentmentMoney { amount currencyCode }
         }
+        fees {
+          id
+          type
+          rate
+          rateName
+          amount { amount currencyCode }
+        }
+        parentTransaction { id }
     """,
 )
 
-ORDER_REFUNDS = StreamDeclaration(
-    name="order_refunds",
-    group="orders",
-    node_type="Order",
-    root="orders",
-    sort_key="UPDATED_AT",
-    page_size=10,
-    scopes=("read_orders",),
-    tables=(
-        TableSpec(
-            "refunds",
-            "order_refunds",
-            (
-                col("id", "varchar", "id"),
-                number("refund_id"),
-                *ORDER_OF_ROW,
-                col("note", "varchar", "note"),
-                *money_bag("total_refunded", "totalRefundedSet"),
-                *STAMPS,
-            ),
-            cursor="order_updated_at",
-            explode=("refunds",),
-        ),
+ORDER_REFUNDS = order_list_stream(
+    "order_refunds",
+    "refunds",
+    "refund_id",
+    (
+        col("note", "varchar", "note"),
+        *money_bag("total_refunded", "totalRefundedSet"),
+        *STAMPS,
     ),
-    fields="""
+    "refunds",
+    """
         id
+        note
+        createdAt
         updatedAt
-        refunds(first: 10) {
-          id
-          note
-          createdAt
-          updatedAt
-          totalRefundedSet {
-            shopMoney { amount currencyCode }
-            presentmentMoney { amount currencyCode }
-          }
+        totalRefundedSet {
+          shopMoney { amount currencyCode }
+          presentmentMoney { amount currencyCode }
         }
     """,
 )
