@@ -38,8 +38,6 @@ from shopsync.schedule.tick import dispatch, run_tick
 from shopsync.settings import Settings
 from shopsync.streams import STREAMS_BY_GROUP
 from shopsync.tenants import Registry, Tenant, TenantConfigError, load_registry
-from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
-from shopsync.warehouse.status import tenant_status
 from shopsync_glue.local_chain import local_event_chain
 from shopsync_simulator import (
     Clock,
@@ -208,8 +206,7 @@ def _warehouse_table(
     settings: Settings, registry: Registry, live: dict[str, dict[str, int]]
 ) -> bool:
     """Rows per tenant and table in the warehouse against the live records in the store."""
-    with DuckDBWarehouse(settings.warehouse_path).connect(read_only=True) as con:
-        statuses = tenant_status(con, [t.id for t in registry.enabled()])
+    statuses = runtime.for_settings(settings).warehouse_status([t.id for t in registry.enabled()])
     tables = sorted({t.table for s in statuses for t in s.tables})
     grid = Table(title="rows in shop_<tenant_id> / live in the store")
     grid.add_column("table")
