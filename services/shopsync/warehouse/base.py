@@ -1,10 +1,12 @@
 """The Warehouse interface and the plan of one tenant run's load.
 
 A :class:`RunLoad` says which curated Parquet to load for which table; :func:`load_statements`
-turns it into the one transaction both implementations run (see :mod:`.sql`): a prologue
+turns it into the statements both implementations run (see :mod:`.sql`): a prologue
 (schema and tables), one group per table (stage, snapshot soft delete, guarded MERGE), an
 epilogue (product deletions, ledger). A table's group needs nothing but its own Parquet, so an
-implementation may run it while the job is still writing the next table.
+implementation may run it while the job is still writing the next table. DuckDB runs them as
+one transaction; Redshift as Data API batches of at most 40 (:func:`load_batches`), the ledger
+in the last, so a run whose ledger row is missing is replayed whole.
 """
 
 from __future__ import annotations
@@ -106,11 +108,12 @@ class Warehouse(Protocol):
     def load_run(
         self, run: RunLoad, *, loaded_at: datetime, arriving: Iterable[TableLoad] = ()
     ) -> LoadResult:
-        """Load one tenant run in one transaction, ledger included; skip if already loaded.
+        """Load one tenant run, ledger last; skip a run already in the ledger.
 
         ``arriving`` yields more of the run's tables as the job writes them (blocking until the
         next is written); they load in the same transaction, which commits after the last.
-        If it raises, nothing of the run is committed.
+        If it raises, the run's ledger row is not committed (DuckDB: nothing is), and
+        loading the run again completes it without duplicates.
         """
         ...
 
@@ -162,7 +165,7 @@ def prologue_statements(
 class Phase:
     """Statements of one part of a load: ``stage`` fills temporary tables (they live in the
     session and change nothing anyone else sees); ``apply`` changes the tenant's tables and
-    the ledger, and every ``apply`` of a run belongs in one transaction."""
+    the ledger; a table's ``apply`` is one transaction (see :func:`load_batches`)."""
 
     stage: list[str]
     apply: list[str]
@@ -236,7 +239,8 @@ def load_statements(
     existing_columns: Mapping[str, Sequence[str]] | None = None,
     iam_role: str | None = None,
 ) -> list[str]:
-    """The statements of one tenant run's load, in order, as one transaction runs them."""
+    """The statements of one tenant run's load, in order, as one transaction (DuckDB's) runs
+    them."""
     out = prologue_statements(dialect, run.tenant_id, existing_columns=existing_columns)
     for phase in _phases(dialect, run, loaded_at=loaded_at, iam_role=iam_role):
         out += phase.statements
@@ -255,20 +259,36 @@ def load_batches(
     """The same load as batches of at most ``max_statements``, for one database session.
 
     The idempotent set-up, then the staging (temporary tables, session-only) in as many
-    batches as they need, then every change to the tenant's tables and the ledger in ONE
-    batch: one transaction, so a run is loaded whole or not at all. The last batch has at
-    most 3 statements per table plus 6 (deletions, ledger, skipped streams): 30 for the 8
-    tables.
+    batches as they need, then the changes: as few batches as hold them, a table's changes
+    never split, and the epilogue (deletions, ledger, skipped streams) in the LAST batch.
+
+    A batch is a transaction. A run whose changes take several (more tables than one Data
+    API batch holds) is visible table group by table group for the seconds between them,
+    and its ledger row commits last: a load that fails between two batches has no ledger
+    row, so the next load replays the whole run, and every change replays to the same rows
+    (the guard keeps a staged row whose cursor and run equal the warehouse's, the MERGE
+    writes what it wrote, soft deletes touch only rows not yet deleted, the ledger and the
+    skipped streams add no row twice). ``tests/unit/warehouse/test_redshift.py`` loads a run
+    that fails after its first change batch and replays it.
     """
     setup = prologue_statements(dialect, run.tenant_id, existing_columns=existing_columns)
-    phases = _phases(dialect, run, loaded_at=loaded_at, iam_role=iam_role)
-    stage = [s for p in phases for s in p.stage]
-    apply = [s for p in phases for s in p.apply]
-    if len(apply) > max_statements:
+    *tables, end = _phases(dialect, run, loaded_at=loaded_at, iam_role=iam_role)
+    stage = [s for p in (*tables, end) for s in p.stage]
+    changes: list[list[str]] = []
+    for phase in tables:
+        if not changes or len(changes[-1]) + len(phase.apply) > max_statements:
+            changes.append([])
+        changes[-1] += phase.apply
+    if changes and len(changes[-1]) + len(end.apply) <= max_statements:
+        changes[-1] += end.apply
+    else:
+        changes.append(list(end.apply))
+    too_long = max((*tables, end), key=lambda p: len(p.apply))
+    if len(too_long.apply) > max_statements:
         raise ValueError(
-            f"{len(apply)} statements in the load transaction; at most {max_statements}"
+            f"{len(too_long.apply)} statements in one part of the load; at most {max_statements}"
         )
-    return [*_chunks(setup, max_statements), *_chunks(stage, max_statements), apply]
+    return [*_chunks(setup, max_statements), *_chunks(stage, max_statements), *changes]
 
 
 def _chunks(statements: list[str], size: int) -> list[list[str]]:

@@ -1,6 +1,7 @@
 """SQL generated from the table specs, for Redshift and for its DuckDB twin.
 
-The load of one tenant run is one list of statements run in one transaction:
+The load of one tenant run is one list of statements (one transaction in DuckDB; in Redshift
+a few Data API batches, ledger last: see :func:`.base.load_batches`):
 
 1. create the schema and the tables if missing, add columns the spec gained;
 2. per table: a staging table like the target, filled from the run's curated Parquet;

@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from shopsync.reporting import grants, views
 from shopsync.warehouse import sql
-from shopsync.warehouse.base import RunLoad, TableLoad, WarehouseError
+from shopsync.warehouse.base import RunLoad, TableLoad, WarehouseError, load_batches
 from shopsync.warehouse.redshift import RedshiftDataApiWarehouse, redact
 from shopsync.warehouse.specs import TABLES
 from shopsync.warehouse.status import tenant_status
@@ -595,3 +595,41 @@ def test_a_run_s_skipped_streams_load_with_its_ledger_and_status_shows_them(
     warehouse.load_run(_run(tmp_path, R2, [_product(2, "b", T10, R2)]), loaded_at=NOW)
     (acme,) = tenant_status(warehouse.execute, ["acme"])
     assert acme.skipped == {}
+
+
+def test_a_load_failing_between_its_change_batches_is_replayed_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More changes than one batch holds: the table commits in one batch, the ledger in the
+    next. A failure in between leaves no ledger row; the next load replays the run, and the
+    warehouse ends as a load that never failed leaves it (no row twice, nothing lost)."""
+
+    def small_batches(*args: Any, **kwargs: Any) -> list[list[str]]:
+        return load_batches(*args, **{**kwargs, "max_statements": 3})
+
+    monkeypatch.setattr("shopsync.warehouse.redshift.load_batches", small_batches)
+    rows = [_product(1, "one", T10, R1), _product(2, "two", T10, R1)]
+    clean = TwinDataApi()
+    _warehouse(clean).load_run(
+        _run(tmp_path / "clean", R1, rows, complete_snapshot=True), loaded_at=NOW
+    )
+
+    api = TwinDataApi()
+    warehouse = _warehouse(api)
+    run = _run(tmp_path, R1, rows, complete_snapshot=True)
+    api.faults.append(("INSERT INTO shopsync_ops.load_ledger", "connection reset"))
+    with pytest.raises(WarehouseError, match="connection reset"):
+        warehouse.load_run(run, loaded_at=NOW)
+    changes = [b for b in api.batches if any(s.startswith("MERGE INTO") for s in b)]
+    assert len(changes) == 1
+    assert not any("load_ledger" in s for s in changes[0])
+    table = "SELECT id, title, _run_id, _deleted_at FROM shop_acme.products ORDER BY id"
+    assert len(api.con.execute(table).fetchall()) == 2  # the table's batch committed
+    assert warehouse.loaded_runs("acme") == set()
+
+    api.faults.clear()
+    assert warehouse.load_run(run, loaded_at=NOW).rows == {"products": 2}
+    assert api.con.execute(table).fetchall() == clean.con.execute(table).fetchall()
+    ledger = f"SELECT tenant_id, run_id, stream, rows, records FROM {sql.LEDGER} ORDER BY stream"  # noqa: S608
+    assert api.con.execute(ledger).fetchall() == clean.con.execute(ledger).fetchall()
+    assert warehouse.load_run(run, loaded_at=NOW).skipped

@@ -60,9 +60,10 @@ def test_redshift_load_of_one_tenant_run() -> None:
     _check_golden("load_run.sql", [text.removesuffix(";\n")])
 
 
-def test_the_load_transaction_of_a_full_run_fits_one_batch() -> None:
-    """Every table a complete snapshot, product deletions, columns added to every table: the
-    set-up and staging may take several batches, the changes must fit one."""
+def test_the_changes_of_a_full_run_go_by_whole_tables_with_the_ledger_last() -> None:
+    """Every table a complete snapshot, product deletions, columns added to every table: each
+    part fits the Data API's 40 statements; a table's changes are never split; the deletions,
+    the ledger and the skipped streams come in the last batch, after every MERGE."""
     tables = tuple(
         TableLoad(t, CURATED.format(t=t), 1, complete_snapshot=True, cursor_to=None) for t in TABLES
     )
@@ -79,18 +80,27 @@ def test_the_load_transaction_of_a_full_run_fits_one_batch() -> None:
     batches = load_batches(
         sql.REDSHIFT, run, loaded_at=AT, existing_columns=existing, iam_role=ROLE, max_statements=40
     )
-    assert all(len(b) <= 40 for b in batches)
-    *_, changes = batches
-    assert sum(s.startswith("MERGE INTO") for s in changes) == len(TABLES)
-    assert sum(s.startswith("INSERT INTO shopsync_ops.load_ledger") for s in changes) == 1
-    assert not any(s.startswith(("COPY", "CREATE", "ALTER")) for s in changes)
+    assert all(1 <= len(b) <= 40 for b in batches)
+    changes = [b for b in batches if any(s.startswith("MERGE INTO") for s in b)]
+    first = batches.index(changes[0])
+    assert not any(s.startswith(("COPY", "CREATE", "ALTER")) for b in changes for s in b)
+    assert sum(s.startswith("MERGE INTO") for b in changes for s in b) == len(TABLES)
+    for batch in changes:  # whole tables: a MERGE and, before it, its guard and snapshot delete
+        merged = {s.split()[2] for s in batch if s.startswith("MERGE INTO")}
+        touched = {s.split()[1] for s in batch if s.startswith("UPDATE shop_acme.")}
+        assert touched - {"shop_acme.inventory_items", "shop_acme.inventory_levels"} <= merged
+    last = batches[-1]
+    assert sum(s.startswith("INSERT INTO shopsync_ops.load_ledger") for s in last) == 1
+    earlier = [s for b in batches[:-1] for s in b]
+    assert not any(s.startswith("INSERT INTO shopsync_ops.load_ledger") for s in earlier)
+    assert batches[first:] == (changes if changes[-1] is last else [*changes, last])
     # The same statements as the one-transaction form (DuckDB's), less the DROPs of the
     # temporary tables, which end with the session.
     flat = [s for b in batches for s in b]
     one = load_statements(sql.REDSHIFT, run, loaded_at=AT, existing_columns=existing, iam_role=ROLE)
     assert sorted(flat) == sorted(s for s in one if not s.startswith("DROP TABLE IF EXISTS stage_"))
-    with pytest.raises(ValueError, match="at most 20"):
-        load_batches(sql.REDSHIFT, run, loaded_at=AT, iam_role=ROLE, max_statements=20)
+    with pytest.raises(ValueError, match=r"at most 2$"):
+        load_batches(sql.REDSHIFT, run, loaded_at=AT, iam_role=ROLE, max_statements=2)
 
 
 def test_redshift_reporting_and_rls() -> None:
