@@ -17,7 +17,19 @@ from shopsync.schedule.payload import Mode
 from shopsync.shopify.scopes import missing_scopes
 from shopsync.state.base import Cursor
 from shopsync.streams import DECLARATIONS, STREAMS_BY_GROUP, StreamDeclaration, StreamGroup
-from shopsync.streams.documents import nested
+from shopsync.streams.documents import nested, nested_connections
+
+
+@dataclass(frozen=True)
+class Details:
+    """A details stream's records are read by the ids another stream's landed records list."""
+
+    #: The stream whose records list the ids (fetched first; skipped, it skips this one).
+    of: str
+    #: In each of its records: the list, then the id in each element.
+    ids: tuple[str, ...]
+    #: Each child connection: (field, the document completing it, its path in the response).
+    connections: tuple[tuple[str, str, tuple[str, str]], ...]
 
 
 @dataclass(frozen=True)
@@ -52,10 +64,29 @@ class StreamSpec:
     page_size: int = 250
     #: The access scopes its documents need: a run skips the stream when one is not granted.
     scopes: tuple[str, ...] = ()
+    #: A details stream (``page_size`` ids per request); it has no cursor of its own.
+    details: Details | None = None
 
 
 def spec_for(stream: StreamDeclaration) -> StreamSpec:
     """What ingestion needs of a stream, from its declaration."""
+    if stream.details_of is not None:
+        of = stream.details_of
+        return StreamSpec(
+            stream.name,
+            stream.name,
+            ("nodes",),
+            primary_key=stream.primary_key,
+            cursor_field=stream.cursor_field,
+            sorted_by_cursor=False,
+            page_size=stream.page_size,
+            scopes=stream.scopes,
+            details=Details(
+                of.stream,
+                of.ids,
+                tuple((n.field, n.document, n.path) for n in nested_connections(stream)),
+            ),
+        )
     listed = stream.parents.root if stream.parents is not None else stream.root
     assert listed is not None
     found = nested(stream)
@@ -85,7 +116,7 @@ SPECS: dict[str, StreamSpec] = {stream.name: spec_for(stream) for stream in DECL
 
 #: First page sizes of the documents that complete a nested connection.
 NESTED_PAGE_SIZES = {
-    found.document: found.page_size for s in DECLARATIONS if (found := nested(s)) is not None
+    found.document: found.page_size for s in DECLARATIONS for found in nested_connections(s)
 }
 
 

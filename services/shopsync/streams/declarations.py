@@ -3,11 +3,14 @@ holds)."""
 
 from __future__ import annotations
 
+import re
+
 from .customers import CUSTOMERS
 from .inventory import INVENTORY_ITEMS, INVENTORY_LEVELS, LOCATIONS
-from .model import STREAM_GROUPS, Child, Parents, StreamDeclaration, StreamGroup
+from .model import STREAM_GROUPS, Child, DetailsOf, Parents, StreamDeclaration, StreamGroup
 from .orders import ORDER_REFUNDS, ORDER_TRANSACTIONS, ORDERS
 from .products import DELETED_PRODUCTS, PRODUCT_VARIANTS, PRODUCTS
+from .refunds import REFUND_DETAILS
 from .tables import TableSpec
 
 __all__ = [
@@ -23,9 +26,11 @@ __all__ = [
     "ORDER_TRANSACTIONS",
     "PRODUCTS",
     "PRODUCT_VARIANTS",
+    "REFUND_DETAILS",
     "STREAM_GROUPS",
     "TABLES",
     "Child",
+    "DetailsOf",
     "Parents",
     "StreamDeclaration",
     "StreamGroup",
@@ -42,8 +47,32 @@ DECLARATIONS: tuple[StreamDeclaration, ...] = (
     ORDERS,
     ORDER_TRANSACTIONS,
     ORDER_REFUNDS,
+    REFUND_DETAILS,
     CUSTOMERS,
 )
 BY_NAME: dict[str, StreamDeclaration] = {d.name: d for d in DECLARATIONS}
+
+
+def _check_details(declarations: tuple[StreamDeclaration, ...]) -> None:
+    """A details stream follows the stream that lists its ids, in the same group (a run fetches
+    it after that one, and skips it with it), and that stream selects the list."""
+    seen: dict[str, StreamDeclaration] = {}
+    for d in declarations:
+        of = d.details_of
+        parent = seen.get(of.stream) if of is not None else None
+        if of is not None and (parent is None or parent.group != d.group):
+            raise ValueError(
+                f"{d.name}: details of {of.stream}, not an earlier stream of {d.group}"
+            )
+        if (
+            of is not None
+            and parent is not None
+            and not re.search(rf"\b{of.ids[0]}\b", parent.fields)
+        ):
+            raise ValueError(f"{d.name}: {of.stream} does not select {of.ids[0]}")
+        seen[d.name] = d
+
+
+_check_details(DECLARATIONS)
 #: Every warehouse table, in declaration order.
 TABLES: dict[str, TableSpec] = {t.name: t for d in DECLARATIONS for t in d.tables}

@@ -7,6 +7,9 @@ Per stream (:mod:`shopsync.streams.declarations`):
   fragment, ``<NodeType>Fields``, and so are a child connection's nodes';
 - ``<parent>_<connection>`` (``order_line_items``, ``location_inventory_levels``): the document
   that completes one record's (or parent's) nested connection past its first page;
+- a details stream (``refund_details``): ``<stream>`` reads records by id,
+  ``nodes(ids: $ids) { ... on <NodeType> { ...<NodeType>Fields <children> } }``, and each child
+  connection has its completing document (``refund_refund_line_items``);
 - ``bulk_<stream>``: the bulk query, the same fields from the same fragments (inlined, so the
   query Shopify stores with the operation is one self-contained selection, as it always was),
   ``edges { node }`` for every connection and the search in its single slot, the listed
@@ -27,6 +30,7 @@ from .declarations import DECLARATIONS, Child, Parents, StreamDeclaration
 
 PAGE_INFO = "pageInfo {\n  hasNextPage\n  endCursor\n}"
 PAGED_VARIABLES = "$first: Int!, $after: String, $query: String"
+DETAILS_VARIABLES = "$ids: [ID!]!"
 BULK_PREFIX = "bulk_"
 
 
@@ -80,6 +84,8 @@ def _child_paged(child: Child) -> str:
 def paged_document(stream: StreamDeclaration) -> str:
     """The paged document of a stream (variables ``$first``, ``$after``, ``$query``)."""
     parents = stream.parents
+    if stream.details_of is not None:
+        return details_document(stream)
     if parents is None:
         assert stream.root is not None
         head = _call(
@@ -107,6 +113,21 @@ def paged_document(stream: StreamDeclaration) -> str:
     return "\n\n".join([operation, *(_fragment(t, f) for t, f in fragments)]) + "\n"
 
 
+def details_document(stream: StreamDeclaration) -> str:
+    """A details stream's document: its records by id (variable ``$ids``), children's first
+    pages included."""
+    children = [_child_paged(c) for c in stream.children]
+    body = _block(
+        "nodes(ids: $ids)",
+        _block(f"... on {stream.node_type}", f"...{fragment_name(stream.node_type)}", *children),
+    )
+    operation = _block(f"query {camel(stream.name)}({DETAILS_VARIABLES})", body)
+    fragments = [(stream.node_type, stream.fields)] + [
+        (c.node_type, c.fields) for c in stream.children
+    ]
+    return "\n\n".join([operation, *(_fragment(t, f) for t, f in fragments)]) + "\n"
+
+
 # -- completing a nested connection -----------------------------------------------------------
 @dataclass(frozen=True)
 class Nested:
@@ -128,7 +149,10 @@ class Nested:
 
 
 def nested(stream: StreamDeclaration) -> Nested | None:
-    """The stream's nested connection: its parents' (then it lands their nodes), or its child's."""
+    """The stream's nested connection: its parents' (then it lands their nodes), or its child's
+    (a details stream's children: :func:`nested_connections`)."""
+    if stream.details_of is not None:
+        return None
     if stream.parents is not None:
         parent_type, field, page_size = (
             stream.parents.node_type,
@@ -142,6 +166,12 @@ def nested(stream: StreamDeclaration) -> Nested | None:
         node_type, fields, filtered = child.node_type, child.fields, False
     else:
         return None
+    return _nested(parent_type, field, node_type, fields, filtered, page_size)
+
+
+def _nested(
+    parent_type: str, field: str, node_type: str, fields: str, filtered: bool, page_size: int
+) -> Nested:
     return Nested(
         document=f"{snake(parent_type)}_{snake(field)}",
         field=field,
@@ -153,12 +183,26 @@ def nested(stream: StreamDeclaration) -> Nested | None:
     )
 
 
+def nested_connections(stream: StreamDeclaration) -> tuple[Nested, ...]:
+    """Every nested connection of the stream's records completed by a document of its own."""
+    if stream.details_of is None:
+        found = nested(stream)
+        return () if found is None else (found,)
+    return tuple(
+        _nested(stream.node_type, c.field, c.node_type, c.fields, False, c.page_size)
+        for c in stream.children
+    )
+
+
 def nested_document(stream: StreamDeclaration) -> str | None:
     """The document that pages one record's nested connection (variables ``$id``, ``$first``,
     ``$after`` and, when the window filters that connection, ``$query``)."""
     found = nested(stream)
-    if found is None:
-        return None
+    return None if found is None else completing_document(found)
+
+
+def completing_document(found: Nested) -> str:
+    """The document that pages one nested connection of one record."""
     query = "query: $query" if found.filtered else ""
     variables = "$id: ID!, $first: Int!, $after: String" + (", $query: String" if query else "")
     parent, field = found.path
@@ -201,9 +245,8 @@ def documents() -> dict[str, str]:
     out: dict[str, str] = {}
     for stream in DECLARATIONS:
         out[stream.name] = paged_document(stream)
-        found, text = nested(stream), nested_document(stream)
-        if found is not None and text is not None:
-            out[found.document] = text
+        for found in nested_connections(stream):
+            out[found.document] = completing_document(found)
         if stream.bulk:
             out[BULK_PREFIX + stream.name] = bulk_document(stream)
     return out

@@ -67,6 +67,19 @@ class Parents:
 
 
 @dataclass(frozen=True)
+class DetailsOf:
+    """A details stream's records are the objects another stream's records list by id (an
+    order's refunds): Shopify's bulk operations refuse a connection inside a list field, so
+    their connections are fetched by id, in batches (``nodes(ids:)``), after that stream landed.
+    """
+
+    #: The stream whose landed records list the ids.
+    stream: str
+    #: In each of its records: the list (first step) and the id in each element (the rest).
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class StreamDeclaration:
     #: The stream's name: raw parts land under ``stream=<name>/``.
     name: str
@@ -109,10 +122,17 @@ class StreamDeclaration:
     #: in root id order, and the paged listing may have other roots (``inventory_item_id``).
     remainder_field: str = "id"
     #: First page size: what fits Shopify's 1000-point single-query limit for this document.
+    #: A details stream: the ids per request (its cost is held under the limit by a test).
     page_size: int = 250
+    #: A details stream: the records are fetched by the ids another stream's records list; it
+    #: has no root, parents, bulk query or cursor of its own (it covers that stream's window),
+    #: and each of its ``children`` is completed past its first page by a document of its own.
+    details_of: DetailsOf | None = None
 
     def __post_init__(self) -> None:
-        if (self.root is None) == (self.parents is None):
+        if self.details_of is not None:
+            self._check_details()
+        elif (self.root is None) == (self.parents is None):
             raise ValueError(f"{self.name}: exactly one of root and parents")
         if self.bulk_parents is not None and self.parents is None:
             raise ValueError(f"{self.name}: bulk_parents needs parents")
@@ -120,11 +140,21 @@ class StreamDeclaration:
             raise ValueError(f"{self.name}: a bulk query under parents needs bulk_parents")
         if self.parents is not None and self.children:
             raise ValueError(f"{self.name}: records listed under parents have no children")
-        if len(self.children) > 1:
+        if len(self.children) > 1 and self.details_of is None:
             raise ValueError(f"{self.name}: at most one child connection is completed")
         for table in self.tables:
             if table.stream != self.name:
                 raise ValueError(f"{self.name}: table {table.name} is fed by {table.stream}")
+
+    def _check_details(self) -> None:
+        details = self.details_of
+        assert details is not None
+        if self.root is not None or self.parents is not None or self.bulk_parents is not None:
+            raise ValueError(f"{self.name}: a details stream has no root or parents")
+        if self.bulk:
+            raise ValueError(f"{self.name}: a details stream has no bulk query")
+        if len(details.ids) < 2:
+            raise ValueError(f"{self.name}: details_of.ids names a list and the id in it")
 
     @property
     def sorted_by_cursor(self) -> bool:

@@ -23,7 +23,12 @@ from tests.integration.simulator.client import Client
 BULK_CONTROL = {"bulk_run", "bulk_status", "bulk_cancel"}  # operate on a bulk operation
 PAGE_SIZES = {spec.document: spec.page_size for spec in SPECS.values()}
 IDS = {"order_line_items": "gid://shopify/Order/5000000001",
-       "location_inventory_levels": "gid://shopify/Location/70000001"}  # fmt: skip
+       "location_inventory_levels": "gid://shopify/Location/70000001",
+       "refund_refund_line_items": "gid://shopify/Refund/900000121",
+       "refund_order_adjustments": "gid://shopify/Refund/900000121",
+       "refund_refund_shipping_lines": "gid://shopify/Refund/900000161"}  # fmt: skip
+#: The refunds of acme's store (a details stream reads records by id).
+REFUND_IDS = ["gid://shopify/Refund/900000121", "gid://shopify/Refund/900000161"]
 
 
 def variables_for(name: str) -> dict[str, Any]:
@@ -33,6 +38,7 @@ def variables_for(name: str) -> dict[str, Any]:
     wanted = {v.variable.name.value for v in op.variable_definitions or ()}
     first = min(10, PAGE_SIZES.get(name, 10))  # never more than ingestion asks for
     known: dict[str, Any] = {"first": first, "after": None, "query": None, "id": IDS.get(name)}
+    known["ids"] = REFUND_IDS
     unknown = wanted - set(known)
     assert not unknown, f"{name}: teach this test the variables {unknown}"
     return {k: v for k, v in known.items() if k in wanted}

@@ -24,7 +24,12 @@ WINDOW = "updated_at:>='2024-01-01T00:00:00Z' AND updated_at:<='2026-11-24T19:59
 PARENTS = {
     "order_line_items": "gid://shopify/Order/5000000001",
     "location_inventory_levels": "gid://shopify/Location/70000001",
+    "refund_refund_line_items": "gid://shopify/Refund/900000121",
+    "refund_order_adjustments": "gid://shopify/Refund/900000121",
+    "refund_refund_shipping_lines": "gid://shopify/Refund/900000161",
 }
+#: Details streams' documents take ``page_size`` ids instead of a page.
+DETAILS = {spec.document for spec in SPECS.values() if spec.details is not None}
 OPERATION = "gid://shopify/BulkOperation/1"
 BULK_CONTROL = ("bulk_run", "bulk_status", "bulk_cancel")
 #: Sent as the ``query`` of bulk_run, never as queries of their own.
@@ -33,7 +38,10 @@ PAGED = sorted(PAGE_SIZES)
 
 
 def sent(name: str, size: int) -> dict[str, Any]:
-    """The variables paging.iter_pages sends a paged document with (page size ``size``)."""
+    """The variables paging.iter_pages sends a paged document with (page size ``size``), or
+    the ``size`` ids a details stream's batch sends."""
+    if name in DETAILS:
+        return {"ids": [f"gid://shopify/Refund/{900000121 + i}" for i in range(size)]}
     search = " AND ".join(q for q in (BASE_QUERIES.get(name), WINDOW) if q)
     variables: dict[str, Any] = {"first": size, "after": None, "query": search}
     if name in PARENTS:

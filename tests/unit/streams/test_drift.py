@@ -14,8 +14,21 @@ from dataclasses import replace
 import pytest
 
 from shopsync.streams import DECLARATIONS, StreamDeclaration
-from shopsync.streams.declarations import CUSTOMERS, DELETED_PRODUCTS, INVENTORY_LEVELS, ORDERS
-from shopsync.streams.documents import bulk_document, nested_document, paged_document
+from shopsync.streams.declarations import (
+    BY_NAME,
+    CUSTOMERS,
+    DELETED_PRODUCTS,
+    INVENTORY_LEVELS,
+    ORDERS,
+    REFUND_DETAILS,
+)
+from shopsync.streams.documents import (
+    bulk_document,
+    completing_document,
+    nested_connections,
+    nested_document,
+    paged_document,
+)
 from shopsync.streams.documents import nested as nested_connection
 from shopsync.warehouse.specs import (
     DELETED_PRODUCTS_STREAM,
@@ -104,9 +117,32 @@ def column_drift(stream: StreamDeclaration, paged: str) -> list[str]:
     return problems
 
 
+def details_drift(stream: StreamDeclaration, paged: str, completing: dict[str, str]) -> list[str]:
+    """A details stream: each child connection's completing document selects what the batch
+    document does, and the stream it details selects (and lands) the list of ids."""
+    problems: list[str] = []
+    landed = records(paged).paths()
+    for found in nested_connections(stream):
+        prefix = f"{found.field}[]."
+        in_paged = [p.removeprefix(prefix) for p in landed if p.startswith(prefix)]
+        completed = records(completing[found.document], found.field).paths()
+        problems += _differences(stream.name, "paged", in_paged, found.document, completed)
+    assert stream.details_of is not None
+    of = stream.details_of
+    parent = BY_NAME[of.stream]
+    listed = records(paged_document(parent), *_landed_in(parent, bulk=False))
+    found = listed.at(*of.ids) or listed.at(f"{of.ids[0]}[]", *of.ids[1:])
+    if found is None:
+        problems.append(f"{stream.name}: {of.stream} does not select {'.'.join(of.ids)}")
+    return problems
+
+
 def drift(stream: StreamDeclaration) -> list[str]:
     """Everything that does not agree, for a stream's generated documents."""
     paged = paged_document(stream)
+    if stream.details_of is not None:
+        completing = {f.document: completing_document(f) for f in nested_connections(stream)}
+        return details_drift(stream, paged, completing) + column_drift(stream, paged)
     bulk = bulk_document(stream) if stream.bulk else None
     return document_drift(stream, paged, bulk, nested_document(stream)) + column_drift(
         stream, paged
@@ -132,7 +168,9 @@ def test_the_drift_test_sees_every_kind_of_document() -> None:
     """Each stream's records are found in each of its documents: none compares nothing."""
     for stream in DECLARATIONS:
         assert records(paged_document(stream), *_landed_in(stream, bulk=False)).paths()
-    assert all(d.bulk for d in DECLARATIONS if d.name not in ("deleted_products", "locations"))
+    unbulked = ("deleted_products", "locations", "refund_details")
+    assert all(d.bulk for d in DECLARATIONS if d.name not in unbulked)
+    assert nested_connections(REFUND_DETAILS)
     assert nested_document(ORDERS)
     assert nested_document(INVENTORY_LEVELS)
 
@@ -179,6 +217,25 @@ def test_a_level_field_missing_from_one_side_is_drift() -> None:
     assert f"inventory_levels: paged selects {paged_asks}, bulk does not" in problems
     assert f"inventory_levels: bulk selects {bulk_asks}, paged does not" in problems
     assert all("quantities(names:" in p for p in problems)
+
+
+def test_a_details_stream_s_child_field_missing_from_one_side_is_drift() -> None:
+    stream = REFUND_DETAILS
+    paged = paged_document(stream)
+    completing = {f.document: completing_document(f) for f in nested_connections(stream)}
+    doc = "refund_refund_shipping_lines"
+    completing[doc] = _without(completing[doc], "shippingLine { id }")
+    assert details_drift(stream, paged, completing) == [
+        f"refund_details: paged selects shippingLine, {doc} does not",
+        f"refund_details: paged selects shippingLine.id, {doc} does not",
+    ]
+    [items, *rest] = stream.children
+    leaner = replace(items, fields=items.fields.replace("quantity\n", ""))
+    assert drift(replace(stream, children=(leaner, *rest))) == [
+        "refund_line_items.quantity: quantity is not selected"
+    ]
+    unlisted = replace(stream, details_of=replace(stream.details_of, ids=("refunds", "legacyId")))
+    assert drift(unlisted) == ["refund_details: refunds does not select refunds.legacyId"]
 
 
 def test_a_declaration_missing_a_column_s_field_is_drift() -> None:

@@ -1,0 +1,120 @@
+"""The refunds' own connections (line items, order adjustments, shipping lines): a details
+stream of ``refunds``, fetched by refund id in batches after the orders' refunds landed, since
+Shopify's bulk operations refuse a connection inside the ``refunds`` list.
+
+Every point a refund costs makes a batch smaller (``page_size`` refunds per request, held under
+900 points by a test), so the selection is lean: amounts in shop currency only, as in the order
+tables; no ``priceSet`` (a refunded unit's price is its line item's ``originalUnitPriceSet``);
+no restock ``location`` (it needs ``read_locations`` or ``read_inventory`` too);
+``refundLineItems(first: 4)`` covers most refunds in one request.
+"""
+
+from __future__ import annotations
+
+from .model import Child, DetailsOf, StreamDeclaration
+from .tables import Column, TableSpec, col, gid, money, number
+
+SHOP = "{ shopMoney { amount currencyCode } }"
+
+
+def _refund_columns() -> tuple[Column, ...]:
+    """The refund's own columns on each row: its id links it, its ``updatedAt`` is the cursor."""
+    return (
+        Column("refund_id", "varchar", ("id",), derive="parent"),
+        Column("order_id", "varchar", ("order", "id"), derive="parent"),
+        Column("refund_updated_at", "timestamp", ("updatedAt",), derive="parent"),
+    )
+
+
+def _table(name: str, connection: str, *columns: Column) -> TableSpec:
+    return TableSpec(
+        name,
+        "refund_details",
+        (col("id", "varchar", "id"), number(f"{name[:-1]}_id"), *_refund_columns(), *columns),
+        cursor="refund_updated_at",
+        explode=(connection, "nodes"),
+    )
+
+
+REFUND_DETAILS = StreamDeclaration(
+    name="refund_details",
+    group="orders",
+    node_type="Refund",
+    details_of=DetailsOf(stream="order_refunds", ids=("refunds", "id")),
+    bulk=False,
+    page_size=20,
+    scopes=("read_orders",),
+    fields="""
+        id
+        createdAt
+        updatedAt
+        order { id }
+    """,
+    children=(
+        Child(
+            field="refundLineItems",
+            node_type="RefundLineItem",
+            first=4,
+            page_size=100,
+            fields=f"""
+                id
+                quantity
+                restockType
+                restocked
+                lineItem {{ id }}
+                subtotalSet {SHOP}
+                totalTaxSet {SHOP}
+            """,
+        ),
+        Child(
+            field="orderAdjustments",
+            node_type="OrderAdjustment",
+            first=1,
+            page_size=50,
+            fields=f"""
+                id
+                reason
+                amountSet {SHOP}
+                taxAmountSet {SHOP}
+            """,
+        ),
+        Child(
+            field="refundShippingLines",
+            node_type="RefundShippingLine",
+            first=1,
+            page_size=50,
+            fields=f"""
+                id
+                shippingLine {{ id }}
+                subtotalAmountSet {SHOP}
+                taxAmountSet {SHOP}
+            """,
+        ),
+    ),
+    tables=(
+        _table(
+            "refund_line_items",
+            "refundLineItems",
+            gid("line_item_id", "lineItem"),
+            col("quantity", "integer", "quantity"),
+            col("restock_type", "varchar", "restockType"),
+            col("restocked", "boolean", "restocked"),
+            *money("subtotal", "subtotalSet", "shopMoney"),
+            *money("total_tax", "totalTaxSet", "shopMoney"),
+        ),
+        _table(
+            "order_adjustments",
+            "orderAdjustments",
+            col("reason", "varchar", "reason"),
+            *money("amount", "amountSet", "shopMoney"),
+            *money("tax_amount", "taxAmountSet", "shopMoney"),
+        ),
+        _table(
+            "refund_shipping_lines",
+            "refundShippingLines",
+            gid("shipping_line_id", "shippingLine"),
+            *money("subtotal", "subtotalAmountSet", "shopMoney"),
+            *money("tax_amount", "taxAmountSet", "shopMoney"),
+        ),
+    ),
+)
