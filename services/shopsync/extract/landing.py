@@ -17,6 +17,7 @@ from typing import Any
 
 from shopsync.state.base import Cursor
 
+from .details import IdCollector
 from .raw import RawStreamWriter
 from .source import End, Page, Pages
 from .streams import StreamSpec, Window
@@ -104,8 +105,11 @@ class LandingSink:
         window: Window,
         cursor_from: Cursor | None,
         on_page: OnPage | None = None,
+        collector: IdCollector | None = None,
     ) -> None:
         self.writer = writer
+        #: Collects the ids a details stream reads, from every page landed.
+        self.collector = collector
         self.spec = spec
         self.window = window
         self.cursor_from = cursor_from
@@ -116,7 +120,9 @@ class LandingSink:
 
     def slice(self, window: Window) -> LandingSink:
         """A sink for part of the window, writing into the same parts (slices run at once)."""
-        return LandingSink(self.writer, self.spec, window, self.cursor_from, self.on_page)
+        return LandingSink(
+            self.writer, self.spec, window, self.cursor_from, self.on_page, self.collector
+        )
 
     def drain(self, pages: Pages) -> None:
         """Land every page, then record how the source ended."""
@@ -134,6 +140,11 @@ class LandingSink:
             self.writer.write_nodes(page.nodes, page.fetched_at)
         else:
             self.writer.write_json_lines(page.lines, page.fetched_at)
+        if self.collector is not None:  # after the write: only landed records have details
+            if page.lines is None:
+                self.collector.add_nodes(page.nodes)
+            else:
+                self.collector.add_lines(page.lines)
         self.tracker.observe(page.observed)
         self.pages += 1
         if self.on_page is not None:
@@ -150,6 +161,8 @@ class LandingSink:
         else:
             cursor_to = self.cursor_from  # unsorted and unfinished: nothing safe to advance to
         cursor_to = _floor_if_empty(cursor_to, self.window, self.finished)
+        if self.spec.details is not None:  # covers its parent's window: no cursor of its own
+            cursor_to = None
         return StreamOutcome(
             stream=self.spec.name,
             parts=parts,

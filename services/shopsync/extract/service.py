@@ -31,6 +31,7 @@ from shopsync.tenants import Registry, Tenant
 
 from .bulk import BULK_DOCUMENTS, BulkSource
 from .config import IngestionConfig
+from .details import DetailSource, IdCollector
 from .fetch import StreamFetch, slice_fetch
 from .landing import LandingSink, StreamOutcome, merge_outcomes
 from .paged import PagedSource
@@ -149,6 +150,11 @@ class _Run:
             ) from exc
         specs = streams_for(self.payload.streams)
         skipped = lacking_scopes(specs, granted)
+        for spec in specs:  # a details stream reads the ids its parent lands: skipped with it
+            details = spec.details
+            if details is not None and details.of in skipped:
+                own = skipped.get(spec.name, ())
+                skipped[spec.name] = tuple(sorted({*own, *skipped[details.of]}))
         for stream, missing in skipped.items():
             log.warning("stream %s skipped: the token lacks %s", stream, ", ".join(missing))
         fetched = [s for s in specs if s.name not in skipped]
@@ -197,13 +203,32 @@ class _Run:
             **{doc: min(size, cfg.ingest_page_size) for doc, size in first_sizes.items()},
         )
         span = timedelta(hours=cfg.ingest_slice_min_hours)
+        collectors = {s.details.of: IdCollector(s.details) for s in specs if s.details is not None}
         fetches: dict[str, list[StreamFetch]] = {}
         for spec in specs:
-            fetch = self._stream_fetch(session, spec, sizes, cursors, started_at)
+            if spec.details is not None:
+                continue
+            fetch = self._stream_fetch(
+                session, spec, sizes, cursors, started_at, collectors.get(spec.name)
+            )
             # A first sync of a long window is sliced; later runs' windows are short anyway.
             sliced = fetch.sink.cursor_from is None and not isinstance(fetch.source, BulkSource)
             fetches[spec.name] = slice_fetch(fetch, cfg.ingest_slices, span) if sliced else [fetch]
+        outcomes = self._run_fetches(fetches)
+        by_name = {o.stream: o for o in outcomes}
+        for spec in specs:
+            parent = by_name.get(spec.details.of) if spec.details is not None else None
+            if spec.details is not None and parent is not None:
+                ids = collectors[spec.details.of].ids()
+                outcomes.append(self._fetch_details(session, spec, sizes, ids, parent, started_at))
+        return outcomes
+
+    def _run_fetches(self, fetches: dict[str, list[StreamFetch]]) -> list[StreamOutcome]:
+        """Every fetch at once (bounded); the first failure stops the others and is raised."""
+        cfg = self.services.config
         tasks = [f for group in fetches.values() for f in group]
+        if not tasks:
+            return []
         pool = ThreadPoolExecutor(min(cfg.ingest_concurrency, len(tasks)), "fetch")
         try:
             futures: list[Future[None]] = [submit(pool, f.run) for f in tasks]
@@ -221,6 +246,30 @@ class _Run:
             self._contiguous(merge_outcomes([f.sink for f in group])) for group in fetches.values()
         ]
 
+    def _fetch_details(
+        self,
+        session: StoreSession,
+        spec: StreamSpec,
+        sizes: PageSizes,
+        ids: list[str],
+        parent: StreamOutcome,
+        started_at: datetime,
+    ) -> StreamOutcome:
+        """A details stream, for the ids its parent landed in this run, all of them even past
+        the deadline (they are bounded by what landed, and stopping would hold the parent's
+        cursor: a run stopped at its budget would then never make progress). Stopped anyway
+        (another stream failed), the parent's cursor stays where it was, so the next run lands
+        that window and its details again."""
+        source = DetailSource(
+            session.client, spec, sizes, ids, self.stop.is_set, self.services.clock
+        )
+        window = Window(None, None, parent.complete_snapshot, started_at)
+        sink = LandingSink(self._writer(spec, started_at), spec, window, None, self._on_page)
+        [outcome] = self._run_fetches({spec.name: [StreamFetch(source, sink)]})
+        if not outcome.finished:
+            parent.cursor_to, parent.finished = parent.cursor_from, False
+        return outcome
+
     def _contiguous(self, outcome: StreamOutcome) -> StreamOutcome:
         """A resync window that starts after the cursor leaves a gap: it must not move it."""
         since, start = self.payload.since, outcome.cursor_from
@@ -236,6 +285,7 @@ class _Run:
         sizes: PageSizes,
         cursors: Mapping[str, Cursor | None],
         started_at: datetime,
+        collector: IdCollector | None = None,
     ) -> StreamFetch:
         p, cfg = self.payload, self.services.config
         cursor_from = cursors.get(spec.name)
@@ -249,15 +299,7 @@ class _Run:
             overlap=timedelta(seconds=cfg.ingest_overlap_seconds),
             lag=timedelta(seconds=cfg.ingest_lag_seconds),
         )
-        writer = RawStreamWriter(
-            self.services.store,
-            tenant_id=p.tenant_id,
-            run_id=p.run_id,
-            stream=spec.name,
-            day=started_at.astimezone(UTC).date(),
-            max_lines=cfg.ingest_part_max_lines,
-            max_bytes=cfg.ingest_part_max_bytes,
-        )
+        writer = self._writer(spec, started_at)
         paged = PagedSource(session.client, spec, sizes, self._should_stop, self.services.clock)
         source: Source = paged
         if self._use_bulk(spec, window):
@@ -270,8 +312,20 @@ class _Run:
                 poll_initial=cfg.bulk_poll_seconds,
                 max_poll_seconds=cfg.bulk_max_poll_seconds,
             )
-        sink = LandingSink(writer, spec, window, cursor_from, self._on_page)
+        sink = LandingSink(writer, spec, window, cursor_from, self._on_page, collector)
         return StreamFetch(source, sink)
+
+    def _writer(self, spec: StreamSpec, started_at: datetime) -> RawStreamWriter:
+        p, cfg = self.payload, self.services.config
+        return RawStreamWriter(
+            self.services.store,
+            tenant_id=p.tenant_id,
+            run_id=p.run_id,
+            stream=spec.name,
+            day=started_at.astimezone(UTC).date(),
+            max_lines=cfg.ingest_part_max_lines,
+            max_bytes=cfg.ingest_part_max_bytes,
+        )
 
     def _use_bulk(self, spec: StreamSpec, window: Window) -> bool:
         cfg = self.services.config

@@ -81,6 +81,7 @@ def test_groups_map_to_streams() -> None:
         "orders",
         "order_transactions",
         "order_refunds",
+        "refund_details",
     ]
 
 
