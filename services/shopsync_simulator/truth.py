@@ -47,10 +47,10 @@ def counts(store: Store) -> dict[str, int]:
 
 def records(store: Store, stream: str) -> Iterator[dict[str, Any]]:
     """The live records of a table stream, or the rows of a money stream."""
+    stream = LISTINGS.get(stream, stream)
     if stream in MONEY_STREAMS:
         yield from money_records(store, stream)
         return
-    stream = LISTINGS.get(stream, stream)
     if stream not in STREAM_KINDS:
         raise KeyError(f"unknown stream {stream!r}; expected one of {', '.join(STREAM_KINDS)}")
     for rec in store.tables[STREAM_KINDS[stream]].iter_live():

@@ -22,11 +22,12 @@ STREAM_KINDS: dict[str, str] = {
     "events": "Event",
 }
 
-#: Streams that list the records of another stream again, each landing one of their lists:
-#: their truth is that stream's records.
+#: Streams whose truth is another stream's records: those that list the orders again, each
+#: landing one of their lists, and refund details, which read the refunds by id.
 LISTINGS: dict[str, str] = {
     "order_transactions": "orders",
     "order_refunds": "orders",
+    "refund_details": "refunds",
 }
 
 

@@ -36,14 +36,14 @@ def test_a_details_stream_has_no_root_bulk_or_parents() -> None:
     with pytest.raises(ValueError, match="no bulk query"):
         replace(REFUND_DETAILS, bulk=True)
     with pytest.raises(ValueError, match="names a list and the id"):
-        replace(REFUND_DETAILS, details_of=DetailsOf("refunds", ("refunds",)))
+        replace(REFUND_DETAILS, details_of=DetailsOf("order_refunds", ("refunds",)))
 
 
 def test_a_details_stream_follows_a_stream_of_its_group_that_selects_the_list() -> None:
     by_name = {d.name: d for d in DECLARATIONS}
     details = by_name["refund_details"]
     with pytest.raises(ValueError, match="not an earlier stream of orders"):
-        _check_details((details, by_name["refunds"]))
+        _check_details((details, by_name["order_refunds"]))
     with pytest.raises(ValueError, match="not an earlier stream of orders"):
         _check_details(
             (by_name["customers"], replace(details, details_of=DetailsOf("customers", ("x", "id"))))

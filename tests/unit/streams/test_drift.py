@@ -235,7 +235,7 @@ def test_a_details_stream_s_child_field_missing_from_one_side_is_drift() -> None
         "refund_line_items.quantity: quantity is not selected"
     ]
     unlisted = replace(stream, details_of=replace(stream.details_of, ids=("refunds", "legacyId")))
-    assert drift(unlisted) == ["refund_details: refunds does not select refunds.legacyId"]
+    assert drift(unlisted) == ["refund_details: order_refunds does not select refunds.legacyId"]
 
 
 def test_a_declaration_missing_a_column_s_field_is_drift() -> None:
