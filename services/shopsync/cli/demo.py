@@ -159,6 +159,9 @@ def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
         # The money tables: the rows of the orders in the window.
         for table in ("transactions", "refunds"):
             live[table] = sum(1 for r in records(store, table) if str(r["orderId"]) in orders)
+        refunds = {str(r["id"]) for r in records(store, "refunds") if str(r["orderId"]) in orders}
+        for table in ("refund_line_items", "order_adjustments", "refund_shipping_lines"):
+            live[table] = sum(1 for r in records(store, table) if str(r["refundId"]) in refunds)
     return live
 
 

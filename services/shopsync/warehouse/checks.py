@@ -85,7 +85,10 @@ def evaluate_checks(
         if fresh is not None:
             age = _age_seconds(fresh[0], now)
             limit = int(freshness_hours * 3600)
-            ok = age is not None and age <= limit
-            detail = "no rows" if age is None else f"newest row synced {age}s ago"
+            if age is None:  # empty: fresh when the run merged nothing into it either
+                ok = not merged
+                detail = "no rows; the store has none" if ok else f"no rows after {merged} merged"
+            else:
+                ok, detail = age <= limit, f"newest row synced {age}s ago"
             checks.append(CheckResult(tenant, run_id, table, "freshness", ok, age, limit, detail))
     return checks

@@ -153,6 +153,44 @@ def assert_matches_truth(chain: Chain, tenant: str) -> None:
                 for r in t("refunds")
             },
         ),
+        "refund_line_items": (
+            ("refund_id", "line_item_id", "quantity", "restock_type", "subtotal", "total_tax"),
+            {
+                r["id"]: (
+                    r["refundId"],
+                    r["lineItemId"],
+                    r["quantity"],
+                    r["restockType"],
+                    money(r["subtotalSet"]["shopMoney"]["amount"]),
+                    money(r["totalTaxSet"]["shopMoney"]["amount"]),
+                )
+                for r in t("refund_line_items")
+            },
+        ),
+        "order_adjustments": (
+            ("refund_id", "reason", "amount", "tax_amount"),
+            {
+                r["id"]: (
+                    r["refundId"],
+                    r["reason"],
+                    money(r["amountSet"]["shopMoney"]["amount"]),
+                    money(r["taxAmountSet"]["shopMoney"]["amount"]),
+                )
+                for r in t("order_adjustments")
+            },
+        ),
+        "refund_shipping_lines": (
+            ("refund_id", "shipping_line_id", "subtotal", "tax_amount"),
+            {
+                r["id"]: (
+                    r["refundId"],
+                    r["shippingLineId"],
+                    money(r["subtotalAmountSet"]["shopMoney"]["amount"]),
+                    money(r["taxAmountSet"]["shopMoney"]["amount"]),
+                )
+                for r in t("refund_shipping_lines")
+            },
+        ),
     }
     assert set(expected) == set(TABLES)
     for table, (columns, want) in expected.items():
@@ -207,7 +245,7 @@ def test_sync_events_load_equals_truth_through_changes_resyncs_and_replays(chain
     # First sync of both stores: two manifests, one batch of two events, one workflow run.
     first = [chain.sync(t) for t in TENANTS]
     assert len(chain.bus.runs) == 1
-    assert chain.summaries[-1].ok, chain.summaries[-1]
+    assert chain.summaries[-1].ok, (chain.summaries[-1].errors, chain.summaries[-1].failed_checks)
     for tenant in TENANTS:
         assert_matches_truth(chain, tenant)
 
@@ -217,7 +255,7 @@ def test_sync_events_load_equals_truth_through_changes_resyncs_and_replays(chain
     assert done.get("title", 0) > 0, done
     chain.sync("acme")
     assert chain.bus.drain() is not None  # the batch window closes
-    assert chain.summaries[-1].ok, chain.summaries[-1]
+    assert chain.summaries[-1].ok, (chain.summaries[-1].errors, chain.summaries[-1].failed_checks)
     assert_matches_truth(chain, "acme")
     deleted = chain.query("SELECT COUNT(*) FROM shop_acme.products WHERE _deleted_at IS NOT NULL")
     assert deleted[0][0] > 0
@@ -225,7 +263,7 @@ def test_sync_events_load_equals_truth_through_changes_resyncs_and_replays(chain
     # One store resynced in full: the truth is unchanged.
     chain.sync("acme", mode="resync")
     chain.bus.drain()
-    assert chain.summaries[-1].ok, chain.summaries[-1]
+    assert chain.summaries[-1].ok, (chain.summaries[-1].errors, chain.summaries[-1].failed_checks)
     assert_matches_truth(chain, "acme")
     assert_matches_truth(chain, "acme_corp")
 
@@ -335,7 +373,7 @@ def test_a_killed_run_then_a_rerun_loads_exactly_the_truth(
     chain.clock.advance(chain.settings.lease_ttl_seconds + 1)
     chain.sync("acme")
     chain.bus.drain()
-    assert chain.summaries[-1].ok, chain.summaries[-1]
+    assert chain.summaries[-1].ok, (chain.summaries[-1].errors, chain.summaries[-1].failed_checks)
     assert_matches_truth(chain, "acme")
     for table in TABLES:
         duplicates = chain.query(
