@@ -112,6 +112,10 @@ def _value(column: Column, node: SparkColumn, parent: SparkColumn | None) -> Spa
         raw = F.get(entries, 0).getField("quantity")
     elif column.derive == "join":
         raw = F.array_join(_at(node, column.path), ", ")
+    elif column.derive == "keyed":
+        if parent is None:
+            raise ValueError(f"{column.name}: a keyed column outside an exploded table")
+        raw = F.concat(_at(parent, ("id",)), F.lit("#"), _at(node, column.path))
     else:
         raw = _at(node, column.path)
     return raw.cast(SPARK_TYPES[column.type]).alias(column.name)
@@ -165,6 +169,10 @@ def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> D
     if spec.explode:
         extra.append((spec.explode, T.ArrayType(T.StringType())))
         extra += [(c.path, _leaf(c)) for c in parents]
+        if any(c.derive == "keyed" for c in own):
+            extra.append((("id",), T.StringType()))
+        if spec.row_match is not None:
+            extra.append((spec.row_match[0], T.StringType()))
     parsed = lines.select(parse_once(node_schema(own, extra)).alias("n"), F.col(RAW).alias("r"))
     node, is_child = F.col("n"), F.col("n").getField(PARENT_ID).isNotNull()
     if not spec.explode:
@@ -197,11 +205,18 @@ def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> D
         node.getField("id").alias("__pid"),
         *[_value(c, node, node).alias(f"__p_{c.name}") for c in parents],
     ).dropDuplicates(["__pid"])
-    children = parsed.where(is_child).join(
+    own_children = parsed.where(is_child)
+    if spec.row_match is not None:  # the child lines of this table's connection only
+        path, pattern = spec.row_match
+        own_children = own_children.where(_at(node, path).rlike(pattern))
+    children = own_children.join(
         parent_values, node.getField(PARENT_ID) == F.col("__pid"), "left"
     )
 
     def child_value(c: Column) -> SparkColumn:
+        if c.derive == "keyed":  # the parent's id is the line's __parentId
+            key = F.concat(node.getField(PARENT_ID), F.lit("#"), _at(node, c.path))
+            return key.cast(SPARK_TYPES[c.type]).alias(c.name)
         if c.derive != "parent":
             return _value(c, node, None)
         joined = F.col(f"__p_{c.name}")

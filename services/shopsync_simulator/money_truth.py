@@ -32,7 +32,11 @@ _NESTED = {
 
 
 def _row(rec: Record, **parents: Any) -> dict[str, Any]:
-    out = {k: plain(v) for k, v in rec.items() if not k.startswith("_") and k not in _NESTED}
+    out = {
+        k: plain(v)
+        for k, v in rec.items()
+        if (k == "__typename" or not k.startswith("_")) and k not in _NESTED
+    }
     out.update(parents)
     return out
 

@@ -157,11 +157,12 @@ def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
         orders = {str(o["id"]): o for o in records(store, "orders") if in_window(o)}
         live["order_line_items"] = sum(len(o.get("lineItems", [])) for o in orders.values())
         # The money tables: the rows of the orders in the window.
-        for table in ("transactions", "refunds"):
+        for table in ("transactions", "refunds", "shipping_lines", "discount_applications"):
             live[table] = sum(1 for r in records(store, table) if str(r["orderId"]) in orders)
         refunds = {str(r["id"]) for r in records(store, "refunds") if str(r["orderId"]) in orders}
         for table in ("refund_line_items", "order_adjustments", "refund_shipping_lines"):
             live[table] = sum(1 for r in records(store, table) if str(r["refundId"]) in refunds)
+        live["refund_details"] = len(refunds)  # the refunds of the orders the run landed
     return live
 
 

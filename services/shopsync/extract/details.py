@@ -21,7 +21,7 @@ from typing import Any
 from shopsync.shopify import ShopifyClient
 from shopsync.shopify.queries import load as load_query
 
-from .paging import Clock, PageSizes, ShouldStop, iter_pages, utc_now
+from .paging import Clock, PageSizes, ShouldStop, complete_connections, utc_now
 from .source import End, Page, Pages
 from .streams import Details, StreamSpec, Window
 
@@ -80,6 +80,8 @@ class DetailSource:
     def fetch(self, window: Window) -> Pages:
         spec, batch = self.spec, max(self.spec.page_size, 1)
         document = load_query(spec.document)
+        assert spec.details is not None
+        connections = spec.details.connections
         for start in range(0, len(self.ids), batch):
             chunk = list(self.ids[start : start + batch])
             result = self.client.execute(
@@ -87,33 +89,8 @@ class DetailSource:
             )
             nodes = [n for n in result.data.get("nodes") or [] if isinstance(n, dict)]
             for node in nodes:  # a refund gone since it was listed comes back null
-                self._complete(node)
+                complete_connections(self.client, node, connections, self.sizes, clock=self.clock)
             yield Page(self.clock(), nodes=nodes)
             if start + batch < len(self.ids) and self.should_stop():
                 return End(False, window)
         return End(True, window)
-
-    def _complete(self, node: dict[str, Any]) -> None:
-        """Each child connection with more pages gets the rest, through its own document."""
-        assert self.spec.details is not None
-        for field, document, path in self.spec.details.connections:
-            connection = node.get(field)
-            if not isinstance(connection, dict):
-                node[field] = {"nodes": []}
-                continue
-            info = connection.get("pageInfo")
-            if not isinstance(info, dict) or not info.get("hasNextPage"):
-                continue
-            children = list(connection.get("nodes") or [])
-            for more, _, _ in iter_pages(
-                self.client,
-                document,
-                path,
-                {"id": node["id"]},
-                self.sizes,
-                after=info.get("endCursor"),
-                clock=self.clock,
-            ):
-                children.extend(more)
-            connection["nodes"] = children
-            connection["pageInfo"] = {"hasNextPage": False, "endCursor": None}

@@ -1,7 +1,8 @@
 """The paged source: a stream's pages through its paged document, nested connections completed.
 
 A node whose nested connection (an order's line items, a location's levels) has more pages gets
-the rest fetched with the nested document and merged before the page is handed on.
+the rest fetched with the nested document and merged before the page is handed on; so does
+each further child connection (an order's shipping lines and discount applications).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from shopsync.shopify import ShopifyClient
 
-from .paging import Clock, PageSizes, ShouldStop, iter_pages, utc_now
+from .paging import Clock, PageSizes, ShouldStop, complete_connections, iter_pages, utc_now
 from .source import End, Page, Pages
 from .streams import StreamSpec, Window
 
@@ -43,6 +44,10 @@ class PagedSource:
         ):
             records = nodes
             complete = True  # false: stopped inside a long nested connection
+            for node in nodes if spec.more_nested else ():
+                complete_connections(
+                    self.client, node, spec.more_nested, self.sizes, clock=self.clock
+                )
             if spec.nested is not None:
                 complete = all(self._complete_nested(node, search) for node in nodes)
                 if spec.flatten_nested:

@@ -16,6 +16,8 @@ from shopsync.shopify import ShopifyClient
 from shopsync.shopify.errors import MaxCostExceededError, PaginationLoopError, QueryError
 from shopsync.shopify.queries import load as load_query
 
+from .streams import Connection
+
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
@@ -102,3 +104,36 @@ def iter_pages(
             )
         seen.add(end)
         after = end
+
+
+def complete_connections(
+    client: ShopifyClient,
+    node: dict[str, Any],
+    connections: tuple[Connection, ...],
+    sizes: PageSizes,
+    *,
+    clock: Clock = utc_now,
+) -> None:
+    """Each child connection of ``node`` with more pages gets the rest, through its own
+    document, merged into its ``nodes``; one absent is landed empty."""
+    for field, document, path in connections:
+        connection = node.get(field)
+        if not isinstance(connection, dict):
+            node[field] = {"nodes": []}
+            continue
+        info = connection.get("pageInfo")
+        if not isinstance(info, dict) or not info.get("hasNextPage"):
+            continue
+        children = list(connection.get("nodes") or [])
+        for more, _, _ in iter_pages(
+            client,
+            document,
+            path,
+            {"id": node["id"]},
+            sizes,
+            after=info.get("endCursor"),
+            clock=clock,
+        ):
+            children.extend(more)
+        connection["nodes"] = children
+        connection["pageInfo"] = {"hasNextPage": False, "endCursor": None}

@@ -17,7 +17,11 @@ from shopsync.schedule.payload import Mode
 from shopsync.shopify.scopes import missing_scopes
 from shopsync.state.base import Cursor
 from shopsync.streams import DECLARATIONS, STREAMS_BY_GROUP, StreamDeclaration, StreamGroup
-from shopsync.streams.documents import nested, nested_connections
+from shopsync.streams.documents import nested_connections
+
+#: A child connection completed past its first page: its field in each record, the document
+#: that pages it for one record (``$id``), and the connection's path in that document's data.
+Connection = tuple[str, str, tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class Details:
     #: In each of its records: the list, then the id in each element.
     ids: tuple[str, ...]
     #: Each child connection: (field, the document completing it, its path in the response).
-    connections: tuple[tuple[str, str, tuple[str, str]], ...]
+    connections: tuple[Connection, ...]
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,9 @@ class StreamSpec:
     nested_path: tuple[str, ...] = ()
     #: Land the nested nodes instead of the parents (inventory levels of locations).
     flatten_nested: bool = False
+    #: More child connections of each node (an order's shipping lines, its discount
+    #: applications), each completed past its first page by its own document.
+    more_nested: tuple[Connection, ...] = ()
     #: The window's search filters the nested connection (the document puts ``$query`` there),
     #: and ``nested_document`` gets it too; the parents are all listed.
     nested_query: bool = False
@@ -89,7 +96,7 @@ def spec_for(stream: StreamDeclaration) -> StreamSpec:
         )
     listed = stream.parents.root if stream.parents is not None else stream.root
     assert listed is not None
-    found = nested(stream)
+    found, *more = nested_connections(stream) or (None,)
     return StreamSpec(
         stream.name,
         stream.name,
@@ -105,6 +112,7 @@ def spec_for(stream: StreamDeclaration) -> StreamSpec:
         nested_document=found.document if found is not None else None,
         nested_path=found.path if found is not None else (),
         flatten_nested=stream.parents is not None,
+        more_nested=tuple((n.field, n.document, n.path) for n in more if n is not None),
         nested_query=found is not None and found.filtered,
         remainder_field=stream.remainder_field,
         page_size=stream.page_size,

@@ -185,7 +185,7 @@ def _nested(
 
 def nested_connections(stream: StreamDeclaration) -> tuple[Nested, ...]:
     """Every nested connection of the stream's records completed by a document of its own."""
-    if stream.details_of is None:
+    if stream.parents is not None:
         found = nested(stream)
         return () if found is None else (found,)
     return tuple(

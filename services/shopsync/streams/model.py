@@ -140,8 +140,6 @@ class StreamDeclaration:
             raise ValueError(f"{self.name}: a bulk query under parents needs bulk_parents")
         if self.parents is not None and self.children:
             raise ValueError(f"{self.name}: records listed under parents have no children")
-        if len(self.children) > 1 and self.details_of is None:
-            raise ValueError(f"{self.name}: at most one child connection is completed")
         for table in self.tables:
             if table.stream != self.name:
                 raise ValueError(f"{self.name}: table {table.name} is fed by {table.stream}")

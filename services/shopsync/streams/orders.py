@@ -11,12 +11,30 @@ from __future__ import annotations
 import textwrap
 
 from .model import Child, StreamDeclaration
-from .tables import STAMPS, Column, TableSpec, col, gid, money_bag, number
+from .tables import STAMPS, Column, TableSpec, col, gid, gid_of, money, money_bag, number
 
 #: A row exploded from an order (a line item, a transaction, a refund): its order, and the
 #: order's ``updatedAt``, which is the row's cursor.
 ORDER_ID = Column("order_id", "varchar", ("id",), derive="parent")
 ORDER_UPDATED_AT = Column("order_updated_at", "timestamp", ("updatedAt",), derive="parent")
+
+MONEY = "{ amount currencyCode }"
+
+
+def bag(field: str) -> str:
+    """The selection of a ``MoneyBag`` field: the amount in shop and presentment currency."""
+    return f"{field} {{ shopMoney {MONEY} presentmentMoney {MONEY} }}"
+
+
+def _lines(*fields: str) -> str:
+    return "\n".join(fields)
+
+
+#: A line item's or a shipping line's tax lines and the discounts allocated to it.
+TAXED_AND_DISCOUNTED = _lines(
+    f"taxLines {{ title rate {bag('priceSet')} }}",
+    f"discountAllocations {{ {bag('allocatedAmountSet')} discountApplication {{ index }} }}",
+)
 
 ORDERS = StreamDeclaration(
     name="orders",
@@ -24,7 +42,7 @@ ORDERS = StreamDeclaration(
     node_type="Order",
     root="orders",
     sort_key="UPDATED_AT",
-    page_size=6,
+    page_size=5,
     scopes=("read_orders", "read_customers", "read_products"),
     tables=(
         TableSpec(
@@ -79,6 +97,52 @@ ORDERS = StreamDeclaration(
             ),
             cursor="order_updated_at",
             explode=("lineItems", "nodes"),
+            row_match=gid_of("LineItem"),
+        ),
+        TableSpec(
+            "shipping_lines",
+            "orders",
+            (
+                col("id", "varchar", "id"),
+                number("shipping_line_id"),
+                ORDER_ID,
+                col("title", "varchar", "title"),
+                col("code", "varchar", "code"),
+                col("source", "varchar", "source"),
+                col("carrier_identifier", "varchar", "carrierIdentifier"),
+                col("is_removed", "boolean", "isRemoved"),
+                *money_bag("original_price", "originalPriceSet"),
+                *money_bag("discounted_price", "discountedPriceSet"),
+                col("tax_lines", "json", "taxLines"),
+                col("discount_allocations", "json", "discountAllocations"),
+                ORDER_UPDATED_AT,
+            ),
+            cursor="order_updated_at",
+            explode=("shippingLines", "nodes"),
+            row_match=gid_of("ShippingLine"),
+        ),
+        #: Order-level discounts (a code, an automatic or a manual discount, a script); Shopify
+        #: gives them no id: an application is its order's, by ``index``.
+        TableSpec(
+            "discount_applications",
+            "orders",
+            (
+                Column("id", "varchar", ("index",), derive="keyed"),
+                ORDER_ID,
+                col("index", "integer", "index"),
+                col("type", "varchar", "__typename"),
+                col("code", "varchar", "code"),
+                col("title", "varchar", "title"),
+                col("allocation_method", "varchar", "allocationMethod"),
+                col("target_selection", "varchar", "targetSelection"),
+                col("target_type", "varchar", "targetType"),
+                *money("value_amount", "value"),
+                col("value_percentage", "decimal", "value", "percentage"),
+                ORDER_UPDATED_AT,
+            ),
+            cursor="order_updated_at",
+            explode=("discountApplications", "nodes"),
+            row_match=(("__typename",), "^(Automatic|Manual|Script)?Discount(Code)?Application$"),
         ),
     ),
     fields="""
@@ -140,38 +204,56 @@ ORDERS = StreamDeclaration(
             field="lineItems",
             node_type="LineItem",
             first=5,
-            page_size=100,
+            page_size=50,
+            fields=_lines(
+                "id",
+                "name",
+                "sku",
+                "quantity",
+                "currentQuantity",
+                "variant { id }",
+                "product { id }",
+                bag("originalUnitPriceSet"),
+                bag("discountedTotalSet"),
+                TAXED_AND_DISCOUNTED,
+            ),
+        ),
+        Child(
+            field="shippingLines",
+            node_type="ShippingLine",
+            first=2,
+            page_size=50,
+            fields=_lines(
+                "id",
+                "title",
+                "code",
+                "source",
+                "carrierIdentifier",
+                "isRemoved",
+                bag("originalPriceSet"),
+                bag("discountedPriceSet"),
+                TAXED_AND_DISCOUNTED,
+            ),
+        ),
+        Child(
+            field="discountApplications",
+            node_type="DiscountApplication",
+            first=2,
+            page_size=50,
             fields="""
-                id
-                name
-                sku
-                quantity
-                currentQuantity
-                variant { id }
-                product { id }
-                originalUnitPriceSet {
-                  shopMoney { amount currencyCode }
-                  presentmentMoney { amount currencyCode }
+                __typename
+                index
+                allocationMethod
+                targetSelection
+                targetType
+                value {
+                  ... on MoneyV2 { amount currencyCode }
+                  ... on PricingPercentageValue { percentage }
                 }
-                discountedTotalSet {
-                  shopMoney { amount currencyCode }
-                  presentmentMoney { amount currencyCode }
-                }
-                taxLines {
-                  title
-                  rate
-                  priceSet {
-                    shopMoney { amount currencyCode }
-                    presentmentMoney { amount currencyCode }
-                  }
-                }
-                discountAllocations {
-                  allocatedAmountSet {
-                    shopMoney { amount currencyCode }
-                    presentmentMoney { amount currencyCode }
-                  }
-                  discountApplication { index }
-                }
+                ... on DiscountCodeApplication { code }
+                ... on AutomaticDiscountApplication { title }
+                ... on ManualDiscountApplication { title description }
+                ... on ScriptDiscountApplication { title }
             """,
         ),
     ),

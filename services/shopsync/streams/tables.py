@@ -17,8 +17,10 @@ from typing import Literal
 ColumnType = Literal["varchar", "bigint", "integer", "decimal", "boolean", "timestamp", "json"]
 #: How a value is derived: a path's value cast to the type; the numeric tail of the gid at the
 #: path; the named entry of a ``quantities`` list; a list of strings joined with ``", "``; a
-#: path into the parent node of an exploded list (an order line item's order).
-Derivation = Literal["path", "gid_number", "quantity", "join", "parent"]
+#: path into the parent node of an exploded list (an order line item's order); the parent's
+#: id, ``#`` and the value at the path (the key of a row Shopify gives no id: an order's
+#: discount application is its order's and its ``index``).
+Derivation = Literal["path", "gid_number", "quantity", "join", "parent", "keyed"]
 
 DECIMAL_PRECISION, DECIMAL_SCALE = 20, 4
 
@@ -48,6 +50,9 @@ class TableSpec:
     #: rows arrive as bulk child lines (``__parentId`` set) and are kept; other tables drop
     #: child lines, which belong to a nested table (an order's line items)
     child_rows: bool = False
+    #: an exploded table's rows among a bulk operation's child lines (which hold every nested
+    #: connection's nodes): those whose value at the path matches the regular expression
+    row_match: tuple[tuple[str, ...], str] | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -91,6 +96,11 @@ def money_bag(name: str, *path: str) -> tuple[Column, ...]:
         *money(name, *path, "shopMoney"),
         *money(f"{name}_presentment", *path, "presentmentMoney"),
     )
+
+
+def gid_of(node_type: str) -> tuple[tuple[str, ...], str]:
+    """:attr:`TableSpec.row_match` of rows that are ``node_type`` nodes, by their gid."""
+    return (("id",), f"^gid://shopify/{node_type}/")
 
 
 def quantity(name: str) -> Column:

@@ -32,13 +32,20 @@ def test_full_sync_goes_through_bulk_and_lands_a_complete_snapshot(harness: Harn
         assert manifest.streams[stream].complete_snapshot, stream
         rows = harness.landed(result, stream)
         assert set(latest_by_id(rows, stream)) == set(truth_versions(harness, stream)), stream
-    lines = [r for r in harness.landed(result, "orders") if "__parentId" in r]
+    children = [r for r in harness.landed(result, "orders") if "__parentId" in r]
+    store = harness.sim.store(TENANT)
     expected = {
         (str(line["id"]), str(order["id"]))
-        for order in truth.records(harness.sim.store(TENANT), "orders")
+        for order in truth.records(store, "orders")
         for line in order["lineItems"]
+    } | {(str(s["id"]), str(s["orderId"])) for s in truth.records(store, "shipping_lines")}
+    # Discount applications have no id: they land as child lines keyed by their index.
+    expected |= {
+        (f"index {a['index']}", str(a["orderId"]))
+        for a in truth.records(store, "discount_applications")
     }
-    assert {(str(r["id"]), str(r["__parentId"])) for r in lines} == expected
+    landed = {(str(r.get("id", f"index {r.get('index')}")), str(r["__parentId"])) for r in children}
+    assert landed == expected
     assert harness.services.state.list_bulk_operations(TENANT) == []  # forgotten once committed
 
 

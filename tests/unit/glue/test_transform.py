@@ -340,6 +340,69 @@ def test_bulk_child_lines_feed_line_items_and_not_orders(spark: SparkSession) ->
     assert json.loads(items[0]["_raw"])["__parentId"] == gid("Order", 7)
 
 
+def test_an_order_s_child_connections_go_each_to_its_own_table(spark: SparkSession) -> None:
+    """Bulk child lines of several connections (line items, shipping lines, discount
+    applications) share ``__parentId``: each table takes its own (by gid or by typename); a
+    discount application, which has no id, is keyed by its order and index. A paged order
+    carries the same lists nested."""
+    order = gid("Order", 7)
+    stamp = {"updatedAt": "2026-11-24T09:00:00Z"}
+    raw = lines(
+        spark,
+        line({"id": order, **stamp}, stream="orders"),
+        line({"id": gid("LineItem", 71), "quantity": 1, "__parentId": order}, stream="orders"),
+        line(
+            {"id": gid("ShippingLine", 72), "title": "Post", "__parentId": order}, stream="orders"
+        ),
+        line(
+            {
+                "__typename": "DiscountCodeApplication",
+                "index": 0,
+                "code": "SAVE10",
+                "value": {"percentage": 10.0},
+                "__parentId": order,
+            },
+            stream="orders",
+        ),
+        line(
+            {
+                "id": gid("Order", 8),
+                **stamp,
+                "shippingLines": {"nodes": [{"id": gid("ShippingLine", 82), "title": "Air"}]},
+                "discountApplications": {
+                    "nodes": [
+                        {
+                            "__typename": "ManualDiscountApplication",
+                            "index": 0,
+                            "title": "VIP",
+                            "value": {"amount": "5.00", "currencyCode": "EUR"},
+                        }
+                    ]
+                },
+            },
+            stream="orders",
+        ),
+    )
+    items = _rows(tf.transform("order_line_items", raw))
+    assert [r["id"] for r in items] == [gid("LineItem", 71)]
+    ships = _rows(tf.transform("shipping_lines", raw))
+    assert [(r["id"], r["order_id"], r["title"]) for r in ships] == [
+        (gid("ShippingLine", 72), order, "Post"),
+        (gid("ShippingLine", 82), gid("Order", 8), "Air"),
+    ]
+    apps = _rows(tf.transform("discount_applications", raw))
+    assert [
+        (r["id"], r["order_id"], r["type"], r["code"], r["title"], r["value_percentage"],
+         r["value_amount"])
+        for r in apps
+    ] == [
+        (f"{order}#0", order, "DiscountCodeApplication", "SAVE10", None, Decimal("10.0000"),
+         None),
+        (f"{gid('Order', 8)}#0", gid("Order", 8), "ManualDiscountApplication", None, "VIP",
+         None, Decimal("5.0000")),
+    ]  # fmt: skip
+
+
 def test_bulk_inventory_levels_are_child_lines(spark: SparkSession) -> None:
     level = {
         "id": "gid://shopify/InventoryLevel/9?inventory_item_id=1",

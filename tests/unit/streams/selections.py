@@ -82,6 +82,9 @@ def selected(document: str, schema: GraphQLSchema | None = None) -> Selected:
             name = selection.name.value
             if name in PLUMBING:
                 continue
+            if name == "__typename":  # every type has it (the schema's fields do not list it)
+                into.fields.setdefault(name, Selected({}))
+                continue
             named = get_named_type(getattr(parent, "fields", {})[name].type)
             connection = named.name.endswith("Connection")
             arguments = {

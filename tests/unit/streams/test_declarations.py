@@ -46,5 +46,5 @@ def test_a_declaration_says_where_its_records_are_listed_exactly_once() -> None:
         replace(ORDERS, root=None)
     with pytest.raises(ValueError, match="bulk_parents needs parents"):
         replace(ORDERS, bulk_parents=parents)
-    with pytest.raises(ValueError, match="at most one child"):
-        replace(ORDERS, children=ORDERS.children * 2)
+    with pytest.raises(ValueError, match="have no children"):
+        replace(ORDERS, root=None, parents=parents, bulk_parents=parents)

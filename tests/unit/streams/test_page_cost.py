@@ -1,0 +1,33 @@
+"""Every document ingestion pages, at the page size it sends, asks for at most Shopify's
+1000-point single-query limit (a larger request is refused, then retried at half the size: a
+wasted request), in every supported API version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from shopsync.extract.streams import NESTED_PAGE_SIZES, SPECS
+from shopsync.shopify import queries
+from shopsync.shopify.cost import requested_cost
+from shopsync_simulator.graphql.schema import SUPPORTED_VERSIONS
+
+SINGLE_QUERY_LIMIT = 1000
+SIZES = {spec.document: spec.page_size for spec in SPECS.values()} | NESTED_PAGE_SIZES
+DETAILS = {spec.document for spec in SPECS.values() if spec.details is not None}
+
+
+def _variables(document: str, size: int) -> dict[str, Any]:
+    if document in DETAILS:
+        return {"ids": [f"gid://shopify/Refund/{n}" for n in range(size)]}
+    return {"first": size, "after": None, "query": "updated_at:>='2026-01-01'", "id": "gid://x/1"}
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+@pytest.mark.parametrize("document", sorted(SIZES))
+def test_a_page_fits_the_single_query_limit(document: str, version: str) -> None:
+    size = SIZES[document]
+    cost = requested_cost(queries.load(document), _variables(document, size), version)
+    assert cost is not None, f"{document}: cost unknown in {version}"
+    assert cost <= SINGLE_QUERY_LIMIT, f"{document} at {size} per page asks for {cost} points"
