@@ -1,6 +1,6 @@
 """Ground truth: the live records of a store per stream, as counts or JSON Lines; the money
-streams (:mod:`~shopsync_simulator.money_truth`) and Shopify's daily sales figures
-(:mod:`~shopsync_simulator.sales`) are here too."""
+streams (:mod:`~shopsync_simulator.money_truth`) and Shopify's sales figures per day and per
+order (:mod:`~shopsync_simulator.sales`) are here too."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from shopsync_simulator.money_truth import MONEY_STREAMS, money_counts, money_records
-from shopsync_simulator.sales import DailySales, daily_sales
+from shopsync_simulator.sales import DailySales, OrderFinancials, daily_sales, order_financials
 from shopsync_simulator.store.money import plain
 from shopsync_simulator.store.order_record import materialize
 from shopsync_simulator.store.store import LISTINGS, STREAM_KINDS, Store
@@ -19,11 +19,13 @@ from shopsync_simulator.store.table import Record
 __all__ = [
     "MONEY_STREAMS",
     "DailySales",
+    "OrderFinancials",
     "counts",
     "daily_sales",
     "dump",
     "money_counts",
     "money_records",
+    "order_financials",
     "public",
     "records",
     "write_jsonl",

@@ -226,7 +226,7 @@ def test_random_activity_keeps_every_order_reconciled() -> None:
         check_order(o)
 
 
-def test_daily_sales_on_a_hand_checked_store() -> None:
+def _hand_checked_store() -> tuple[Store, Record]:
     """One order of 2 x 100.00 with SAVE10, 6 % tax and 5.00 shipping on day 1; one unit
     refunded (with its tax, not the shipping) on day 2."""
     store = make(0, products=2, customers=0)
@@ -243,6 +243,11 @@ def test_daily_sales_on_a_hand_checked_store() -> None:
     assert rec["totalPriceSet"].shop == 18_000 + 500 + 1_080 + 30
     store.clock.advance(DAY)
     store.activity.refund_order(0, [(0, 1)], restock=True)
+    return store, rec
+
+
+def test_daily_sales_on_a_hand_checked_store() -> None:
+    store, _ = _hand_checked_store()
     day1, day2 = truth.daily_sales(store)
     assert day1.as_dict() == {
         "day": "2026-11-18",
@@ -276,3 +281,44 @@ def test_daily_sales_add_up_to_what_the_orders_still_charge() -> None:
         o["currentTotalPriceSet"].shop for o in store.orders.iter_live()
     )
     assert all(d.net_sales == d.gross_sales - d.discounts - d.returns for d in days)
+
+
+def test_order_financials_of_the_hand_checked_store_apply_the_later_refund() -> None:
+    store, rec = _hand_checked_store()
+    [order] = truth.order_financials(store)
+    assert order.as_dict() == {
+        "order_id": rec["id"],
+        "day": "2026-11-18",
+        "currency": rec["currencyCode"],
+        "gross": 20_000,
+        "discounts": 2_000,
+        "returns": 9_000,
+        "net": 9_000,
+        "shipping": 500,
+        "taxes": 1_110 - 540,
+        "total": 19_610 - 9_540,
+        "refunded": 9_540,
+        "outstanding": 0,
+    }
+
+
+@pytest.mark.parametrize("presentment", [False, True])
+def test_order_financials_add_up_to_the_days_and_to_what_each_order_still_charges(
+    presentment: bool,
+) -> None:
+    store = make()
+    store.activity.random_activity(100, seed=2)
+    orders = truth.order_financials(store, presentment=presentment)
+    days = truth.daily_sales(store, presentment=presentment)
+    assert len(orders) == sum(d.orders for d in days)
+    for figure, daily in (
+        ("gross", "gross_sales"),
+        ("returns", "returns"),
+        ("total", "total_sales"),
+    ):
+        assert sum(getattr(o, figure) for o in orders) == sum(getattr(d, daily) for d in days)
+    live = {o["id"]: o for o in store.orders.iter_live()}
+    for o in orders:
+        current = live[o.order_id]["currentTotalPriceSet"]
+        assert o.total == (current.pres if presentment else current.shop), o.order_id
+        assert o.net == o.gross - o.discounts - o.returns
