@@ -1,14 +1,15 @@
 """The reporting layer (ARCHITECTURE §5): ``reporting.<table>`` views over every tenant's
-schema, and ``reporting.rls_rules``, the rules QuickSight's row-level security reads."""
+schema, the finance views over those (:mod:`.finance`), and ``reporting.rls_rules``, the rules
+QuickSight's row-level security reads."""
 
 # ruff: noqa: S608 - SQL is generated from specs; identifiers are validated, literals quoted
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from shopsync.warehouse.specs import TableSpec
+from shopsync.warehouse.specs import TABLES, TableSpec
 from shopsync.warehouse.sql import (
     REPORTING_SCHEMA,
     RLS_RULES,
@@ -17,6 +18,8 @@ from shopsync.warehouse.sql import (
     literal,
     tenant_schema,
 )
+
+from .finance import finance_views
 
 
 def reporting_view(dialect: Dialect, spec: TableSpec, tenant_ids: Sequence[str]) -> str:
@@ -35,6 +38,14 @@ def reporting_view(dialect: Dialect, spec: TableSpec, tenant_ids: Sequence[str])
         ]
     body = " UNION ALL ".join(parts)
     return f"CREATE OR REPLACE VIEW {REPORTING_SCHEMA}.{spec.name} AS {body}{dialect.view_suffix}"
+
+
+def reporting_views(dialect: Dialect, tenants: Mapping[str, Sequence[str]]) -> list[str]:
+    """Every reporting view, in the order they are created: one per table (``tenants``: table
+    -> the tenants whose schema has it), then ``order_financials`` and ``daily_sales``, which
+    read them."""
+    tables = [reporting_view(dialect, spec, tenants.get(spec.name, [])) for spec in TABLES.values()]
+    return tables + finance_views(dialect)
 
 
 #: Rows per ``INSERT`` into ``reporting.rls_rules``. A row is at most ~180 characters (a group

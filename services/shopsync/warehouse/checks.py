@@ -1,5 +1,7 @@
 """Data-quality checks after each load: rows merged vs manifest records, primary-key
-uniqueness, freshness per tenant and table. A failed check is recorded, never passed over."""
+uniqueness, freshness per tenant and table, and the money: ``daily_sales`` reconciles with
+``order_financials`` on every day the run touched, and no order's refunds exceed what was
+captured (:mod:`shopsync.reporting.finance`). A failed check is recorded, never passed over."""
 
 # ruff: noqa: S608 - SQL is generated from specs; identifiers are validated, literals quoted
 
@@ -9,11 +11,29 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from shopsync.reporting import finance
+
 from . import sql
 from .base import CheckResult, LoadResult, RunLoad
 
+#: A run that loaded one of these tables has its days' sales reconciled.
+SALES_TABLES = frozenset(
+    (
+        "orders",
+        "order_line_items",
+        "refunds",
+        "refund_line_items",
+        "order_adjustments",
+        "refund_shipping_lines",
+    )
+)
+#: A run that loaded one of these has its orders' refunds held to what was captured.
+CAPTURE_TABLES = frozenset(("refunds", "transactions"))
+SALES_KEY = f"{finance.SALES_CHECK}:{finance.DAILY_SALES}"
+CAPTURED_KEY = f"{finance.CAPTURED_CHECK}:refunds"
 
-def check_statements(run: RunLoad) -> dict[str, str]:
+
+def check_statements(dialect: sql.Dialect, run: RunLoad) -> dict[str, str]:
     """One single-row query per check input, keyed ``<check>:<table>``."""
     schema = sql.tenant_schema(run.tenant_id)
     out: dict[str, str] = {}
@@ -23,6 +43,51 @@ def check_statements(run: RunLoad) -> dict[str, str]:
             f"SELECT COUNT(*) - COUNT(DISTINCT {spec.primary_key}), COUNT(*) FROM {target}"
         )
         out[f"freshness:{load.table}"] = f"SELECT MAX(_synced_at) FROM {target}"
+    loaded = {load.table for load in run.tables}
+    if loaded & SALES_TABLES:
+        out[SALES_KEY] = finance.sales_check_query(
+            dialect, run.tenant_id, run.run_id, run.started_at
+        )
+    if loaded & CAPTURE_TABLES:
+        out[CAPTURED_KEY] = finance.captured_check_query(run.tenant_id, run.run_id)
+    return out
+
+
+def _money_checks(run: RunLoad, observed: Mapping[str, Any]) -> list[CheckResult]:
+    """The sales reconciliation and the refunds-within-captured check, where they ran."""
+    out: list[CheckResult] = []
+    sales = observed.get(SALES_KEY)
+    if sales is not None:
+        days, wrong, first = int(sales[0]), int(sales[1]), sales[2]
+        detail = f"{wrong} of {days} day(s) touched differ from order_financials + refunds"
+        out.append(
+            CheckResult(
+                run.tenant_id,
+                run.run_id,
+                finance.DAILY_SALES,
+                finance.SALES_CHECK,
+                wrong == 0,
+                wrong,
+                0,
+                detail + (f", first {first}" if wrong else ""),
+            )
+        )
+    captured = observed.get(CAPTURED_KEY)
+    if captured is not None:
+        orders, over, first = int(captured[0]), int(captured[1]), captured[2]
+        detail = f"{over} of {orders} order(s) refunded more than their SALE + CAPTURE"
+        out.append(
+            CheckResult(
+                run.tenant_id,
+                run.run_id,
+                "refunds",
+                finance.CAPTURED_CHECK,
+                over == 0,
+                over,
+                0,
+                detail + (f", first {first}" if over else ""),
+            )
+        )
     return out
 
 
@@ -91,4 +156,4 @@ def evaluate_checks(
             else:
                 ok, detail = age <= limit, f"newest row synced {age}s ago"
             checks.append(CheckResult(tenant, run_id, table, "freshness", ok, age, limit, detail))
-    return checks
+    return checks + _money_checks(run, observed)

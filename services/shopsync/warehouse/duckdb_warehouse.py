@@ -30,7 +30,6 @@ from .base import (
 )
 from .checks import check_statements, evaluate_checks
 from .duckdb_import import duckdb
-from .specs import TABLES
 
 logger = logging.getLogger(__name__)
 
@@ -127,15 +126,13 @@ class DuckDBWarehouse:
             self._ensure_ops(con)
             tenants = self.tenant_tables(con)
             con.execute("BEGIN TRANSACTION")
-            for spec in TABLES.values():
-                con.execute(views.reporting_view(self.dialect, spec, tenants.get(spec.name, [])))
-            for statement in views.rls_rules(rls):
+            for statement in views.reporting_views(self.dialect, tenants) + views.rls_rules(rls):
                 con.execute(statement)
             con.execute("COMMIT")
 
     def run_checks(self, run: RunLoad, result: LoadResult, *, now: datetime) -> list[CheckResult]:
         with self.connect() as con:
-            queries = check_statements(run)
+            queries = check_statements(self.dialect, run)
             observed = {name: con.execute(q).fetchone() for name, q in queries.items()}
             checks = evaluate_checks(
                 run, result, observed, now=now, freshness_hours=self.freshness_hours

@@ -44,7 +44,6 @@ from .base import (
     tenants_by_table,
 )
 from .checks import check_statements, evaluate_checks
-from .specs import TABLES
 
 logger = logging.getLogger(__name__)
 
@@ -296,9 +295,11 @@ class RedshiftDataApiWarehouse:
         ``INSERT``, and each ``REVOKE`` is never committed without the ``GRANT`` after it. So
         the batch is kept within the Data API's 40 statements instead of being split:
         :func:`views.rls_rules` writes up to 200 rules per ``INSERT`` (one statement per rule
-        would overflow the batch at a few dozen tenants) and the grants are a fixed handful
-        whatever the tenant count: a view per table (8), 1 + ceil(rules / 200) for the rules,
-        at most 4 for the user and 5 grants, so up to 4,400 rules fit. Only what needs no
+        would overflow the batch at a few dozen tenants) and the views and grants are a fixed
+        handful whatever the tenant count: a view per table (13) and the two finance views
+        (``order_financials``, ``daily_sales``: one statement each, over the table views),
+        1 + ceil(rules / 200) for the rules, at most 4 for the user and 5 grants: 28 for up to
+        200 rules, and up to 3,000 rules fit. Only what needs no
         grouping runs apart: the idempotent ops DDL and the reads before the batch (tenant
         schemas, whether the user exists). A batch that would still exceed 40 fails before
         anything is sent.
@@ -312,11 +313,7 @@ class RedshiftDataApiWarehouse:
         """
         self.ensure_ops()
         tenants = tenants_by_table(self.execute(self.dialect.tenant_tables_query()))
-        statements = [
-            views.reporting_view(self.dialect, spec, tenants.get(spec.name, []))
-            for spec in TABLES.values()
-        ]
-        statements += views.rls_rules(rls)
+        statements = views.reporting_views(self.dialect, tenants) + views.rls_rules(rls)
         if self.reporting is not None:
             readable = sorted({t for ts in tenants.values() for t in ts})
             statements += self._reporting_access(self.reporting, readable)
@@ -335,7 +332,7 @@ class RedshiftDataApiWarehouse:
 
     def run_checks(self, run: RunLoad, result: LoadResult, *, now: datetime) -> list[CheckResult]:
         observed = {}
-        for name, query in check_statements(run).items():
+        for name, query in check_statements(self.dialect, run).items():
             rows = self.execute(query)
             observed[name] = tuple(rows[0]) if rows else None
         checks = evaluate_checks(

@@ -103,6 +103,10 @@ class Dialect:
     def type_of(self, column_type: ColumnType) -> str:
         return self.types[column_type]
 
+    def utc_date(self, expr: str) -> str:
+        """The UTC calendar day of a ``TIMESTAMPTZ``, whatever the session's time zone."""
+        return f"CAST(timezone('UTC', {expr}) AS DATE)"
+
     def column_defs(self, spec: TableSpec) -> str:
         return ", ".join(f"{n} {self.types[t]}{self.encoding(t)}" for n, t in spec.column_types())
 
@@ -139,6 +143,10 @@ class RedshiftDialect(Dialect):
     tenant_schema_like = r"LIKE 'shop\\_%'"
     #: Late binding: the tables a view reads may be dropped and recreated under it.
     view_suffix = " WITH NO SCHEMA BINDING"
+
+    def utc_date(self, expr: str) -> str:
+        """``CONVERT_TIMEZONE`` of a ``TIMESTAMPTZ`` gives the ``TIMESTAMP`` in that zone."""
+        return f"CAST(CONVERT_TIMEZONE('UTC', {expr}) AS DATE)"
 
     def encoding(self, column_type: ColumnType) -> str:
         """Redshift chooses its own encodings."""

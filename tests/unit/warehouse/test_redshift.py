@@ -15,7 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 from pydantic import SecretStr
 
-from shopsync.reporting import grants, views
+from shopsync.reporting import finance, grants, views
 from shopsync.warehouse import sql
 from shopsync.warehouse.base import RunLoad, TableLoad, WarehouseError, load_batches
 from shopsync.warehouse.redshift import RedshiftDataApiWarehouse, redact
@@ -294,7 +294,7 @@ def test_refresh_with_reporting_sends_the_user_and_grants_in_the_views_batch() -
     _warehouse(api, reporting=REPORTING).refresh_reporting(RULES)
 
     batch = _refresh_batch(api)
-    n_views = len(TABLES)
+    n_views = len(TABLES) + len(finance.VIEW_COLUMNS)
     assert all(s.startswith("CREATE OR REPLACE VIEW reporting.") for s in batch[:n_views])
     assert batch[n_views : n_views + 2] == views.rls_rules(RULES)
     assert batch[n_views + 2 :] == [
@@ -339,7 +339,7 @@ def test_refresh_without_reporting_sends_nothing_about_users(tmp_path: Path) -> 
     assert not [s for s in sent if _ABOUT_USERS.search(s)]
     assert api.users() == []
     assert api.privilege_statements() == []
-    assert len(_refresh_batch(api)) == len(TABLES) + 2
+    assert len(_refresh_batch(api)) == len(TABLES) + len(finance.VIEW_COLUMNS) + 2
 
 
 def test_sixty_tenants_rules_and_grants_fit_one_batch() -> None:
@@ -351,7 +351,7 @@ def test_sixty_tenants_rules_and_grants_fit_one_batch() -> None:
 
     batch = _refresh_batch(api)
     assert len(batch) <= 40
-    # One statement per rule, as before, would have been 8 views + 1 + 120 rules.
+    # One statement per rule, as before, would have been 15 views + 1 + 120 rules.
     assert sum(s.startswith("INSERT INTO reporting.rls_rules") for s in batch) == 1
     assert api.con.execute("SELECT COUNT(*) FROM reporting.rls_rules").fetchone() == (120,)
     usage = next(s for s in batch if s.startswith("GRANT USAGE"))

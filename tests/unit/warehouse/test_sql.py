@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from shopsync.reporting import views
+from shopsync.reporting import finance, views
 from shopsync.warehouse import sql
 from shopsync.warehouse.base import (
     RunLoad,
@@ -114,9 +114,18 @@ def test_redshift_reporting_and_rls() -> None:
     statements = [
         views.reporting_view(sql.REDSHIFT, TABLES["products"], ["acme", "acme_corp"]),
         views.reporting_view(sql.REDSHIFT, TABLES["orders"], []),
+        *finance.finance_views(sql.REDSHIFT),
         *views.rls_rules([("corp-analysts", "acme_corp"), ("acme-analysts", "acme")]),
     ]
     _check_golden("reporting.sql", statements)
+
+
+def test_redshift_money_checks() -> None:
+    statements = [
+        finance.sales_check_query(sql.REDSHIFT, "acme", RUN.run_id, AT),
+        finance.captured_check_query("acme", RUN.run_id),
+    ]
+    _check_golden("money_checks.sql", statements)
 
 
 def test_statement_shape() -> None:

@@ -46,6 +46,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         r"INSERT INTO \1 (\2) SELECT \2 FROM read_parquet('\3/*.parquet')",
     ),
     (re.compile(r"LIKE 'shop\\\\_%'"), r"LIKE 'shop\\_%' ESCAPE '\\'"),
+    (re.compile(r"\bCONVERT_TIMEZONE\('UTC', "), "timezone('UTC', "),
 ]
 
 
