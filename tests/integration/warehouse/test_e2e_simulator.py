@@ -24,6 +24,7 @@ from shopsync.events import (
     cloudtrail_object_event,
     load_pattern,
 )
+from shopsync.reporting.finance import CAPTURED_CHECK, FIGURES, SALES_CHECK
 from shopsync.settings import Settings
 from shopsync.storage import LocalObjectStore
 from shopsync.warehouse.base import JobSummary
@@ -88,9 +89,74 @@ def _ts(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def money(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.0001"))
+
+
+def bag_columns(*names: str) -> tuple[str, ...]:
+    """Each ``MoneyBag`` column's amount in shop and in presentment currency."""
+    return tuple(c for n in names for c in (n, f"{n}_presentment"))
+
+
+def bags(*values: dict[str, Any]) -> tuple[Decimal, ...]:
+    return tuple(money(v[k]["amount"]) for v in values for k in ("shopMoney", "presentmentMoney"))
+
+
+def cents(value: int) -> Decimal:
+    return money(Decimal(value) / 100)
+
+
+def assert_sales_match_truth(chain: Chain, tenant: str) -> None:
+    """``reporting.daily_sales`` and ``reporting.order_financials`` of the tenant equal Shopify's
+    figures computed from the simulator's records, to the cent, every day and every order."""
+    store = chain.sim.store(tenant)
+    days = chain.query(
+        "SELECT CAST(day AS VARCHAR), orders, gross_sales, discounts, returns, net_sales, "
+        "shipping, taxes, total_sales FROM reporting.daily_sales WHERE tenant_id = ?",
+        tenant,
+    )
+    want_days = {
+        d.day: (
+            d.orders,
+            *map(
+                cents,
+                (
+                    d.gross_sales,
+                    d.discounts,
+                    d.returns,
+                    d.net_sales,
+                    d.shipping,
+                    d.taxes,
+                    d.total_sales,
+                ),
+            ),
+        )
+        for d in truth.daily_sales(store)
+    }
+    assert {d[0]: tuple(d[1:]) for d in days} == want_days, f"{tenant}: daily_sales"
+    figures = list(FIGURES)
+    columns = ", ".join((*figures, *(f"{f}_presentment" for f in figures)))
+    orders = chain.query(
+        "SELECT order_id, CAST(created_day AS VARCHAR), currency_code, "  # noqa: S608
+        f"presentment_currency_code, {columns} FROM reporting.order_financials "
+        "WHERE tenant_id = ?",
+        tenant,
+    )
+    presented = {o.order_id: o for o in truth.order_financials(store, presentment=True)}
+    want_orders = {
+        o.order_id: (
+            o.day,
+            o.currency,
+            presented[o.order_id].currency,
+            *(cents(getattr(o, f)) for f in figures),
+            *(cents(getattr(presented[o.order_id], f)) for f in figures),
+        )
+        for o in truth.order_financials(store)
+    }
+    assert {o[0]: tuple(o[1:]) for o in orders} == want_orders, f"{tenant}: order_financials"
+
+
 def assert_matches_truth(chain: Chain, tenant: str) -> None:
-    def money(value: Any) -> Decimal:
-        return Decimal(str(value)).quantize(Decimal("0.0001"))
 
     t = lambda stream: chain.truth(tenant, stream)  # noqa: E731
     expected: dict[str, tuple[tuple[str, ...], dict[str, tuple[Any, ...]]]] = {
@@ -154,39 +220,38 @@ def assert_matches_truth(chain: Chain, tenant: str) -> None:
             },
         ),
         "refund_line_items": (
-            ("refund_id", "line_item_id", "quantity", "restock_type", "subtotal", "total_tax"),
+            (
+                "refund_id",
+                "line_item_id",
+                "quantity",
+                "restock_type",
+                *bag_columns("subtotal", "total_tax"),
+            ),
             {
                 r["id"]: (
                     r["refundId"],
                     r["lineItemId"],
                     r["quantity"],
                     r["restockType"],
-                    money(r["subtotalSet"]["shopMoney"]["amount"]),
-                    money(r["totalTaxSet"]["shopMoney"]["amount"]),
+                    *bags(r["subtotalSet"], r["totalTaxSet"]),
                 )
                 for r in t("refund_line_items")
             },
         ),
         "order_adjustments": (
-            ("refund_id", "reason", "amount", "tax_amount"),
+            ("refund_id", "reason", *bag_columns("amount", "tax_amount")),
             {
-                r["id"]: (
-                    r["refundId"],
-                    r["reason"],
-                    money(r["amountSet"]["shopMoney"]["amount"]),
-                    money(r["taxAmountSet"]["shopMoney"]["amount"]),
-                )
+                r["id"]: (r["refundId"], r["reason"], *bags(r["amountSet"], r["taxAmountSet"]))
                 for r in t("order_adjustments")
             },
         ),
         "refund_shipping_lines": (
-            ("refund_id", "shipping_line_id", "subtotal", "tax_amount"),
+            ("refund_id", "shipping_line_id", *bag_columns("subtotal", "tax_amount")),
             {
                 r["id"]: (
                     r["refundId"],
                     r["shippingLineId"],
-                    money(r["subtotalAmountSet"]["shopMoney"]["amount"]),
-                    money(r["taxAmountSet"]["shopMoney"]["amount"]),
+                    *bags(r["subtotalAmountSet"], r["taxAmountSet"]),
                 )
                 for r in t("refund_shipping_lines")
             },
@@ -227,6 +292,7 @@ def assert_matches_truth(chain: Chain, tenant: str) -> None:
             f"{tenant}.{table}: warehouse differs from the simulator: missing {missing}, "
             f"extra {extra}, different {wrong[:3]}"
         )
+    assert_sales_match_truth(chain, tenant)
 
 
 @pytest.fixture(scope="module")
@@ -284,10 +350,23 @@ def test_sync_events_load_equals_truth_through_changes_resyncs_and_replays(chain
     done = chain.sim.store("acme").activity.random_activity(60, seed=7)
     assert done.get("delete", 0) > 0, done
     assert done.get("title", 0) > 0, done
+    assert done.get("refund", 0) > 0, done  # refunds dated today, of orders of earlier days
     chain.sync("acme")
     assert chain.bus.drain() is not None  # the batch window closes
     assert chain.summaries[-1].ok, (chain.summaries[-1].errors, chain.summaries[-1].failed_checks)
     assert_matches_truth(chain, "acme")
+    # What that compared: returns on days without orders, and orders presented in another
+    # currency than the shop's.
+    returns_only = chain.query(
+        "SELECT COUNT(*) FROM reporting.daily_sales WHERE tenant_id = 'acme' AND orders = 0 "
+        "AND returns > 0"
+    )
+    assert returns_only[0][0] > 0
+    foreign = chain.query(
+        "SELECT COUNT(*) FROM reporting.order_financials WHERE tenant_id = 'acme' "
+        "AND presentment_currency_code <> currency_code"
+    )
+    assert foreign[0][0] > 0
     deleted = chain.query("SELECT COUNT(*) FROM shop_acme.products WHERE _deleted_at IS NOT NULL")
     assert deleted[0][0] > 0
 
@@ -339,6 +418,18 @@ def test_sync_events_load_equals_truth_through_changes_resyncs_and_replays(chain
         con.close()
     assert acme.ok, acme.failed_checks
     assert corp.ok, corp.failed_checks
+    money_checks = chain.query(
+        "SELECT tenant_id, check_name, COUNT(*) FROM shopsync_ops.checks WHERE status = 'passed' "
+        "AND check_name IN (?, ?) GROUP BY ALL ORDER BY ALL",
+        SALES_CHECK,
+        CAPTURED_CHECK,
+    )
+    assert money_checks == [  # after every load of a run with orders
+        ("acme", CAPTURED_CHECK, 3),
+        ("acme", SALES_CHECK, 3),
+        ("acme_corp", CAPTURED_CHECK, 1),
+        ("acme_corp", SALES_CHECK, 1),
+    ]
     assert acme.runs_loaded == 3
     assert corp.runs_loaded == 1
     assert {"products", "orders", "customers"} <= set(acme.cursors)
