@@ -53,40 +53,33 @@ def check_statements(dialect: sql.Dialect, run: RunLoad) -> dict[str, str]:
     return out
 
 
+#: The money checks: observed key -> (table, check, what each observed row counts).
+_MONEY_CHECKS = {
+    SALES_KEY: (
+        finance.DAILY_SALES,
+        finance.SALES_CHECK,
+        "day(s) touched differ from order_financials + refunds",
+    ),
+    CAPTURED_KEY: (
+        "refunds",
+        finance.CAPTURED_CHECK,
+        "order(s) refunded more than their SALE + CAPTURE",
+    ),
+}
+
+
 def _money_checks(run: RunLoad, observed: Mapping[str, Any]) -> list[CheckResult]:
-    """The sales reconciliation and the refunds-within-captured check, where they ran."""
+    """The sales reconciliation and the refunds-within-captured check, where they ran: each
+    query's row is (how many were checked, how many failed, the first that failed)."""
     out: list[CheckResult] = []
-    sales = observed.get(SALES_KEY)
-    if sales is not None:
-        days, wrong, first = int(sales[0]), int(sales[1]), sales[2]
-        detail = f"{wrong} of {days} day(s) touched differ from order_financials + refunds"
+    for key, (table, name, what) in _MONEY_CHECKS.items():
+        row = observed.get(key)
+        if row is None:
+            continue
+        checked, wrong, first = int(row[0]), int(row[1]), row[2]
+        detail = f"{wrong} of {checked} {what}" + (f", first {first}" if wrong else "")
         out.append(
-            CheckResult(
-                run.tenant_id,
-                run.run_id,
-                finance.DAILY_SALES,
-                finance.SALES_CHECK,
-                wrong == 0,
-                wrong,
-                0,
-                detail + (f", first {first}" if wrong else ""),
-            )
-        )
-    captured = observed.get(CAPTURED_KEY)
-    if captured is not None:
-        orders, over, first = int(captured[0]), int(captured[1]), captured[2]
-        detail = f"{over} of {orders} order(s) refunded more than their SALE + CAPTURE"
-        out.append(
-            CheckResult(
-                run.tenant_id,
-                run.run_id,
-                "refunds",
-                finance.CAPTURED_CHECK,
-                over == 0,
-                over,
-                0,
-                detail + (f", first {first}" if over else ""),
-            )
+            CheckResult(run.tenant_id, run.run_id, table, name, wrong == 0, wrong, 0, detail)
         )
     return out
 

@@ -327,6 +327,17 @@ def test_order_financials_apply_every_refund_in_both_currencies(engine: Engine) 
     assert (b["discounts"], b["shipping"], str(b["created_day"])) == (money("0"), money("0"), D2)
 
 
+def test_a_refund_row_without_presentment_amounts_leaves_them_unknown(engine: Engine) -> None:
+    """Rows loaded before their presentment columns existed: NULL, never a partial sum."""
+    engine.change("refund_line_items", "subtotal_presentment = NULL", gid("RefundLineItem", 1))
+    engine.warehouse.refresh_reporting([])
+    rows = engine.query(
+        "SELECT returns, returns_presentment, total_presentment, shipping_presentment "
+        "FROM reporting.order_financials WHERE tenant_id = 'acme' AND order_name = '#1001'"
+    )
+    assert rows == [(money("81"), None, None, money("9.20"))]
+
+
 def test_the_views_are_one_statement_each_in_the_refresh_and_carry_tenant_id() -> None:
     for dialect in (sql.DUCKDB, sql.REDSHIFT):
         statements = finance.finance_views(dialect)
