@@ -163,6 +163,15 @@ def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
         for table in ("refund_line_items", "order_adjustments", "refund_shipping_lines"):
             live[table] = sum(1 for r in records(store, table) if str(r["refundId"]) in refunds)
         live["refund_details"] = len(refunds)  # the refunds of the orders the run landed
+        fulfillments = {
+            str(f["id"]) for f in records(store, "fulfillments") if str(f["orderId"]) in orders
+        }
+        live["fulfillments"] = live["fulfillment_details"] = len(fulfillments)
+        live["fulfillment_line_items"] = sum(
+            1
+            for r in records(store, "fulfillment_line_items")
+            if str(r["fulfillmentId"]) in fulfillments
+        )
     return live
 
 

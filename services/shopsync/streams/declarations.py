@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .customers import CUSTOMERS
+from .fulfillments import FULFILLMENT_DETAILS, ORDER_FULFILLMENTS
 from .inventory import INVENTORY_ITEMS, INVENTORY_LEVELS, LOCATIONS
 from .model import STREAM_GROUPS, Child, DetailsOf, Parents, StreamDeclaration, StreamGroup
 from .orders import ORDER_REFUNDS, ORDER_TRANSACTIONS, ORDERS
@@ -18,10 +19,12 @@ __all__ = [
     "CUSTOMERS",
     "DECLARATIONS",
     "DELETED_PRODUCTS",
+    "FULFILLMENT_DETAILS",
     "INVENTORY_ITEMS",
     "INVENTORY_LEVELS",
     "LOCATIONS",
     "ORDERS",
+    "ORDER_FULFILLMENTS",
     "ORDER_REFUNDS",
     "ORDER_TRANSACTIONS",
     "PRODUCTS",
@@ -48,6 +51,8 @@ DECLARATIONS: tuple[StreamDeclaration, ...] = (
     ORDER_TRANSACTIONS,
     ORDER_REFUNDS,
     REFUND_DETAILS,
+    ORDER_FULFILLMENTS,
+    FULFILLMENT_DETAILS,
     CUSTOMERS,
 )
 BY_NAME: dict[str, StreamDeclaration] = {d.name: d for d in DECLARATIONS}

@@ -224,6 +224,7 @@ RESOLVERS: dict[tuple[str, str], Resolver] = {
     ("QueryRoot", "customer"): _by_id("Customer"),
     ("QueryRoot", "order"): _by_id("Order"),
     ("QueryRoot", "refund"): _by_id("Refund"),
+    ("QueryRoot", "fulfillment"): _by_id("Fulfillment"),
     ("QueryRoot", "node"): _node,
     ("QueryRoot", "nodes"): _nodes,
     ("QueryRoot", "shop"): lambda _, info, **__: _store(info).shop_record(),

@@ -28,6 +28,8 @@ LISTINGS: dict[str, str] = {
     "order_transactions": "orders",
     "order_refunds": "orders",
     "refund_details": "refunds",
+    "order_fulfillments": "orders",
+    "fulfillment_details": "fulfillments",
 }
 
 

@@ -1,4 +1,4 @@
--- batch 1 of 3
+-- batch 1 of 4
 CREATE SCHEMA IF NOT EXISTS shopsync_ops;
 
 CREATE SCHEMA IF NOT EXISTS reporting;
@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS shop_acme.order_adjustments (id VARCHAR(65535), order
 
 CREATE TABLE IF NOT EXISTS shop_acme.refund_shipping_lines (id VARCHAR(65535), refund_shipping_line_id BIGINT, refund_id VARCHAR(65535), order_id VARCHAR(65535), refund_updated_at TIMESTAMPTZ, shipping_line_id VARCHAR(65535), subtotal DECIMAL(20,4), subtotal_currency VARCHAR(65535), subtotal_presentment DECIMAL(20,4), subtotal_presentment_currency VARCHAR(65535), tax_amount DECIMAL(20,4), tax_amount_currency VARCHAR(65535), tax_amount_presentment DECIMAL(20,4), tax_amount_presentment_currency VARCHAR(65535), _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
 
+CREATE TABLE IF NOT EXISTS shop_acme.fulfillments (id VARCHAR(65535), fulfillment_id BIGINT, order_id VARCHAR(65535), order_updated_at TIMESTAMPTZ, name VARCHAR(65535), status VARCHAR(65535), display_status VARCHAR(65535), total_quantity INTEGER, tracking_info SUPER, created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, in_transit_at TIMESTAMPTZ, delivered_at TIMESTAMPTZ, estimated_delivery_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
+
+CREATE TABLE IF NOT EXISTS shop_acme.fulfillment_line_items (id VARCHAR(65535), fulfillment_line_item_id BIGINT, fulfillment_id VARCHAR(65535), order_id VARCHAR(65535), fulfillment_updated_at TIMESTAMPTZ, line_item_id VARCHAR(65535), quantity INTEGER, original_total DECIMAL(20,4), original_total_currency VARCHAR(65535), original_total_presentment DECIMAL(20,4), original_total_presentment_currency VARCHAR(65535), discounted_total DECIMAL(20,4), discounted_total_currency VARCHAR(65535), discounted_total_presentment DECIMAL(20,4), discounted_total_presentment_currency VARCHAR(65535), _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
+
 CREATE TABLE IF NOT EXISTS shop_acme.customers (id VARCHAR(65535), customer_id BIGINT, first_name VARCHAR(65535), last_name VARCHAR(65535), display_name VARCHAR(65535), email VARCHAR(65535), email_marketing_state VARCHAR(65535), phone VARCHAR(65535), state VARCHAR(65535), tags VARCHAR(65535), note VARCHAR(65535), verified_email BOOLEAN, tax_exempt BOOLEAN, number_of_orders BIGINT, amount_spent DECIMAL(20,4), amount_spent_currency VARCHAR(65535), created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
 
 ALTER TABLE shop_acme.products ADD COLUMN product_id BIGINT;
@@ -75,9 +79,10 @@ ALTER TABLE shop_acme.products ADD COLUMN _synced_at TIMESTAMPTZ;
 
 ALTER TABLE shop_acme.products ADD COLUMN _deleted_at TIMESTAMPTZ;
 
+-- batch 2 of 4
 ALTER TABLE shop_acme.products ADD COLUMN _raw SUPER;
 
--- batch 2 of 3
+-- batch 3 of 4
 CREATE TEMP TABLE stage_products (LIKE shop_acme.products);
 
 COPY stage_products (id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=products/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
@@ -94,7 +99,7 @@ CREATE TEMP TABLE stage_deleted_products (product_id VARCHAR(65535), deleted_at 
 
 COPY stage_deleted_products (product_id, deleted_at, _tenant_id, _run_id) FROM 's3://shopsync-curated/tenant=acme/table=deleted_products/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
 
--- batch 3 of 3
+-- batch 4 of 4
 DELETE FROM stage_products USING shop_acme.products t WHERE stage_products.id = t.id AND t.updated_at IS NOT NULL AND (stage_products.updated_at IS NULL OR t.updated_at > stage_products.updated_at OR (t.updated_at = stage_products.updated_at AND t._run_id > stage_products._run_id));
 
 MERGE INTO shop_acme.products USING stage_products s ON shop_acme.products.id = s.id WHEN MATCHED THEN UPDATE SET product_id = s.product_id, title = s.title, handle = s.handle, status = s.status, vendor = s.vendor, product_type = s.product_type, tags = s.tags, description_html = s.description_html, total_inventory = s.total_inventory, tracks_inventory = s.tracks_inventory, created_at = s.created_at, updated_at = s.updated_at, published_at = s.published_at, _tenant_id = s._tenant_id, _run_id = s._run_id, _synced_at = s._synced_at, _deleted_at = s._deleted_at, _raw = JSON_PARSE(s._raw::VARCHAR) WHEN NOT MATCHED THEN INSERT (id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) VALUES (s.id, s.product_id, s.title, s.handle, s.status, s.vendor, s.product_type, s.tags, s.description_html, s.total_inventory, s.tracks_inventory, s.created_at, s.updated_at, s.published_at, s._tenant_id, s._run_id, s._synced_at, s._deleted_at, JSON_PARSE(s._raw::VARCHAR));

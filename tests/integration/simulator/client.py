@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import requests
@@ -23,10 +24,19 @@ class Client:
             url, json={"query": query, "variables": variables or {}}, timeout=30
         )
 
-    def query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        resp = self.post(query, variables)
-        assert resp.status_code == 200, resp.text
-        body: dict[str, Any] = resp.json()
+    def query(
+        self, query: str, variables: dict[str, Any] | None = None, *, throttled_retries: int = 0
+    ) -> dict[str, Any]:
+        """The response's body; with ``throttled_retries``, a throttled query is sent again
+        (after the bucket had time to refill) up to that many times."""
+        for attempt in range(throttled_retries + 1):
+            resp = self.post(query, variables)
+            assert resp.status_code == 200, resp.text
+            body: dict[str, Any] = resp.json()
+            codes = {e.get("extensions", {}).get("code") for e in body.get("errors") or []}
+            if codes != {"THROTTLED"} or attempt == throttled_retries:
+                break
+            time.sleep(0.25)
         assert "errors" not in body, body["errors"]
         return body
 

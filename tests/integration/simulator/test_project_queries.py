@@ -15,7 +15,7 @@ from graphql import OperationDefinitionNode, parse
 
 from shopsync.extract.streams import SPECS
 from shopsync.shopify import queries
-from shopsync_simulator import Simulator, SimulatorOptions
+from shopsync_simulator import Simulator, SimulatorOptions, truth
 from shopsync_simulator.faults import profile
 from shopsync_simulator.graphql.schema import DEFAULT_SCOPES, SUPPORTED_VERSIONS
 from tests.integration.simulator.client import Client
@@ -33,7 +33,14 @@ IDS = {"order_line_items": "gid://shopify/Order/5000000001",
 REFUND_IDS = ["gid://shopify/Refund/900000121", "gid://shopify/Refund/900000161"]
 
 
-def variables_for(name: str) -> dict[str, Any]:
+#: Documents that read records of acme's store by id: the records (the simulator's truth).
+BY_ID = {
+    "fulfillment_details": "fulfillments",
+    "fulfillment_fulfillment_line_items": "fulfillments",
+}
+
+
+def variables_for(name: str, sim: Simulator | None = None) -> dict[str, Any]:
     [op] = [
         d for d in parse(queries.load(name)).definitions if isinstance(d, OperationDefinitionNode)
     ]
@@ -41,6 +48,9 @@ def variables_for(name: str) -> dict[str, Any]:
     first = min(10, PAGE_SIZES.get(name, 10))  # never more than ingestion asks for
     known: dict[str, Any] = {"first": first, "after": None, "query": None, "id": IDS.get(name)}
     known["ids"] = REFUND_IDS
+    if name in BY_ID and sim is not None:
+        ids = [str(r["id"]) for r in truth.records(sim.store("acme"), BY_ID[name])][:2]
+        known |= {"ids": ids, "id": ids[0]}
     unknown = wanted - set(known)
     assert not unknown, f"{name}: teach this test the variables {unknown}"
     return {k: v for k, v in known.items() if k in wanted}
@@ -65,7 +75,7 @@ def test_paged_documents(simulator: Simulator, name: str, version: str) -> None:
     client = Client(simulator, "acme", version)
     if name == "deleted_products":
         client.control("delete_product", product=1)
-    body = client.query(queries.load(name), variables_for(name))
+    body = client.query(queries.load(name), variables_for(name, simulator))
     assert has_records(body["data"]), f"{name} in {version} returned no records"
     cost = body["extensions"]["cost"]
     assert 0 < cost["actualQueryCost"] <= cost["requestedQueryCost"] <= 1000

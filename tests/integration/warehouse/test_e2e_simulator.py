@@ -281,6 +281,32 @@ def assert_matches_truth(chain: Chain, tenant: str) -> None:
                 for r in t("discount_applications")
             },
         ),
+        "fulfillments": (
+            ("order_id", "name", "status", "display_status", "total_quantity", "updated_at"),
+            {
+                r["id"]: (
+                    r["orderId"],
+                    r["name"],
+                    r["status"],
+                    r["displayStatus"],
+                    r["totalQuantity"],
+                    _ts(r["updatedAt"]),
+                )
+                for r in t("fulfillments")
+            },
+        ),
+        "fulfillment_line_items": (
+            ("fulfillment_id", "line_item_id", "quantity", "original_total_presentment"),
+            {
+                r["id"]: (
+                    r["fulfillmentId"],
+                    r["lineItemId"],
+                    r["quantity"],
+                    money(r["originalTotalSet"]["presentmentMoney"]["amount"]),
+                )
+                for r in t("fulfillment_line_items")
+            },
+        ),
     }
     assert set(expected) == set(TABLES)
     for table, (columns, want) in expected.items():

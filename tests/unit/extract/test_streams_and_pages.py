@@ -82,6 +82,8 @@ def test_groups_map_to_streams() -> None:
         "order_transactions",
         "order_refunds",
         "refund_details",
+        "order_fulfillments",
+        "fulfillment_details",
     ]
 
 
