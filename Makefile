@@ -74,7 +74,8 @@ bi: setup ## regenerate terraform/quicksight_columns.json from the warehouse tab
 	$(BIN)/python -m shopsync.reporting.quicksight > terraform/quicksight_columns.json
 
 bench: setup java ## run the benchmarks; they print figures and ratios
-	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@status=0; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; \
+	if [ $$status -ne 0 ]; then echo "a benchmark missed its target (see above)"; fi; exit $$status
 
 package: setup ## build dist/lambda.zip for the Lambda functions
 	scripts/package-lambda
