@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import reduce
 
 from pyspark.sql import DataFrame, SparkSession
 
@@ -21,17 +22,19 @@ from shopsync.lake.manifest import Manifest, StreamManifest
 from shopsync.logcontext import log_context, submit
 from shopsync.storage import ObjectStore
 from shopsync.warehouse.base import (
+    Deletions,
     JobSummary,
     RunLoad,
     TableLoad,
     Warehouse,
 )
 from shopsync.warehouse.specs import (
-    DELETED_PRODUCTS_STREAM,
+    DELETIONS,
     TABLES,
     TableSpec,
     tables_for_stream,
 )
+from shopsync.warehouse.sql import DELETIONS_TABLE
 
 from . import transform as tf
 
@@ -123,7 +126,6 @@ class Curation:
         self.spark, self.raw, self.lake, self.manifest = spark, raw, lake, manifest
         self.parallel_tables = parallel_tables
         self.done: list[TableLoad] = []
-        self._deletions: DataFrame | None = None
         self._pool: ThreadPoolExecutor | None = None
         self.header = RunLoad(
             tenant_id=manifest.tenant_id,
@@ -136,26 +138,28 @@ class Curation:
             skipped=manifest.skipped,  # {} for a version 1 manifest
         )
 
-    def _write_deletions(self) -> str | None:
-        gone = self.manifest.streams.get(DELETED_PRODUCTS_STREAM)
-        if gone is None or not gone.parts:
-            return None
+    def _write_deletions(self) -> Deletions | None:
+        """The run's deletions streams, curated into one table (``table=deletions``)."""
         m = self.manifest
-        self._deletions = tf.product_deletions(_lines(self.spark, self.raw, gone.parts)).cache()
-        location = self.lake.location(m.tenant_id, DELETED_PRODUCTS_STREAM, m.run_id)
-        try:
-            self._deletions.write.mode("overwrite").parquet(location)
-        except BaseException:  # __exit__ never runs for a constructor that raised
-            self._deletions.unpersist()
-            raise
-        return location
+        landed = [
+            (s, m.streams[s]) for s in sorted(m.streams) if s in DELETIONS and m.streams[s].parts
+        ]
+        if not landed:
+            return None
+        frames = [
+            tf.deletions(_lines(self.spark, self.raw, entry.parts), DELETIONS[stream].subject)
+            for stream, entry in landed
+        ]
+        location = self.lake.location(m.tenant_id, DELETIONS_TABLE, m.run_id)
+        reduce(DataFrame.unionByName, frames).write.mode("overwrite").parquet(location)
+        return Deletions(location, tuple(sorted({DELETIONS[s].subject for s, _ in landed})))
 
     def _write(self, spec: TableSpec, entry: StreamManifest) -> TableLoad:
         # Orders feed two tables: reading the gzip text twice costs less than caching it.
         lines = _lines(self.spark, self.raw, entry.parts)
         location = self.lake.location(self.manifest.tenant_id, spec.name, self.manifest.run_id)
         children = bool(spec.explode) and tf.has_child_lines(lines)
-        df = tf.transform(spec.name, lines, self._deletions, child_lines=children)
+        df = tf.transform(spec.name, lines, child_lines=children)
         df.write.mode("overwrite").parquet(location)
         return TableLoad(
             spec.name,
@@ -196,8 +200,6 @@ class Curation:
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
-        if self._deletions is not None:  # a long-lived local bus must not keep it cached
-            self._deletions.unpersist()
 
 
 def run_job(

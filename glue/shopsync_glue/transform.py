@@ -240,9 +240,10 @@ def dedupe_latest(df: DataFrame, spec: TableSpec, *, per_run: bool = False) -> D
     return df.withColumn("__rank", F.row_number().over(order)).where("__rank = 1").drop("__rank")
 
 
-def product_deletions(lines: DataFrame) -> DataFrame:
-    """``deleted_products`` events to ``(product_id, deleted_at, _tenant_id, _run_id)``,
-    one row per product (its earliest deletion)."""
+def deletions(lines: DataFrame, subject: str) -> DataFrame:
+    """A deletions stream's events to ``(subject_type, subject_id, deleted_at, _tenant_id,
+    _run_id)``: one row per record of ``subject`` destroyed (its earliest deletion). Events of
+    another action or subject type are dropped (one without a subject type counts as one)."""
     schema = T.StructType(
         [T.StructField(f, T.StringType()) for f in DELETION_EVENT_FIELDS]
         + [T.StructField("_shopsync", _META)]
@@ -250,44 +251,30 @@ def product_deletions(lines: DataFrame) -> DataFrame:
     n = parse_once(schema)
     events = lines.select(n.alias("n")).where(
         (F.col("n.action") == "destroy")
-        & F.coalesce(F.col("n.subjectType") == "PRODUCT", F.lit(True))
+        & (F.coalesce(F.col("n.subjectType"), F.lit(subject)) == subject)
         & F.col("n.subjectId").isNotNull()
     )
-    return events.groupBy(F.col("n.subjectId").alias("product_id")).agg(
-        F.min(F.col("n.createdAt").cast(T.TimestampType())).alias("deleted_at"),
-        F.max("n._shopsync.tenant_id").alias("_tenant_id"),
-        F.max("n._shopsync.run_id").alias("_run_id"),
+    return (
+        events.groupBy(F.col("n.subjectId").alias("subject_id"))
+        .agg(
+            F.min(F.col("n.createdAt").cast(T.TimestampType())).alias("deleted_at"),
+            F.max("n._shopsync.tenant_id").alias("_tenant_id"),
+            F.max("n._shopsync.run_id").alias("_run_id"),
+        )
+        .select(
+            F.lit(subject).alias("subject_type"),
+            "subject_id",
+            "deleted_at",
+            "_tenant_id",
+            "_run_id",
+        )
     )
-
-
-def apply_deletions(df: DataFrame, spec: TableSpec, deletions: DataFrame) -> DataFrame:
-    """Mark rows of deleted products (or their variants) deleted, unless the row is newer
-    than the deletion."""
-    key = spec.deleted_product_key
-    if key is None:
-        return df
-    gone = deletions.select(
-        F.col("product_id").alias("__gone_id"), F.col("deleted_at").alias("__gone_at")
-    )
-    joined = df.join(gone, df[key] == gone["__gone_id"], "left")
-    cursor = F.col(spec.cursor)
-    deleted = F.col("__gone_at").isNotNull() & (cursor.isNull() | (cursor <= F.col("__gone_at")))
-    return joined.withColumn(
-        "_deleted_at", F.when(deleted, F.col("__gone_at")).otherwise(F.col("_deleted_at"))
-    ).select(*spec.column_names)
 
 
 def transform(
-    table: str,
-    lines: DataFrame,
-    deletions: DataFrame | None = None,
-    *,
-    per_run: bool = False,
-    child_lines: bool = True,
+    table: str, lines: DataFrame, *, per_run: bool = False, child_lines: bool = True
 ) -> DataFrame:
-    """The whole transform for one table: project, dedupe, apply product deletions."""
+    """The whole transform for one table: project, then dedupe. (Deletions are applied by the
+    load, to every row in the warehouse: see :func:`deletions`.)"""
     spec = TABLES[table]
-    out = dedupe_latest(project(spec, lines, child_lines=child_lines), spec, per_run=per_run)
-    if deletions is not None and spec.deleted_product_key is not None:
-        out = apply_deletions(out, spec, deletions)
-    return out
+    return dedupe_latest(project(spec, lines, child_lines=child_lines), spec, per_run=per_run)

@@ -69,7 +69,8 @@ class StreamSpec:
     remainder_field: str = "id"
     #: First page size: what fits Shopify's 1000-point single-query limit for this document.
     page_size: int = 250
-    #: The access scopes its documents need: a run skips the stream when one is not granted.
+    #: The access scopes it needs (its documents'; a deletions stream's also the one that reads
+    #: its subject): a run skips the stream when one is not granted.
     scopes: tuple[str, ...] = ()
     #: A details stream (``page_size`` ids per request); it has no cursor of its own.
     details: Details | None = None
@@ -116,8 +117,16 @@ def spec_for(stream: StreamDeclaration) -> StreamSpec:
         nested_query=found is not None and found.filtered,
         remainder_field=stream.remainder_field,
         page_size=stream.page_size,
-        scopes=stream.scopes,
+        scopes=_scopes(stream),
     )
+
+
+def _scopes(stream: StreamDeclaration) -> tuple[str, ...]:
+    """A deletions stream needs the scope that reads its subject too (see
+    :class:`~shopsync.streams.model.Deletes`)."""
+    if stream.deletes is None:
+        return stream.scopes
+    return tuple(sorted({*stream.scopes, stream.deletes.subject_scope}))
 
 
 SPECS: dict[str, StreamSpec] = {stream.name: spec_for(stream) for stream in DECLARATIONS}

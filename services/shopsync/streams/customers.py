@@ -1,9 +1,10 @@
-"""The ``customers`` group."""
+"""The ``customers`` group: customers, and customer deletions."""
 
 from __future__ import annotations
 
+from .deletions import deletions_stream
 from .model import StreamDeclaration
-from .tables import STAMPS, Column, TableSpec, col, money, number
+from .tables import STAMPS, Column, DeletedWith, TableSpec, col, money, number
 
 CUSTOMERS = StreamDeclaration(
     name="customers",
@@ -35,6 +36,7 @@ CUSTOMERS = StreamDeclaration(
                 *money("amount_spent", "amountSpent"),
                 *STAMPS,
             ),
+            deleted_with=DeletedWith("CUSTOMER"),
         ),
     ),
     fields="""
@@ -55,4 +57,10 @@ CUSTOMERS = StreamDeclaration(
         createdAt
         updatedAt
     """,
+)
+
+#: Customer deletions: the event log soft-deletes customers in the warehouse (their orders are
+#: not deleted with them).
+DELETED_CUSTOMERS = deletions_stream(
+    "deleted_customers", "customers", "CUSTOMER", of="customers", subject_scope="read_customers"
 )

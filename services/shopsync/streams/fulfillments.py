@@ -12,7 +12,7 @@ items are a connection inside that list, which bulk operations refuse: the
 from __future__ import annotations
 
 from .model import Child, DetailsOf, StreamDeclaration
-from .orders import bag, order_list_stream
+from .orders import WITH_ORDER, bag, order_list_stream
 from .tables import STAMPS, Column, TableSpec, col, gid, money_bag, number
 
 ORDER_FULFILLMENTS = order_list_stream(
@@ -91,6 +91,7 @@ FULFILLMENT_DETAILS = StreamDeclaration(
             ),
             cursor="fulfillment_updated_at",
             explode=("fulfillmentLineItems", "nodes"),
+            deleted_with=WITH_ORDER,
         ),
     ),
 )

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from .model import Parents, StreamDeclaration
-from .tables import STAMPS, TableSpec, col, gid, money, number, quantity
+from .tables import STAMPS, DeletedWith, TableSpec, col, gid, money, number, quantity
+
+#: A deleted product takes its variants' inventory items, and their levels (Shopify deletes them
+#: too, and an incremental sync never sees them go).
+VARIANT_PRODUCT = ("product_variants", "product_id")
 
 INVENTORY_ITEMS = StreamDeclaration(
     name="inventory_items",
@@ -27,6 +31,7 @@ INVENTORY_ITEMS = StreamDeclaration(
                 *money("unit_cost", "unitCost"),
                 *STAMPS,
             ),
+            deleted_with=DeletedWith("PRODUCT", "variant_id", via=(VARIANT_PRODUCT,)),
         ),
     ),
     fields="""
@@ -87,6 +92,11 @@ INVENTORY_LEVELS = StreamDeclaration(
                 *STAMPS,
             ),
             child_rows=True,
+            deleted_with=DeletedWith(
+                "PRODUCT",
+                "inventory_item_id",
+                via=(("inventory_items", "variant_id"), VARIANT_PRODUCT),
+            ),
         ),
     ),
     fields="""

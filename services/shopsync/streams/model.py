@@ -80,6 +80,22 @@ class DetailsOf:
 
 
 @dataclass(frozen=True)
+class Deletes:
+    """A deletions stream lands Shopify's destroy events of one subject type; the load
+    soft-deletes the rows of every table deleted with that subject
+    (:attr:`~.tables.TableSpec.deleted_with`)."""
+
+    #: Shopify's ``EventSubjectType``: ``PRODUCT``, ``ORDER``, ``CUSTOMER``.
+    subject: str
+    #: The stream that lands the subject's records (an earlier stream of the same group).
+    stream: str
+    #: The scope that reads the subject. Shopify's schemas ask none for ``events``, but without
+    #: it the warehouse holds none of the subject's rows, and whether Shopify lists the events of
+    #: a resource the app may not read is not documented: a run skips the stream without it.
+    subject_scope: str
+
+
+@dataclass(frozen=True)
 class StreamDeclaration:
     #: The stream's name: raw parts land under ``stream=<name>/``.
     name: str
@@ -128,6 +144,8 @@ class StreamDeclaration:
     #: has no root, parents, bulk query or cursor of its own (it covers that stream's window),
     #: and each of its ``children`` is completed past its first page by a document of its own.
     details_of: DetailsOf | None = None
+    #: A deletions stream: the subject whose destroy events it lands (an event log).
+    deletes: Deletes | None = None
 
     def __post_init__(self) -> None:
         if self.details_of is not None:
@@ -140,6 +158,8 @@ class StreamDeclaration:
             raise ValueError(f"{self.name}: a bulk query under parents needs bulk_parents")
         if self.parents is not None and self.children:
             raise ValueError(f"{self.name}: records listed under parents have no children")
+        if self.deletes is not None and (self.tables or self.snapshot_capable):
+            raise ValueError(f"{self.name}: a deletions stream is an event log with no table")
         for table in self.tables:
             if table.stream != self.name:
                 raise ValueError(f"{self.name}: table {table.name} is fed by {table.stream}")

@@ -10,13 +10,28 @@ from __future__ import annotations
 
 import textwrap
 
+from .deletions import deletions_stream
 from .model import Child, StreamDeclaration
-from .tables import STAMPS, Column, TableSpec, col, gid, gid_of, money, money_bag, number
+from .tables import (
+    STAMPS,
+    Column,
+    DeletedWith,
+    TableSpec,
+    col,
+    gid,
+    gid_of,
+    money,
+    money_bag,
+    number,
+)
 
 #: A row exploded from an order (a line item, a transaction, a refund): its order, and the
 #: order's ``updatedAt``, which is the row's cursor.
 ORDER_ID = Column("order_id", "varchar", ("id",), derive="parent")
 ORDER_UPDATED_AT = Column("order_updated_at", "timestamp", ("updatedAt",), derive="parent")
+#: Every row of an order (a line item, a shipping line, a discount application, a transaction,
+#: a refund, a refund's lines) goes with it.
+WITH_ORDER = DeletedWith("ORDER", "order_id")
 
 MONEY = "{ amount currencyCode }"
 
@@ -73,6 +88,7 @@ ORDERS = StreamDeclaration(
                 col("cancelled_at", "timestamp", "cancelledAt"),
                 col("closed_at", "timestamp", "closedAt"),
             ),
+            deleted_with=DeletedWith("ORDER"),
         ),
         #: Line items have no timestamps of their own: their cursor is the order's ``updatedAt``
         #: (``order_updated_at``, taken from the parent), and ``order_id`` links them.
@@ -98,6 +114,7 @@ ORDERS = StreamDeclaration(
             cursor="order_updated_at",
             explode=("lineItems", "nodes"),
             row_match=gid_of("LineItem"),
+            deleted_with=WITH_ORDER,
         ),
         TableSpec(
             "shipping_lines",
@@ -120,6 +137,7 @@ ORDERS = StreamDeclaration(
             cursor="order_updated_at",
             explode=("shippingLines", "nodes"),
             row_match=gid_of("ShippingLine"),
+            deleted_with=WITH_ORDER,
         ),
         #: Order-level discounts (a code, an automatic or a manual discount, a script); Shopify
         #: gives them no id: an application is its order's, by ``index``.
@@ -143,6 +161,7 @@ ORDERS = StreamDeclaration(
             cursor="order_updated_at",
             explode=("discountApplications", "nodes"),
             row_match=(("__typename",), "^(Automatic|Manual|Script)?Discount(Code)?Application$"),
+            deleted_with=WITH_ORDER,
         ),
     ),
     fields="""
@@ -282,6 +301,7 @@ def order_list_stream(
                 (col("id", "varchar", "id"), number(key), ORDER_ID, ORDER_UPDATED_AT, *columns),
                 cursor=ORDER_UPDATED_AT.name,
                 explode=(list_field,),
+                deleted_with=WITH_ORDER,
             ),
         ),
         fields=f"id\nupdatedAt\n{list_field}(first: 10) {{\n{entry}\n}}",
@@ -349,4 +369,9 @@ ORDER_REFUNDS = order_list_stream(
           presentmentMoney { amount currencyCode }
         }
     """,
+)
+
+#: Order deletions: the event log soft-deletes orders and every row of theirs in the warehouse.
+DELETED_ORDERS = deletions_stream(
+    "deleted_orders", "orders", "ORDER", of="orders", subject_scope="read_orders"
 )

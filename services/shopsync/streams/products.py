@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from .deletions import deletions_stream
 from .model import StreamDeclaration
-from .tables import STAMPS, Column, TableSpec, col, gid, number
+from .tables import STAMPS, Column, DeletedWith, TableSpec, col, gid, number
 
 PRODUCTS = StreamDeclaration(
     name="products",
@@ -31,7 +32,7 @@ PRODUCTS = StreamDeclaration(
                 *STAMPS,
                 col("published_at", "timestamp", "publishedAt"),
             ),
-            deleted_product_key="id",
+            deleted_with=DeletedWith("PRODUCT"),
         ),
     ),
     fields="""
@@ -80,7 +81,7 @@ PRODUCT_VARIANTS = StreamDeclaration(
                 col("selected_options", "json", "selectedOptions"),
                 *STAMPS,
             ),
-            deleted_product_key="product_id",
+            deleted_with=DeletedWith("PRODUCT", "product_id"),
         ),
     ),
     page_size=125,
@@ -105,25 +106,8 @@ PRODUCT_VARIANTS = StreamDeclaration(
     """,
 )
 
-#: Product deletions: the event log soft-deletes products and their variants in the warehouse
-#: (``shopsync_glue.transform.product_deletions``).
-DELETED_PRODUCTS = StreamDeclaration(
-    name="deleted_products",
-    group="products",
-    node_type="Event",
-    root="events",
-    sort_key="CREATED_AT",
-    cursor_field="createdAt",
-    search_field="created_at",
-    base_query="action:destroy AND subject_type:PRODUCT",
-    snapshot_capable=False,
-    bulk=False,
-    scopes=(),  # Shopify's schema asks no scope for events
-    fields="""
-        id
-        action
-        createdAt
-        message
-        ... on BasicEvent { subjectId subjectType }
-    """,
+#: Product deletions: the event log soft-deletes products, their variants, inventory items and
+#: levels in the warehouse.
+DELETED_PRODUCTS = deletions_stream(
+    "deleted_products", "products", "PRODUCT", of="products", subject_scope="read_products"
 )

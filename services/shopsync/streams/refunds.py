@@ -14,6 +14,7 @@ per request, 880 points); no ``priceSet`` (a refunded unit's price is its line i
 from __future__ import annotations
 
 from .model import Child, DetailsOf, StreamDeclaration
+from .orders import WITH_ORDER
 from .tables import Column, TableSpec, col, gid, money_bag, number
 
 BAG = "{ shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }"
@@ -35,6 +36,7 @@ def _table(name: str, connection: str, *columns: Column) -> TableSpec:
         (col("id", "varchar", "id"), number(f"{name[:-1]}_id"), *_refund_columns(), *columns),
         cursor="refund_updated_at",
         explode=(connection, "nodes"),
+        deleted_with=WITH_ORDER,
     )
 
 

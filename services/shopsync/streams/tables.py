@@ -36,6 +36,23 @@ class Column:
 
 
 @dataclass(frozen=True)
+class DeletedWith:
+    """A table's rows go when Shopify destroys their subject: a product takes its variants,
+    their inventory items and levels; an order takes its line items, transactions, refunds and
+    the refunds' lines. The subject's destroy event (a deletions stream) names its gid.
+
+    The row holds that gid in ``key``, or reaches it through ``via``: ``(table, column)`` hops,
+    where the row's ``key`` is ``table``'s ``id`` and ``column`` leads on; the last hop's column
+    holds the subject's gid.
+    """
+
+    #: Shopify's ``EventSubjectType`` of the subject: ``PRODUCT``, ``ORDER``, ``CUSTOMER``.
+    subject: str
+    key: str = "id"
+    via: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class TableSpec:
     name: str
     #: the raw stream whose parts feed this table
@@ -45,8 +62,8 @@ class TableSpec:
     cursor: str = "updated_at"
     #: the nested list of the stream's node that holds this table's rows (order line items)
     explode: tuple[str, ...] = ()
-    #: column of this table that holds the deleted product's gid (soft delete on deletion)
-    deleted_product_key: str | None = None
+    #: the subject whose destroy event soft-deletes the rows (``_deleted_at``), if any
+    deleted_with: DeletedWith | None = None
     #: rows arrive as bulk child lines (``__parentId`` set) and are kept; other tables drop
     #: child lines, which belong to a nested table (an order's line items)
     child_rows: bool = False

@@ -3,7 +3,7 @@
 A :class:`RunLoad` says which curated Parquet to load for which table; :func:`load_statements`
 turns it into the statements both implementations run (see :mod:`.sql`): a prologue
 (schema and tables), one group per table (stage, snapshot soft delete, guarded MERGE), an
-epilogue (product deletions, ledger). A table's group needs nothing but its own Parquet, so an
+epilogue (deletions, ledger). A table's group needs nothing but its own Parquet, so an
 implementation may run it while the job is still writing the next table. DuckDB runs them as
 one transaction; Redshift as Data API batches of at most 40 (:func:`load_batches`), the ledger
 in the last, so a run whose ledger row is missing is replayed whole.
@@ -46,14 +46,25 @@ class TableLoad:
 
 
 @dataclass(frozen=True)
+class Deletions:
+    """A run's curated deletions: ``(subject_type, subject_id, deleted_at)`` per record that
+    Shopify destroyed, from the run's deletions streams."""
+
+    #: directory of the Parquet (local path or ``s3://`` URI)
+    location: str
+    #: the subjects (``PRODUCT``, ``ORDER``, ``CUSTOMER``) whose deletions streams landed events
+    subjects: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class RunLoad:
     tenant_id: str
     run_id: str
     mode: str
     started_at: datetime
     tables: tuple[TableLoad, ...]
-    #: curated product deletions of this run, if any
-    deletions: str | None = None
+    #: curated deletions of this run, if any
+    deletions: Deletions | None = None
     #: records per manifest stream (the ledger's ``_manifest`` row holds their sum)
     stream_records: Mapping[str, int] = field(default_factory=dict)
     #: streams the run skipped -> the access scopes the token lacked (the manifest's)
@@ -195,17 +206,18 @@ def epilogue_statements(
     loaded_at: datetime,
     iam_role: str | None = None,
 ) -> Phase:
-    """After every table: product deletions and their cascade, then the ledger and the
-    streams the run skipped."""
+    """After every table: the run's deletions (every table deleted with a subject the run
+    deleted records of), then the ledger and the streams the run skipped."""
     tenant = run.tenant_id
     stage: list[str] = []
     apply: list[str] = []
     if run.deletions is not None:
-        stage += sql.deletions_stage(dialect, run.deletions, iam_role=iam_role)
-        for spec in TABLES.values():
-            if spec.deleted_product_key is not None:
-                apply.append(sql.apply_deletions(tenant, spec))
-        apply += sql.cascade_deletions(tenant)
+        stage += sql.deletions_stage(dialect, run.deletions.location, iam_role=iam_role)
+        apply += [
+            sql.apply_deletions(tenant, spec)
+            for spec in TABLES.values()
+            if spec.deleted_with is not None and spec.deleted_with.subject in run.deletions.subjects
+        ]
     entries = [
         sql.LedgerEntry(t.table, sql.staged_rows(t.spec), t.records, t.cursor_to) for t in tables
     ]

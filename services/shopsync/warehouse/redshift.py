@@ -5,7 +5,7 @@ a batch as one transaction and takes at most 40 statements; a full run has ~80):
 idempotent set-up (schema and tables if missing, new columns), the staging (``CREATE TEMP
 TABLE ... (LIKE ...)``, ``COPY ... FORMAT AS PARQUET``: session-only), then the changes:
 snapshot soft deletes and guarded ``MERGE`` by whole tables, as few batches as hold them, then
-product deletions and the ledger rows in the last (see :func:`.base.load_batches`: a load that
+the deletions and the ledger rows in the last (see :func:`.base.load_batches`: a load that
 fails between two batches leaves no ledger row and replays whole). Statements are polled
 with ``describe_statement`` up to a bounded wait; a failure names the statement that failed,
 with any password literal in it redacted.

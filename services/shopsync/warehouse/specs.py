@@ -4,13 +4,15 @@ all generated from these specs, so the three can never disagree."""
 
 from __future__ import annotations
 
-from shopsync.streams.declarations import TABLES
+from shopsync.streams.declarations import DELETIONS, TABLES
+from shopsync.streams.deletions import EVENT_FIELDS as DELETION_EVENT_FIELDS
 from shopsync.streams.tables import (
     DECIMAL_PRECISION,
     DECIMAL_SCALE,
     META_COLUMNS,
     Column,
     ColumnType,
+    DeletedWith,
     Derivation,
     TableSpec,
 )
@@ -18,21 +20,17 @@ from shopsync.streams.tables import (
 __all__ = [
     "DECIMAL_PRECISION",
     "DECIMAL_SCALE",
-    "DELETED_PRODUCTS_STREAM",
+    "DELETIONS",
     "DELETION_EVENT_FIELDS",
     "META_COLUMNS",
     "TABLES",
     "Column",
     "ColumnType",
+    "DeletedWith",
     "Derivation",
     "TableSpec",
     "tables_for_stream",
 ]
-
-#: The stream of product deletion events: soft-deletes products and their variants.
-DELETED_PRODUCTS_STREAM = "deleted_products"
-#: What the deletions read of each of its events (``subjectId``: the deleted product's gid).
-DELETION_EVENT_FIELDS = ("id", "action", "createdAt", "subjectId", "subjectType")
 
 
 def tables_for_stream(stream: str) -> list[TableSpec]:

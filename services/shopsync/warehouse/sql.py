@@ -8,7 +8,8 @@ a few Data API batches, ledger last: see :func:`.base.load_batches`):
 3. soft-delete (``_deleted_at``) rows absent from a ``complete_snapshot`` stream;
 4. drop staged rows that are older than the warehouse's (the ``updatedAt`` guard: an older
    version never overwrites a newer one; on a tie the later run wins), then ``MERGE``;
-5. soft-delete products and variants named by the run's product deletions;
+5. soft-delete the rows of the records Shopify destroyed (the run's deletions: products,
+   orders, customers), with the rows deleted with them (:attr:`TableSpec.deleted_with`);
 6. the ledger rows (``INSERT ... WHERE NOT EXISTS``: replaying a run adds nothing), and the
    streams the run skipped for a missing access scope (one row per stream and scope).
 
@@ -40,7 +41,7 @@ CHECKS = f"{OPS_SCHEMA}.checks"
 SKIPPED = f"{OPS_SCHEMA}.skipped_streams"
 RLS_RULES = f"{REPORTING_SCHEMA}.rls_rules"
 MANIFEST_STREAM = "_manifest"
-DELETIONS_TABLE = "deleted_products"
+DELETIONS_TABLE = "deletions"
 
 
 def literal(value: str | int | datetime | None) -> str:
@@ -247,12 +248,13 @@ def stage_statements(
 
 
 def deletions_stage(dialect: Dialect, location: str, *, iam_role: str | None = None) -> list[str]:
+    """The run's curated deletions: one row per destroyed record."""
     ts, vc = dialect.type_of("timestamp"), dialect.type_of("varchar")
     stage = stage_name(DELETIONS_TABLE)
-    columns = "product_id, deleted_at, _tenant_id, _run_id"
+    columns = "subject_type, subject_id, deleted_at, _tenant_id, _run_id"
     return [
-        f"CREATE TEMP TABLE {stage} (product_id {vc}, deleted_at {ts}, _tenant_id {vc}, "
-        f"_run_id {vc})",
+        f"CREATE TEMP TABLE {stage} (subject_type {vc}, subject_id {vc}, deleted_at {ts}, "
+        f"_tenant_id {vc}, _run_id {vc})",
         dialect.fill_stage(stage, columns, location, iam_role=iam_role),
     ]
 
@@ -291,31 +293,26 @@ def guard_and_merge(dialect: Dialect, tenant_id: str, spec: TableSpec) -> list[s
 
 
 def apply_deletions(tenant_id: str, spec: TableSpec) -> str:
-    key = spec.deleted_product_key
-    if key is None:
-        raise ValueError(f"{spec.name} is not soft-deleted by product deletions")
-    target, stage = f"{tenant_schema(tenant_id)}.{spec.name}", stage_name(DELETIONS_TABLE)
+    """Soft-delete the rows of the run's destroyed subjects (a row that reaches its subject
+    through ``via`` joins those tables), once, and not a row that changed after the deletion
+    (its cursor is later: a newer version than the one Shopify destroyed)."""
+    deleted_with = spec.deleted_with
+    if deleted_with is None:
+        raise ValueError(f"{spec.name} is not deleted with any subject")
+    schema = tenant_schema(tenant_id)
+    target, cursor = f"{schema}.{spec.name}", f"{schema}.{spec.name}.{spec.cursor}"
+    sources, links = [f"{stage_name(DELETIONS_TABLE)} d"], []
+    link = f"{target}.{deleted_with.key}"
+    for hop, (table, column) in enumerate(deleted_with.via, 1):
+        sources.append(f"{schema}.{table} h{hop}")
+        links.append(f"{link} = h{hop}.id")
+        link = f"h{hop}.{column}"
+    links.append(f"{link} = d.subject_id")
     return (
-        f"UPDATE {target} SET _deleted_at = d.deleted_at FROM {stage} d "
-        f"WHERE {target}.{key} = d.product_id AND {target}._deleted_at IS NULL "
-        f"AND ({target}.{spec.cursor} IS NULL OR {target}.{spec.cursor} <= d.deleted_at)"
+        f"UPDATE {target} SET _deleted_at = d.deleted_at FROM {', '.join(sources)} "
+        f"WHERE d.subject_type = {literal(deleted_with.subject)} AND {' AND '.join(links)} "
+        f"AND {target}._deleted_at IS NULL AND ({cursor} IS NULL OR {cursor} <= d.deleted_at)"
     )
-
-
-def cascade_deletions(tenant_id: str) -> list[str]:
-    """A deleted product takes its variants' inventory items and their levels with it
-    (Shopify deletes them too, and an incremental sync never sees them go)."""
-    schema, stage = tenant_schema(tenant_id), stage_name(DELETIONS_TABLE)
-    items, levels = f"{schema}.inventory_items", f"{schema}.inventory_levels"
-    return [
-        f"UPDATE {items} SET _deleted_at = d.deleted_at FROM {stage} d, "
-        f"{schema}.product_variants v WHERE {items}.variant_id = v.id "
-        f"AND v.product_id = d.product_id AND {items}._deleted_at IS NULL",
-        f"UPDATE {levels} SET _deleted_at = d.deleted_at FROM {stage} d, "
-        f"{schema}.product_variants v, {items} i WHERE {levels}.inventory_item_id = i.id "
-        f"AND i.variant_id = v.id AND v.product_id = d.product_id "
-        f"AND {levels}._deleted_at IS NULL",
-    ]
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,28 @@ def test_full_and_resync_windows() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("stream", "subject", "scope"),
+    [
+        ("deleted_products", "PRODUCT", "read_products"),
+        ("deleted_orders", "ORDER", "read_orders"),
+        ("deleted_customers", "CUSTOMER", "read_customers"),
+    ],
+)
+def test_a_deletions_stream_lists_its_subject_s_destroy_events_and_needs_its_scope(
+    stream: str, subject: str, scope: str
+) -> None:
+    """Shopify's schemas ask no scope for events; a run skips the stream without the scope
+    that reads its subject, which leaves the warehouse none of its rows."""
+    events = window(stream)
+    assert events.search(SPECS[stream]) == (
+        f"action:destroy AND subject_type:{subject} AND created_at:>='2026-11-20T09:55:00Z' "
+        "AND created_at:<='2026-11-24T19:59:00Z'"
+    )
+    assert SPECS[stream].scopes == (scope,)
+    assert not SPECS[stream].snapshot_capable
+
+
 def test_locations_are_always_a_full_snapshot() -> None:
     assert window("locations").complete_snapshot
 
@@ -84,6 +106,7 @@ def test_groups_map_to_streams() -> None:
         "refund_details",
         "order_fulfillments",
         "fulfillment_details",
+        "deleted_orders",
     ]
 
 

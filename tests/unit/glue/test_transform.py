@@ -161,59 +161,37 @@ def test_order_line_items_explode_with_order_cursor(spark: SparkSession) -> None
     assert json.loads(first["_raw"])["id"] == gid("LineItem", 91)
 
 
-def test_deleted_products_and_their_variants(spark: SparkSession) -> None:
-    deletion = line(
-        {
-            "id": gid("BasicEvent", 1),
-            "action": "destroy",
-            "createdAt": "2026-11-24T09:30:00Z",
-            "subjectId": gid("Product", 1),
-            "subjectType": "PRODUCT",
-        },
-        stream="deleted_products",
-    )
-    other_event = line(
-        {"id": gid("BasicEvent", 2), "action": "create", "subjectId": gid("Product", 2)},
-        stream="deleted_products",
-    )
-    deletions = tf.product_deletions(lines(spark, deletion, other_event))
-    assert [(r["product_id"], r["deleted_at"]) for r in deletions.collect()] == [
-        (gid("Product", 1), _utc("2026-11-24T09:30:00Z"))
-    ]
-    products = lines(
-        spark,
-        line({"id": gid("Product", 1), "updatedAt": "2026-11-24T09:00:00Z"}, stream="products"),
-        line({"id": gid("Product", 2), "updatedAt": "2026-11-24T09:00:00Z"}, stream="products"),
-    )
-    assert [
-        (r["id"], r["_deleted_at"]) for r in _rows(tf.transform("products", products, deletions))
-    ] == [
-        (gid("Product", 1), _utc("2026-11-24T09:30:00Z")),
-        (gid("Product", 2), None),
-    ]
+@pytest.mark.parametrize(
+    ("stream", "subject", "kind"),
+    [
+        ("deleted_products", "PRODUCT", "Product"),
+        ("deleted_orders", "ORDER", "Order"),
+        ("deleted_customers", "CUSTOMER", "Customer"),
+    ],
+)
+def test_deletions_are_one_row_per_destroyed_record_at_its_first_destroy_event(
+    spark: SparkSession, stream: str, subject: str, kind: str
+) -> None:
+    def event(n: int, at: str, *, action: str = "destroy", **extra: Any) -> str:
+        node = {"id": gid("BasicEvent", n), "action": action, "createdAt": at, **extra}
+        return line(node, stream=stream)
 
-    def variant(number: int, product: int, updated: str) -> str:
-        node = {
-            "id": gid("ProductVariant", number),
-            "product": {"id": gid("Product", product)},
-            "price": "9.99",
-            "compareAtPrice": None,
-            "selectedOptions": [{"name": "Size", "value": "L"}],
-            "updatedAt": updated,
-        }
-        return line(node, stream="product_variants")
-
-    variants = lines(
+    destroyed = {"subjectId": gid(kind, 1), "subjectType": subject}
+    raw = lines(
         spark,
-        variant(1, 1, "2026-11-24T09:00:00Z"),
-        variant(2, 1, "2026-11-24T09:10:00Z"),
-        variant(3, 2, "2026-11-24T09:00:00Z"),
+        event(1, "2026-11-24T09:30:00Z", **destroyed),
+        event(2, "2026-11-24T09:10:00Z", **destroyed),  # the same record, an earlier event
+        event(3, "2026-11-24T09:40:00Z", action="create", subjectId=gid(kind, 2)),
+        event(4, "2026-11-24T09:40:00Z", subjectId=gid("Article", 3), subjectType="ARTICLE"),
+        event(5, "2026-11-24T09:50:00Z", subjectId=gid(kind, 4)),  # no subject type
+        event(6, "2026-11-24T09:50:00Z"),  # no subject
     )
-    rows = _rows(tf.transform("product_variants", variants, deletions))
-    assert [r["_deleted_at"] is not None for r in rows] == [True, True, False]
-    assert rows[0]["price"] == Decimal("9.9900")
-    assert rows[0]["compare_at_price"] is None
-    assert json.loads(rows[0]["selected_options"]) == [{"name": "Size", "value": "L"}]
+    rows = _rows(tf.deletions(raw, subject), "subject_id")
+    assert [(r["subject_type"], r["subject_id"], r["deleted_at"]) for r in rows] == [
+        (subject, gid(kind, 1), _utc("2026-11-24T09:10:00Z")),
+        (subject, gid(kind, 4), _utc("2026-11-24T09:50:00Z")),
+    ]
+    assert {(r["_tenant_id"], r["_run_id"]) for r in rows} == {("acme", RUN_1)}
 
 
 def test_inventory_levels_quantities_by_name(spark: SparkSession) -> None:

@@ -30,12 +30,7 @@ from shopsync.streams.documents import (
     paged_document,
 )
 from shopsync.streams.documents import nested as nested_connection
-from shopsync.warehouse.specs import (
-    DELETED_PRODUCTS_STREAM,
-    DELETION_EVENT_FIELDS,
-    TABLES,
-    TableSpec,
-)
+from shopsync.warehouse.specs import DELETION_EVENT_FIELDS, TABLES, TableSpec
 
 from .selections import Selected, records
 
@@ -110,7 +105,7 @@ def unselected_columns(table: TableSpec, landed: Selected) -> list[str]:
 def column_drift(stream: StreamDeclaration, paged: str) -> list[str]:
     landed = records(paged, *_landed_in(stream, bulk=False))
     problems = [p for t in stream.tables for p in unselected_columns(t, landed)]
-    if stream.name == DELETED_PRODUCTS_STREAM:  # product deletions read these of each event
+    if stream.deletes is not None:  # the deletions read these of each event
         problems += [
             f"{stream.name}: {f} is not selected" for f in DELETION_EVENT_FIELDS if not landed.at(f)
         ]
@@ -161,15 +156,20 @@ def test_every_table_is_fed_by_the_stream_it_names() -> None:
     assert all(named == stream for _, named, stream in fed)
     with pytest.raises(ValueError, match="table orders is fed by orders"):
         replace(CUSTOMERS, tables=ORDERS.tables[:1])
-    assert DELETED_PRODUCTS_STREAM in {d.name for d in DECLARATIONS}
+    deletions = {d.name: d.deletes.subject for d in DECLARATIONS if d.deletes is not None}
+    assert deletions == {
+        "deleted_products": "PRODUCT",
+        "deleted_orders": "ORDER",
+        "deleted_customers": "CUSTOMER",
+    }
 
 
 def test_the_drift_test_sees_every_kind_of_document() -> None:
     """Each stream's records are found in each of its documents: none compares nothing."""
     for stream in DECLARATIONS:
         assert records(paged_document(stream), *_landed_in(stream, bulk=False)).paths()
-    unbulked = ("deleted_products", "locations", "refund_details", "fulfillment_details")
-    assert all(d.bulk for d in DECLARATIONS if d.name not in unbulked)
+    unbulked = ("locations", "refund_details", "fulfillment_details")
+    assert all(d.bulk for d in DECLARATIONS if d.name not in unbulked and d.deletes is None)
     assert nested_connections(REFUND_DETAILS)
     assert nested_document(ORDERS)
     assert nested_document(INVENTORY_LEVELS)

@@ -10,19 +10,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from botocore.exceptions import ClientError
 from pydantic import SecretStr
 
 from shopsync.reporting import finance, grants, views
 from shopsync.warehouse import sql
-from shopsync.warehouse.base import RunLoad, TableLoad, WarehouseError, load_batches
+from shopsync.warehouse.base import Deletions, RunLoad, TableLoad, WarehouseError, load_batches
 from shopsync.warehouse.redshift import RedshiftDataApiWarehouse, redact
 from shopsync.warehouse.specs import TABLES
 from shopsync.warehouse.status import tenant_status
 
-from .twin import TwinDataApi, to_duckdb, write_parquet
+from .twin import TwinDataApi, to_duckdb, write_deletions, write_parquet
 
 R1, R2 = "20261124T100000Z-00000001", "20261124T110000Z-00000002"
 T9 = datetime(2026, 11, 24, 9, tzinfo=UTC)
@@ -43,16 +42,8 @@ def _product(n: int, title: str, updated: datetime, run: str) -> dict[str, Any]:
     }
 
 
-def _deletions(directory: Path, product: int, at: datetime, run: str) -> str:
-    directory.mkdir(parents=True)
-    con = duckdb.connect()
-    con.execute(
-        "COPY (SELECT ? AS product_id, ?::TIMESTAMPTZ AS deleted_at, 'acme' AS _tenant_id, "
-        f"? AS _run_id) TO '{directory / 'part-0.parquet'}' (FORMAT PARQUET)",
-        [f"gid://shopify/Product/{product}", at, run],
-    )
-    con.close()
-    return str(directory)
+def _deletions(directory: Path, product: int, at: datetime, run: str) -> Deletions:
+    return write_deletions(directory, run, [("PRODUCT", f"gid://shopify/Product/{product}", at)])
 
 
 def _warehouse(api: TwinDataApi, **kwargs: Any) -> RedshiftDataApiWarehouse:

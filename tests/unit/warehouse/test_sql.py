@@ -15,6 +15,7 @@ import pytest
 from shopsync.reporting import finance, views
 from shopsync.warehouse import sql
 from shopsync.warehouse.base import (
+    Deletions,
     RunLoad,
     TableLoad,
     epilogue_statements,
@@ -37,7 +38,7 @@ RUN = RunLoad(
         TableLoad("locations", CURATED.format(t="locations"), 3, complete_snapshot=True),
         TableLoad("order_line_items", CURATED.format(t="order_line_items"), None),
     ),
-    deletions=CURATED.format(t="deleted_products"),
+    deletions=Deletions(CURATED.format(t="deletions"), ("PRODUCT",)),
     stream_records={"products": 2, "locations": 3, "orders": 4, "deleted_products": 1},
     skipped={"customers": ("read_customers",)},
 )
@@ -67,9 +68,10 @@ def test_redshift_load_of_one_tenant_run() -> None:
 
 
 def test_the_changes_of_a_full_run_go_by_whole_tables_with_the_ledger_last() -> None:
-    """Every table a complete snapshot, product deletions, columns added to every table: each
-    part fits the Data API's 40 statements; a table's changes are never split; the deletions,
-    the ledger and the skipped streams come in the last batch, after every MERGE."""
+    """Every table a complete snapshot, deleted products, orders and customers, columns added
+    to every table: each part fits the Data API's 40 statements; a table's changes are never
+    split; the deletions, the ledger and the skipped streams come in the last batch, after
+    every MERGE."""
     tables = tuple(
         TableLoad(t, CURATED.format(t=t), 1, complete_snapshot=True, cursor_to=None) for t in TABLES
     )
@@ -79,7 +81,7 @@ def test_the_changes_of_a_full_run_go_by_whole_tables_with_the_ledger_last() -> 
         mode="full",
         started_at=AT,
         tables=tables,
-        deletions=CURATED.format(t="deleted_products"),
+        deletions=Deletions(CURATED.format(t="deletions"), ("CUSTOMER", "ORDER", "PRODUCT")),
         stream_records=dict.fromkeys(TABLES, 1),
     )
     existing = {t: ["id"] for t in TABLES}
@@ -92,11 +94,16 @@ def test_the_changes_of_a_full_run_go_by_whole_tables_with_the_ledger_last() -> 
     assert not any(s.startswith(("COPY", "CREATE", "ALTER")) for b in changes for s in b)
     assert sum(s.startswith("MERGE INTO") for b in changes for s in b) == len(TABLES)
     end = set(epilogue_statements(sql.REDSHIFT, run, tables, loaded_at=AT, iam_role=ROLE).apply)
+    deletions = [s for b in batches for s in b if "FROM stage_deletions d" in s]
+    assert len(deletions) == sum(t.deleted_with is not None for t in TABLES.values())
+    assert set(deletions) <= end
     for batch in changes:  # whole tables: a MERGE and, before it, its guard and snapshot delete
         merged = {s.split()[2] for s in batch if s.startswith("MERGE INTO")}
         touched = {s.split()[1] for s in batch if s.startswith("UPDATE ") and s not in end}
         assert touched <= merged
     last = batches[-1]
+    assert set(deletions) <= set(last)
+    assert all(last.index(d) < last.index(s) for d in deletions for s in last if "ledger" in s)
     assert sum(s.startswith("INSERT INTO shopsync_ops.load_ledger") for s in last) == 1
     earlier = [s for b in batches[:-1] for s in b]
     assert not any(s.startswith("INSERT INTO shopsync_ops.load_ledger") for s in earlier)
@@ -134,7 +141,7 @@ def test_statement_shape() -> None:
     assert len(copies) == 4  # three tables and the deletions
     assert all("IAM_ROLE" in s and s.endswith("FORMAT AS PARQUET") for s in copies)
     assert sum(s.startswith("MERGE INTO shop_acme.") for s in statements) == 3
-    assert statements[-1] == "DROP TABLE IF EXISTS stage_deleted_products"
+    assert statements[-1] == "DROP TABLE IF EXISTS stage_deletions"
     (ledger,) = [s for s in statements if s.startswith("INSERT INTO shopsync_ops.load_ledger")]
     assert ledger.count(" UNION ALL ") == 3  # one row per table plus the _manifest row
     assert "WHERE NOT EXISTS" in ledger

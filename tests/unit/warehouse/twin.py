@@ -28,6 +28,7 @@ import duckdb
 from botocore.exceptions import ClientError
 
 from shopsync.warehouse import sql
+from shopsync.warehouse.base import Deletions
 from shopsync.warehouse.specs import TableSpec
 
 _RULES: list[tuple[re.Pattern[str], str]] = [
@@ -311,3 +312,22 @@ def write_parquet(directory: Path, spec: TableSpec, rows: Sequence[dict[str, Any
     con.execute(f"COPY t TO '{directory / 'part-00000.parquet'}' (FORMAT PARQUET)")
     con.close()
     return str(directory)
+
+
+def write_deletions(
+    directory: Path, run: str, deleted: Sequence[tuple[str, str, datetime]]
+) -> Deletions:
+    """A run's curated deletions, ``(subject_type, subject_id, deleted_at)`` each, as the load
+    job writes them."""
+    directory.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(
+        "CREATE TABLE t (subject_type VARCHAR, subject_id VARCHAR, deleted_at TIMESTAMPTZ, "
+        "_tenant_id VARCHAR, _run_id VARCHAR)"
+    )
+    for subject, gid, at in deleted:
+        con.execute("INSERT INTO t VALUES (?, ?, ?, 'acme', ?)", [subject, gid, at, run])
+    con.execute(f"COPY t TO '{directory / 'part-00000.parquet'}' (FORMAT PARQUET)")
+    con.close()
+    return Deletions(str(directory), tuple(sorted({s for s, _, _ in deleted})))
