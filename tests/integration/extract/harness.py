@@ -15,6 +15,7 @@ from typing import Any
 from shopsync.extract.raw import read_part
 from shopsync.extract.result import RunResult
 from shopsync.lake.manifest import Manifest, read_manifest
+from shopsync.streams.declarations import DELETIONS
 from shopsync_simulator import Clock, SimulatorOptions, StoreSize, truth
 from tests.support.simulator import SimulatedIngestion, simulated_ingestion
 from tests.support.tenants import make_tenant, write_tenant_file
@@ -38,14 +39,20 @@ class Harness(SimulatedIngestion):
         return rows
 
     def truth_ids(self, stream: str) -> set[str]:
-        store = self.sim.store(TENANT)
-        if stream == "deleted_products":
-            return {
-                str(e["id"])
-                for e in truth.records(store, "events")
-                if e.get("action") == "destroy" and e.get("subjectType") == "PRODUCT"
-            }
-        return {str(r["id"]) for r in truth.records(store, stream)}
+        return {str(r["id"]) for r in truth_records(self, stream)}
+
+
+def truth_records(harness: SimulatedIngestion, stream: str) -> list[dict[str, Any]]:
+    """The live records of ``stream``; a deletions stream's: the destroy events of its subject."""
+    store = harness.sim.store(TENANT)
+    if stream not in DELETIONS:
+        return list(truth.records(store, stream))
+    subject = DELETIONS[stream].subject
+    return [
+        e
+        for e in truth.records(store, "events")
+        if e.get("action") == "destroy" and e.get("subjectType") == subject
+    ]
 
 
 @contextmanager
@@ -70,7 +77,7 @@ def write_tenant(directory: Path, tenant_id: str = TENANT) -> Path:
 
 
 def cursor_field(stream: str) -> str:
-    return "createdAt" if stream == "deleted_products" else "updatedAt"
+    return "createdAt" if stream in DELETIONS else "updatedAt"
 
 
 def latest_by_id(rows: list[dict[str, Any]], stream: str) -> dict[str, str]:
@@ -86,13 +93,4 @@ def latest_by_id(rows: list[dict[str, Any]], stream: str) -> dict[str, str]:
 
 
 def truth_versions(harness: Harness, stream: str) -> dict[str, str]:
-    store = harness.sim.store(TENANT)
-    source = "events" if stream == "deleted_products" else stream
-    out = {}
-    for rec in truth.records(store, source):
-        if stream == "deleted_products" and not (
-            rec.get("action") == "destroy" and rec.get("subjectType") == "PRODUCT"
-        ):
-            continue
-        out[str(rec["id"])] = str(rec[cursor_field(stream)])
-    return out
+    return {str(r["id"]): str(r[cursor_field(stream)]) for r in truth_records(harness, stream)}

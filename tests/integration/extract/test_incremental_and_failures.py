@@ -11,6 +11,7 @@ from shopsync.shopify import LocalSecrets
 from shopsync.state import RunStatus
 from shopsync.storage import LocalObjectStore
 from shopsync.streams import DECLARATIONS
+from shopsync.streams.declarations import DELETIONS
 
 from .harness import TENANT, Harness, latest_by_id, truth_versions
 
@@ -42,6 +43,8 @@ def make_activity(harness: Harness) -> None:
     activity.create_customer("Zoe", "Park")
     activity.create_order(None)
     activity.delete_product(2)
+    activity.delete_order(3)
+    activity.delete_customer(4)
     harness.clock.advance(600)  # past the lag
 
 
@@ -70,7 +73,8 @@ def test_incremental_lands_exactly_the_changes(harness: Harness) -> None:
             versions = latest_by_id(rows, stream)
             assert all(versions[i] >= floor for i in extra), stream
     assert "Renamed" in {r["title"] for r in harness.landed(second, "products")}
-    assert len(harness.landed(second, "deleted_products")) == 1
+    for stream in DELETIONS:
+        assert len(harness.landed(second, stream)) == 1, stream
     assert_nothing_lost(harness, [first, second])
 
 
@@ -133,8 +137,8 @@ def test_resync_lands_a_complete_snapshot(harness: Harness) -> None:
     manifest = harness.manifest(resync)
     for stream in STREAMS:
         entry = manifest.streams[stream]
-        assert entry.complete_snapshot is (stream != "deleted_products"), stream
-        if stream != "deleted_products":
+        assert entry.complete_snapshot is (stream not in DELETIONS), stream
+        if stream not in DELETIONS:
             assert set(latest_by_id(harness.landed(resync, stream), stream)) == set(
                 truth_versions(harness, stream)
             ), stream

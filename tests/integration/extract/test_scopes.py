@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from shopsync.extract.result import IngestionFailedError
+from shopsync.extract.streams import SPECS
 from shopsync.shopify import scopes as scopes_module
 from shopsync.state import RunStatus
 from shopsync.streams import DECLARATIONS
@@ -20,17 +21,20 @@ from .harness import TENANT, Harness, make_harness
 NO_ORDERS = frozenset(
     {"write_products", "read_inventory", "read_locations", "read_customers", "read_all_orders"}
 )
-#: The streams that need read_orders, and the scopes each lacks without it.
-NEED_ORDERS = {d.name: ("read_orders",) for d in DECLARATIONS if "read_orders" in d.scopes}
-FETCHED = [
-    d.name for d in DECLARATIONS if d.name not in NEED_ORDERS and d.name != "deleted_products"
-]
+#: The streams that need read_orders (order deletions too), and the scopes each lacks without it.
+NEED_ORDERS = {
+    d.name: ("read_orders",) for d in DECLARATIONS if "read_orders" in SPECS[d.name].scopes
+}
+FETCHED = [d.name for d in DECLARATIONS if d.name not in NEED_ORDERS]
 
 
 def test_without_read_orders_the_rest_syncs_and_a_later_grant_fetches_orders_from_the_start(
     tmp_path: Path,
 ) -> None:
+    assert NEED_ORDERS["deleted_orders"] == ("read_orders",)
     with make_harness(tmp_path, SimulatorOptions(scopes={TENANT: NO_ORDERS})) as harness:
+        harness.sim.store(TENANT).activity.delete_order(0)  # an order's destroy event
+        harness.clock.advance(600)  # past the lag
         first = harness.run()
         assert first.status == "succeeded", first.message
         assert first.skipped == NEED_ORDERS
@@ -53,8 +57,10 @@ def test_without_read_orders_the_rest_syncs_and_a_later_grant_fetches_orders_fro
         again = harness.manifest(second)
         assert again.skipped == {}
         assert again.streams["orders"].cursor_from is None  # from the start, not from now
-        landed = {str(r["id"]) for r in harness.landed(second, "orders")}
-        assert landed == harness.truth_ids("orders")
+        for stream in ("orders", "deleted_orders"):
+            landed = {str(r["id"]) for r in harness.landed(second, stream)}
+            assert landed == harness.truth_ids(stream), stream
+        assert len(harness.truth_ids("deleted_orders")) == 1
         assert again.streams["products"].cursor_from == cursors["products"].cursor
 
 
@@ -78,6 +84,7 @@ def test_when_every_stream_is_skipped_the_run_commits_an_empty_manifest(tmp_path
         assert manifest.skipped == {
             "orders": ("read_customers", "read_orders", "read_products"),
             "customers": ("read_customers",),
+            "deleted_customers": ("read_customers",),
         } | {name: ("read_orders",) for name in NEED_ORDERS if name != "orders"}
 
 

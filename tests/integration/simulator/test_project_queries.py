@@ -29,6 +29,10 @@ IDS = {"order_line_items": "gid://shopify/Order/5000000001",
        "refund_refund_line_items": "gid://shopify/Refund/900000121",
        "refund_order_adjustments": "gid://shopify/Refund/900000121",
        "refund_refund_shipping_lines": "gid://shopify/Refund/900000161"}  # fmt: skip
+#: What makes a deletions stream's destroy event: the simulator's verb and its argument.
+DESTROY = {"deleted_products": ("delete_product", "product"),
+           "deleted_orders": ("delete_order", "order"),
+           "deleted_customers": ("delete_customer", "customer")}  # fmt: skip
 #: The refunds of acme's store (a details stream reads records by id).
 REFUND_IDS = ["gid://shopify/Refund/900000121", "gid://shopify/Refund/900000161"]
 
@@ -73,8 +77,9 @@ BULK = [n for n in queries.names() if n.startswith("bulk_") and n not in BULK_CO
 @pytest.mark.parametrize("name", PAGED)
 def test_paged_documents(simulator: Simulator, name: str, version: str) -> None:
     client = Client(simulator, "acme", version)
-    if name == "deleted_products":
-        client.control("delete_product", product=1)
+    if name in DESTROY:  # a deletions stream: a destroy event of its subject
+        verb, subject = DESTROY[name]
+        client.control(verb, **{subject: 1})
     body = client.query(queries.load(name), variables_for(name, simulator))
     assert has_records(body["data"]), f"{name} in {version} returned no records"
     cost = body["extensions"]["cost"]
