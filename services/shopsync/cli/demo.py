@@ -3,7 +3,8 @@
 1. validate the tenant files;
 2. start the embedded Shopify simulator for them;
 3. one scheduler tick: every tenant is due (never synced), ingestion runs in-process;
-4. store activity in the simulator (prices, titles, inventory, orders, customers, deletes);
+4. store activity in the simulator (prices, titles, inventory, orders, customers, deleted
+   products, orders and customers);
 5. an incremental run per tenant that lands exactly those changes;
 6. every manifest write is an event on the local bus (the deployed pattern file, Glue's EVENT
    batching), which runs the load job (Spark, local mode) into DuckDB; the warehouse's rows per
@@ -37,6 +38,7 @@ from shopsync.schedule.payload import IngestionPayload
 from shopsync.schedule.tick import dispatch, run_tick
 from shopsync.settings import Settings
 from shopsync.streams import STREAMS_BY_GROUP
+from shopsync.streams.declarations import DELETIONS
 from shopsync.tenants import Registry, Tenant, TenantConfigError, load_registry
 from shopsync_glue.local_chain import local_event_chain
 from shopsync_simulator import (
@@ -107,7 +109,9 @@ def demo(
 
             console.rule("4. store activity")
             for tenant in registry.enabled():
-                changes = sim.store(tenant.id).activity.random_activity(activity, seed=7)
+                changes = sim.store(tenant.id).activity.random_activity(
+                    activity, seed=7, deletions=True
+                )
                 console.print(f"{tenant.id}: " + ", ".join(f"{k} {v}" for k, v in changes.items()))
 
             console.rule("5. incremental run per tenant")
@@ -137,7 +141,7 @@ def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
 
     Streams ingestion always fetches whole count every record; inventory levels go by their own
     ``updatedAt`` (fetched per location); order line items arrive with their order, so they
-    follow its window.
+    follow its window; a deletions stream counts the destroy events of its subject.
     """
     floor = f"{tenant.start_date.isoformat()}T00:00:00Z"
     store = sim.store(tenant.id)
@@ -148,11 +152,12 @@ def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
     synced = {s for group in tenant.streams for s in STREAMS_BY_GROUP[group]}
     live: dict[str, int] = {}
     # Levels too go by their own updatedAt: a quantity change stamps the level, not its item.
-    for stream in synced - {"deleted_products"}:
+    for stream in synced - set(DELETIONS):
         spec = SPECS[stream]
         live[stream] = sum(1 for r in records(store, stream) if spec.always_full or in_window(r))
-    if "deleted_products" in synced:
-        live["deleted_products"] = sum(1 for _ in records(store, "events"))
+    destroyed = [e["subjectType"] for e in records(store, "events") if e["action"] == "destroy"]
+    for stream in synced & set(DELETIONS):  # the destroy events of the stream's subject
+        live[stream] = destroyed.count(DELETIONS[stream].subject)
     if "orders" in synced:
         orders = {str(o["id"]): o for o in records(store, "orders") if in_window(o)}
         live["order_line_items"] = sum(len(o.get("lineItems", [])) for o in orders.values())

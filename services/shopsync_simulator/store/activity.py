@@ -250,8 +250,8 @@ class Activity(OrderActivity):
         Each step picks one of the catalogue/customer/order changes it always did (the same
         picks for a seed as before orders had money), and half of the steps also change an
         order's money (refund, capture, void, fulfill, hold, discount) from a second stream of
-        draws. ``deletions`` adds deleting orders and customers, which the project's sync does
-        not follow yet (only product deletions are), so it is off by default.
+        draws. ``deletions`` adds deleting orders and customers to those money changes (off by
+        default: a seed keeps drawing the changes it always drew).
         """
         store = self.store
         f = store.factory

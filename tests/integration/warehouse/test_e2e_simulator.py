@@ -156,6 +156,30 @@ def assert_sales_match_truth(chain: Chain, tenant: str) -> None:
     assert {o[0]: tuple(o[1:]) for o in orders} == want_orders, f"{tenant}: order_financials"
 
 
+#: The tables whose rows belong to an order (the order's own first).
+ORDER_TABLES = [
+    n for n, t in TABLES.items() if t.deleted_with and t.deleted_with.subject == "ORDER"
+]
+
+
+def _rows_of_orders(chain: Chain, orders: list[str]) -> dict[str, tuple[int, int]]:
+    """Table -> (live, soft-deleted) rows of ``orders`` in it."""
+    out = {}
+    for table in ORDER_TABLES:
+        key = "id" if table == "orders" else "order_id"
+        count = "COUNT(*) FILTER (WHERE _deleted_at IS NULL), COUNT(_deleted_at)"
+        statement = f"SELECT {count} FROM shop_acme.{table} WHERE list_contains(?, {key})"  # noqa: S608
+        [(live, gone)] = chain.query(statement, orders)
+        out[table] = (live, gone)
+    return out
+
+
+def _deleted(chain: Chain, table: str) -> dict[str, datetime]:
+    """id -> ``_deleted_at`` of acme's soft-deleted rows in ``table``."""
+    statement = f"SELECT id, _deleted_at FROM shop_acme.{table} WHERE _deleted_at IS NOT NULL"  # noqa: S608
+    return dict(chain.query(statement))
+
+
 def assert_matches_truth(chain: Chain, tenant: str) -> None:
 
     t = lambda stream: chain.truth(tenant, stream)  # noqa: E731
@@ -461,6 +485,53 @@ def test_sync_events_load_equals_truth_through_changes_resyncs_and_replays(chain
     assert {"products", "orders", "customers"} <= set(acme.cursors)
     rows = {t.table: t.rows for t in acme.tables}
     assert rows["products"] == len(chain.truth("acme", "products"))
+
+
+def test_deleted_orders_and_customers_go_with_every_row_of_theirs(chain: Chain) -> None:
+    """Orders and customers deleted in Shopify (their destroy events) leave the warehouse's live
+    rows equal to the simulator's truth in every table: a deleted order takes its line items,
+    shipping lines, discount applications, transactions, refunds and the refunds' lines; the
+    rows stay, soft-deleted. Replays and a full resync change nothing."""
+    activity = chain.sim.store("acme").activity
+    activity.refund_order(0)  # in full, shipping too: a refund with a refund shipping line
+    chain.sync("acme")
+    chain.bus.drain()
+    assert chain.summaries[-1].ok, (chain.summaries[-1].errors, chain.summaries[-1].failed_checks)
+    # The refunded orders (order 0's refund, and one with an order adjustment) have rows in
+    # every order table.
+    refunded = sorted({r["orderId"] for r in chain.truth("acme", "refunds")})
+    before = _rows_of_orders(chain, refunded)
+    assert all(live > 0 and gone == 0 for live, gone in before.values()), before
+    customer = chain.truth("acme", "customers")[0]["id"]
+    for order in refunded:
+        activity.delete_order(order)
+    activity.delete_customer(customer)
+    done = activity.random_activity(60, seed=7, deletions=True)  # deletes more of both
+    assert done.get("delete_order", 0) > 0, done
+    assert done.get("delete_customer", 0) > 0, done
+    chain.sync("acme")
+    chain.bus.drain()
+    assert chain.summaries[-1].ok, (chain.summaries[-1].errors, chain.summaries[-1].failed_checks)
+    assert_matches_truth(chain, "acme")
+    assert _rows_of_orders(chain, refunded) == {t: (0, n) for t, (n, _) in before.items()}
+    customers = "SELECT _deleted_at IS NOT NULL FROM shop_acme.customers WHERE id = ?"
+    assert chain.query(customers, customer) == [(True,)]
+
+    # Every event again and the job once more, then a full resync: the same live rows, and
+    # the deleted ones keep the time of their deletion.
+    live = {t: chain.live("acme", t) for t in TABLES}
+    gone = {t: _deleted(chain, t) for t in TABLES}
+    for key in chain.raw.list("_manifests/"):
+        chain.bus.publish(cloudtrail_object_event(BUCKET, key))
+    chain.bus.drain()
+    chain.bus.trigger(WorkflowRun("wr_manual", ()))
+    assert all(s.loaded == [] and s.ok for s in chain.summaries[2:])
+    assert {t: chain.live("acme", t) for t in TABLES} == live
+    chain.sync("acme", mode="resync")
+    chain.bus.drain()
+    assert chain.summaries[-1].ok, (chain.summaries[-1].errors, chain.summaries[-1].failed_checks)
+    assert_matches_truth(chain, "acme")
+    assert {t: _deleted(chain, t) for t in TABLES} == gone
 
 
 class KilledProcess(BaseException):
