@@ -209,9 +209,7 @@ def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> D
     if spec.row_match is not None:  # the child lines of this table's connection only
         path, pattern = spec.row_match
         own_children = own_children.where(_at(node, path).rlike(pattern))
-    children = own_children.join(
-        parent_values, node.getField(PARENT_ID) == F.col("__pid"), "left"
-    )
+    children = own_children.join(parent_values, node.getField(PARENT_ID) == F.col("__pid"), "left")
 
     def child_value(c: Column) -> SparkColumn:
         if c.derive == "keyed":  # the parent's id is the line's __parentId
