@@ -171,7 +171,10 @@ class BulkManager:
 
     def _finish(self, op: BulkOperation, status: str, *, partial: bool = False) -> None:
         op.file_size = self.path(op).stat().st_size
-        url = self.signed_url(op) if op.object_count else None
+        try:
+            url = self.signed_url(op) if op.object_count else None
+        except RuntimeError:  # the simulator stopped while the operation ran: no one can fetch it
+            url = None
         if partial:
             op.partial_data_url = url
         else:
