@@ -1,0 +1,32 @@
+"""The README's table of streams, their access scopes and tables is the declarations'."""
+
+from __future__ import annotations
+
+import re
+
+from shopsync.extract.streams import SPECS
+from shopsync.streams import DECLARATIONS
+from tests.support.paths import REPO_ROOT
+
+
+def _row(name: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    declaration = next(d for d in DECLARATIONS if d.name == name)
+    tables = tuple(t.name for t in declaration.tables)
+    return name, declaration.group, SPECS[name].scopes, tables
+
+
+def test_the_readme_lists_every_stream_with_its_scopes_and_tables() -> None:
+    text = (REPO_ROOT / "README.md").read_text()
+    block = text.split("<!-- scopes:start -->", 1)[1].split("<!-- scopes:end -->", 1)[0]
+    listed = []
+    for line in block.strip().splitlines()[2:]:
+        stream, group, scopes, tables = (c.strip() for c in line.strip("|").split("|"))
+        listed.append(
+            (
+                stream.strip("`"),
+                group,
+                tuple(re.findall(r"`(\w+)`", scopes)),
+                tuple(re.findall(r"`(\w+)`", tables)),
+            )
+        )
+    assert listed == [_row(d.name) for d in DECLARATIONS]
