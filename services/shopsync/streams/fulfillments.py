@@ -12,8 +12,8 @@ items are a connection inside that list, which bulk operations refuse: the
 from __future__ import annotations
 
 from .model import Child, DetailsOf, StreamDeclaration
-from .orders import WITH_ORDER, bag, order_list_stream
-from .tables import STAMPS, Column, TableSpec, col, gid, money_bag, number
+from .orders import bag, details_table, order_list_stream
+from .tables import STAMPS, col, gid, money_bag
 
 ORDER_FULFILLMENTS = order_list_stream(
     "order_fulfillments",
@@ -75,23 +75,15 @@ FULFILLMENT_DETAILS = StreamDeclaration(
         ),
     ),
     tables=(
-        TableSpec(
+        details_table(
             "fulfillment_line_items",
             "fulfillment_details",
-            (
-                col("id", "varchar", "id"),
-                number("fulfillment_line_item_id"),
-                Column("fulfillment_id", "varchar", ("id",), derive="parent"),
-                Column("order_id", "varchar", ("order", "id"), derive="parent"),
-                Column("fulfillment_updated_at", "timestamp", ("updatedAt",), derive="parent"),
-                gid("line_item_id", "lineItem"),
-                col("quantity", "integer", "quantity"),
-                *money_bag("original_total", "originalTotalSet"),
-                *money_bag("discounted_total", "discountedTotalSet"),
-            ),
-            cursor="fulfillment_updated_at",
-            explode=("fulfillmentLineItems", "nodes"),
-            deleted_with=WITH_ORDER,
+            "fulfillment",
+            "fulfillmentLineItems",
+            gid("line_item_id", "lineItem"),
+            col("quantity", "integer", "quantity"),
+            *money_bag("original_total", "originalTotalSet"),
+            *money_bag("discounted_total", "discountedTotalSet"),
         ),
     ),
 )

@@ -279,6 +279,28 @@ ORDERS = StreamDeclaration(
 )
 
 
+def details_table(
+    name: str, stream: str, parent: str, connection: str, *columns: Column
+) -> TableSpec:
+    """A table of a details stream's connection (a refund's line items): each row keyed by its
+    gid and numbered, with its ``parent`` record's id, order and ``updatedAt`` (the cursor)."""
+    return TableSpec(
+        name,
+        stream,
+        (
+            col("id", "varchar", "id"),
+            number(f"{name[:-1]}_id"),
+            Column(f"{parent}_id", "varchar", ("id",), derive="parent"),
+            Column("order_id", "varchar", ("order", "id"), derive="parent"),
+            Column(f"{parent}_updated_at", "timestamp", ("updatedAt",), derive="parent"),
+            *columns,
+        ),
+        cursor=f"{parent}_updated_at",
+        explode=(connection, "nodes"),
+        deleted_with=WITH_ORDER,
+    )
+
+
 def order_list_stream(
     name: str, table: str, key: str, columns: tuple[Column, ...], list_field: str, selection: str
 ) -> StreamDeclaration:

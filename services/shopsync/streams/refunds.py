@@ -14,31 +14,8 @@ per request, 880 points); no ``priceSet`` (a refunded unit's price is its line i
 from __future__ import annotations
 
 from .model import Child, DetailsOf, StreamDeclaration
-from .orders import WITH_ORDER
-from .tables import Column, TableSpec, col, gid, money_bag, number
-
-BAG = "{ shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }"
-
-
-def _refund_columns() -> tuple[Column, ...]:
-    """The refund's own columns on each row: its id links it, its ``updatedAt`` is the cursor."""
-    return (
-        Column("refund_id", "varchar", ("id",), derive="parent"),
-        Column("order_id", "varchar", ("order", "id"), derive="parent"),
-        Column("refund_updated_at", "timestamp", ("updatedAt",), derive="parent"),
-    )
-
-
-def _table(name: str, connection: str, *columns: Column) -> TableSpec:
-    return TableSpec(
-        name,
-        "refund_details",
-        (col("id", "varchar", "id"), number(f"{name[:-1]}_id"), *_refund_columns(), *columns),
-        cursor="refund_updated_at",
-        explode=(connection, "nodes"),
-        deleted_with=WITH_ORDER,
-    )
-
+from .orders import bag, details_table
+from .tables import col, gid, money_bag
 
 REFUND_DETAILS = StreamDeclaration(
     name="refund_details",
@@ -66,8 +43,8 @@ REFUND_DETAILS = StreamDeclaration(
                 restockType
                 restocked
                 lineItem {{ id }}
-                subtotalSet {BAG}
-                totalTaxSet {BAG}
+                {bag("subtotalSet")}
+                {bag("totalTaxSet")}
             """,
         ),
         Child(
@@ -78,8 +55,8 @@ REFUND_DETAILS = StreamDeclaration(
             fields=f"""
                 id
                 reason
-                amountSet {BAG}
-                taxAmountSet {BAG}
+                {bag("amountSet")}
+                {bag("taxAmountSet")}
             """,
         ),
         Child(
@@ -90,14 +67,16 @@ REFUND_DETAILS = StreamDeclaration(
             fields=f"""
                 id
                 shippingLine {{ id }}
-                subtotalAmountSet {BAG}
-                taxAmountSet {BAG}
+                {bag("subtotalAmountSet")}
+                {bag("taxAmountSet")}
             """,
         ),
     ),
     tables=(
-        _table(
+        details_table(
             "refund_line_items",
+            "refund_details",
+            "refund",
             "refundLineItems",
             gid("line_item_id", "lineItem"),
             col("quantity", "integer", "quantity"),
@@ -106,15 +85,19 @@ REFUND_DETAILS = StreamDeclaration(
             *money_bag("subtotal", "subtotalSet"),
             *money_bag("total_tax", "totalTaxSet"),
         ),
-        _table(
+        details_table(
             "order_adjustments",
+            "refund_details",
+            "refund",
             "orderAdjustments",
             col("reason", "varchar", "reason"),
             *money_bag("amount", "amountSet"),
             *money_bag("tax_amount", "taxAmountSet"),
         ),
-        _table(
+        details_table(
             "refund_shipping_lines",
+            "refund_details",
+            "refund",
             "refundShippingLines",
             gid("shipping_line_id", "shippingLine"),
             *money_bag("subtotal", "subtotalAmountSet"),
