@@ -12,7 +12,15 @@ from typing import Any
 
 from shopsync.shopify import ShopifyClient
 
-from .paging import Clock, PageSizes, ShouldStop, complete_connections, iter_pages, utc_now
+from .paging import (
+    Clock,
+    PageSizes,
+    ShouldStop,
+    complete_connection,
+    complete_connections,
+    iter_pages,
+    utc_now,
+)
 from .source import End, Page, Pages
 from .streams import StreamSpec, Window
 
@@ -72,31 +80,12 @@ class PagedSource:
         spec = self.spec
         if spec.nested is None or spec.nested_document is None:
             return True
-        nested = node.get(spec.nested)
-        if not isinstance(nested, dict):
-            node[spec.nested] = {"nodes": []}
-            return True
-        info = nested.get("pageInfo")
-        if not isinstance(info, dict) or not info.get("hasNextPage"):
-            return True
-        children = list(nested.get("nodes") or [])
-        variables: dict[str, Any] = {"id": node["id"]}
-        if spec.nested_query:
-            variables["query"] = search
-        complete = True
-        for more, _, more_next in iter_pages(
+        return complete_connection(
             self.client,
-            spec.nested_document,
-            spec.nested_path,
-            variables,
+            node,
+            (spec.nested, spec.nested_document, spec.nested_path),
             self.sizes,
-            after=info.get("endCursor"),
             clock=self.clock,
-        ):
-            children.extend(more)
-            if more_next and not spec.sorted_by_cursor and self.should_stop():
-                complete = False
-                break
-        nested["nodes"] = children
-        nested["pageInfo"] = {"hasNextPage": False, "endCursor": None}
-        return complete
+            variables={"query": search} if spec.nested_query else None,
+            should_stop=None if spec.sorted_by_cursor else self.should_stop,
+        )

@@ -106,6 +106,43 @@ def iter_pages(
         after = end
 
 
+def complete_connection(
+    client: ShopifyClient,
+    node: dict[str, Any],
+    connection: Connection,
+    sizes: PageSizes,
+    *,
+    clock: Clock = utc_now,
+    variables: Mapping[str, Any] | None = None,
+    should_stop: ShouldStop | None = None,
+) -> bool:
+    """The child connection of ``node`` gets its remaining pages through its own document
+    (``$id`` and any other ``variables``: the window's ``query`` when it filters the
+    connection), merged into its ``nodes``; one absent is landed empty. False when
+    ``should_stop`` ended it between two pages."""
+    field, document, path = connection
+    nested = node.get(field)
+    if not isinstance(nested, dict):
+        node[field] = {"nodes": []}
+        return True
+    info = nested.get("pageInfo")
+    if not isinstance(info, dict) or not info.get("hasNextPage"):
+        return True
+    children = list(nested.get("nodes") or [])
+    sent = {"id": node["id"], **(variables or {})}
+    complete = True
+    for more, _, more_next in iter_pages(
+        client, document, path, sent, sizes, after=info.get("endCursor"), clock=clock
+    ):
+        children.extend(more)
+        if more_next and should_stop is not None and should_stop():
+            complete = False
+            break
+    nested["nodes"] = children
+    nested["pageInfo"] = {"hasNextPage": False, "endCursor": None}
+    return complete
+
+
 def complete_connections(
     client: ShopifyClient,
     node: dict[str, Any],
@@ -114,26 +151,6 @@ def complete_connections(
     *,
     clock: Clock = utc_now,
 ) -> None:
-    """Each child connection of ``node`` with more pages gets the rest, through its own
-    document, merged into its ``nodes``; one absent is landed empty."""
-    for field, document, path in connections:
-        connection = node.get(field)
-        if not isinstance(connection, dict):
-            node[field] = {"nodes": []}
-            continue
-        info = connection.get("pageInfo")
-        if not isinstance(info, dict) or not info.get("hasNextPage"):
-            continue
-        children = list(connection.get("nodes") or [])
-        for more, _, _ in iter_pages(
-            client,
-            document,
-            path,
-            {"id": node["id"]},
-            sizes,
-            after=info.get("endCursor"),
-            clock=clock,
-        ):
-            children.extend(more)
-        connection["nodes"] = children
-        connection["pageInfo"] = {"hasNextPage": False, "endCursor": None}
+    """Each child connection of ``node`` completed (:func:`complete_connection`)."""
+    for connection in connections:
+        complete_connection(client, node, connection, sizes, clock=clock)

@@ -21,7 +21,7 @@ from shopsync.streams.documents import nested_connections
 
 #: A child connection completed past its first page: its field in each record, the document
 #: that pages it for one record (``$id``), and the connection's path in that document's data.
-Connection = tuple[str, str, tuple[str, str]]
+Connection = tuple[str, str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
