@@ -284,22 +284,16 @@ def load_batches(
     that fails after its first change batch and replays it.
     """
     setup = prologue_statements(dialect, run.tenant_id, existing_columns=existing_columns)
-    *tables, end = _phases(dialect, run, loaded_at=loaded_at, iam_role=iam_role)
-    stage = [s for p in (*tables, end) for s in p.stage]
+    phases = _phases(dialect, run, loaded_at=loaded_at, iam_role=iam_role)  # epilogue last
+    longest = max(len(p.apply) for p in phases)
+    if longest > max_statements:
+        raise ValueError(f"{longest} statements in one part of the load; at most {max_statements}")
+    stage = [s for p in phases for s in p.stage]
     changes: list[list[str]] = []
-    for phase in tables:
+    for phase in phases:  # whole phases, packed in order: the epilogue lands in the last batch
         if not changes or len(changes[-1]) + len(phase.apply) > max_statements:
             changes.append([])
         changes[-1] += phase.apply
-    if changes and len(changes[-1]) + len(end.apply) <= max_statements:
-        changes[-1] += end.apply
-    else:
-        changes.append(list(end.apply))
-    too_long = max((*tables, end), key=lambda p: len(p.apply))
-    if len(too_long.apply) > max_statements:
-        raise ValueError(
-            f"{len(too_long.apply)} statements in one part of the load; at most {max_statements}"
-        )
     return [*_chunks(setup, max_statements), *_chunks(stage, max_statements), *changes]
 
 
