@@ -6,7 +6,9 @@ cannot come with the orders; asking ``order(id:)`` per order would cost a reques
 Instead the parent stream's sink hands every landed page to an :class:`IdCollector` (bulk
 lines are scanned as bytes: only those with a non-empty list are parsed), and the
 :class:`DetailSource` fetches exactly those ids, ``page_size`` per request. A child connection
-with more nodes than the batch asked for is completed by its own document, per record.
+may ask few nodes (what most records have, so a request holds more records): the records that
+have more are asked again in batches of their own; a connection longer still is completed by its
+own document, per record.
 """
 
 from __future__ import annotations
@@ -67,8 +69,13 @@ def _ids_in(node: Mapping[str, Any], path: tuple[str, ...]) -> Iterable[str]:
 class DetailSource:
     """A details stream's pages: one per batch of the collected ids, in the order they landed.
 
-    It stops between batches at ``should_stop``; the run then holds the parent stream's cursor
-    (the details of its landed records were not all fetched)."""
+    A record whose child connection asks again in batches (:attr:`Details.more`) and had more
+    nodes than its first page is held back until a batch of such records has been asked again;
+    it then lands in a later page. Whatever is still incomplete is completed per record.
+
+    It stops between batches at ``should_stop`` (after landing the records it held back); the
+    run then holds the parent stream's cursor (the details of its landed records were not all
+    fetched)."""
 
     client: ShopifyClient
     spec: StreamSpec
@@ -79,18 +86,74 @@ class DetailSource:
 
     def fetch(self, window: Window) -> Pages:
         spec, batch = self.spec, max(self.spec.page_size, 1)
-        document = load_query(spec.document)
         assert spec.details is not None
-        connections = spec.details.connections
+        held = _HeldBack(self, spec.details)
         for start in range(0, len(self.ids), batch):
-            chunk = list(self.ids[start : start + batch])
-            result = self.client.execute(
-                document, {"ids": chunk}, shape=f"{spec.document}:{len(chunk)}"
-            )
-            nodes = [n for n in result.data.get("nodes") or [] if isinstance(n, dict)]
-            for node in nodes:  # a refund gone since it was listed comes back null
-                complete_connections(self.client, node, connections, self.sizes, clock=self.clock)
-            yield Page(self.clock(), nodes=nodes)
+            nodes = self.by_ids(spec.document, list(self.ids[start : start + batch]))
+            yield Page(self.clock(), nodes=held.take(nodes) + held.ask_again(everything=False))
             if start + batch < len(self.ids) and self.should_stop():
+                if rest := held.ask_again(everything=True):
+                    yield Page(self.clock(), nodes=rest)
                 return End(False, window)
+        if rest := held.ask_again(everything=True):
+            yield Page(self.clock(), nodes=rest)
         return End(True, window)
+
+    def by_ids(self, name: str, ids: list[str]) -> list[dict[str, Any]]:
+        """The records of ``ids`` (a record gone since it was listed comes back null)."""
+        result = self.client.execute(load_query(name), {"ids": ids}, shape=f"{name}:{len(ids)}")
+        return [n for n in result.data.get("nodes") or [] if isinstance(n, dict)]
+
+    def complete(self, node: dict[str, Any]) -> dict[str, Any]:
+        assert self.spec.details is not None
+        connections = self.spec.details.connections
+        complete_connections(self.client, node, connections, self.sizes, clock=self.clock)
+        return node
+
+
+class _HeldBack:
+    """The records waiting for a child connection to be asked again, per child, in order."""
+
+    def __init__(self, source: DetailSource, details: Details) -> None:
+        self.source, self.more = source, details.more
+        self.queued: dict[str, list[str]] = {field: [] for field, _, _ in details.more}
+        self.held: dict[str, dict[str, Any]] = {}
+        self.waiting: dict[str, int] = {}
+
+    def take(self, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The records complete after their first fetch (the others are held back)."""
+        ready = []
+        for node in nodes:
+            fields = [field for field, _, _ in self.more if _has_more(node, field)]
+            if not fields or not isinstance(node.get("id"), str):
+                ready.append(self.source.complete(node))
+                continue
+            self.held[node["id"]], self.waiting[node["id"]] = node, len(fields)
+            for field in fields:
+                self.queued[field].append(node["id"])
+        return ready
+
+    def ask_again(self, *, everything: bool) -> list[dict[str, Any]]:
+        """Every full batch of held records (``everything``: every batch) asked again; the
+        records no longer waiting, completed."""
+        ready = []
+        for field, document, size in self.more:
+            queue = self.queued[field]
+            while len(queue) >= size or (everything and queue):
+                chunk, queue[:] = queue[:size], queue[size:]
+                for again in self.source.by_ids(document, chunk):
+                    node = self.held.get(again.get("id"))  # type: ignore[arg-type]
+                    if node is not None and isinstance(again.get(field), dict):
+                        node[field] = again[field]
+                for record in chunk:
+                    self.waiting[record] -= 1
+                    if not self.waiting[record]:
+                        del self.waiting[record]
+                        ready.append(self.source.complete(self.held.pop(record)))
+        return ready
+
+
+def _has_more(node: Mapping[str, Any], field: str) -> bool:
+    connection = node.get(field)
+    info = connection.get("pageInfo") if isinstance(connection, Mapping) else None
+    return isinstance(info, Mapping) and bool(info.get("hasNextPage"))

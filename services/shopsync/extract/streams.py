@@ -17,7 +17,7 @@ from shopsync.schedule.payload import Mode
 from shopsync.shopify.scopes import missing_scopes
 from shopsync.state.base import Cursor
 from shopsync.streams import DECLARATIONS, STREAMS_BY_GROUP, StreamDeclaration, StreamGroup
-from shopsync.streams.documents import nested_connections
+from shopsync.streams.documents import more_connections, nested_connections
 
 #: A child connection completed past its first page: its field in each record, the document
 #: that pages it for one record (``$id``), and the connection's path in that document's data.
@@ -34,6 +34,9 @@ class Details:
     ids: tuple[str, ...]
     #: Each child connection: (field, the document completing it, its path in the response).
     connections: tuple[Connection, ...]
+    #: The children asked again in batches for the records that had more than their first
+    #: nodes: (field, document, records per request).
+    more: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ def spec_for(stream: StreamDeclaration) -> StreamSpec:
                 of.stream,
                 of.ids,
                 tuple((n.field, n.document, n.path) for n in nested_connections(stream)),
+                tuple((m.field, m.document, m.page_size) for m in more_connections(stream)),
             ),
         )
     listed = stream.parents.root if stream.parents is not None else stream.root
@@ -131,10 +135,20 @@ def _scopes(stream: StreamDeclaration) -> tuple[str, ...]:
 
 SPECS: dict[str, StreamSpec] = {stream.name: spec_for(stream) for stream in DECLARATIONS}
 
-#: First page sizes of the documents that complete a nested connection.
+#: First page sizes of the documents that complete a nested connection, and the records per
+#: request of the documents that ask a details stream's child again.
 NESTED_PAGE_SIZES = {
     found.document: found.page_size for s in DECLARATIONS for found in nested_connections(s)
-}
+} | {more.document: more.page_size for s in DECLARATIONS for more in more_connections(s)}
+
+
+#: The documents that take ``$ids`` (a details stream's, and those asking a child again).
+ID_DOCUMENTS = frozenset(
+    doc
+    for spec in SPECS.values()
+    if spec.details is not None
+    for doc in (spec.document, *(more[1] for more in spec.details.more))
+)
 
 
 def streams_for(groups: tuple[StreamGroup, ...]) -> list[StreamSpec]:

@@ -9,7 +9,8 @@ Per stream (:mod:`shopsync.streams.declarations`):
   that completes one record's (or parent's) nested connection past its first page;
 - a details stream (``refund_details``): ``<stream>`` reads records by id,
   ``nodes(ids: $ids) { ... on <NodeType> { ...<NodeType>Fields <children> } }``, and each child
-  connection has its completing document (``refund_refund_line_items``);
+  connection has its completing document (``refund_refund_line_items``) and, when the child
+  asks again in batches, ``<stream>_<connection>`` (``refund_details_refund_line_items``);
 - ``bulk_<stream>``: the bulk query, the same fields from the same fragments (inlined, so the
   query Shopify stores with the operation is one self-contained selection, as it always was),
   ``edges { node }`` for every connection and the search in its single slot, the listed
@@ -76,8 +77,9 @@ def _paged_connection(head: str, node_type: str, *extra: str) -> str:
     return _block(head, PAGE_INFO, _block("nodes", f"...{fragment_name(node_type)}", *extra))
 
 
-def _child_paged(child: Child) -> str:
-    return _paged_connection(_call(child.field, f"first: {child.first}"), child.node_type)
+def _child_paged(child: Child, first: int | None = None) -> str:
+    asked = child.first if first is None else first
+    return _paged_connection(_call(child.field, f"first: {asked}"), child.node_type)
 
 
 # -- paged --------------------------------------------------------------------------------------
@@ -126,6 +128,41 @@ def details_document(stream: StreamDeclaration) -> str:
         (c.node_type, c.fields) for c in stream.children
     ]
     return "\n\n".join([operation, *(_fragment(t, f) for t, f in fragments)]) + "\n"
+
+
+@dataclass(frozen=True)
+class More:
+    """A details stream's child asked again, in batches, for the records that had more than
+    its ``first`` nodes (:attr:`~.model.Child.more_first`)."""
+
+    #: The document's name: ``<stream>_<connection>``.
+    document: str
+    field: str
+    #: Records per request.
+    page_size: int
+
+
+def _more_name(stream: StreamDeclaration, child: Child) -> str:
+    return f"{stream.name}_{snake(child.field)}"
+
+
+def more_connections(stream: StreamDeclaration) -> tuple[More, ...]:
+    return tuple(
+        More(_more_name(stream, c), c.field, c.more_page_size)
+        for c in stream.children
+        if c.more_first
+    )
+
+
+def more_document(stream: StreamDeclaration, child: Child) -> str:
+    """The records (``$ids``) again with ``child.more_first`` of the child's nodes, nothing
+    else but their ids."""
+    body = _block(
+        "nodes(ids: $ids)",
+        _block(f"... on {stream.node_type}", "id", _child_paged(child, child.more_first)),
+    )
+    operation = _block(f"query {camel(_more_name(stream, child))}({DETAILS_VARIABLES})", body)
+    return f"{operation}\n\n{_fragment(child.node_type, child.fields)}\n"
 
 
 # -- completing a nested connection -----------------------------------------------------------
@@ -247,6 +284,9 @@ def documents() -> dict[str, str]:
         out[stream.name] = paged_document(stream)
         for found in nested_connections(stream):
             out[found.document] = completing_document(found)
+        for child in stream.children:
+            if child.more_first:
+                out[_more_name(stream, child)] = more_document(stream, child)
         if stream.bulk:
             out[BULK_PREFIX + stream.name] = bulk_document(stream)
     return out

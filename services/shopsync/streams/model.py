@@ -35,6 +35,12 @@ class Child:
     A paged fetch asks for the first ``first`` nodes with each page of records and completes a
     record with more through ``<record>(id:) { <field>(first:, after:) }`` (first page size
     ``page_size``); a bulk operation lands them as child lines (``__parentId``).
+
+    A details stream's child may ask few nodes with every record (``first``: what most records
+    have, so a batch holds more records) and fetch the records that have more again in batches
+    of their own (``nodes(ids:)``, ``more_first`` nodes each, ``more_page_size`` records per
+    request) rather than one request per record; only a record with more than ``more_first``
+    is then completed by its own document.
     """
 
     field: str
@@ -43,6 +49,15 @@ class Child:
     fields: str
     first: int
     page_size: int
+    #: A details stream: the nodes asked again, in batches, of a record that had more than
+    #: ``first`` (0: such a record is completed by its own document straight away).
+    more_first: int = 0
+    #: The records per request of those batches (held under Shopify's limit by a test).
+    more_page_size: int = 0
+
+    def __post_init__(self) -> None:
+        if self.more_first and not (self.first < self.more_first and self.more_page_size > 0):
+            raise ValueError(f"{self.field}: more_first exceeds first, with a more_page_size")
 
 
 @dataclass(frozen=True)
@@ -160,6 +175,8 @@ class StreamDeclaration:
             raise ValueError(f"{self.name}: records listed under parents have no children")
         if self.deletes is not None and (self.tables or self.snapshot_capable):
             raise ValueError(f"{self.name}: a deletions stream is an event log with no table")
+        if self.details_of is None and any(c.more_first for c in self.children):
+            raise ValueError(f"{self.name}: only a details stream's children ask again in batches")
         for table in self.tables:
             if table.stream != self.name:
                 raise ValueError(f"{self.name}: table {table.name} is fed by {table.stream}")

@@ -185,6 +185,11 @@ class Activity(OrderActivity):
                 picked = [v for v in live if store.variants.get(v) is not None][: 1 + h % 3]
                 resolved = [(v, 1 + rng.randrange(3)) for v in picked]
             else:
+                if not 1 <= len(lines) <= f.max_lines:
+                    raise ValueError(
+                        f"an order has 1 to {f.max_lines} line items (the store's "
+                        f"max_line_items), not {len(lines)}"
+                    )
                 resolved = [(self._index(store.variants, v), q) for v, q in lines]
                 for v, _ in resolved:
                     if store.variants.get(v) is None:

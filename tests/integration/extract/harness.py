@@ -57,13 +57,17 @@ def truth_records(harness: SimulatedIngestion, stream: str) -> list[dict[str, An
 
 @contextmanager
 def make_harness(
-    tmp_path: Path, options: SimulatorOptions | None = None, plan: str = "plus", **config: Any
+    tmp_path: Path,
+    options: SimulatorOptions | None = None,
+    plan: str = "plus",
+    size: StoreSize = SMALL,
+    **config: Any,
 ) -> Iterator[Harness]:
     tenant = make_tenant(TENANT, shop=SHOP, plan=plan, start_date=date(2022, 1, 1))
     with simulated_ingestion(
         tmp_path,
         [tenant],
-        size=SMALL,
+        size=size,
         clock=Clock(start=START.timestamp()),
         options=options or SimulatorOptions(),
         **config,

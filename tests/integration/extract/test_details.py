@@ -4,7 +4,9 @@ batches after the refunds landed, in full (bulk) and incremental (paged) runs.""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +16,7 @@ from shopsync.streams import BY_NAME
 from shopsync_simulator import truth
 from shopsync_simulator.store.order_history import LedgerError
 
-from .harness import TENANT, Harness
+from .harness import SMALL, TENANT, Harness, make_harness
 
 CONNECTIONS = {
     "refund_line_items": "refundLineItems",
@@ -78,14 +80,51 @@ def test_a_full_sync_lands_every_refund_s_details_in_few_requests(
     assert landed == refunds
     for table in CONNECTIONS:
         assert landed_rows(harness, [result], table) == truth_rows(harness, table), table
-    # One request per batch of ``page_size`` refunds, none per order and none completing a
-    # connection (no refund here has more than the batch asks for).
-    children = sum(n for doc, n in shapes.items() if doc.startswith("refund_"))
-    per_request = BY_NAME["refund_details"].page_size
-    assert children == -(-len(refunds) // per_request)
-    refunded_orders = len({r["orderId"] for r in truth.records(store, "refunds")})
-    assert children <= -(-refunded_orders // per_request)
+    # One request per batch of ``page_size`` refunds, one per batch of the refunds with more
+    # line items than the first request asks, none per order and none completing a connection
+    # (no refund here has more than the second request asks).
+    assert refund_children(shapes) == batches(store)
     assert "refund_details" not in harness.services.state.get_streams(TENANT)
+
+
+def refund_children(shapes: Counter[str]) -> Counter[str]:
+    return Counter({doc: n for doc, n in shapes.items() if doc.startswith("refund_")})
+
+
+def batches(store: Any) -> Counter[str]:
+    """The requests a run's refund details take: one per batch of refunds, one per batch of
+    those whose line items need a second request, one per refund longer than that."""
+    details = BY_NAME["refund_details"]
+    child = next(c for c in details.children if c.field == "refundLineItems")
+    refunds = {r["id"] for r in truth.records(store, "refunds")}
+    lines = Counter(r["refundId"] for r in truth.records(store, "refund_line_items"))
+    again = sum(1 for n in lines.values() if n > child.first)
+    expected = Counter(
+        refund_details=-(-len(refunds) // details.page_size),
+        refund_details_refund_line_items=-(-again // child.more_page_size),
+        refund_refund_line_items=sum(1 for n in lines.values() if n > child.more_first),
+    )
+    return +expected
+
+
+def test_refunds_with_many_line_items_are_asked_again_in_batches_then_one_by_one(
+    tmp_path: Path, shapes: Counter[str]
+) -> None:
+    size = dataclasses.replace(SMALL, max_line_items=8)
+    with make_harness(tmp_path, size=size) as harness:
+        store = harness.sim.store(TENANT)
+        for n in range(60):
+            refund(harness, n)
+        for count in (5, 6, 8):  # more than the second request asks: completed per refund
+            order = store.activity.create_order(lines=[(v, 1) for v in range(count)])
+            store.activity.refund_order(order["id"])
+        result = harness.run("full", streams=("orders",))
+        assert result.status == "succeeded", result.message
+        for table in CONNECTIONS:
+            assert landed_rows(harness, [result], table) == truth_rows(harness, table), table
+        assert refund_children(shapes) == batches(store)
+        assert shapes["refund_refund_line_items"] >= 3
+        assert shapes["refund_details_refund_line_items"] >= 1
 
 
 def test_an_incremental_run_lands_the_details_of_new_refunds(

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from shopsync.extract.streams import NESTED_PAGE_SIZES, SPECS
+from shopsync.extract.streams import ID_DOCUMENTS, NESTED_PAGE_SIZES, SPECS
 from shopsync.shopify import queries
 from shopsync.shopify.cost import requested_cost
 from shopsync_simulator import Simulator, SimulatorOptions
@@ -29,7 +29,7 @@ PARENTS = {
     "refund_refund_shipping_lines": "gid://shopify/Refund/900000161",
 }
 #: Details streams' documents take ``page_size`` ids instead of a page.
-DETAILS = {spec.document for spec in SPECS.values() if spec.details is not None}
+DETAILS = ID_DOCUMENTS
 OPERATION = "gid://shopify/BulkOperation/1"
 BULK_CONTROL = ("bulk_run", "bulk_status", "bulk_cancel")
 #: Sent as the ``query`` of bulk_run, never as queries of their own.

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from shopsync.extract.streams import NESTED_PAGE_SIZES, SPECS
+from shopsync.extract.streams import ID_DOCUMENTS, NESTED_PAGE_SIZES, SPECS
 from shopsync.shopify import queries
 from shopsync.shopify.cost import requested_cost
 from shopsync_simulator.graphql.schema import SUPPORTED_VERSIONS
 
 SINGLE_QUERY_LIMIT = 1000
 SIZES = {spec.document: spec.page_size for spec in SPECS.values()} | NESTED_PAGE_SIZES
-DETAILS = {spec.document for spec in SPECS.values() if spec.details is not None}
+DETAILS = ID_DOCUMENTS
 
 
 def _variables(document: str, size: int) -> dict[str, Any]:
