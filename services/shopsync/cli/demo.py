@@ -177,6 +177,13 @@ def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
             for r in records(store, "fulfillment_line_items")
             if str(r["fulfillmentId"]) in fulfillments
         )
+        # Fulfillment orders go by their own updatedAt (a hold does not touch the order).
+        placed = {str(r["id"]) for r in records(store, "fulfillment_orders") if in_window(r)}
+        live["fulfillment_order_line_items"] = sum(
+            1
+            for r in records(store, "fulfillment_order_line_items")
+            if str(r["fulfillmentOrderId"]) in placed
+        )
     return live
 
 

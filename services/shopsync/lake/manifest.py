@@ -17,6 +17,7 @@ from shopsync.lake.keys import is_tenant_key, manifest_key
 from shopsync.schedule.payload import Mode
 from shopsync.state.base import Cursor
 from shopsync.storage import ObjectStore
+from shopsync.streams.scopes import describe
 
 from .keys import iso_utc
 
@@ -81,7 +82,8 @@ class Manifest(_Frozen):
 def describe_skipped(skipped: Mapping[str, Sequence[str]]) -> str:
     """``orders (missing read_orders), ...``: how runs and ``shopsync status`` say it."""
     return ", ".join(
-        f"{stream} (missing {', '.join(scopes)})" for stream, scopes in sorted(skipped.items())
+        f"{stream} (missing {', '.join(map(describe, scopes))})"
+        for stream, scopes in sorted(skipped.items())
     )
 
 

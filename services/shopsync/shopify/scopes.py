@@ -10,6 +10,12 @@ resource also grants read access to it"; its API libraries expand ``AuthScopes``
   ``unauthenticated_read_<x>``;
 - nothing else: ``read_all_orders`` only widens what ``read_orders`` (or ``write_orders``)
   reads past the last 60 days of orders; it grants neither.
+
+A requirement is one scope, or several of which any one will do
+(:func:`shopsync.streams.scopes.any_of`): Shopify's
+schemas grant a fulfillment order to ``read_assigned_fulfillment_orders``,
+``read_merchant_managed_fulfillment_orders`` or ``read_third_party_fulfillment_orders``, each
+app holding the one that fits how it fulfills.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
+
+from shopsync.streams.scopes import options
 
 from .client import ShopifyClient
 from .errors import FatalError
@@ -40,8 +48,9 @@ def implied_scopes(granted: Iterable[str]) -> frozenset[str]:
 
 
 def missing_scopes(needed: Iterable[str], granted: Iterable[str]) -> tuple[str, ...]:
-    """The scopes of ``needed`` that ``granted`` neither holds nor implies, sorted."""
-    return tuple(sorted(set(needed) - implied_scopes(granted)))
+    """The requirements of ``needed`` that nothing ``granted`` holds or implies, sorted."""
+    held = implied_scopes(granted)
+    return tuple(sorted(r for r in set(needed) if held.isdisjoint(options(r))))
 
 
 def read_access_scopes(client: ShopifyClient) -> frozenset[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .customers import CUSTOMERS, DELETED_CUSTOMERS
-from .fulfillments import FULFILLMENT_DETAILS, ORDER_FULFILLMENTS
+from .fulfillments import FULFILLMENT_DETAILS, FULFILLMENT_ORDERS, ORDER_FULFILLMENTS
 from .inventory import INVENTORY_ITEMS, INVENTORY_LEVELS, LOCATIONS
 from .model import (
     STREAM_GROUPS,
@@ -31,6 +31,7 @@ __all__ = [
     "DELETED_PRODUCTS",
     "DELETIONS",
     "FULFILLMENT_DETAILS",
+    "FULFILLMENT_ORDERS",
     "INVENTORY_ITEMS",
     "INVENTORY_LEVELS",
     "LOCATIONS",
@@ -65,6 +66,7 @@ DECLARATIONS: tuple[StreamDeclaration, ...] = (
     REFUND_DETAILS,
     ORDER_FULFILLMENTS,
     FULFILLMENT_DETAILS,
+    FULFILLMENT_ORDERS,
     DELETED_ORDERS,
     CUSTOMERS,
     DELETED_CUSTOMERS,

@@ -27,8 +27,9 @@ from shopsync_simulator.bulk.resolvers import BULK_RESOLVERS
 from shopsync_simulator.graphql.nested import list_connection as _list_connection
 from shopsync_simulator.graphql.nested import related as _related
 from shopsync_simulator.graphql.order_resolvers import ORDER_RESOLVERS
+from shopsync_simulator.query.derived import filtered_scan
 from shopsync_simulator.query.pager import PageArgs, paginate, table_scan
-from shopsync_simulator.query.search import SearchSyntaxError, compile_filter
+from shopsync_simulator.query.search import Filter, SearchSyntaxError, compile_filter
 from shopsync_simulator.store.generate import iso
 from shopsync_simulator.store.ids import gid, parse_gid
 from shopsync_simulator.store.store import Store
@@ -93,27 +94,54 @@ def field_resolver(source: Any, info: Info, **_: Any) -> Any:
 
 
 # -- connections ------------------------------------------------------------------------------
+def _paging(info: Info, args: dict[str, Any]) -> dict[str, Any]:
+    """A root connection's arguments; a bulk operation reads it in chunks from where it got."""
+    bulk: BulkPaging | None = info.context.bulk
+    if bulk is not None and info.path.prev is None:
+        return args | {"first": CHUNK, "after": bulk.after, "last": None, "before": None}
+    return args
+
+
+def _paged(info: Info, conn: dict[str, Any]) -> dict[str, Any]:
+    """``conn``, noting where a bulk operation's next chunk starts."""
+    bulk: BulkPaging | None = info.context.bulk
+    if bulk is not None and info.path.prev is None and conn["pageInfo"]["hasNextPage"]:
+        bulk.next_after = conn["pageInfo"]["endCursor"]
+    return conn
+
+
+def _filter(query: str | None, kind: str) -> Filter:
+    try:
+        return compile_filter(query, kind)
+    except SearchSyntaxError as exc:
+        raise GraphQLError(f"Invalid search query: {exc}") from exc
+
+
 def _top_connection(kind: str) -> Resolver:
     def resolve(_: Any, info: Info, **args: Any) -> Any:
-        bulk: BulkPaging | None = info.context.bulk
-        if bulk is not None and info.path.prev is None:
-            args = args | {"first": CHUNK, "after": bulk.after, "last": None, "before": None}
-        page = PageArgs.from_args(args)
+        page = PageArgs.from_args(_paging(info, args))
         query = page.query
         if kind == "Order" and "read_all_orders" not in info.context.scopes:
             # Without read_all_orders Shopify shows only the last 60 days of orders.
             since = f"created_at:>='{iso(_store(info).clock.now() - ORDER_WINDOW)}'"
             query = f"({query}) AND {since}" if query else since
-        try:
-            flt = compile_filter(query, kind)
-        except SearchSyntaxError as exc:
-            raise GraphQLError(f"Invalid search query: {exc}") from exc
-        conn = paginate(table_scan(_store(info).tables[kind], page.sort_key, flt), page)
-        if bulk is not None and info.path.prev is None and conn["pageInfo"]["hasNextPage"]:
-            bulk.next_after = conn["pageInfo"]["endCursor"]
-        return conn
+        flt = _filter(query, kind)
+        return _paged(
+            info, paginate(table_scan(_store(info).tables[kind], page.sort_key, flt), page)
+        )
 
     return resolve
+
+
+def _fulfillment_orders(_: Any, info: Info, **args: Any) -> Any:
+    """Every order's fulfillment orders by their own ``updatedAt`` (or id); closed ones only
+    with ``includeClosed: true``, as on Shopify."""
+    page = PageArgs.from_args(_paging(info, args))
+    flt = _filter(page.query, "FulfillmentOrder")
+    closed = bool(args.get("includeClosed"))
+    pairs = _store(info).fulfillment_orders.pairs(page.sort_key)
+    scan = filtered_scan(pairs, lambda r: (closed or r["status"] != "CLOSED") and flt.matches(r))
+    return _paged(info, paginate(scan, page))
 
 
 def _count(kind: str) -> Resolver:
@@ -144,10 +172,7 @@ def _location_levels(rec: Record, info: Info, **args: Any) -> Any:
     if bulk:  # a bulk operation reads the nested connection whole
         args = {"first": table.next_index, "query": args.get("query")}
     page = PageArgs.from_args(args)
-    try:
-        flt = compile_filter(page.query, "InventoryLevel")
-    except SearchSyntaxError as exc:
-        raise GraphQLError(f"Invalid search query: {exc}") from exc
+    flt = _filter(page.query, "InventoryLevel")
     scan = table_scan(table, "ID", flt, stride=(store.factory.n_locations, rec["_i"]))
     return paginate(scan, page, unbounded=bulk)
 
@@ -209,6 +234,7 @@ RESOLVERS: dict[tuple[str, str], Resolver] = {
     ("QueryRoot", "locations"): _top_connection("Location"),
     ("QueryRoot", "customers"): _top_connection("Customer"),
     ("QueryRoot", "orders"): _top_connection("Order"),
+    ("QueryRoot", "fulfillmentOrders"): _fulfillment_orders,
     ("QueryRoot", "events"): _top_connection("Event"),
     ("QueryRoot", "productsCount"): _count("Product"),
     ("QueryRoot", "productVariantsCount"): _count("ProductVariant"),
@@ -225,6 +251,7 @@ RESOLVERS: dict[tuple[str, str], Resolver] = {
     ("QueryRoot", "order"): _by_id("Order"),
     ("QueryRoot", "refund"): _by_id("Refund"),
     ("QueryRoot", "fulfillment"): _by_id("Fulfillment"),
+    ("QueryRoot", "fulfillmentOrder"): _by_id("FulfillmentOrder"),
     ("QueryRoot", "node"): _node,
     ("QueryRoot", "nodes"): _nodes,
     ("QueryRoot", "shop"): lambda _, info, **__: _store(info).shop_record(),

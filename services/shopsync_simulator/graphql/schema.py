@@ -40,6 +40,7 @@ DEFAULT_SCOPES: frozenset[str] = frozenset(
         "read_orders",
         "read_all_orders",
         "read_customers",
+        "read_merchant_managed_fulfillment_orders",
     }
 )
 

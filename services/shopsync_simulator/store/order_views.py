@@ -67,6 +67,10 @@ def _stamp(kind: str, index: int, created: int, updated: int, order: int) -> Rec
         "updatedAt": iso(updated),
         "_order": order,
         "_i": index,
+        # What search filters and sort keys read (a root connection lists fulfillment orders).
+        "_c": created,
+        "_u": updated,
+        "_n": numeric_id(kind, index),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from shopsync_simulator.query.derived import SectionIndex
 from shopsync_simulator.store.activity import Activity
 from shopsync_simulator.store.contents import StoreContents
 from shopsync_simulator.store.generate import BASE_START, iso
@@ -39,6 +40,11 @@ class Store(StoreContents):
     @cached_property
     def activity(self) -> Activity:
         return Activity(self)
+
+    @cached_property
+    def fulfillment_orders(self) -> SectionIndex:
+        """Every live order's fulfillment orders, for the root ``fulfillmentOrders``."""
+        return SectionIndex(self.orders, "fulfillmentOrders")
 
     def shop_record(self) -> Record:
         spec = self.spec

@@ -55,6 +55,8 @@ class Table:
         self.next_index = base_count
         self.lock = threading.RLock()
         self._sorted: dict[str, list[tuple[Key, Record]]] = {}
+        #: Counts the changes: what is derived from the records is current while it stands.
+        self.version = 0
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, index: int) -> Record | None:
@@ -138,6 +140,7 @@ class Table:
         with self.lock:
             self.changed[rec["_i"]] = rec
             self._sorted = {}
+            self.version += 1
 
     def delete(self, index: int) -> bool:
         with self.lock:
@@ -146,4 +149,5 @@ class Table:
             self.deleted.add(index)
             self.changed.pop(index, None)
             self._sorted = {}
+            self.version += 1
             return True

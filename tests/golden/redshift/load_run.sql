@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS shop_acme.fulfillments (id VARCHAR(65535), fulfillmen
 
 CREATE TABLE IF NOT EXISTS shop_acme.fulfillment_line_items (id VARCHAR(65535), fulfillment_line_item_id BIGINT, fulfillment_id VARCHAR(65535), order_id VARCHAR(65535), fulfillment_updated_at TIMESTAMPTZ, line_item_id VARCHAR(65535), quantity INTEGER, original_total DECIMAL(20,4), original_total_currency VARCHAR(65535), original_total_presentment DECIMAL(20,4), original_total_presentment_currency VARCHAR(65535), discounted_total DECIMAL(20,4), discounted_total_currency VARCHAR(65535), discounted_total_presentment DECIMAL(20,4), discounted_total_presentment_currency VARCHAR(65535), _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
 
+CREATE TABLE IF NOT EXISTS shop_acme.fulfillment_orders (id VARCHAR(65535), fulfillment_order_id BIGINT, order_id VARCHAR(65535), order_name VARCHAR(65535), status VARCHAR(65535), request_status VARCHAR(65535), assigned_location_name VARCHAR(65535), assigned_location_country VARCHAR(65535), fulfill_at TIMESTAMPTZ, order_processed_at TIMESTAMPTZ, created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
+
+CREATE TABLE IF NOT EXISTS shop_acme.fulfillment_order_line_items (id VARCHAR(65535), fulfillment_order_line_item_id BIGINT, fulfillment_order_id VARCHAR(65535), order_id VARCHAR(65535), line_item_id VARCHAR(65535), sku VARCHAR(65535), product_title VARCHAR(65535), variant_title VARCHAR(65535), total_quantity INTEGER, remaining_quantity INTEGER, fulfillment_order_updated_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
+
 CREATE TABLE IF NOT EXISTS shop_acme.customers (id VARCHAR(65535), customer_id BIGINT, first_name VARCHAR(65535), last_name VARCHAR(65535), display_name VARCHAR(65535), email VARCHAR(65535), email_marketing_state VARCHAR(65535), phone VARCHAR(65535), state VARCHAR(65535), tags VARCHAR(65535), note VARCHAR(65535), verified_email BOOLEAN, tax_exempt BOOLEAN, number_of_orders BIGINT, amount_spent DECIMAL(20,4), amount_spent_currency VARCHAR(65535), created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
 
 ALTER TABLE shop_acme.products ADD COLUMN product_id BIGINT;
@@ -75,11 +79,11 @@ ALTER TABLE shop_acme.products ADD COLUMN _tenant_id VARCHAR(65535);
 
 ALTER TABLE shop_acme.products ADD COLUMN _run_id VARCHAR(65535);
 
+-- batch 2 of 4
 ALTER TABLE shop_acme.products ADD COLUMN _synced_at TIMESTAMPTZ;
 
 ALTER TABLE shop_acme.products ADD COLUMN _deleted_at TIMESTAMPTZ;
 
--- batch 2 of 4
 ALTER TABLE shop_acme.products ADD COLUMN _raw SUPER;
 
 -- batch 3 of 4

@@ -12,6 +12,7 @@ from shopsync.extract.streams import SPECS
 from shopsync.shopify import scopes as scopes_module
 from shopsync.state import RunStatus
 from shopsync.streams import DECLARATIONS
+from shopsync.streams.fulfillments import FULFILLMENT_ORDER_SCOPES
 from shopsync_simulator import SimulatorOptions
 from shopsync_simulator.graphql.schema import DEFAULT_SCOPES
 
@@ -19,7 +20,14 @@ from .harness import TENANT, Harness, make_harness
 
 #: Every scope but read_orders; write_products grants read_products (Shopify's implication).
 NO_ORDERS = frozenset(
-    {"write_products", "read_inventory", "read_locations", "read_customers", "read_all_orders"}
+    {
+        "write_products",
+        "read_inventory",
+        "read_locations",
+        "read_customers",
+        "read_all_orders",
+        "read_merchant_managed_fulfillment_orders",
+    }
 )
 #: The streams that need read_orders (order deletions too), and the scopes each lacks without it.
 NEED_ORDERS = {
@@ -85,7 +93,8 @@ def test_when_every_stream_is_skipped_the_run_commits_an_empty_manifest(tmp_path
             "orders": ("read_customers", "read_orders", "read_products"),
             "customers": ("read_customers",),
             "deleted_customers": ("read_customers",),
-        } | {name: ("read_orders",) for name in NEED_ORDERS if name != "orders"}
+        } | {name: tuple(sorted(SPECS[name].scopes)) for name in NEED_ORDERS if name != "orders"}
+        assert manifest.skipped["fulfillment_orders"] == (FULFILLMENT_ORDER_SCOPES, "read_orders")
 
 
 def test_a_failure_to_read_the_scopes_fails_the_run_naming_the_tenant(

@@ -50,14 +50,16 @@ FULFILLMENTS = f"""id fulfillments(first: 2) {{ id name status displayStatus cre
 """
 
 
-#: Fulfillment orders need a fulfillment-order scope on top of the streams' defaults (as in
-#: Shopify: ``read_merchant_managed_fulfillment_orders`` for the merchant's own locations).
+#: Fulfillment orders need a fulfillment-order scope (as in Shopify:
+#: ``read_merchant_managed_fulfillment_orders`` for the merchant's own locations); acme_corp's
+#: token lacks it here.
 FO_SCOPE = "read_merchant_managed_fulfillment_orders"
 
 
 @pytest.fixture(scope="module")
 def money_sim() -> Iterator[Simulator]:
-    options = SimulatorOptions(speed=50, scopes={"acme": DEFAULT_SCOPES | {FO_SCOPE}})
+    scopes = {"acme": DEFAULT_SCOPES, "acme_corp": DEFAULT_SCOPES - {FO_SCOPE}}
+    options = SimulatorOptions(speed=50, scopes=scopes)
     with running_simulator(TENANTS, size=SMALL, options=options) as sim:
         yield sim
 
@@ -136,8 +138,8 @@ NODES = f"""query($ids: [ID!]!) {{ nodes(ids: $ids) {{ id __typename
 }} }}"""
 
 
-def test_fulfillment_orders_need_a_fulfillment_order_scope(acme: Client) -> None:
-    resp = acme.post(
+def test_fulfillment_orders_need_a_fulfillment_order_scope(money_sim: Simulator) -> None:
+    resp = Client(money_sim, "acme_corp").post(
         "{ orders(first: 2) { nodes { fulfillmentOrders(first: 2) { nodes { id } } } } }"
     )
     errors = resp.json()["errors"]

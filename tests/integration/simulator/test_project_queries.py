@@ -41,6 +41,7 @@ REFUND_IDS = ["gid://shopify/Refund/900000121", "gid://shopify/Refund/900000161"
 BY_ID = {
     "fulfillment_details": "fulfillments",
     "fulfillment_fulfillment_line_items": "fulfillments",
+    "fulfillment_order_line_items": "fulfillment_orders",
 }
 
 

@@ -30,6 +30,7 @@ from shopsync.reporting.finance import CAPTURED_CHECK, FIGURES, SALES_CHECK
 from shopsync.settings import Settings
 from shopsync.shopify.scopes import missing_scopes
 from shopsync.storage import LocalObjectStore
+from shopsync.streams.fulfillments import FULFILLMENT_ORDER_SCOPES
 from shopsync.tenants import Tenant
 from shopsync.warehouse.base import JobSummary
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
@@ -190,6 +191,7 @@ def assert_matches_truth(chain: Chain, tenant: str, skipped: frozenset[str] = fr
     streams (a scope the token lacks) hold nothing, and then the sales are not compared."""
 
     t = lambda stream: chain.truth(tenant, stream)  # noqa: E731
+    places = {r["id"]: r["name"] for r in t("locations")}
     expected: dict[str, tuple[tuple[str, ...], dict[str, tuple[Any, ...]]]] = {
         "products": (
             ("title", "updated_at"),
@@ -336,6 +338,25 @@ def assert_matches_truth(chain: Chain, tenant: str, skipped: frozenset[str] = fr
                     money(r["originalTotalSet"]["presentmentMoney"]["amount"]),
                 )
                 for r in t("fulfillment_line_items")
+            },
+        ),
+        "fulfillment_orders": (
+            ("order_id", "status", "assigned_location_name", "updated_at"),
+            {
+                r["id"]: (r["orderId"], r["status"], places[r["locationId"]], _ts(r["updatedAt"]))
+                for r in t("fulfillment_orders")
+            },
+        ),
+        "fulfillment_order_line_items": (
+            ("fulfillment_order_id", "line_item_id", "total_quantity", "remaining_quantity"),
+            {
+                r["id"]: (
+                    r["fulfillmentOrderId"],
+                    r["lineItemId"],
+                    r["totalQuantity"],
+                    r["remainingQuantity"],
+                )
+                for r in t("fulfillment_order_line_items")
             },
         ),
     }
@@ -622,12 +643,16 @@ def test_a_killed_run_then_a_rerun_loads_exactly_the_truth(
         assert duplicates == [], table
 
 
-#: Three stores on three plans with three scope sets: every scope; no inventory or locations
-#: (inventory levels and locations skipped); products and inventory only (the orders group
-#: and customers skipped).
+#: Three stores on three plans with three scope sets: every scope; no inventory, locations or
+#: fulfillment orders (inventory levels, locations and fulfillment orders skipped); products
+#: and inventory only (the orders group and customers skipped).
 THREE: dict[str, tuple[str, frozenset[str]]] = {
     "north": ("plus", DEFAULT_SCOPES),
-    "south": ("standard", DEFAULT_SCOPES - {"read_inventory", "read_locations"}),
+    "south": (
+        "standard",
+        DEFAULT_SCOPES
+        - {"read_inventory", "read_locations", "read_merchant_managed_fulfillment_orders"},
+    ),
     "west": ("advanced", frozenset({"read_products", "read_inventory", "read_locations"})),
 }
 
@@ -649,7 +674,7 @@ def test_three_plans_and_scope_sets_sync_load_and_equal_the_truth(
         for t, (_, scopes) in THREE.items()
     }
     assert not skipped["north"]
-    assert {"inventory_levels", "locations"} == skipped["south"]
+    assert {"inventory_levels", "locations", "fulfillment_orders"} == skipped["south"]
     assert {"orders", "order_refunds", "customers", "deleted_orders"} <= skipped["west"]
     with local_chain(tmp_path, spark_session, tenants, options) as chain:
         for tenant in THREE:
@@ -684,6 +709,7 @@ def test_three_plans_and_scope_sets_sync_load_and_equal_the_truth(
         assert statuses["south"].skipped == {
             "inventory_levels": ["read_inventory", "read_locations"],
             "locations": ["read_locations"],
+            "fulfillment_orders": [FULFILLMENT_ORDER_SCOPES],
         }
         assert set(statuses["west"].skipped) == skipped["west"]
         assert statuses["west"].skipped["customers"] == ["read_customers"]

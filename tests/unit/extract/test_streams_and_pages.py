@@ -106,6 +106,7 @@ def test_groups_map_to_streams() -> None:
         "refund_details",
         "order_fulfillments",
         "fulfillment_details",
+        "fulfillment_orders",
         "deleted_orders",
     ]
 

@@ -1,14 +1,18 @@
 """Each stream declares the access scopes its documents need, per Shopify's own schemas: the
 declared scopes grant every field of every document of the stream, in every supported version,
-and none of them is superfluous."""
+whichever scope of an any-of requirement is held, and none of them is superfluous."""
 
 from __future__ import annotations
+
+import itertools
 
 import pytest
 from graphql import parse
 
+from shopsync.shopify.scopes import missing_scopes
 from shopsync.streams import DECLARATIONS, StreamDeclaration
 from shopsync.streams.documents import bulk_document, nested_document, paged_document
+from shopsync.streams.scopes import any_of, describe, options
 from shopsync_simulator.graphql.schema import DEFAULT_SCOPES, SUPPORTED_VERSIONS, admin_schema
 
 
@@ -32,10 +36,23 @@ def _denied(stream: StreamDeclaration, version: str, granted: set[str]) -> list[
 def test_the_declared_scopes_are_what_the_documents_need(
     stream: StreamDeclaration, version: str
 ) -> None:
-    assert _denied(stream, version, set(stream.scopes)) == []
-    for scope in stream.scopes:
-        assert _denied(stream, version, set(stream.scopes) - {scope}), f"{scope} is not needed"
+    for held in itertools.product(*map(options, stream.scopes)):
+        assert _denied(stream, version, set(held)) == [], held
+        for scope in held:
+            assert _denied(stream, version, set(held) - {scope}), f"{scope} is not needed"
 
 
 def test_the_simulator_grants_every_stream_s_scopes_by_default() -> None:
-    assert {s for d in DECLARATIONS for s in d.scopes} <= DEFAULT_SCOPES
+    assert not missing_scopes({s for d in DECLARATIONS for s in d.scopes}, DEFAULT_SCOPES)
+
+
+def test_an_any_of_requirement_is_met_by_any_one_of_its_scopes() -> None:
+    either = any_of("read_assigned_fulfillment_orders", "read_merchant_managed_fulfillment_orders")
+    assert describe(either) == (
+        "read_assigned_fulfillment_orders or read_merchant_managed_fulfillment_orders"
+    )
+    assert missing_scopes([either, "read_orders"], {"read_orders"}) == (either,)
+    assert missing_scopes([either], {"write_merchant_managed_fulfillment_orders"}) == ()
+    assert missing_scopes([either], {"read_assigned_fulfillment_orders"}) == ()
+    with pytest.raises(ValueError, match="two or more"):
+        any_of("read_orders")

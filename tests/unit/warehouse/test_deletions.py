@@ -37,6 +37,11 @@ KINDS = {
     "refund_shipping_lines": ("RefundShippingLine", "refund_updated_at"),
     "fulfillments": ("Fulfillment", "order_updated_at"),
     "fulfillment_line_items": ("FulfillmentLineItem", "fulfillment_updated_at"),
+    "fulfillment_orders": ("FulfillmentOrder", "updated_at"),
+    "fulfillment_order_line_items": (
+        "FulfillmentOrderLineItem",
+        "fulfillment_order_updated_at",
+    ),
     "customers": ("Customer", "updated_at"),
 }
 ORDER_TABLES = [t for t in KINDS if t != "customers"]
@@ -198,4 +203,4 @@ def test_the_deletions_of_a_run_are_one_statement_per_table_deleted_with_its_sub
     assert sorted(updates(("ORDER",))) == sorted(ORDER_TABLES)
     products = ["products", "product_variants", "inventory_items", "inventory_levels"]
     assert updates(("PRODUCT",)) == products
-    assert len(updates(("CUSTOMER", "ORDER", "PRODUCT"))) == 16
+    assert len(updates(("CUSTOMER", "ORDER", "PRODUCT"))) == 1 + len(ORDER_TABLES) + 4
