@@ -5,9 +5,10 @@ would), amounts as ``MoneyBag`` dicts in shop and presentment currency."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
-from shopsync_simulator.store.ids import gid
+from shopsync_simulator.store.ids import GID_PREFIX, ID_BASE, gid
 from shopsync_simulator.store.money import plain
 from shopsync_simulator.store.order_views import allocations, details, tax_lines
 from shopsync_simulator.store.store import Store
@@ -76,6 +77,30 @@ def _transactions(order: Record, d: Record) -> Rows:
         yield _row(t, orderId=order["id"], parentTransactionId=parent["id"] if parent else None)
 
 
+def _tender_transactions(order: Record, d: Record) -> Rows:
+    """Shopify's tender transactions, worked out from the order's transactions rather than from
+    the simulator's tender view: every successful sale and capture takes its amount in shop
+    currency, every successful refund gives it back (negative); nothing else moves money. The
+    id is the transaction's number in the tender transactions' id range."""
+    signs = {"SALE": 1, "CAPTURE": 1, "REFUND": -1}
+    for t in d["transactions"]:
+        amount = Decimal(t["amountSet"]["shopMoney"]["amount"])
+        if t["status"] != "SUCCESS" or t["kind"] not in signs or not amount:
+            continue
+        number = int(t["legacyResourceId"]) - ID_BASE["OrderTransaction"]
+        yield {
+            "id": f"{GID_PREFIX}TenderTransaction/{ID_BASE['TenderTransaction'] + number}",
+            "orderId": order["id"],
+            "processedAt": t["processedAt"],
+            "paymentMethod": "credit_card" if t["gateway"] == "shopify_payments" else t["gateway"],
+            "test": t["test"],
+            "amount": {
+                "amount": str(signs[t["kind"]] * amount),
+                "currencyCode": t["amountSet"]["shopMoney"]["currencyCode"],
+            },
+        }
+
+
 def _shipping_lines(order: Record, d: Record) -> Rows:
     return (_row(s, orderId=order["id"]) for s in d["shippingLines"])
 
@@ -137,6 +162,7 @@ _STREAMS: dict[str, Callable[[Record, Record], Rows]] = {
     "order_adjustments": _order_adjustments,
     "refund_shipping_lines": _refund_shipping_lines,
     "transactions": _transactions,
+    "tender_transactions": _tender_transactions,
     "shipping_lines": _shipping_lines,
     "tax_lines": _tax_lines,
     "discount_applications": _discount_applications,

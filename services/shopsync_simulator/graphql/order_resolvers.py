@@ -87,6 +87,7 @@ ORDER_RESOLVERS: dict[tuple[str, str], Resolver] = {
     ("Refund", "order"): related("orders", "_order"),
     ("RefundLineItem", "location"): related("locations", "_loc"),
     ("OrderTransaction", "order"): related("orders", "_order"),
+    ("TenderTransaction", "order"): related("orders", "_order"),
     ("Fulfillment", "order"): related("orders", "_order"),
     ("Fulfillment", "location"): related("locations", "_loc"),
     ("Fulfillment", "fulfillmentLineItems"): _connection("fulfillmentLineItems"),

@@ -28,8 +28,9 @@ from shopsync_simulator.graphql.nested import list_connection as _list_connectio
 from shopsync_simulator.graphql.nested import related as _related
 from shopsync_simulator.graphql.order_resolvers import ORDER_RESOLVERS
 from shopsync_simulator.query.derived import filtered_scan
-from shopsync_simulator.query.pager import PageArgs, paginate, table_scan
+from shopsync_simulator.query.pager import PageArgs, Scan, paginate, table_scan
 from shopsync_simulator.query.search import Filter, SearchSyntaxError, compile_filter
+from shopsync_simulator.query.tenders import tender_scan
 from shopsync_simulator.store.generate import iso
 from shopsync_simulator.store.ids import gid, parse_gid
 from shopsync_simulator.store.store import Store
@@ -117,7 +118,22 @@ def _filter(query: str | None, kind: str) -> Filter:
         raise GraphQLError(f"Invalid search query: {exc}") from exc
 
 
-def _top_connection(kind: str) -> Resolver:
+#: The records of a root connection matching a filter, in a sort key's order.
+ScanOf = Callable[[Store, str, str, Filter], Scan]
+
+
+def _table_scan(store: Store, kind: str, sort_key: str, flt: Filter) -> Scan:
+    return table_scan(store.tables[kind], sort_key, flt)
+
+
+def _tender_scan(store: Store, _: str, __: str, flt: Filter) -> Scan:
+    """Tender transactions have no ``sortKey``: id order, from the orders' ledgers."""
+    return tender_scan(store.orders, flt)
+
+
+def _top_connection(kind: str, scan_of: ScanOf = _table_scan) -> Resolver:
+    """A root connection of ``kind``: paged, searched, read in chunks by a bulk operation."""
+
     def resolve(_: Any, info: Info, **args: Any) -> Any:
         page = PageArgs.from_args(_paging(info, args))
         query = page.query
@@ -125,10 +141,8 @@ def _top_connection(kind: str) -> Resolver:
             # Without read_all_orders Shopify shows only the last 60 days of orders.
             since = f"created_at:>='{iso(_store(info).clock.now() - ORDER_WINDOW)}'"
             query = f"({query}) AND {since}" if query else since
-        flt = _filter(query, kind)
-        return _paged(
-            info, paginate(table_scan(_store(info).tables[kind], page.sort_key, flt), page)
-        )
+        conn = paginate(scan_of(_store(info), kind, page.sort_key, _filter(query, kind)), page)
+        return _paged(info, conn)
 
     return resolve
 
@@ -236,6 +250,7 @@ RESOLVERS: dict[tuple[str, str], Resolver] = {
     ("QueryRoot", "orders"): _top_connection("Order"),
     ("QueryRoot", "fulfillmentOrders"): _fulfillment_orders,
     ("QueryRoot", "events"): _top_connection("Event"),
+    ("QueryRoot", "tenderTransactions"): _top_connection("TenderTransaction", _tender_scan),
     ("QueryRoot", "productsCount"): _count("Product"),
     ("QueryRoot", "productVariantsCount"): _count("ProductVariant"),
     ("QueryRoot", "customersCount"): _count("Customer"),

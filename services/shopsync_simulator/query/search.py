@@ -25,6 +25,14 @@ _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TERM = re.compile(r"^(-?)([A-Za-z_][A-Za-z0-9_.]*):(>=|<=|>|<|=)?(.*)$", re.S)
 TIME_FIELDS = {"created_at": "_c", "updated_at": "_u", "processed_at": "_c"}
+#: Search field -> the key range it narrows (:attr:`Filter.ranges`); ``processed_at`` reads
+#: ``_c`` like ``created_at``.
+_RANGE_COLUMNS = {
+    "created_at": "created",
+    "processed_at": "created",
+    "updated_at": "updated",
+    "id": "id",
+}
 
 
 class SearchSyntaxError(ValueError):
@@ -187,6 +195,7 @@ def _getters(kind: str) -> dict[str, Callable[[Record], Any]]:
             ),
             "test": lambda r: str(r["test"]),
         },
+        "TenderTransaction": {"test": lambda r: str(r["test"])},
         "BasicEvent": {
             "action": lambda r: r["action"],
             "verb": lambda r: r["action"],
@@ -269,7 +278,7 @@ class Filter:
 
     def _narrow(self, node: Node) -> None:
         _, name, op, value = node
-        column = {"created_at": "created", "updated_at": "updated", "id": "id"}.get(name)
+        column = _RANGE_COLUMNS.get(name)
         if column is None:
             return
         lo, hi = self._bounds(name, value)

@@ -25,6 +25,7 @@ ID_BASE: dict[str, int] = {
     "OrderAdjustment": 300_000_000_000,
     "RefundShippingLine": 200_000_000_000,
     "OrderTransaction": 6_000_000_000,
+    "TenderTransaction": 2_000_000_000,
     "TransactionFee": 500_000_000_000,
     "ShippingLine": 4_000_000_000,
     "Fulfillment": 4_500_000_000,

@@ -33,7 +33,13 @@ NODE_KINDS = {
     "Fulfillment": "fulfillments",
     "FulfillmentOrder": "fulfillmentOrders",
     "OrderTransaction": "transactions",
+    "TenderTransaction": "tenderTransactions",
 }
+#: The transactions that move money, as Shopify's tender transactions: the sign of the amount
+#: (from the buyer to the shop positive, back to the buyer negative).
+TENDER_SIGNS = {"SALE": 1, "CAPTURE": 1, "REFUND": -1}
+#: What a tender transaction shows of the card a Shopify Payments transaction was paid with.
+CARD_BRANDS = ("Visa", "Mastercard", "American Express")
 
 
 def tax_lines(taxes: list[tuple[str, int, Bag]]) -> list[Record]:
@@ -113,6 +119,17 @@ def _transactions(rec: Record, _: Details) -> list[Record]:
     return list(txns.values())
 
 
+def _tender_transactions(rec: Record, _: Details) -> list[Record]:
+    """The order's successful sales, captures and refunds, each as the tender transaction
+    Shopify records with it (same slot, so the id order is the ledger's order)."""
+    o = rec["_i"]
+    return [
+        _tender(o, t)
+        for t in rec["_pay"]
+        if t["status"] == "SUCCESS" and t["kind"] in TENDER_SIGNS and t["_amt"].shop > 0
+    ]
+
+
 def _refunds(rec: Record, d: Details) -> list[Record]:
     if not rec["_refunds"]:
         return []
@@ -142,6 +159,7 @@ _SECTIONS: dict[str, Callable[[Record, Details], list[Record]]] = {
     "discountApplications": lambda rec, _: rec["_apps"],
     "taxLines": _tax_lines,
     "transactions": _transactions,
+    "tenderTransactions": _tender_transactions,
     "refunds": _refunds,
     "fulfillments": _fulfillments,
     "fulfillmentOrders": _fulfillment_orders,
@@ -202,6 +220,35 @@ def _transaction(rec: Record, o: int, t: Record, parent: Record | None) -> Recor
         authorizationExpiresAt=iso(t["_t"] + 7 * 86_400) if t["kind"] == "AUTHORIZATION" else None,
     )
     return out
+
+
+def _tender(o: int, t: Record) -> Record:
+    """A tender transaction in the shop's currency; ``_c`` (its ``processedAt``) and ``_n`` are
+    what the search (``processed_at``, ``id``) and the pager read."""
+    index = o * SLOTS["TenderTransaction"] + t["_s"]
+    number = numeric_id("TenderTransaction", index)
+    amount: Bag = t["_amt"]
+    card = t["gateway"] == "shopify_payments"
+    return {
+        "__typename": "TenderTransaction",
+        "id": gid("TenderTransaction", index),
+        "processedAt": iso(t["_t"]),
+        "paymentMethod": "credit_card" if card else t["gateway"],
+        "remoteReference": f"{t['gateway']}-{number}",
+        "test": False,
+        "amount": money_v2(TENDER_SIGNS[t["kind"]] * amount.shop, amount.cur),
+        "transactionDetails": {
+            "__typename": "TenderTransactionCreditCardDetails",
+            "creditCardCompany": CARD_BRANDS[o % len(CARD_BRANDS)],
+            "creditCardNumber": f"•••• •••• •••• {number % 10_000:04d}",
+        }
+        if card
+        else None,
+        "_order": o,
+        "_i": index,
+        "_n": number,
+        "_c": t["_t"],
+    }
 
 
 def _refund(

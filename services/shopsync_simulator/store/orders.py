@@ -36,6 +36,7 @@ GATEWAYS = ("shopify_payments",) * 4 + ("paypal",)
 SLOTS = {
     "Refund": 8,
     "OrderTransaction": 16,
+    "TenderTransaction": 16,  # a transaction's tender transaction takes its slot
     "Fulfillment": 8,
     "FulfillmentOrder": 4,
     "ShippingLine": 2,
