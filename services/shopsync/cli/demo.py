@@ -140,21 +140,24 @@ def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
     """Live records per stream the tenant syncs, inside its window: updated since start_date.
 
     Streams ingestion always fetches whole count every record; inventory levels go by their own
-    ``updatedAt`` (fetched per location); order line items arrive with their order, so they
-    follow its window; a deletions stream counts the destroy events of its subject.
+    ``updatedAt`` (fetched per location), tender transactions by their ``processedAt``; order
+    line items arrive with their order, so they follow its window; a deletions stream counts
+    the destroy events of its subject.
     """
     floor = f"{tenant.start_date.isoformat()}T00:00:00Z"
     store = sim.store(tenant.id)
 
-    def in_window(record: dict[str, Any]) -> bool:
-        return str(record.get("updatedAt") or floor) >= floor
+    def in_window(record: dict[str, Any], cursor: str = "updatedAt") -> bool:
+        return str(record.get(cursor) or floor) >= floor
 
     synced = {s for group in tenant.streams for s in STREAMS_BY_GROUP[group]}
     live: dict[str, int] = {}
     # Levels too go by their own updatedAt: a quantity change stamps the level, not its item.
     for stream in synced - set(DELETIONS):
         spec = SPECS[stream]
-        live[stream] = sum(1 for r in records(store, stream) if spec.always_full or in_window(r))
+        live[stream] = sum(
+            1 for r in records(store, stream) if spec.always_full or in_window(r, spec.cursor_field)
+        )
     destroyed = [e["subjectType"] for e in records(store, "events") if e["action"] == "destroy"]
     for stream in synced & set(DELETIONS):  # the destroy events of the stream's subject
         live[stream] = destroyed.count(DELETIONS[stream].subject)

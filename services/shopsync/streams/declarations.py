@@ -21,6 +21,7 @@ from .orders import DELETED_ORDERS, ORDER_REFUNDS, ORDER_TRANSACTIONS, ORDERS
 from .products import DELETED_PRODUCTS, PRODUCT_VARIANTS, PRODUCTS
 from .refunds import REFUND_DETAILS
 from .tables import TableSpec
+from .tenders import TENDER_TRANSACTIONS
 
 __all__ = [
     "BY_NAME",
@@ -44,6 +45,7 @@ __all__ = [
     "REFUND_DETAILS",
     "STREAM_GROUPS",
     "TABLES",
+    "TENDER_TRANSACTIONS",
     "Child",
     "Deletes",
     "DetailsOf",
@@ -62,6 +64,7 @@ DECLARATIONS: tuple[StreamDeclaration, ...] = (
     LOCATIONS,
     ORDERS,
     ORDER_TRANSACTIONS,
+    TENDER_TRANSACTIONS,
     ORDER_REFUNDS,
     REFUND_DETAILS,
     ORDER_FULFILLMENTS,

@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS shop_acme.discount_applications (id VARCHAR(65535), o
 
 CREATE TABLE IF NOT EXISTS shop_acme.transactions (id VARCHAR(65535), transaction_id BIGINT, order_id VARCHAR(65535), order_updated_at TIMESTAMPTZ, parent_transaction_id VARCHAR(65535), kind VARCHAR(65535), status VARCHAR(65535), gateway VARCHAR(65535), test BOOLEAN, error_code VARCHAR(65535), amount DECIMAL(20,4), amount_currency VARCHAR(65535), amount_presentment DECIMAL(20,4), amount_presentment_currency VARCHAR(65535), fees SUPER, processed_at TIMESTAMPTZ, created_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
 
+CREATE TABLE IF NOT EXISTS shop_acme.tender_transactions (id VARCHAR(65535), tender_transaction_id BIGINT, order_id VARCHAR(65535), payment_method VARCHAR(65535), remote_reference VARCHAR(65535), test BOOLEAN, amount DECIMAL(20,4), amount_currency VARCHAR(65535), credit_card_company VARCHAR(65535), credit_card_number VARCHAR(65535), processed_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
+
 CREATE TABLE IF NOT EXISTS shop_acme.refunds (id VARCHAR(65535), refund_id BIGINT, order_id VARCHAR(65535), order_updated_at TIMESTAMPTZ, note VARCHAR(65535), total_refunded DECIMAL(20,4), total_refunded_currency VARCHAR(65535), total_refunded_presentment DECIMAL(20,4), total_refunded_presentment_currency VARCHAR(65535), created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
 
 CREATE TABLE IF NOT EXISTS shop_acme.refund_line_items (id VARCHAR(65535), refund_line_item_id BIGINT, refund_id VARCHAR(65535), order_id VARCHAR(65535), refund_updated_at TIMESTAMPTZ, line_item_id VARCHAR(65535), quantity INTEGER, restock_type VARCHAR(65535), restocked BOOLEAN, subtotal DECIMAL(20,4), subtotal_currency VARCHAR(65535), subtotal_presentment DECIMAL(20,4), subtotal_presentment_currency VARCHAR(65535), total_tax DECIMAL(20,4), total_tax_currency VARCHAR(65535), total_tax_presentment DECIMAL(20,4), total_tax_presentment_currency VARCHAR(65535), _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
@@ -77,9 +79,9 @@ ALTER TABLE shop_acme.products ADD COLUMN published_at TIMESTAMPTZ;
 
 ALTER TABLE shop_acme.products ADD COLUMN _tenant_id VARCHAR(65535);
 
+-- batch 2 of 4
 ALTER TABLE shop_acme.products ADD COLUMN _run_id VARCHAR(65535);
 
--- batch 2 of 4
 ALTER TABLE shop_acme.products ADD COLUMN _synced_at TIMESTAMPTZ;
 
 ALTER TABLE shop_acme.products ADD COLUMN _deleted_at TIMESTAMPTZ;

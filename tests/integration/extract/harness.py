@@ -15,7 +15,7 @@ from typing import Any
 from shopsync.extract.raw import read_part
 from shopsync.extract.result import RunResult
 from shopsync.lake.manifest import Manifest, read_manifest
-from shopsync.streams.declarations import DELETIONS
+from shopsync.streams.declarations import BY_NAME, DELETIONS
 from shopsync_simulator import Clock, SimulatorOptions, StoreSize, truth
 from tests.support.simulator import SimulatedIngestion, simulated_ingestion
 from tests.support.tenants import make_tenant, write_tenant_file
@@ -81,7 +81,9 @@ def write_tenant(directory: Path, tenant_id: str = TENANT) -> Path:
 
 
 def cursor_field(stream: str) -> str:
-    return "createdAt" if stream in DELETIONS else "updatedAt"
+    """The declared cursor: ``updatedAt``, a deletions stream's ``createdAt``, tender
+    transactions' ``processedAt``."""
+    return BY_NAME[stream].cursor_field
 
 
 def latest_by_id(rows: list[dict[str, Any]], stream: str) -> dict[str, str]:

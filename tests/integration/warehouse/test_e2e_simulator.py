@@ -241,6 +241,19 @@ def assert_matches_truth(chain: Chain, tenant: str, skipped: frozenset[str] = fr
                 for r in t("transactions")
             },
         ),
+        "tender_transactions": (
+            ("order_id", "amount", "amount_currency", "payment_method", "processed_at"),
+            {
+                r["id"]: (
+                    r["orderId"],
+                    money(r["amount"]["amount"]),
+                    r["amount"]["currencyCode"],
+                    r["paymentMethod"],
+                    _ts(r["processedAt"]),
+                )
+                for r in t("tender_transactions")
+            },
+        ),
         "refunds": (
             ("order_id", "total_refunded", "total_refunded_presentment_currency"),
             {

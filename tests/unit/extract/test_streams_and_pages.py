@@ -102,6 +102,7 @@ def test_groups_map_to_streams() -> None:
         "locations",
         "orders",
         "order_transactions",
+        "tender_transactions",
         "order_refunds",
         "refund_details",
         "order_fulfillments",

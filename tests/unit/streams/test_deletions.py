@@ -57,6 +57,7 @@ def test_every_table_of_an_order_goes_with_it_and_a_customer_with_its_own() -> N
         "fulfillment_line_items",
         "fulfillment_orders",
         "fulfillment_order_line_items",
+        "tender_transactions",
     }
     assert all(TABLES[t].deleted_with == DeletedWith("ORDER", "order_id") for t in order_rows)
 

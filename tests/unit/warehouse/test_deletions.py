@@ -31,6 +31,7 @@ KINDS = {
     "shipping_lines": ("ShippingLine", "order_updated_at"),
     "discount_applications": ("DiscountApplication", "order_updated_at"),
     "transactions": ("OrderTransaction", "order_updated_at"),
+    "tender_transactions": ("TenderTransaction", "processed_at"),
     "refunds": ("Refund", "order_updated_at"),
     "refund_line_items": ("RefundLineItem", "refund_updated_at"),
     "order_adjustments": ("OrderAdjustment", "refund_updated_at"),
