@@ -14,7 +14,9 @@ Nothing here reads, writes or knows about Glue.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import reduce
 
 from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, Window
@@ -25,9 +27,12 @@ from shopsync.warehouse.specs import (
     DECIMAL_PRECISION,
     DECIMAL_SCALE,
     DELETION_EVENT_FIELDS,
+    EXPLODED_DERIVATIONS,
     TABLES,
     Column,
     ColumnType,
+    Derivation,
+    Explode,
     TableSpec,
 )
 
@@ -98,26 +103,47 @@ def _at(node: SparkColumn, path: tuple[str, ...]) -> SparkColumn:
     return node
 
 
-def _value(column: Column, node: SparkColumn, parent: SparkColumn | None) -> SparkColumn:
-    if column.derive == "parent":
-        if parent is None:
-            raise ValueError(f"{column.name}: a parent column outside an exploded table")
-        raw = _at(parent, column.path)
+@dataclass(frozen=True)
+class _Place:
+    """Where an exploded row sits: what its ``parent``, ``owner``, ``position``, ``kind`` and
+    ``keyed`` columns read. A paged row reads its stream's node and its owner as structs; a
+    bulk row reads its record's values as joined columns (the record is another line)."""
+
+    parent: Callable[[Column], SparkColumn]
+    owner: Callable[[Column], SparkColumn]
+    owner_id: SparkColumn
+    position: SparkColumn
+    kind: str
+
+    def value(self, column: Column, row: SparkColumn) -> SparkColumn:
+        if column.derive == "parent":
+            return self.parent(column)
+        if column.derive == "owner":
+            return self.owner(column)
+        if column.derive == "position":
+            return self.position
+        if column.derive == "kind":
+            return F.lit(self.kind)
+        key = _at(row, column.path) if column.path else self.position
+        return F.concat(self.owner_id, F.lit(f"#{column.arg or ''}"), key.cast(T.StringType()))
+
+
+def _value(column: Column, row: SparkColumn, place: _Place | None = None) -> SparkColumn:
+    if column.derive in EXPLODED_DERIVATIONS:
+        if place is None:
+            raise ValueError(f"{column.name}: a {column.derive} column outside an exploded table")
+        raw = place.value(column, row)
     elif column.derive == "gid_number":
-        raw = F.regexp_extract(_at(node, column.path), _GID_NUMBER, 1)
+        raw = F.regexp_extract(_at(row, column.path), _GID_NUMBER, 1)
         raw = F.when(raw != "", raw)
     elif column.derive == "quantity":
         name = column.arg or ""
-        entries = F.filter(_at(node, column.path), lambda q: q.getField("name").eqNullSafe(name))
+        entries = F.filter(_at(row, column.path), lambda q: q.getField("name").eqNullSafe(name))
         raw = F.get(entries, 0).getField("quantity")
     elif column.derive == "join":
-        raw = F.array_join(_at(node, column.path), ", ")
-    elif column.derive == "keyed":
-        if parent is None:
-            raise ValueError(f"{column.name}: a keyed column outside an exploded table")
-        raw = F.concat(_at(parent, ("id",)), F.lit("#"), _at(node, column.path))
+        raw = F.array_join(_at(row, column.path), ", ")
     else:
-        raw = _at(node, column.path)
+        raw = _at(row, column.path)
     return raw.cast(SPARK_TYPES[column.type]).alias(column.name)
 
 
@@ -152,6 +178,130 @@ def has_child_lines(lines: DataFrame) -> bool:
     return bool(lines.where(F.col(RAW).contains(f'"{PARENT_ID}"')).limit(1).count())
 
 
+def _own(spec: TableSpec) -> list[Column]:
+    """The columns read from the row's own node."""
+    return [c for c in spec.columns if c.derive not in EXPLODED_DERIVATIONS]
+
+
+def _of(spec: TableSpec, derive: Derivation) -> list[Column]:
+    return [c for c in spec.columns if c.derive == derive]
+
+
+def _row_schema(spec: TableSpec) -> T.StructType | None:
+    """The schema of a row of an exploded list; ``None``: the rows are strings (a column with
+    no path is the row itself)."""
+    own = _own(spec)
+    if any(not c.path for c in own):
+        return None
+    return node_schema(own)
+
+
+def _owner_schema(spec: TableSpec, source: Explode) -> T.StructType:
+    """The schema of an owner of rows (a line item holding tax lines): its ``owner`` columns'
+    paths, its id (the rows' key) and its list of rows, each element's JSON text."""
+    return node_schema(
+        _of(spec, "owner"),
+        [(("id",), T.StringType()), (source.within, T.ArrayType(T.StringType()))],
+    )
+
+
+def _elements(texts: SparkColumn, schema: T.StructType | None) -> SparkColumn:
+    """A list's elements (JSON text each) as ``(r, c)`` structs: the text, which stays the
+    row's ``_raw``, and the element parsed. The elements are parsed in one go (joined back
+    into one JSON array): a parser per element costs more than the parsing itself."""
+    if schema is None:  # strings: their text is the value
+        parsed = texts
+    else:
+        joined = F.concat(F.lit("["), F.array_join(texts, ",", "null"), F.lit("]"))
+        parsed = F.from_json(joined, T.ArrayType(schema))
+    return F.zip_with(texts, parsed, lambda r, c: F.struct(r.alias("r"), c.alias("c")))
+
+
+def _raw_text(spec: TableSpec, text: SparkColumn) -> SparkColumn:
+    """A row's ``_raw``: its JSON text; a string row's text is the string, quoted here."""
+    if _row_schema(spec) is not None:
+        return text
+    return F.regexp_replace(F.to_json(F.array(text)), r"^\[|\]$", "")
+
+
+#: An exploded row's columns: its JSON text, its parsed node, its place in its list.
+_TEXT, _ROW, _PLACE = "__text", "__row", "__place"
+
+
+def _exploded(spec: TableSpec, texts: SparkColumn, owners: DataFrame) -> DataFrame:
+    """The rows of the list ``texts`` in each of ``owners`` (which keep their columns), each
+    with its text ``__text``, its node ``__row`` and its place ``__place``."""
+    rows = F.posexplode(_elements(texts, _row_schema(spec))).alias(_PLACE, "__e")
+    return owners.select("*", rows).select(
+        "*", F.col("__e.r").alias(_TEXT), F.col("__e.c").alias(_ROW)
+    )
+
+
+def _select(spec: TableSpec, rows: DataFrame, meta: SparkColumn, place: _Place) -> DataFrame:
+    return rows.select(
+        *[_value(c, F.col(_ROW), place) for c in spec.columns],
+        *_meta(F.struct(meta.alias("_shopsync")), _raw_text(spec, F.col(_TEXT))),
+    )
+
+
+def _paged(spec: TableSpec, source: Explode, top: DataFrame) -> DataFrame:
+    """Rows of a list inside each record's line (a paged fetch's nested connection, or a plain
+    list), or of a list in each element of one (``within``: a line item's tax lines)."""
+    records = top.select(F.col("n").alias("p"))
+    if source.within:
+        texts = _at(F.col("p"), source.path)
+        each = F.explode(_elements(texts, _owner_schema(spec, source))).alias("e")
+        owners = records.select("p", each).select("p", F.col("e.c").alias("o"))
+        rows = _exploded(spec, _at(F.col("o"), source.within), owners)
+    else:
+        owners = records.select("p", F.col("p").alias("o"))
+        rows = _exploded(spec, _at(F.col("o"), source.path), owners)
+    place = _Place(
+        parent=lambda c: _at(F.col("p"), c.path),
+        owner=lambda c: _at(F.col("o"), c.path),
+        owner_id=_at(F.col("o"), ("id",)),
+        position=F.col(_PLACE),
+        kind=source.kind,
+    )
+    return _select(spec, rows, F.col("p._shopsync"), place)
+
+
+def _bulk(spec: TableSpec, source: Explode, parsed: DataFrame, top: DataFrame) -> DataFrame:
+    """Rows of a connection a bulk operation landed as child lines (``__parentId``): the lines
+    themselves, or (``within``) a list in each. The record's values come from its own line in
+    the same run, joined."""
+    assert source.row_match is not None
+    node, (path, pattern) = F.col("n"), source.row_match
+    pid = node.getField(PARENT_ID)
+    lines = parsed.where(pid.isNotNull() & _at(node, path).rlike(pattern))
+    # The record's ``parent`` values and, when it owns the rows, its ``owner`` ones.
+    of_record = _of(spec, "parent") + ([] if source.within else _of(spec, "owner"))
+    values = top.select(
+        node.getField("id").alias("__pid"),
+        *[_at(node, c.path).alias(f"__p_{c.name}") for c in of_record],
+    ).dropDuplicates(["__pid"])
+    lines = lines.join(values, pid == F.col("__pid"), "left")
+
+    def record(c: Column) -> SparkColumn:
+        value = F.col(f"__p_{c.name}")
+        # the record's key is the line's __parentId, whether or not its own line is here
+        return F.coalesce(value, pid) if c.path == ("id",) else value
+
+    if source.within:  # the line is the owner (a line item) of a list of rows
+        rows = _exploded(spec, _at(node, source.within), lines)
+        place = _Place(
+            parent=record,
+            owner=lambda c: _at(node, c.path),
+            owner_id=node.getField("id"),
+            position=F.col(_PLACE),
+            kind=source.kind,
+        )
+    else:  # the line is the row; the record owns it
+        rows = lines.withColumns({_TEXT: F.col("r"), _ROW: node})
+        place = _Place(record, record, pid, F.lit(None), source.kind)
+    return _select(spec, rows, node.getField("_shopsync"), place)
+
+
 def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> DataFrame:
     """Raw lines to the table's typed columns (no dedupe). Lines without a key are dropped.
 
@@ -159,71 +309,37 @@ def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> D
     nested rows (order line items) takes them as well as the nested lists of paged fetches;
     other tables skip them, unless their rows *are* such lines (``child_rows``). With
     ``child_lines=False`` (no bulk child lines in the input) that second branch is skipped.
+    Each of an exploded table's lists (:attr:`TableSpec.explode`) gives rows of both shapes.
     """
-    own = [c for c in spec.columns if c.derive != "parent"]
-    parents = [c for c in spec.columns if c.derive == "parent"]
+    own = _own(spec)
     extra: list[tuple[tuple[str, ...], T.DataType]] = [
         (("_shopsync",), _META),
         ((PARENT_ID,), T.StringType()),
     ]
     if spec.explode:
-        extra.append((spec.explode, T.ArrayType(T.StringType())))
-        extra += [(c.path, _leaf(c)) for c in parents]
-        if any(c.derive == "keyed" for c in own):
-            extra.append((("id",), T.StringType()))
-        if spec.row_match is not None:
-            extra.append((spec.row_match[0], T.StringType()))
-    parsed = lines.select(parse_once(node_schema(own, extra)).alias("n"), F.col(RAW).alias("r"))
+        # A record's line: its lists, the paths of its parent and owner columns; a bulk child
+        # line: what tells it apart, and the owner's list of rows with ``within``.
+        extra += [(("id",), T.StringType())]
+        extra += [(c.path, _leaf(c)) for c in spec.columns if c.derive in ("parent", "owner")]
+        for source in spec.explode:
+            extra.append((source.path, T.ArrayType(T.StringType())))
+            if source.row_match is not None:
+                extra.append((source.row_match[0], T.StringType()))
+            if source.within:
+                extra.append((source.within, T.ArrayType(T.StringType())))
+    schema = node_schema([c for c in own if c.path], extra)
+    parsed = lines.select(parse_once(schema).alias("n"), F.col(RAW).alias("r"))
     node, is_child = F.col("n"), F.col("n").getField(PARENT_ID).isNotNull()
     if not spec.explode:
         rows = parsed if spec.child_rows else parsed.where(~is_child | F.col("n").isNull())
-        out = rows.select(*[_value(c, node, None) for c in own], *_meta(node, F.col("r")))
+        out = rows.select(*[_value(c, node) for c in own], *_meta(node, F.col("r")))
         return out.where(F.col(spec.primary_key).isNotNull()).select(*spec.column_names)
-    # Nested lists of paged fetches: explode each parent's list; each element is JSON text.
-    # The list's elements are parsed in one go per parent (joined back into one JSON array):
-    # a parser per element costs more than the parsing itself. Zipped with their own text,
-    # which stays the element's ``_raw``.
     top = parsed.where(~is_child)
-    texts = _at(node, spec.explode)
-    elements = F.from_json(
-        F.concat(F.lit("["), F.array_join(texts, ",", "null"), F.lit("]")),
-        T.ArrayType(node_schema(own)),
-    )
-    pairs = F.zip_with(texts, elements, lambda r, c: F.struct(r.alias("r"), c.alias("c")))
-    nested = (
-        top.select(F.col("n").alias("p"), F.explode(pairs).alias("e"))
-        .select("p", F.col("e.r").alias("r"), F.col("e.c").alias("c"))
-        .select(
-            *[_value(c, F.col("c"), F.col("p")) for c in spec.columns],
-            *_meta(F.col("p"), F.col("r")),
-        )
-    )
-    if not child_lines:
-        return nested.where(F.col(spec.primary_key).isNotNull()).select(*spec.column_names)
-    # Bulk child lines: the parent's values come from its own line in the same run.
-    parent_values = top.select(
-        node.getField("id").alias("__pid"),
-        *[_value(c, node, node).alias(f"__p_{c.name}") for c in parents],
-    ).dropDuplicates(["__pid"])
-    own_children = parsed.where(is_child)
-    if spec.row_match is not None:  # the child lines of this table's connection only
-        path, pattern = spec.row_match
-        own_children = own_children.where(_at(node, path).rlike(pattern))
-    children = own_children.join(parent_values, node.getField(PARENT_ID) == F.col("__pid"), "left")
-
-    def child_value(c: Column) -> SparkColumn:
-        if c.derive == "keyed":  # the parent's id is the line's __parentId
-            key = F.concat(node.getField(PARENT_ID), F.lit("#"), _at(node, c.path))
-            return key.cast(SPARK_TYPES[c.type]).alias(c.name)
-        if c.derive != "parent":
-            return _value(c, node, None)
-        joined = F.col(f"__p_{c.name}")
-        if c.path == ("id",):  # the parent's key is the child's __parentId itself
-            joined = F.coalesce(joined, node.getField(PARENT_ID))
-        return joined.cast(SPARK_TYPES[c.type]).alias(c.name)
-
-    bulk = children.select(*[child_value(c) for c in spec.columns], *_meta(node, F.col("r")))
-    out = nested.unionByName(bulk)
+    frames = [_paged(spec, source, top) for source in spec.explode]
+    if child_lines:
+        bulk = [s for s in spec.explode if s.row_match is not None]
+        frames += [_bulk(spec, source, parsed, top) for source in bulk]
+    out = reduce(DataFrame.unionByName, frames)
     return out.where(F.col(spec.primary_key).isNotNull()).select(*spec.column_names)
 
 

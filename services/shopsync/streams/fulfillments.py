@@ -20,7 +20,7 @@ from __future__ import annotations
 from .model import Child, DetailsOf, StreamDeclaration
 from .orders import WITH_ORDER, bag, details_table, order_list_stream
 from .scopes import any_of
-from .tables import STAMPS, Column, TableSpec, col, gid, gid_of, money_bag, number
+from .tables import STAMPS, Column, TableSpec, col, connection, gid, money_bag, number
 
 ORDER_FULFILLMENTS = order_list_stream(
     "order_fulfillments",
@@ -185,8 +185,7 @@ FULFILLMENT_ORDERS = StreamDeclaration(
                 ),
             ),
             cursor="fulfillment_order_updated_at",
-            explode=("lineItems", "nodes"),
-            row_match=gid_of("FulfillmentOrderLineItem"),
+            explode=(connection("lineItems", "FulfillmentOrderLineItem"),),
             deleted_with=WITH_ORDER,
         ),
     ),

@@ -16,10 +16,11 @@ from .tables import (
     STAMPS,
     Column,
     DeletedWith,
+    Explode,
     TableSpec,
     col,
+    connection,
     gid,
-    gid_of,
     money,
     money_bag,
     number,
@@ -36,6 +37,43 @@ WITH_ORDER = DeletedWith("ORDER", "order_id")
 MONEY = "{ amount currencyCode }"
 
 
+def in_lines(within: str) -> tuple[Explode, ...]:
+    """The rows of a plain list in each line item and each shipping line of an order (their
+    tax lines): a two-level explode, told apart by ``parent_type``."""
+    return (
+        connection("lineItems", "LineItem", within=within, kind="line_item"),
+        connection("shippingLines", "ShippingLine", within=within, kind="shipping_line"),
+    )
+
+
+def keyed_by_place(tag: str) -> Column:
+    """The key of a row Shopify gives no id, in a list of a node: ``<node gid>#<tag><place>``
+    (``gid://shopify/LineItem/7#tax0``), the same on every fetch, so a replay merges it."""
+    return Column("id", "varchar", (), derive="keyed", arg=tag)
+
+
+def order_rows(name: str, key: Column, explode: tuple[Explode, ...], *columns: Column) -> TableSpec:
+    """A table of rows in lists of the orders stream's orders: keyed by ``key``, with their
+    order and its ``updatedAt`` (their cursor), gone with the order."""
+    return TableSpec(
+        name,
+        "orders",
+        (key, ORDER_ID, *columns, ORDER_UPDATED_AT),
+        cursor=ORDER_UPDATED_AT.name,
+        explode=explode,
+        deleted_with=WITH_ORDER,
+    )
+
+
+#: Where a row of a list in a line item, a shipping line or an order sits: the node (its gid and
+#: ``line_item``, ``shipping_line`` or ``order``) and its place in the node's list.
+PLACE = (
+    Column("parent_id", "varchar", ("id",), derive="owner"),
+    Column("parent_type", "varchar", (), derive="kind"),
+    Column("index", "integer", (), derive="position"),
+)
+
+
 def bag(field: str) -> str:
     """The selection of a ``MoneyBag`` field: the amount in shop and presentment currency."""
     return f"{field} {{ shopMoney {MONEY} presentmentMoney {MONEY} }}"
@@ -47,7 +85,7 @@ def _lines(*fields: str) -> str:
 
 #: A line item's or a shipping line's tax lines and the discounts allocated to it.
 TAXED_AND_DISCOUNTED = _lines(
-    f"taxLines {{ title rate {bag('priceSet')} }}",
+    f"taxLines {{ title rate ratePercentage channelLiable {bag('priceSet')} }}",
     f"discountAllocations {{ {bag('allocatedAmountSet')} discountApplication {{ index }} }}",
 )
 
@@ -112,8 +150,7 @@ ORDERS = StreamDeclaration(
                 ORDER_UPDATED_AT,
             ),
             cursor="order_updated_at",
-            explode=("lineItems", "nodes"),
-            row_match=gid_of("LineItem"),
+            explode=(connection("lineItems", "LineItem"),),
             deleted_with=WITH_ORDER,
         ),
         TableSpec(
@@ -135,8 +172,7 @@ ORDERS = StreamDeclaration(
                 ORDER_UPDATED_AT,
             ),
             cursor="order_updated_at",
-            explode=("shippingLines", "nodes"),
-            row_match=gid_of("ShippingLine"),
+            explode=(connection("shippingLines", "ShippingLine"),),
             deleted_with=WITH_ORDER,
         ),
         #: Order-level discounts (a code, an automatic or a manual discount, a script); Shopify
@@ -159,9 +195,43 @@ ORDERS = StreamDeclaration(
                 ORDER_UPDATED_AT,
             ),
             cursor="order_updated_at",
-            explode=("discountApplications", "nodes"),
-            row_match=(("__typename",), "^(Automatic|Manual|Script)?Discount(Code)?Application$"),
+            explode=(
+                Explode(
+                    ("discountApplications", "nodes"),
+                    (("__typename",), "^(Automatic|Manual|Script)?Discount(Code)?Application$"),
+                ),
+            ),
             deleted_with=WITH_ORDER,
+        ),
+        #: Every tax line of the order's line items, its shipping lines and its own (the
+        #: order's are the sums by title and rate): a two-level explode for the first two.
+        order_rows(
+            "tax_lines",
+            keyed_by_place("tax"),
+            (*in_lines("taxLines"), Explode(("taxLines",), kind="order")),
+            *PLACE,
+            col("title", "varchar", "title"),
+            col("rate", "decimal", "rate"),
+            col("rate_percentage", "decimal", "ratePercentage"),
+            col("channel_liable", "boolean", "channelLiable"),
+            *money_bag("amount", "priceSet"),
+        ),
+        #: The share of each discount application (``discount_applications.index``) that fell
+        #: on each line item and shipping line.
+        order_rows(
+            "discount_allocations",
+            keyed_by_place("allocation"),
+            in_lines("discountAllocations"),
+            *PLACE,
+            col("discount_application_index", "integer", "discountApplication", "index"),
+            *money_bag("allocated_amount", "allocatedAmountSet"),
+        ),
+        order_rows(
+            "order_discount_codes",
+            keyed_by_place("code"),
+            (Explode(("discountCodes",)),),
+            Column("index", "integer", (), derive="position"),
+            col("code", "varchar"),
         ),
     ),
     fields="""
@@ -211,6 +281,8 @@ ORDERS = StreamDeclaration(
         taxLines {
           title
           rate
+          ratePercentage
+          channelLiable
           priceSet {
             shopMoney { amount currencyCode }
             presentmentMoney { amount currencyCode }
@@ -296,7 +368,7 @@ def details_table(
             *columns,
         ),
         cursor=f"{parent}_updated_at",
-        explode=(connection, "nodes"),
+        explode=(Explode((connection, "nodes")),),
         deleted_with=WITH_ORDER,
     )
 
@@ -322,7 +394,7 @@ def order_list_stream(
                 name,
                 (col("id", "varchar", "id"), number(key), ORDER_ID, ORDER_UPDATED_AT, *columns),
                 cursor=ORDER_UPDATED_AT.name,
-                explode=(list_field,),
+                explode=(Explode((list_field,)),),
                 deleted_with=WITH_ORDER,
             ),
         ),

@@ -15,12 +15,23 @@ from dataclasses import dataclass
 from typing import Literal
 
 ColumnType = Literal["varchar", "bigint", "integer", "decimal", "boolean", "timestamp", "json"]
-#: How a value is derived: a path's value cast to the type; the numeric tail of the gid at the
-#: path; the named entry of a ``quantities`` list; a list of strings joined with ``", "``; a
-#: path into the parent node of an exploded list (an order line item's order); the parent's
-#: id, ``#`` and the value at the path (the key of a row Shopify gives no id: an order's
-#: discount application is its order's and its ``index``).
-Derivation = Literal["path", "gid_number", "quantity", "join", "parent", "keyed"]
+#: How a value is derived: a path's value cast to the type (an empty path: the row itself, an
+#: element of a list of strings); the numeric tail of the gid at the path; the named entry of a
+#: ``quantities`` list; a list of strings joined with ``", "``. An exploded row also has:
+#: ``parent``, a path into the stream's node (an order line item's order); ``owner``, a path
+#: into the node whose list holds the row (a line item for its tax lines, the stream's node for
+#: a one-level explode); ``position``, the row's place in that list (from 0); ``kind``, the
+#: :attr:`Explode.kind` of its list; ``keyed``, the owner's id, ``#``, the column's ``arg`` and
+#: the value at the path or, with no path, the position (the key of a row Shopify gives no id:
+#: an order's discount application is its order's and its ``index``, a line item's tax line
+#: the line item's and its place, ``<line item gid>#tax0``).
+Derivation = Literal[
+    "path", "gid_number", "quantity", "join", "parent", "owner", "position", "kind", "keyed"
+]
+#: The derivations that need an exploded row's context (its list, the nodes above it).
+EXPLODED_DERIVATIONS: frozenset[Derivation] = frozenset(
+    {"parent", "owner", "position", "kind", "keyed"}
+)
 
 DECIMAL_PRECISION, DECIMAL_SCALE = 20, 4
 
@@ -31,8 +42,35 @@ class Column:
     type: ColumnType
     path: tuple[str, ...]
     derive: Derivation = "path"
-    #: for ``quantity``: the quantity name (``available``, ``on_hand``...)
+    #: for ``quantity``: the quantity name (``available``, ``on_hand``...); for ``keyed``: what
+    #: comes between the ``#`` and the value (``tax``)
     arg: str | None = None
+
+
+@dataclass(frozen=True)
+class Explode:
+    """A list of the stream's node whose elements are rows of a table (an order's line items),
+    or whose elements each hold a plain list of rows (each line item's tax lines: a two-level
+    explode, ``within``).
+
+    A paged fetch lands a child connection inside its record (``lineItems.nodes``) and a plain
+    list always inside its node; a bulk operation lands a connection's nodes as child lines of
+    their own (``__parentId``, the record's id), which ``row_match`` tells apart. A row's owner
+    is the node whose list holds it: the stream's node, or with ``within`` the element of
+    ``path`` (the line item), wherever that element was landed.
+    """
+
+    #: the list in the stream's node (a connection's ``nodes``, or a plain list)
+    path: tuple[str, ...]
+    #: the list's elements among a bulk operation's child lines (which hold every nested
+    #: connection's nodes): those whose value at the path matches the regular expression.
+    #: ``None``: the elements are never child lines (a plain list, a stream never bulk-fetched)
+    row_match: tuple[tuple[str, ...], str] | None = None
+    #: the plain list in each element of ``path`` that holds the rows (``taxLines``)
+    within: tuple[str, ...] = ()
+    #: the value of the table's ``kind`` column for these rows, when a table takes its rows
+    #: from several lists (``line_item``, ``shipping_line``, ``order``)
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,16 +98,25 @@ class TableSpec:
     columns: tuple[Column, ...]
     primary_key: str = "id"
     cursor: str = "updated_at"
-    #: the nested list of the stream's node that holds this table's rows (order line items)
-    explode: tuple[str, ...] = ()
+    #: the lists of the stream's node that hold this table's rows (order line items; a line
+    #: item's, a shipping line's and an order's tax lines); none: a row per node
+    explode: tuple[Explode, ...] = ()
     #: the subject whose destroy event soft-deletes the rows (``_deleted_at``), if any
     deleted_with: DeletedWith | None = None
     #: rows arrive as bulk child lines (``__parentId`` set) and are kept; other tables drop
     #: child lines, which belong to a nested table (an order's line items)
     child_rows: bool = False
-    #: an exploded table's rows among a bulk operation's child lines (which hold every nested
-    #: connection's nodes): those whose value at the path matches the regular expression
-    row_match: tuple[tuple[str, ...], str] | None = None
+
+    def __post_init__(self) -> None:
+        derived = {c.derive for c in self.columns}
+        if not self.explode and derived & EXPLODED_DERIVATIONS:
+            raise ValueError(f"{self.name}: {sorted(derived & EXPLODED_DERIVATIONS)} need explode")
+        if "kind" in derived and not all(e.kind for e in self.explode):
+            raise ValueError(f"{self.name}: a kind column needs every explode's kind")
+        if "position" in derived or any(c.derive == "keyed" and not c.path for c in self.columns):
+            loose = [e.path for e in self.explode if e.row_match is not None and not e.within]
+            if loose:  # a bulk child line is a row of its own, not in a list
+                raise ValueError(f"{self.name}: bulk child lines have no position ({loose[0]})")
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -116,8 +163,14 @@ def money_bag(name: str, *path: str) -> tuple[Column, ...]:
 
 
 def gid_of(node_type: str) -> tuple[tuple[str, ...], str]:
-    """:attr:`TableSpec.row_match` of rows that are ``node_type`` nodes, by their gid."""
+    """:attr:`Explode.row_match` of rows that are ``node_type`` nodes, by their gid."""
     return (("id",), f"^gid://shopify/{node_type}/")
+
+
+def connection(field: str, node_type: str, *, within: str = "", kind: str = "") -> Explode:
+    """The nodes of a child connection of ``node_type`` (paged: inside the record; bulk: child
+    lines told apart by their gid), or with ``within`` the plain list in each node."""
+    return Explode((field, "nodes"), gid_of(node_type), (within,) if within else (), kind)
 
 
 def quantity(name: str) -> Column:

@@ -9,11 +9,13 @@ from shopsync.streams.deletions import EVENT_FIELDS as DELETION_EVENT_FIELDS
 from shopsync.streams.tables import (
     DECIMAL_PRECISION,
     DECIMAL_SCALE,
+    EXPLODED_DERIVATIONS,
     META_COLUMNS,
     Column,
     ColumnType,
     DeletedWith,
     Derivation,
+    Explode,
     TableSpec,
 )
 
@@ -22,12 +24,14 @@ __all__ = [
     "DECIMAL_SCALE",
     "DELETIONS",
     "DELETION_EVENT_FIELDS",
+    "EXPLODED_DERIVATIONS",
     "META_COLUMNS",
     "TABLES",
     "Column",
     "ColumnType",
     "DeletedWith",
     "Derivation",
+    "Explode",
     "TableSpec",
     "tables_for_stream",
 ]

@@ -31,6 +31,12 @@ CREATE TABLE IF NOT EXISTS shop_acme.shipping_lines (id VARCHAR(65535), shipping
 
 CREATE TABLE IF NOT EXISTS shop_acme.discount_applications (id VARCHAR(65535), order_id VARCHAR(65535), index INTEGER, type VARCHAR(65535), code VARCHAR(65535), title VARCHAR(65535), allocation_method VARCHAR(65535), target_selection VARCHAR(65535), target_type VARCHAR(65535), value_amount DECIMAL(20,4), value_amount_currency VARCHAR(65535), value_percentage DECIMAL(20,4), order_updated_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
 
+CREATE TABLE IF NOT EXISTS shop_acme.tax_lines (id VARCHAR(65535), order_id VARCHAR(65535), parent_id VARCHAR(65535), parent_type VARCHAR(65535), index INTEGER, title VARCHAR(65535), rate DECIMAL(20,4), rate_percentage DECIMAL(20,4), channel_liable BOOLEAN, amount DECIMAL(20,4), amount_currency VARCHAR(65535), amount_presentment DECIMAL(20,4), amount_presentment_currency VARCHAR(65535), order_updated_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
+
+CREATE TABLE IF NOT EXISTS shop_acme.discount_allocations (id VARCHAR(65535), order_id VARCHAR(65535), parent_id VARCHAR(65535), parent_type VARCHAR(65535), index INTEGER, discount_application_index INTEGER, allocated_amount DECIMAL(20,4), allocated_amount_currency VARCHAR(65535), allocated_amount_presentment DECIMAL(20,4), allocated_amount_presentment_currency VARCHAR(65535), order_updated_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
+
+CREATE TABLE IF NOT EXISTS shop_acme.order_discount_codes (id VARCHAR(65535), order_id VARCHAR(65535), index INTEGER, code VARCHAR(65535), order_updated_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
+
 CREATE TABLE IF NOT EXISTS shop_acme.transactions (id VARCHAR(65535), transaction_id BIGINT, order_id VARCHAR(65535), order_updated_at TIMESTAMPTZ, parent_transaction_id VARCHAR(65535), kind VARCHAR(65535), status VARCHAR(65535), gateway VARCHAR(65535), test BOOLEAN, error_code VARCHAR(65535), amount DECIMAL(20,4), amount_currency VARCHAR(65535), amount_presentment DECIMAL(20,4), amount_presentment_currency VARCHAR(65535), fees SUPER, processed_at TIMESTAMPTZ, created_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
 
 CREATE TABLE IF NOT EXISTS shop_acme.tender_transactions (id VARCHAR(65535), tender_transaction_id BIGINT, order_id VARCHAR(65535), payment_method VARCHAR(65535), remote_reference VARCHAR(65535), test BOOLEAN, amount DECIMAL(20,4), amount_currency VARCHAR(65535), credit_card_company VARCHAR(65535), credit_card_number VARCHAR(65535), processed_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
@@ -73,13 +79,13 @@ ALTER TABLE shop_acme.products ADD COLUMN tracks_inventory BOOLEAN;
 
 ALTER TABLE shop_acme.products ADD COLUMN created_at TIMESTAMPTZ;
 
+-- batch 2 of 4
 ALTER TABLE shop_acme.products ADD COLUMN updated_at TIMESTAMPTZ;
 
 ALTER TABLE shop_acme.products ADD COLUMN published_at TIMESTAMPTZ;
 
 ALTER TABLE shop_acme.products ADD COLUMN _tenant_id VARCHAR(65535);
 
--- batch 2 of 4
 ALTER TABLE shop_acme.products ADD COLUMN _run_id VARCHAR(65535);
 
 ALTER TABLE shop_acme.products ADD COLUMN _synced_at TIMESTAMPTZ;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -412,3 +413,132 @@ def test_line_items_parse_each_order_once(spark: SparkSession) -> None:
     )
     plan = df._jdf.queryExecution().executedPlan().toString()
     assert plan.count("from_json(") == 2, plan
+
+
+def _tax(title: str, rate: float, shop: str, presented: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "rate": rate,
+        "ratePercentage": rate * 100,
+        "channelLiable": False,
+        "priceSet": {
+            "shopMoney": {"amount": shop, "currencyCode": "USD"},
+            "presentmentMoney": {"amount": presented, "currencyCode": "EUR"},
+        },
+    }
+
+
+def _allocation(application: int, shop: str) -> dict[str, Any]:
+    bag = {"amount": shop, "currencyCode": "USD"}
+    presented = {**bag, "currencyCode": "EUR"}
+    return {
+        "allocatedAmountSet": {"shopMoney": bag, "presentmentMoney": presented},
+        "discountApplication": {"index": application},
+    }
+
+
+def _money_lines_of(raw: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """The three tables of an order's money lines, as (id, parent, kind, place, ...) rows."""
+    taxes = _rows(tf.transform("tax_lines", raw))
+    allocations = _rows(tf.transform("discount_allocations", raw))
+    codes = _rows(tf.transform("order_discount_codes", raw))
+    return {
+        "tax_lines": [
+            (r["id"], r["order_id"], r["parent_id"], r["parent_type"], r["index"], r["title"],
+             r["rate"], r["amount"], r["amount_presentment"], r["amount_presentment_currency"])
+            for r in taxes
+        ],
+        "discount_allocations": [
+            (r["id"], r["order_id"], r["parent_id"], r["parent_type"], r["index"],
+             r["discount_application_index"], r["allocated_amount"])
+            for r in allocations
+        ],
+        "order_discount_codes": [(r["id"], r["order_id"], r["index"], r["code"]) for r in codes],
+    }  # fmt: skip
+
+
+#: One order's money lines, as its paged line and as its bulk lines give them.
+_ORDER, _ITEM, _SHIP = gid("Order", 7), gid("LineItem", 71), gid("ShippingLine", 72)
+_ITEM_NODE = {
+    "id": _ITEM,
+    "taxLines": [_tax("State", 0.06, "6.00", "5.50"), _tax("City", 0.015, "1.50", "1.38")],
+    "discountAllocations": [_allocation(0, "10.00")],
+}
+_SHIP_NODE = {
+    "id": _SHIP,
+    "taxLines": [_tax("State", 0.06, "0.60", "0.55")],
+    "discountAllocations": [],
+}
+_ORDER_NODE = {
+    "id": _ORDER,
+    "updatedAt": "2026-11-24T09:00:00Z",
+    "discountCodes": ["SAVE10", 'quo"te'],
+    "taxLines": [_tax("State", 0.06, "6.60", "6.05"), _tax("City", 0.015, "1.50", "1.38")],
+}
+_EXPECTED = {
+    "tax_lines": [
+        (f"{_ITEM}#tax0", _ORDER, _ITEM, "line_item", 0, "State", Decimal("0.0600"),
+         Decimal("6.0000"), Decimal("5.5000"), "EUR"),
+        (f"{_ITEM}#tax1", _ORDER, _ITEM, "line_item", 1, "City", Decimal("0.0150"),
+         Decimal("1.5000"), Decimal("1.3800"), "EUR"),
+        (f"{_ORDER}#tax0", _ORDER, _ORDER, "order", 0, "State", Decimal("0.0600"),
+         Decimal("6.6000"), Decimal("6.0500"), "EUR"),
+        (f"{_ORDER}#tax1", _ORDER, _ORDER, "order", 1, "City", Decimal("0.0150"),
+         Decimal("1.5000"), Decimal("1.3800"), "EUR"),
+        (f"{_SHIP}#tax0", _ORDER, _SHIP, "shipping_line", 0, "State", Decimal("0.0600"),
+         Decimal("0.6000"), Decimal("0.5500"), "EUR"),
+    ],
+    "discount_allocations": [
+        (f"{_ITEM}#allocation0", _ORDER, _ITEM, "line_item", 0, 0, Decimal("10.0000")),
+    ],
+    "order_discount_codes": [
+        (f"{_ORDER}#code0", _ORDER, 0, "SAVE10"),
+        (f"{_ORDER}#code1", _ORDER, 1, 'quo"te'),
+    ],
+}  # fmt: skip
+
+
+def test_money_lines_of_line_items_shipping_lines_and_orders_in_paged_lines(
+    spark: SparkSession,
+) -> None:
+    """A two-level explode: each line item's and shipping line's tax lines and allocations,
+    nested in the paged order's connections, beside the order's own tax lines and codes;
+    each row keyed by its owner and place, and its ``_raw`` its own JSON."""
+    order = {
+        **_ORDER_NODE,
+        "lineItems": {"nodes": [_ITEM_NODE]},
+        "shippingLines": {"nodes": [_SHIP_NODE]},
+    }
+    raw = lines(spark, line(order, stream="orders"))
+    assert _money_lines_of(raw) == _EXPECTED
+    taxes = _rows(tf.transform("tax_lines", raw))
+    assert json.loads(taxes[0]["_raw"]) == _ITEM_NODE["taxLines"][0]  # type: ignore[index]
+    codes = _rows(tf.transform("order_discount_codes", raw))
+    assert [json.loads(r["_raw"]) for r in codes] == ["SAVE10", 'quo"te']
+    assert {r["order_updated_at"] for r in taxes} == {_utc("2026-11-24T09:00:00Z")}
+
+
+def test_money_lines_of_bulk_child_lines_equal_the_paged_ones(spark: SparkSession) -> None:
+    """In a bulk run the line items and shipping lines are child lines of their own: their
+    lists give the same rows, keys and order values (joined from the order's line)."""
+    raw = lines(
+        spark,
+        line({**_ITEM_NODE, "__parentId": _ORDER}, stream="orders"),
+        line({**_SHIP_NODE, "__parentId": _ORDER}, stream="orders"),
+        line(_ORDER_NODE, stream="orders"),
+        line({"__typename": "DiscountCodeApplication", "index": 0, "__parentId": _ORDER},
+             stream="orders"),
+    )  # fmt: skip
+    assert _money_lines_of(raw) == _EXPECTED
+    taxes = _rows(tf.transform("tax_lines", raw))
+    assert {r["order_updated_at"] for r in taxes} == {_utc("2026-11-24T09:00:00Z")}
+
+
+def test_a_list_s_place_needs_an_owner_list_not_bulk_child_lines() -> None:
+    """A bulk child line is a row of its own, in no list: a table of them has no place."""
+    spec = TABLES["order_line_items"]
+    place = tf.Column("index", "integer", (), derive="position")
+    with pytest.raises(ValueError, match="bulk child lines have no position"):
+        replace(spec, columns=(*spec.columns, place))
+    with pytest.raises(ValueError, match=r"\['owner'\] need explode"):
+        replace(spec, explode=(), columns=(tf.Column("p", "varchar", ("id",), derive="owner"),))

@@ -83,13 +83,29 @@ def _explode(path: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def unselected_columns(table: TableSpec, landed: Selected) -> list[str]:
-    """Columns of ``table`` whose path the landed records do not select."""
+    """Columns of ``table`` whose path the landed records do not select, in each of its
+    lists (and their owners' lists)."""
+    if not table.explode:
+        return _unselected(table, landed, landed, landed)
     problems: list[str] = []
-    rows = landed.at(*_explode(table.explode)) if table.explode else landed
-    if rows is None:
-        return [f"{table.name}: its rows ({'.'.join(table.explode)}) are not selected"]
+    for source in table.explode:
+        owners = landed.at(*_explode(source.path))
+        rows = owners.at(*source.within) if owners is not None else None
+        if owners is None or rows is None:
+            where = ".".join(source.path + source.within)
+            problems.append(f"{table.name}: its rows ({where}) are not selected")
+            continue
+        problems += _unselected(table, landed, owners if source.within else landed, rows)
+    return list(dict.fromkeys(problems))
+
+
+def _unselected(table: TableSpec, landed: Selected, owner: Selected, rows: Selected) -> list[str]:
+    problems: list[str] = []
+    nodes = {"parent": landed, "owner": owner}
     for column in table.columns:
-        node = (landed if column.derive == "parent" else rows).at(*column.path)
+        if column.derive in ("position", "kind") or not column.path:
+            continue  # the row's place, its list's kind, the row itself: nothing selected
+        node = nodes.get(column.derive, rows).at(*column.path)
         where = f"{table.name}.{column.name}: {'.'.join(column.path)}"
         if node is None:
             problems.append(f"{where} is not selected")
@@ -249,6 +265,17 @@ def test_a_declaration_missing_a_column_s_field_is_drift() -> None:
     levels = replace(levels, fields=levels.fields.replace(', "incoming"', ""))
     assert drift(levels) == [
         "inventory_levels.incoming: quantities does not ask for the quantity 'incoming'"
+    ]
+    taxes = ORDERS.fields.replace("ratePercentage\n", "")
+    assert drift(replace(ORDERS, fields=taxes)) == [
+        "tax_lines.rate_percentage: ratePercentage is not selected"
+    ]
+    items, *others = ORDERS.children
+    kept = [f for f in items.fields.splitlines() if not f.startswith("discountAllocations")]
+    orders = replace(ORDERS, children=(replace(items, fields="\n".join(kept)), *others))
+    assert drift(orders) == [
+        "order_line_items.discount_allocations: discountAllocations is not selected",
+        "discount_allocations: its rows (lineItems.nodes.discountAllocations) are not selected",
     ]
     events = replace(DELETED_PRODUCTS, fields=DELETED_PRODUCTS.fields.replace("subjectType", ""))
     assert drift(events) == ["deleted_products: subjectType is not selected"]
