@@ -110,29 +110,43 @@ def _discount_applications(order: Record, d: Record) -> Rows:
 
 
 def _owners(order: Record, d: Record) -> list[tuple[str, str, Record]]:
-    """(id, type, ledger entry) of every line item and shipping line."""
-    owners = [(line["id"], "LineItem", line) for line in order["_lines"]]
+    """(id, kind, ledger entry) of every line item and shipping line."""
+    owners = [(line["id"], "line_item", line) for line in order["_lines"]]
     ships = zip(d["shippingLines"], order["_ship"], strict=True)
-    return owners + [(s["id"], "ShippingLine", raw) for s, raw in ships]
+    return owners + [(s["id"], "shipping_line", raw) for s, raw in ships]
+
+
+def _placed(order: Record, owner: str, kind: str, tag: str, rows: list[Record]) -> Rows:
+    """The rows of a list of ``owner`` (a line item's tax lines), each keyed by the owner and
+    its place in the list, as the warehouse keys rows Shopify gives no id."""
+    for index, x in enumerate(rows):
+        where = {"parentId": owner, "parentType": kind, "index": index}
+        yield _row(x, id=f"{owner}#{tag}{index}", orderId=order["id"], **where)
 
 
 def _tax_lines(order: Record, d: Record) -> Rows:
-    for pid, ptype, raw in _owners(order, d):
-        for x in tax_lines(raw["_tax"]):
-            yield _row(x, orderId=order["id"], parentId=pid, parentType=ptype)
+    """Every line item's and shipping line's tax lines, then the order's own (their sums)."""
+    for pid, kind, raw in _owners(order, d):
+        yield from _placed(order, pid, kind, "tax", tax_lines(raw["_tax"]))
+    yield from _placed(order, order["id"], "order", "tax", d["taxLines"])
 
 
 def _discount_allocations(order: Record, d: Record) -> Rows:
-    for pid, ptype, raw in _owners(order, d):
-        for x in allocations(raw["_alloc"]):
-            index = x["discountApplication"]["index"]
-            yield _row(
-                x,
-                orderId=order["id"],
-                parentId=pid,
-                parentType=ptype,
-                discountApplicationIndex=index,
-            )
+    """Every line item's and shipping line's allocations, with their application's index."""
+    for pid, kind, raw in _owners(order, d):
+        allocs = allocations(raw["_alloc"])
+        for x, a in zip(_placed(order, pid, kind, "allocation", allocs), allocs, strict=True):
+            yield {**x, "discountApplicationIndex": a["discountApplication"]["index"]}
+
+
+def _order_discount_codes(order: Record, d: Record) -> Rows:
+    for index, code in enumerate(order["discountCodes"]):
+        yield {
+            "id": f"{order['id']}#code{index}",
+            "orderId": order["id"],
+            "index": index,
+            "code": code,
+        }
 
 
 def _fulfillments(order: Record, d: Record) -> Rows:
@@ -167,6 +181,7 @@ _STREAMS: dict[str, Callable[[Record, Record], Rows]] = {
     "tax_lines": _tax_lines,
     "discount_applications": _discount_applications,
     "discount_allocations": _discount_allocations,
+    "order_discount_codes": _order_discount_codes,
     "fulfillments": _fulfillments,
     "fulfillment_line_items": _fulfillment_line_items,
     "fulfillment_orders": _fulfillment_orders,

@@ -136,6 +136,18 @@ def _incremental(registry: Registry, settings: Settings, invoker: LocalInvoker) 
         dispatch(tenant.id, payload, state, invoker, now)
 
 
+#: The money tables whose rows are the orders' own (each row names its ``orderId``).
+ORDER_ROWS = (
+    "transactions",
+    "refunds",
+    "shipping_lines",
+    "discount_applications",
+    "tax_lines",
+    "discount_allocations",
+    "order_discount_codes",
+)
+
+
 def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
     """Live records per stream the tenant syncs, inside its window: updated since start_date.
 
@@ -165,7 +177,7 @@ def _live_counts(sim: Simulator, tenant: Tenant) -> dict[str, int]:
         orders = {str(o["id"]): o for o in records(store, "orders") if in_window(o)}
         live["order_line_items"] = sum(len(o.get("lineItems", [])) for o in orders.values())
         # The money tables: the rows of the orders in the window.
-        for table in ("transactions", "refunds", "shipping_lines", "discount_applications"):
+        for table in ORDER_ROWS:
             live[table] = sum(1 for r in records(store, table) if str(r["orderId"]) in orders)
         refunds = {str(r["id"]) for r in records(store, "refunds") if str(r["orderId"]) in orders}
         for table in ("refund_line_items", "order_adjustments", "refund_shipping_lines"):

@@ -108,6 +108,24 @@ def bags(*values: dict[str, Any]) -> tuple[Decimal, ...]:
     return tuple(money(v[k]["amount"]) for v in values for k in ("shopMoney", "presentmentMoney"))
 
 
+def currencies(name: str) -> tuple[str, str]:
+    """A ``MoneyBag`` column's currency in shop and in presentment currency."""
+    return f"{name}_currency", f"{name}_presentment_currency"
+
+
+def bag_values(value: dict[str, Any]) -> tuple[Any, ...]:
+    """A ``MoneyBag``'s amounts (as :func:`bags`), then its two currencies."""
+    return (*bags(value), *(value[k]["currencyCode"] for k in ("shopMoney", "presentmentMoney")))
+
+
+#: Where a row of a list of a line item, a shipping line or an order sits.
+PLACED = ("order_id", "parent_id", "parent_type", "index")
+
+
+def placed(row: dict[str, Any]) -> tuple[Any, ...]:
+    return row["orderId"], row["parentId"], row["parentType"], row["index"]
+
+
 def cents(value: int) -> Decimal:
     return money(Decimal(value) / 100)
 
@@ -326,6 +344,24 @@ def assert_matches_truth(chain: Chain, tenant: str, skipped: frozenset[str] = fr
                 )
                 for r in t("discount_applications")
             },
+        ),
+        "tax_lines": (
+            (*PLACED, "title", "rate", *bag_columns("amount"), *currencies("amount")),
+            {
+                r["id"]: (*placed(r), r["title"], money(r["rate"]), *bag_values(r["priceSet"]))
+                for r in t("tax_lines")
+            },
+        ),
+        "discount_allocations": (
+            (*PLACED, "discount_application_index", *bag_columns("allocated_amount")),
+            {
+                r["id"]: (*placed(r), r["discountApplicationIndex"], *bags(r["allocatedAmountSet"]))
+                for r in t("discount_allocations")
+            },
+        ),
+        "order_discount_codes": (
+            ("order_id", "index", "code"),
+            {r["id"]: (r["orderId"], r["index"], r["code"]) for r in t("order_discount_codes")},
         ),
         "fulfillments": (
             ("order_id", "name", "status", "display_status", "total_quantity", "updated_at"),
