@@ -103,17 +103,20 @@ def _at(node: SparkColumn, path: tuple[str, ...]) -> SparkColumn:
     return node
 
 
+_Lookup = Callable[[Column], SparkColumn]
+
+
 @dataclass(frozen=True)
 class _Place:
     """Where an exploded row sits: what its ``parent``, ``owner``, ``position``, ``kind`` and
     ``keyed`` columns read. A paged row reads its stream's node and its owner as structs; a
     bulk row reads its record's values as joined columns (the record is another line)."""
 
-    parent: Callable[[Column], SparkColumn]
-    owner: Callable[[Column], SparkColumn]
+    parent: _Lookup
+    owner: _Lookup
     owner_id: SparkColumn
     position: SparkColumn
-    kind: str
+    kind: SparkColumn
 
     def value(self, column: Column, row: SparkColumn) -> SparkColumn:
         if column.derive == "parent":
@@ -123,7 +126,7 @@ class _Place:
         if column.derive == "position":
             return self.position
         if column.derive == "kind":
-            return F.lit(self.kind)
+            return self.kind
         key = _at(row, column.path) if column.path else self.position
         return F.concat(self.owner_id, F.lit(f"#{column.arg or ''}"), key.cast(T.StringType()))
 
@@ -224,82 +227,133 @@ def _raw_text(spec: TableSpec, text: SparkColumn) -> SparkColumn:
     return F.regexp_replace(F.to_json(F.array(text)), r"^\[|\]$", "")
 
 
-#: An exploded row's columns: its JSON text, its parsed node, its place in its list.
-_TEXT, _ROW, _PLACE = "__text", "__row", "__place"
+#: What a row of a list carries until its columns are read: its JSON text, its parsed node, its
+#: place in the list, the list's kind and its owner's id (and the owner's ``owner`` columns).
+_TEXT, _ROW, _PLACE, _KIND, _OWNER_ID = "__text", "__row", "__place", "__kind", "__owner_id"
+_TEXTS = T.ArrayType(T.StringType())
 
 
-def _exploded(spec: TableSpec, texts: SparkColumn, owners: DataFrame) -> DataFrame:
-    """The rows of the list ``texts`` in each of ``owners`` (which keep their columns), each
-    with its text ``__text``, its node ``__row`` and its place ``__place``."""
-    rows = F.posexplode(_elements(texts, _row_schema(spec))).alias(_PLACE, "__e")
-    return owners.select("*", rows).select(
-        "*", F.col("__e.r").alias(_TEXT), F.col("__e.c").alias(_ROW)
+def _placed(
+    spec: TableSpec, source: Explode, owner: SparkColumn, texts: SparkColumn
+) -> SparkColumn:
+    """The rows of the list ``texts`` of ``owner`` (none when it has no list), each a struct
+    of what its columns read, the same struct for every list of the table, so the rows of all
+    of them are exploded in one go: one read of the input rather than one per list."""
+    elements = _elements(_or_empty(texts), _row_schema(spec))
+    return F.transform(
+        elements,
+        lambda e, i: F.struct(
+            e.getField("r").alias(_TEXT),
+            e.getField("c").alias(_ROW),
+            i.alias(_PLACE),
+            F.lit(source.kind).alias(_KIND),
+            _at(owner, ("id",)).alias(_OWNER_ID),
+            *[_at(owner, c.path).alias(c.name) for c in _of(spec, "owner")],
+        ),
     )
 
 
-def _select(spec: TableSpec, rows: DataFrame, meta: SparkColumn, place: _Place) -> DataFrame:
-    return rows.select(
-        *[_value(c, F.col(_ROW), place) for c in spec.columns],
-        *_meta(F.struct(meta.alias("_shopsync")), _raw_text(spec, F.col(_TEXT))),
-    )
+def _owned(spec: TableSpec, source: Explode, texts: SparkColumn) -> SparkColumn:
+    """The rows of the list ``within`` of each element of the list ``texts`` (each line item's
+    tax lines), each element their owner."""
+    owners = _elements(_or_empty(texts), _owner_schema(spec, source))
+
+    def rows_of(element: SparkColumn) -> SparkColumn:
+        owner = element.getField("c")
+        return _placed(spec, source, owner, _at(owner, source.within))
+
+    return F.flatten(F.transform(owners, rows_of))
 
 
-def _paged(spec: TableSpec, source: Explode, top: DataFrame) -> DataFrame:
-    """Rows of a list inside each record's line (a paged fetch's nested connection, or a plain
-    list), or of a list in each element of one (``within``: a line item's tax lines)."""
-    records = top.select(F.col("n").alias("p"))
-    if source.within:
-        texts = _at(F.col("p"), source.path)
-        each = F.explode(_elements(texts, _owner_schema(spec, source))).alias("e")
-        owners = records.select("p", each).select("p", F.col("e.c").alias("o"))
-        rows = _exploded(spec, _at(F.col("o"), source.within), owners)
-    else:
-        owners = records.select("p", F.col("p").alias("o"))
-        rows = _exploded(spec, _at(F.col("o"), source.path), owners)
+def _or_empty(texts: SparkColumn) -> SparkColumn:
+    """A list's texts, empty when the node has none: lists concatenated stay lists."""
+    return F.coalesce(texts, F.array().cast(_TEXTS))
+
+
+def _rows(spec: TableSpec, rows: DataFrame, meta: SparkColumn, parent: _Lookup) -> DataFrame:
+    """The table's columns of exploded rows (column ``e``: :func:`_placed`'s structs)."""
+    row = F.col("e")
     place = _Place(
-        parent=lambda c: _at(F.col("p"), c.path),
-        owner=lambda c: _at(F.col("o"), c.path),
-        owner_id=_at(F.col("o"), ("id",)),
-        position=F.col(_PLACE),
-        kind=source.kind,
+        parent=parent,
+        owner=lambda c: row.getField(c.name),
+        owner_id=row.getField(_OWNER_ID),
+        position=row.getField(_PLACE),
+        kind=row.getField(_KIND),
     )
-    return _select(spec, rows, F.col("p._shopsync"), place)
+    return _select(spec, rows, row.getField(_ROW), row.getField(_TEXT), meta, place)
 
 
-def _bulk(spec: TableSpec, source: Explode, parsed: DataFrame, top: DataFrame) -> DataFrame:
-    """Rows of a connection a bulk operation landed as child lines (``__parentId``): the lines
-    themselves, or (``within``) a list in each. The record's values come from its own line in
-    the same run, joined."""
-    assert source.row_match is not None
-    node, (path, pattern) = F.col("n"), source.row_match
+def _select(
+    spec: TableSpec,
+    rows: DataFrame,
+    row: SparkColumn,
+    text: SparkColumn,
+    meta: SparkColumn,
+    place: _Place,
+) -> DataFrame:
+    return rows.select(
+        *[_value(c, row, place) for c in spec.columns],
+        *_meta(F.struct(meta.alias("_shopsync")), _raw_text(spec, text)),
+    )
+
+
+def _paged(spec: TableSpec, top: DataFrame) -> DataFrame:
+    """Rows of the lists inside each record's line (a paged fetch's nested connection, or a
+    plain list), or of a list in each element of one (``within``: a line item's tax lines)."""
+    record = F.col("n")
+    lists = [
+        _owned(spec, s, _at(record, s.path))
+        if s.within
+        else _placed(spec, s, record, _at(record, s.path))
+        for s in spec.explode
+    ]
+    rows = top.select(record.alias("p"), F.explode(F.concat(*lists)).alias("e"))
+    return _rows(spec, rows, F.col("p._shopsync"), lambda c: _at(F.col("p"), c.path))
+
+
+def _bulk(spec: TableSpec, parsed: DataFrame, top: DataFrame) -> list[DataFrame]:
+    """Rows of connections a bulk operation landed as child lines (``__parentId``): the lines
+    themselves, or (``within``) a list in each; the lists of every such connection in one go.
+    The record's values come from its own line in the same run, joined."""
+    node = F.col("n")
     pid = node.getField(PARENT_ID)
-    lines = parsed.where(pid.isNotNull() & _at(node, path).rlike(pattern))
-    # The record's ``parent`` values and, when it owns the rows, its ``owner`` ones.
-    of_record = _of(spec, "parent") + ([] if source.within else _of(spec, "owner"))
-    values = top.select(
-        node.getField("id").alias("__pid"),
-        *[_at(node, c.path).alias(f"__p_{c.name}") for c in of_record],
-    ).dropDuplicates(["__pid"])
-    lines = lines.join(values, pid == F.col("__pid"), "left")
+
+    def matches(source: Explode) -> SparkColumn:
+        assert source.row_match is not None
+        path, pattern = source.row_match
+        return _at(node, path).rlike(pattern)
+
+    def joined(sources: list[Explode], of_record: list[Column]) -> DataFrame:
+        """The child lines of ``sources`` with the record's values of ``of_record``."""
+        lines = parsed.where(pid.isNotNull() & reduce(lambda a, b: a | b, map(matches, sources)))
+        values = top.select(
+            node.getField("id").alias("__pid"),
+            *[_at(node, c.path).alias(f"__p_{c.name}") for c in of_record],
+        ).dropDuplicates(["__pid"])
+        return lines.join(values, pid == F.col("__pid"), "left")
 
     def record(c: Column) -> SparkColumn:
         value = F.col(f"__p_{c.name}")
         # the record's key is the line's __parentId, whether or not its own line is here
         return F.coalesce(value, pid) if c.path == ("id",) else value
 
-    if source.within:  # the line is the owner (a line item) of a list of rows
-        rows = _exploded(spec, _at(node, source.within), lines)
-        place = _Place(
-            parent=record,
-            owner=lambda c: _at(node, c.path),
-            owner_id=node.getField("id"),
-            position=F.col(_PLACE),
-            kind=source.kind,
+    bulk = [s for s in spec.explode if s.row_match is not None]
+    frames = []
+    owners = [s for s in bulk if s.within]
+    if owners:  # each line is the owner (a line item) of a list of rows
+        lists = [_placed(spec, s, node, F.when(matches(s), _at(node, s.within))) for s in owners]
+        rows = joined(owners, _of(spec, "parent")).select(
+            "__pid",
+            *[F.col(f"__p_{c.name}") for c in _of(spec, "parent")],
+            node,
+            F.explode(F.concat(*lists)).alias("e"),
         )
-    else:  # the line is the row; the record owns it
-        rows = lines.withColumns({_TEXT: F.col("r"), _ROW: node})
-        place = _Place(record, record, pid, F.lit(None), source.kind)
-    return _select(spec, rows, node.getField("_shopsync"), place)
+        frames.append(_rows(spec, rows, node.getField("_shopsync"), record))
+    for source in (s for s in bulk if not s.within):  # the line is the row; the record owns it
+        lines = joined([source], _of(spec, "parent") + _of(spec, "owner"))
+        place = _Place(record, record, pid, F.lit(None), F.lit(source.kind))
+        frames.append(_select(spec, lines, node, F.col("r"), node.getField("_shopsync"), place))
+    return frames
 
 
 def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> DataFrame:
@@ -335,10 +389,7 @@ def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> D
         out = rows.select(*[_value(c, node) for c in own], *_meta(node, F.col("r")))
         return out.where(F.col(spec.primary_key).isNotNull()).select(*spec.column_names)
     top = parsed.where(~is_child)
-    frames = [_paged(spec, source, top) for source in spec.explode]
-    if child_lines:
-        bulk = [s for s in spec.explode if s.row_match is not None]
-        frames += [_bulk(spec, source, parsed, top) for source in bulk]
+    frames = [_paged(spec, top), *(_bulk(spec, parsed, top) if child_lines else [])]
     out = reduce(DataFrame.unionByName, frames)
     return out.where(F.col(spec.primary_key).isNotNull()).select(*spec.column_names)
 

@@ -542,3 +542,19 @@ def test_a_list_s_place_needs_an_owner_list_not_bulk_child_lines() -> None:
         replace(spec, columns=(*spec.columns, place))
     with pytest.raises(ValueError, match=r"\['owner'\] need explode"):
         replace(spec, explode=(), columns=(tf.Column("p", "varchar", ("id",), derive="owner"),))
+
+
+@pytest.mark.parametrize("child_lines", [False, True])
+def test_a_table_of_several_lists_reads_its_input_as_often_as_one_of_one(
+    spark: SparkSession, child_lines: bool
+) -> None:
+    """The rows of all of ``tax_lines``' lists (line items', shipping lines', the order's) are
+    exploded in one go: the input is scanned as often as for ``order_line_items`` (once per
+    shape, and once more for the bulk lines' order values), not once per list."""
+    raw = lines(spark, line({**_ORDER_NODE, "lineItems": {"nodes": [_ITEM_NODE]}}, stream="orders"))
+
+    def scans(table: str) -> int:
+        df = tf.transform(table, raw, child_lines=child_lines)
+        return str(df._jdf.queryExecution().executedPlan().toString()).count("Scan ExistingRDD")
+
+    assert scans("tax_lines") == scans("order_line_items") == (3 if child_lines else 1)
