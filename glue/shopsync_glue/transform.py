@@ -202,10 +202,7 @@ def _row_schema(spec: TableSpec) -> T.StructType | None:
 def _owner_schema(spec: TableSpec, source: Explode) -> T.StructType:
     """The schema of an owner of rows (a line item holding tax lines): its ``owner`` columns'
     paths, its id (the rows' key) and its list of rows, each element's JSON text."""
-    return node_schema(
-        _of(spec, "owner"),
-        [(("id",), T.StringType()), (source.within, T.ArrayType(T.StringType()))],
-    )
+    return node_schema(_of(spec, "owner"), [(("id",), T.StringType()), (source.within, _TEXTS)])
 
 
 def _elements(texts: SparkColumn, schema: T.StructType | None) -> SparkColumn:
@@ -376,11 +373,11 @@ def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> D
         extra += [(("id",), T.StringType())]
         extra += [(c.path, _leaf(c)) for c in spec.columns if c.derive in ("parent", "owner")]
         for source in spec.explode:
-            extra.append((source.path, T.ArrayType(T.StringType())))
+            extra.append((source.path, _TEXTS))
             if source.row_match is not None:
                 extra.append((source.row_match[0], T.StringType()))
             if source.within:
-                extra.append((source.within, T.ArrayType(T.StringType())))
+                extra.append((source.within, _TEXTS))
     schema = node_schema([c for c in own if c.path], extra)
     parsed = lines.select(parse_once(schema).alias("n"), F.col(RAW).alias("r"))
     node, is_child = F.col("n"), F.col("n").getField(PARENT_ID).isNotNull()

@@ -48,6 +48,9 @@ def test_first_load_then_incremental_with_deletes(env: Env) -> None:
         "order_line_items": 3,
         "shipping_lines": 0,  # the orders stream's tables: these orders have none
         "discount_applications": 0,
+        "tax_lines": 0,
+        "discount_allocations": 0,
+        "order_discount_codes": 0,
     }
     write_run(
         env.raw,
