@@ -48,6 +48,7 @@ from .streams import (
     plan_window,
     streams_for,
 )
+from .whole import WholeLists
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +214,8 @@ class _Run:
             )
             # A first sync of a long window is sliced; later runs' windows are short anyway.
             sliced = fetch.sink.cursor_from is None and not isinstance(fetch.source, BulkSource)
-            fetches[spec.name] = slice_fetch(fetch, cfg.ingest_slices, span) if sliced else [fetch]
+            group = slice_fetch(fetch, cfg.ingest_slices, span) if sliced else [fetch]
+            fetches[spec.name] = [self._whole_lists(session, spec, f) for f in group]
         outcomes = self._run_fetches(fetches)
         by_name = {o.stream: o for o in outcomes}
         for spec in specs:
@@ -222,6 +224,15 @@ class _Run:
                 ids = collectors[spec.details.of].ids()
                 outcomes.append(self._fetch_details(session, spec, sizes, ids, parent, started_at))
         return outcomes
+
+    def _whole_lists(
+        self, session: StoreSession, spec: StreamSpec, fetch: StreamFetch
+    ) -> StreamFetch:
+        """A stream with a capped list asks the records that filled it again (:mod:`.whole`)."""
+        if spec.whole is None:
+            return fetch
+        source = WholeLists(fetch.source, session.client, spec, self.services.clock)
+        return StreamFetch(source, fetch.sink)
 
     def _run_fetches(self, fetches: dict[str, list[StreamFetch]]) -> list[StreamOutcome]:
         """Every fetch at once (bounded); the first failure stops the others and is raised."""

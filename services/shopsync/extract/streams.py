@@ -17,7 +17,7 @@ from shopsync.schedule.payload import Mode
 from shopsync.shopify.scopes import missing_scopes
 from shopsync.state.base import Cursor
 from shopsync.streams import DECLARATIONS, STREAMS_BY_GROUP, StreamDeclaration, StreamGroup
-from shopsync.streams.documents import more_connections, nested_connections
+from shopsync.streams.documents import capped_name, more_connections, nested_connections
 
 #: A child connection completed past its first page: its field in each record, the document
 #: that pages it for one record (``$id``), and the connection's path in that document's data.
@@ -37,6 +37,19 @@ class Details:
     #: The children asked again in batches for the records that had more than their first
     #: nodes: (field, document, records per request).
     more: tuple[tuple[str, str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class WholeList:
+    """A capped plain list of each record (:class:`~shopsync.streams.model.CappedList`): a
+    record that filled ``first`` entries is asked again with ``document`` (``$ids``,
+    ``page_size`` records a request), which asks ``more_first``."""
+
+    field: str
+    first: int
+    more_first: int
+    document: str
+    page_size: int
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,8 @@ class StreamSpec:
     scopes: tuple[str, ...] = ()
     #: A details stream (``page_size`` ids per request); it has no cursor of its own.
     details: Details | None = None
+    #: A capped list of each record, asked again for the records that filled it.
+    whole: WholeList | None = None
 
 
 def spec_for(stream: StreamDeclaration) -> StreamSpec:
@@ -122,7 +137,16 @@ def spec_for(stream: StreamDeclaration) -> StreamSpec:
         remainder_field=stream.remainder_field,
         page_size=stream.page_size,
         scopes=_scopes(stream),
+        whole=_whole(stream),
     )
+
+
+def _whole(stream: StreamDeclaration) -> WholeList | None:
+    capped = stream.capped
+    if capped is None:
+        return None
+    document = capped_name(stream)
+    return WholeList(capped.field, capped.first, capped.more_first, document, capped.page_size)
 
 
 def _scopes(stream: StreamDeclaration) -> tuple[str, ...]:
@@ -140,15 +164,17 @@ SPECS: dict[str, StreamSpec] = {stream.name: spec_for(stream) for stream in DECL
 NESTED_PAGE_SIZES = {
     found.document: found.page_size for s in DECLARATIONS for found in nested_connections(s)
 } | {more.document: more.page_size for s in DECLARATIONS for more in more_connections(s)}
+NESTED_PAGE_SIZES |= {s.whole.document: s.whole.page_size for s in SPECS.values() if s.whole}
 
 
-#: The documents that take ``$ids`` (a details stream's, and those asking a child again).
+#: The documents that take ``$ids`` (a details stream's, those asking a child again, and
+#: those asking records again for a whole list).
 ID_DOCUMENTS = frozenset(
     doc
     for spec in SPECS.values()
     if spec.details is not None
     for doc in (spec.document, *(more[1] for more in spec.details.more))
-)
+) | {spec.whole.document for spec in SPECS.values() if spec.whole is not None}
 
 
 def streams_for(groups: tuple[StreamGroup, ...]) -> list[StreamSpec]:

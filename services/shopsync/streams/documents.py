@@ -11,6 +11,8 @@ Per stream (:mod:`shopsync.streams.declarations`):
   ``nodes(ids: $ids) { ... on <NodeType> { ...<NodeType>Fields <children> } }``, and each child
   connection has its completing document (``refund_refund_line_items``) and, when the child
   asks again in batches, ``<stream>_<connection>`` (``refund_details_refund_line_items``);
+- ``<stream>_whole``: a stream whose records hold a capped plain list (an order's
+  ``transactions(first: 10)``) asks the records that filled it again by id, with more entries;
 - ``bulk_<stream>``: the bulk query, the same fields from the same fragments (inlined, so the
   query Shopify stores with the operation is one self-contained selection, as it always was),
   ``edges { node }`` for every connection and the search in its single slot, the listed
@@ -154,6 +156,24 @@ def more_connections(stream: StreamDeclaration) -> tuple[More, ...]:
     )
 
 
+def capped_name(stream: StreamDeclaration) -> str:
+    """The document that asks a stream's records again for their whole capped list."""
+    return f"{stream.name}_whole"
+
+
+def capped_document(stream: StreamDeclaration) -> str:
+    """The records (``$ids``) again, with ``more_first`` entries of their capped list."""
+    capped = stream.capped
+    assert capped is not None
+    fields = stream.fields.replace(capped.asked, f"{capped.field}(first: {capped.more_first})")
+    body = _block(
+        "nodes(ids: $ids)",
+        _block(f"... on {stream.node_type}", f"...{fragment_name(stream.node_type)}"),
+    )
+    operation = _block(f"query {camel(capped_name(stream))}({DETAILS_VARIABLES})", body)
+    return f"{operation}\n\n{_fragment(stream.node_type, fields)}\n"
+
+
 def more_document(stream: StreamDeclaration, child: Child) -> str:
     """The records (``$ids``) again with ``child.more_first`` of the child's nodes, nothing
     else but their ids."""
@@ -284,6 +304,8 @@ def documents() -> dict[str, str]:
         out[stream.name] = paged_document(stream)
         for found in nested_connections(stream):
             out[found.document] = completing_document(found)
+        if stream.capped is not None:
+            out[capped_name(stream)] = capped_document(stream)
         for child in stream.children:
             if child.more_first:
                 out[_more_name(stream, child)] = more_document(stream, child)

@@ -51,6 +51,7 @@ ORDER_FULFILLMENTS = order_list_stream(
         estimatedDeliveryAt
         trackingInfo(first: 3) { company number url }
     """,
+    whole=(200, 1),
 )
 
 FULFILLMENT_DETAILS = StreamDeclaration(

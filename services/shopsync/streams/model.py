@@ -111,6 +111,29 @@ class Deletes:
 
 
 @dataclass(frozen=True)
+class CappedList:
+    """A plain list in each landed record that Shopify caps at ``first`` and does not page
+    (``Order.transactions(first:)``, ``refunds``, ``fulfillments``): a record whose list came
+    back with ``first`` entries may have more, so it is asked again by id with ``more_first``
+    (``page_size`` records per request, held under the single-query limit by a test) and
+    landed again, whole, in the same stream."""
+
+    field: str
+    first: int
+    more_first: int
+    page_size: int
+
+    def __post_init__(self) -> None:
+        if not 0 < self.first < self.more_first or self.page_size < 1:
+            raise ValueError(f"{self.field}: 0 < first < more_first and a page size, please")
+
+    @property
+    def asked(self) -> str:
+        """How the stream's fields ask for the list."""
+        return f"{self.field}(first: {self.first})"
+
+
+@dataclass(frozen=True)
 class StreamDeclaration:
     #: The stream's name: raw parts land under ``stream=<name>/``.
     name: str
@@ -161,6 +184,8 @@ class StreamDeclaration:
     details_of: DetailsOf | None = None
     #: A deletions stream: the subject whose destroy events it lands (an event log).
     deletes: Deletes | None = None
+    #: A plain list of each record that is asked again for the records that filled it.
+    capped: CappedList | None = None
 
     def __post_init__(self) -> None:
         if self.details_of is not None:
@@ -175,6 +200,8 @@ class StreamDeclaration:
             raise ValueError(f"{self.name}: records listed under parents have no children")
         if self.deletes is not None and (self.tables or self.snapshot_capable):
             raise ValueError(f"{self.name}: a deletions stream is an event log with no table")
+        if self.capped is not None and self.fields.count(self.capped.asked) != 1:
+            raise ValueError(f"{self.name}: its fields ask {self.capped.asked} once")
         if self.details_of is None and any(c.more_first for c in self.children):
             raise ValueError(f"{self.name}: only a details stream's children ask again in batches")
         for table in self.tables:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 
 from .deletions import deletions_stream
-from .model import Child, StreamDeclaration
+from .model import CappedList, Child, StreamDeclaration
 from .tables import (
     STAMPS,
     Column,
@@ -374,12 +374,20 @@ def details_table(
 
 
 def order_list_stream(
-    name: str, table: str, key: str, columns: tuple[Column, ...], list_field: str, selection: str
+    name: str,
+    table: str,
+    key: str,
+    columns: tuple[Column, ...],
+    list_field: str,
+    selection: str,
+    whole: tuple[int, int],
 ) -> StreamDeclaration:
     """A stream that lists the window's orders again and lands each one's ``id``,
     ``updatedAt`` and its ``list_field`` (the first 10 entries, each ``selection``); ``table``
-    holds one row per entry, keyed by its gid and numbered ``key``."""
+    holds one row per entry, keyed by its gid and numbered ``key``. An order with 10 entries
+    is asked again with ``whole`` = (entries, orders per request)."""
     entry = textwrap.indent(textwrap.dedent(selection).strip(), "  ")
+    capped = CappedList(list_field, 10, *whole)
     return StreamDeclaration(
         name=name,
         group="orders",
@@ -398,7 +406,8 @@ def order_list_stream(
                 deleted_with=WITH_ORDER,
             ),
         ),
-        fields=f"id\nupdatedAt\n{list_field}(first: 10) {{\n{entry}\n}}",
+        fields=f"id\nupdatedAt\n{capped.asked} {{\n{entry}\n}}",
+        capped=capped,
     )
 
 
@@ -441,6 +450,7 @@ ORDER_TRANSACTIONS = order_list_stream(
         }
         parentTransaction { id }
     """,
+    whole=(100, 1),
 )
 
 ORDER_REFUNDS = order_list_stream(
@@ -463,6 +473,7 @@ ORDER_REFUNDS = order_list_stream(
           presentmentMoney { amount currencyCode }
         }
     """,
+    whole=(200, 1),
 )
 
 #: Order deletions: the event log soft-deletes orders and every row of theirs in the warehouse.

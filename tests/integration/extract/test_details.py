@@ -9,9 +9,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from shopsync.shopify.client import ShopifyClient
 from shopsync.streams import BY_NAME
 from shopsync_simulator import truth
 from shopsync_simulator.store.order_history import LedgerError
@@ -23,20 +20,6 @@ CONNECTIONS = {
     "order_adjustments": "orderAdjustments",
     "refund_shipping_lines": "refundShippingLines",
 }
-
-
-@pytest.fixture
-def shapes(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Requests sent, by document (the client's ``shape`` without its size)."""
-    sent: Counter[str] = Counter()
-    real = ShopifyClient.execute
-
-    def execute(self: ShopifyClient, document: str, variables: Any = None, *, shape: str) -> Any:
-        sent[shape.split(":", 1)[0]] += 1
-        return real(self, document, variables, shape=shape)
-
-    monkeypatch.setattr(ShopifyClient, "execute", execute)
-    return sent
 
 
 def landed_rows(harness: Harness, results: list[Any], table: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ import pytest
 import requests
 from graphql import OperationDefinitionNode, parse
 
-from shopsync.extract.streams import SPECS
+from shopsync.extract.streams import NESTED_PAGE_SIZES, SPECS
 from shopsync.shopify import queries
 from shopsync_simulator import Simulator, SimulatorOptions, truth
 from shopsync_simulator.faults import profile
@@ -42,6 +42,9 @@ BY_ID = {
     "fulfillment_details": "fulfillments",
     "fulfillment_fulfillment_line_items": "fulfillments",
     "fulfillment_order_line_items": "fulfillment_orders",
+    "order_transactions_whole": "orders",
+    "order_refunds_whole": "orders",
+    "order_fulfillments_whole": "orders",
 }
 
 
@@ -54,7 +57,8 @@ def variables_for(name: str, sim: Simulator | None = None) -> dict[str, Any]:
     known: dict[str, Any] = {"first": first, "after": None, "query": None, "id": IDS.get(name)}
     known["ids"] = REFUND_IDS
     if name in BY_ID and sim is not None:
-        ids = [str(r["id"]) for r in truth.records(sim.store("acme"), BY_ID[name])][:2]
+        per_request = min(2, NESTED_PAGE_SIZES.get(name, 2))
+        ids = [str(r["id"]) for r in truth.records(sim.store("acme"), BY_ID[name])][:per_request]
         known |= {"ids": ids, "id": ids[0]}
     unknown = wanted - set(known)
     assert not unknown, f"{name}: teach this test the variables {unknown}"

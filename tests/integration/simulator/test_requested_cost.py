@@ -50,7 +50,8 @@ def sent(name: str, size: int) -> dict[str, Any]:
 
 
 def cases() -> list[tuple[str, dict[str, Any]]]:
-    paged = [(n, sent(n, size)) for n in PAGED for size in (PAGE_SIZES[n], PAGE_SIZES[n] // 2)]
+    sizes = {n: sorted({PAGE_SIZES[n], max(PAGE_SIZES[n] // 2, 1)}) for n in PAGED}
+    paged = [(n, sent(n, size)) for n in PAGED for size in sizes[n]]
     bulk = [("bulk_run", {"query": queries.load(n)}) for n in BULK_DOCUMENTS]
     control = [("bulk_status", {"id": OPERATION}), ("bulk_cancel", {"id": OPERATION})]
     run_start = [("access_scopes", {})]  # once per run, before any stream
