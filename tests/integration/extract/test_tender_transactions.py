@@ -12,9 +12,7 @@ from decimal import Decimal
 from shopsync_simulator import truth
 
 from .harness import TENANT, Harness
-from .test_details import refund, shapes
-
-__all__ = ["shapes"]  # the fixture counting requests by document
+from .test_details import refund
 
 STREAM = "tender_transactions"
 
