@@ -108,6 +108,9 @@ class CostBucket:
         self._reserved = 0.0  # points reserved by calls not yet answered
         self._waiting: dict[int, float] = {}  # reservations not yet sent: sequence -> cost
         self._sequence = 0
+        #: The reservation whose answer last set the level: an answer to an earlier call,
+        #: arriving later, reports an older level (without calls answered since).
+        self._level_sequence = 0
         self._costs: dict[str, float] = {}
         self._default_cost = default_cost
 
@@ -209,12 +212,14 @@ class CostBucket:
                 self.maximum = info.maximum
             if info.restore_rate is not None and info.restore_rate > 0:
                 self.restore_rate = info.restore_rate
-            if info.available is not None:
+            if info.available is not None and reservation.sequence > self._level_sequence:
                 # Shopify's figure is authoritative; calls still in flight have not been
-                # charged in it yet, so keep their reservations out of it.
+                # charged in it yet, so keep their reservations out of it. An answer that
+                # overtook this one already said more: this level is older than the one set.
                 self._available = info.available - self._reserved
                 self._at = self._clock()
                 self._synced = True
+                self._level_sequence = reservation.sequence
 
     def refund(self, reservation: Reservation) -> None:
         """Give a reservation back (the call was never sent)."""

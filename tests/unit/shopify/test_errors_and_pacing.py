@@ -99,6 +99,21 @@ def test_status_excludes_calls_still_in_flight() -> None:
     assert bucket.available() == pytest.approx(900)
 
 
+def test_an_answer_overtaken_by_a_later_call_s_does_not_set_the_level() -> None:
+    clock = Clock()
+    bucket = CostBucket("standard", clock=clock)
+    bucket.settle(bucket.reserve("q"), info(requested=100, available=1000))
+    earlier, later = bucket.reserve("q"), bucket.reserve("q")
+    # Both were charged (Shopify holds 800); the later call's answer comes first, and the
+    # earlier call, unanswered, counts as not yet charged (erring low).
+    bucket.settle(later, info(requested=100, available=800))
+    assert bucket.available() == pytest.approx(700)
+    # The earlier call's answer was taken before the later call was charged: its 900 is
+    # stale, and believing it would send 100 points Shopify does not have.
+    bucket.settle(earlier, info(requested=100, available=900))
+    assert bucket.available() == pytest.approx(700)
+
+
 def test_cost_info_parsing_tolerates_missing_fields() -> None:
     assert CostInfo.from_extensions(None) is None
     assert CostInfo.from_extensions({"cost": {"requestedQueryCost": 5}}) == CostInfo(
