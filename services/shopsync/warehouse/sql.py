@@ -295,7 +295,9 @@ def guard_and_merge(dialect: Dialect, tenant_id: str, spec: TableSpec) -> list[s
 def apply_deletions(tenant_id: str, spec: TableSpec) -> str:
     """Soft-delete the rows of the run's destroyed subjects (a row that reaches its subject
     through ``via`` joins those tables), once, and not a row that changed after the deletion
-    (its cursor is later: a newer version than the one Shopify destroyed)."""
+    (its cursor is later: a newer version than the one Shopify destroyed). The row's
+    ``_run_id`` becomes the deleting run's, as a merge's would: the run's checks then see
+    it (the days of destroyed orders are reconciled again)."""
     deleted_with = spec.deleted_with
     if deleted_with is None:
         raise ValueError(f"{spec.name} is not deleted with any subject")
@@ -309,7 +311,8 @@ def apply_deletions(tenant_id: str, spec: TableSpec) -> str:
         link = f"h{hop}.{column}"
     links.append(f"{link} = d.subject_id")
     return (
-        f"UPDATE {target} SET _deleted_at = d.deleted_at FROM {', '.join(sources)} "
+        f"UPDATE {target} SET _deleted_at = d.deleted_at, _run_id = d._run_id "
+        f"FROM {', '.join(sources)} "
         f"WHERE d.subject_type = {literal(deleted_with.subject)} AND {' AND '.join(links)} "
         f"AND {target}._deleted_at IS NULL AND ({cursor} IS NULL OR {cursor} <= d.deleted_at)"
     )

@@ -176,6 +176,14 @@ def test_a_deleted_order_takes_every_row_of_it_and_a_deleted_customer_goes(
     assert gone["customers"] == [("1", T10)]
     live = engine.query("SELECT COUNT(*) FROM shop_acme.orders WHERE _deleted_at IS NULL")
     assert live == [(2,)]  # orders 2 (newer than its deletion) and 3
+    # A deleted row is the deleting run's (its checks reconcile the order's day again).
+    runs = engine.query("SELECT id, _run_id FROM shop_acme.orders ORDER BY id")
+    assert [(str(i).rsplit("/", 1)[1], r) for i, r in runs] == [
+        ("1", R2),
+        ("2", R1),
+        ("3", R1),
+        ("4", R2),
+    ]
 
     # Replays: the run again (the ledger skips it), and a later run that lands the same
     # events again (a resync), and a later deletion of order 1 and customer 1 (a duplicate):
@@ -184,6 +192,7 @@ def test_a_deleted_order_takes_every_row_of_it_and_a_deleted_customer_goes(
     again = [(subject, id_, T11 if id_.endswith("/1") else at) for subject, id_, at in deleted]
     engine.warehouse.load_run(run_load(tmp_path, R3, {}, again), loaded_at=NOW)
     assert deleted_rows(engine) == gone
+    assert engine.query("SELECT id, _run_id FROM shop_acme.orders ORDER BY id") == runs
 
 
 def test_deletions_of_one_subject_touch_no_other_subject_s_tables(
