@@ -13,7 +13,6 @@ own document, per record.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,13 +20,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from shopsync.shopify import ShopifyClient
-from shopsync.shopify.queries import load as load_query
 
-from .paging import Clock, PageSizes, ShouldStop, complete_connections, utc_now
-from .source import End, Page, Pages
+from .paging import (
+    Clock,
+    PageSizes,
+    ShouldStop,
+    complete_connections,
+    has_next_page,
+    nodes_by_ids,
+    utc_now,
+)
+from .source import End, Page, Pages, root_records
 from .streams import Details, StreamSpec, Window
-
-_PARENT = b'"__parentId"'
 
 
 class IdCollector:
@@ -47,8 +51,7 @@ class IdCollector:
 
     def add_lines(self, lines: Iterable[bytes]) -> None:
         """Bulk lines: only a root line whose list is not empty is parsed."""
-        listing = (ln for ln in lines if _PARENT not in ln and self._listed.search(ln))
-        self.add_nodes(json.loads(line) for line in listing)
+        self.add_nodes(root_records(lines, lambda line: bool(self._listed.search(line))))
 
     def ids(self) -> list[str]:
         with self._lock:
@@ -89,7 +92,7 @@ class DetailSource:
         assert spec.details is not None
         held = _HeldBack(self, spec.details)
         for start in range(0, len(self.ids), batch):
-            nodes = self.by_ids(spec.document, list(self.ids[start : start + batch]))
+            nodes = nodes_by_ids(self.client, spec.document, list(self.ids[start : start + batch]))
             yield Page(self.clock(), nodes=held.take(nodes) + held.ask_again(everything=False))
             if start + batch < len(self.ids) and self.should_stop():
                 if rest := held.ask_again(everything=True):
@@ -98,11 +101,6 @@ class DetailSource:
         if rest := held.ask_again(everything=True):
             yield Page(self.clock(), nodes=rest)
         return End(True, window)
-
-    def by_ids(self, name: str, ids: list[str]) -> list[dict[str, Any]]:
-        """The records of ``ids`` (a record gone since it was listed comes back null)."""
-        result = self.client.execute(load_query(name), {"ids": ids}, shape=f"{name}:{len(ids)}")
-        return [n for n in result.data.get("nodes") or [] if isinstance(n, dict)]
 
     def complete(self, node: dict[str, Any]) -> dict[str, Any]:
         assert self.spec.details is not None
@@ -124,7 +122,7 @@ class _HeldBack:
         """The records complete after their first fetch (the others are held back)."""
         ready = []
         for node in nodes:
-            fields = [field for field, _, _ in self.more if _has_more(node, field)]
+            fields = [field for field, _, _ in self.more if has_next_page(node.get(field))]
             if not fields or not isinstance(node.get("id"), str):
                 ready.append(self.source.complete(node))
                 continue
@@ -141,7 +139,7 @@ class _HeldBack:
             queue = self.queued[field]
             while len(queue) >= size or (everything and queue):
                 chunk, queue[:] = queue[:size], queue[size:]
-                for again in self.source.by_ids(document, chunk):
+                for again in nodes_by_ids(self.source.client, document, chunk):
                     node = self.held.get(again.get("id"))  # type: ignore[arg-type]
                     if node is not None and isinstance(again.get(field), dict):
                         node[field] = again[field]
@@ -151,9 +149,3 @@ class _HeldBack:
                         del self.waiting[record]
                         ready.append(self.source.complete(self.held.pop(record)))
         return ready
-
-
-def _has_more(node: Mapping[str, Any], field: str) -> bool:
-    connection = node.get(field)
-    info = connection.get("pageInfo") if isinstance(connection, Mapping) else None
-    return isinstance(info, Mapping) and bool(info.get("hasNextPage"))

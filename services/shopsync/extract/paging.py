@@ -106,6 +106,21 @@ def iter_pages(
         after = end
 
 
+def has_next_page(connection: Any) -> bool:
+    """Whether a connection as landed (``{nodes, pageInfo}``) says it has more nodes."""
+    info = connection.get("pageInfo") if isinstance(connection, Mapping) else None
+    return isinstance(info, Mapping) and bool(info.get("hasNextPage"))
+
+
+def nodes_by_ids(client: ShopifyClient, document_name: str, ids: list[str]) -> list[dict[str, Any]]:
+    """The records of ``ids`` through a ``nodes(ids: $ids)`` document (a record gone since it
+    was listed comes back null and is left out)."""
+    result = client.execute(
+        load_query(document_name), {"ids": ids}, shape=f"{document_name}:{len(ids)}"
+    )
+    return [n for n in result.data.get("nodes") or [] if isinstance(n, dict)]
+
+
 def complete_connection(
     client: ShopifyClient,
     node: dict[str, Any],
@@ -125,14 +140,13 @@ def complete_connection(
     if not isinstance(nested, dict):
         node[field] = {"nodes": []}
         return True
-    info = nested.get("pageInfo")
-    if not isinstance(info, dict) or not info.get("hasNextPage"):
+    if not has_next_page(nested):
         return True
     children = list(nested.get("nodes") or [])
     sent = {"id": node["id"], **(variables or {})}
     complete = True
     for more, _, more_next in iter_pages(
-        client, document, path, sent, sizes, after=info.get("endCursor"), clock=clock
+        client, document, path, sent, sizes, after=nested["pageInfo"].get("endCursor"), clock=clock
     ):
         children.extend(more)
         if more_next and should_stop is not None and should_stop():

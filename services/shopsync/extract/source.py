@@ -7,7 +7,8 @@ sink (:mod:`.landing`) is what writes, counts and tracks the cursor.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping, Sequence
+import json
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -36,6 +37,15 @@ class Page:
     def observed(self) -> Sequence[Mapping[str, Any]]:
         """What the cursor is taken from."""
         return self.nodes if self.lines is None else self.keys
+
+
+_PARENT = b'"__parentId"'
+
+
+def root_records(lines: Iterable[bytes], wanted: Callable[[bytes], bool]) -> Iterator[Any]:
+    """The root records (never child lines) among bulk lines, parsed only where ``wanted``
+    accepts the line's bytes: most lines are landed without ever being parsed."""
+    return (json.loads(line) for line in lines if _PARENT not in line and wanted(line))
 
 
 @dataclass(frozen=True)

@@ -10,22 +10,19 @@ Bulk lines are scanned as bytes: only a root line with at least ``first`` ids is
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from shopsync.shopify import ShopifyClient
-from shopsync.shopify.queries import load as load_query
 
-from .paging import Clock, utc_now
-from .source import End, Page, Pages, Source
+from .paging import Clock, nodes_by_ids, utc_now
+from .source import End, Page, Pages, Source, root_records
 from .streams import StreamSpec, WholeList, Window
 
 log = logging.getLogger(__name__)
 
-_PARENT = b'"__parentId"'
 _ID = b'"id"'
 
 
@@ -63,11 +60,8 @@ class WholeLists:
     def _again(self, ids: list[str]) -> Page:
         whole = self.spec.whole
         assert whole is not None
-        result = self.client.execute(
-            load_query(whole.document), {"ids": ids}, shape=f"{whole.document}:{len(ids)}"
-        )
+        nodes = nodes_by_ids(self.client, whole.document, ids)
         fetched_at = self.clock()
-        nodes = [n for n in result.data.get("nodes") or [] if isinstance(n, dict)]
         for node in nodes:
             if len(_entries(node, whole.field)) >= whole.more_first:
                 log.warning(
@@ -90,11 +84,7 @@ def _filled(page: Page, whole: WholeList) -> Iterator[str]:
     nodes: Sequence[Mapping[str, Any]] = page.nodes
     if page.lines is not None:
         # A root line listing ``first`` entries holds at least ``first`` + 1 ids.
-        nodes = [
-            json.loads(line)
-            for line in page.lines
-            if _PARENT not in line and line.count(_ID) > whole.first
-        ]
+        nodes = list(root_records(page.lines, lambda line: line.count(_ID) > whole.first))
     for node in nodes:
         if len(_entries(node, whole.field)) >= whole.first and isinstance(node.get("id"), str):
             yield node["id"]
