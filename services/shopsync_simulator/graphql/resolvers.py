@@ -27,8 +27,7 @@ from shopsync_simulator.bulk.resolvers import BULK_RESOLVERS
 from shopsync_simulator.graphql.nested import list_connection as _list_connection
 from shopsync_simulator.graphql.nested import related as _related
 from shopsync_simulator.graphql.order_resolvers import ORDER_RESOLVERS
-from shopsync_simulator.query.derived import filtered_scan
-from shopsync_simulator.query.pager import PageArgs, Scan, paginate, table_scan
+from shopsync_simulator.query.pager import PageArgs, Scan, list_scan, paginate, table_scan
 from shopsync_simulator.query.search import Filter, SearchSyntaxError, compile_filter
 from shopsync_simulator.query.tenders import tender_scan
 from shopsync_simulator.store.generate import iso
@@ -154,7 +153,7 @@ def _fulfillment_orders(_: Any, info: Info, **args: Any) -> Any:
     flt = _filter(page.query, "FulfillmentOrder")
     closed = bool(args.get("includeClosed"))
     pairs = _store(info).fulfillment_orders.pairs(page.sort_key)
-    scan = filtered_scan(pairs, lambda r: (closed or r["status"] != "CLOSED") and flt.matches(r))
+    scan = list_scan(pairs, lambda r: (closed or r["status"] != "CLOSED") and flt.matches(r))
     return _paged(info, paginate(scan, page))
 
 

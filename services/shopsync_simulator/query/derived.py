@@ -10,15 +10,13 @@ it once.
 
 from __future__ import annotations
 
-import bisect
 import threading
-from collections.abc import Callable, Iterator
 
 from graphql import GraphQLError
 
-from shopsync_simulator.query.pager import MAX_MATERIALIZED, AnyKey, Pair, Scan
+from shopsync_simulator.query.pager import MAX_MATERIALIZED, Pair
 from shopsync_simulator.store.order_views import details
-from shopsync_simulator.store.table import INDEX_SORTS, Record, Table, record_key
+from shopsync_simulator.store.table import INDEX_SORTS, Table, record_key
 
 
 class SectionIndex:
@@ -42,19 +40,3 @@ class SectionIndex:
             pairs = sorted(((record_key(sort, r), r) for r in records), key=lambda kr: kr[0])
             self._sorted[sort] = (version, pairs)
             return pairs
-
-
-def filtered_scan(pairs: list[Pair], keep: Callable[[Record], bool]) -> Scan:
-    """A scan over ``pairs`` (sorted ascending by key) of the records ``keep`` accepts, read
-    lazily: a page reads only as far as it needs."""
-    keys = [k for k, _ in pairs]
-
-    def scan(descending: bool, after: AnyKey | None) -> Iterator[Pair]:
-        if descending:
-            stop = len(pairs) if after is None else bisect.bisect_left(keys, after)
-            indices = range(stop - 1, -1, -1)
-        else:
-            indices = range(0 if after is None else bisect.bisect_right(keys, after), len(pairs))
-        return (pairs[i] for i in indices if keep(pairs[i][1]))
-
-    return scan

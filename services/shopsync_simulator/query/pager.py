@@ -155,16 +155,18 @@ def _materialized_scan(table: Table, value: Callable[[Record], Any], flt: Filter
     return list_scan(pairs)
 
 
-def list_scan(pairs: list[Pair]) -> Scan:
-    """A scan over pairs already sorted ascending by key."""
+def list_scan(pairs: list[Pair], keep: Callable[[Record], bool] | None = None) -> Scan:
+    """A scan over pairs already sorted ascending by key; with ``keep``, only the records it
+    accepts, read lazily (a page reads only as far as it needs)."""
     keys = [k for k, _ in pairs]
 
     def scan(descending: bool, after: AnyKey | None) -> Iterator[Pair]:
         if descending:
             stop = len(pairs) if after is None else bisect.bisect_left(keys, after)
-            return reversed(pairs[:stop])
-        start = 0 if after is None else bisect.bisect_right(keys, after)
-        return iter(pairs[start:])
+            indices = range(stop - 1, -1, -1)
+        else:
+            indices = range(0 if after is None else bisect.bisect_right(keys, after), len(pairs))
+        return (pairs[i] for i in indices if keep is None or keep(pairs[i][1]))
 
     return scan
 
