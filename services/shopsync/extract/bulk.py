@@ -25,6 +25,7 @@ from shopsync.shopify.queries import load as load_query
 from shopsync.state.base import BulkOperationRecord, StateStore
 from shopsync.streams import BY_NAME
 from shopsync.streams.documents import bulk_document, bulk_documents
+from shopsync.streams.variants import variant_named
 
 from .landing import NUMERIC_TAIL
 from .paged import PagedSource
@@ -50,7 +51,7 @@ def bulk_query(spec: StreamSpec, window: Window, extra: str | None = None) -> st
     search = window.search(spec)
     if extra:
         search = f"{search} AND {extra}" if search else extra
-    return bulk_document(BY_NAME[spec.name], search)
+    return bulk_document(variant_named(BY_NAME[spec.name], spec.variant), search)
 
 
 def split(window: Window) -> tuple[Window, Window]:

@@ -44,6 +44,7 @@ from .streams import (
     NESTED_PAGE_SIZES,
     StreamSpec,
     Window,
+    granted_variant,
     lacking_scopes,
     plan_window,
     streams_for,
@@ -158,7 +159,7 @@ class _Run:
                 skipped[spec.name] = tuple(sorted({*own, *skipped[details.of]}))
         for stream, missing in skipped.items():
             log.warning("stream %s skipped: the token lacks %s", stream, ", ".join(missing))
-        fetched = [s for s in specs if s.name not in skipped]
+        fetched = [granted_variant(s, granted) for s in specs if s.name not in skipped]
         if "read_all_orders" not in granted and any(s.name == "orders" for s in fetched):
             log.info("without read_all_orders Shopify returns only the last 60 days of orders")
         return fetched, skipped

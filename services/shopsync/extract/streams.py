@@ -17,7 +17,13 @@ from shopsync.schedule.payload import Mode
 from shopsync.shopify.scopes import missing_scopes
 from shopsync.state.base import Cursor
 from shopsync.streams import DECLARATIONS, STREAMS_BY_GROUP, StreamDeclaration, StreamGroup
-from shopsync.streams.documents import capped_name, more_connections, nested_connections
+from shopsync.streams.documents import (
+    capped_name,
+    document_name,
+    more_connections,
+    nested_connections,
+)
+from shopsync.streams.variants import variants
 
 #: A child connection completed past its first page: its field in each record, the document
 #: that pages it for one record (``$id``), and the connection's path in that document's data.
@@ -92,6 +98,9 @@ class StreamSpec:
     details: Details | None = None
     #: A capped list of each record, asked again for the records that filled it.
     whole: WholeList | None = None
+    #: Which variant of the stream's documents (:mod:`shopsync.streams.variants`): ``""`` as
+    #: declared, ``_with_<tag>`` with fields that need a scope besides ``scopes``.
+    variant: str = ""
 
 
 def spec_for(stream: StreamDeclaration) -> StreamSpec:
@@ -100,7 +109,7 @@ def spec_for(stream: StreamDeclaration) -> StreamSpec:
         of = stream.details_of
         return StreamSpec(
             stream.name,
-            stream.name,
+            document_name(stream),
             ("nodes",),
             primary_key=stream.primary_key,
             cursor_field=stream.cursor_field,
@@ -113,13 +122,14 @@ def spec_for(stream: StreamDeclaration) -> StreamSpec:
                 tuple((n.field, n.document, n.path) for n in nested_connections(stream)),
                 tuple((m.field, m.document, m.page_size) for m in more_connections(stream)),
             ),
+            variant=stream.variant,
         )
     listed = stream.parents.root if stream.parents is not None else stream.root
     assert listed is not None
     found, *more = nested_connections(stream) or (None,)
     return StreamSpec(
         stream.name,
-        stream.name,
+        document_name(stream),
         (listed,),
         primary_key=stream.primary_key,
         cursor_field=stream.cursor_field,
@@ -138,6 +148,7 @@ def spec_for(stream: StreamDeclaration) -> StreamSpec:
         page_size=stream.page_size,
         scopes=_scopes(stream),
         whole=_whole(stream),
+        variant=stream.variant,
     )
 
 
@@ -157,28 +168,47 @@ def _scopes(stream: StreamDeclaration) -> tuple[str, ...]:
     return tuple(sorted({*stream.scopes, stream.deletes.subject_scope}))
 
 
-SPECS: dict[str, StreamSpec] = {stream.name: spec_for(stream) for stream in DECLARATIONS}
+#: Every variant of every stream, the declared one first.
+VARIANTS: dict[str, tuple[StreamSpec, ...]] = {
+    stream.name: tuple(spec_for(v) for v in variants(stream)) for stream in DECLARATIONS
+}
+SPECS: dict[str, StreamSpec] = {name: found[0] for name, found in VARIANTS.items()}
+_ALL = [spec for found in VARIANTS.values() for spec in found]
 
 #: First page sizes of the documents that complete a nested connection, and the records per
 #: request of the documents that ask a details stream's child again.
+_DECLARED = [v for s in DECLARATIONS for v in variants(s)]
 NESTED_PAGE_SIZES = {
-    found.document: found.page_size for s in DECLARATIONS for found in nested_connections(s)
-} | {more.document: more.page_size for s in DECLARATIONS for more in more_connections(s)}
-NESTED_PAGE_SIZES |= {s.whole.document: s.whole.page_size for s in SPECS.values() if s.whole}
+    found.document: found.page_size for s in _DECLARED for found in nested_connections(s)
+} | {more.document: more.page_size for s in _DECLARED for more in more_connections(s)}
+NESTED_PAGE_SIZES |= {s.whole.document: s.whole.page_size for s in _ALL if s.whole}
 
 
 #: The documents that take ``$ids`` (a details stream's, those asking a child again, and
 #: those asking records again for a whole list).
 ID_DOCUMENTS = frozenset(
     doc
-    for spec in SPECS.values()
+    for spec in _ALL
     if spec.details is not None
     for doc in (spec.document, *(more[1] for more in spec.details.more))
-) | {spec.whole.document for spec in SPECS.values() if spec.whole is not None}
+) | {spec.whole.document for spec in _ALL if spec.whole is not None}
 
 
 def streams_for(groups: tuple[StreamGroup, ...]) -> list[StreamSpec]:
     return [SPECS[name] for group in groups for name in STREAMS_BY_GROUP[group]]
+
+
+def granted_variant(spec: StreamSpec, scopes: frozenset[str]) -> StreamSpec:
+    """The fullest variant of the stream whose scopes the store granted: the declared one
+    unless it granted what some scoped fields need (whether it granted the stream's own
+    scopes is :func:`lacking_scopes`'s question)."""
+    own = set(spec.scopes)
+    allowed = [
+        v
+        for v in VARIANTS[spec.name]
+        if not missing_scopes([r for r in v.scopes if r not in own], scopes)
+    ]
+    return max(allowed, key=lambda v: len(v.scopes))
 
 
 def lacking_scopes(specs: list[StreamSpec], granted: frozenset[str]) -> dict[str, tuple[str, ...]]:

@@ -13,6 +13,8 @@ Per stream (:mod:`shopsync.streams.declarations`):
   asks again in batches, ``<stream>_<connection>`` (``refund_details_refund_line_items``);
 - ``<stream>_whole``: a stream whose records hold a capped plain list (an order's
   ``transactions(first: 10)``) asks the records that filled it again by id, with more entries;
+- ``<document>_with_<tag>``: every document again, in the variant of a stream with fields
+  that need a scope besides the stream's (:mod:`.variants`), for the stores that granted it;
 - ``bulk_<stream>``: the bulk query, the same fields from the same fragments (inlined, so the
   query Shopify stores with the operation is one self-contained selection, as it always was),
   ``edges { node }`` for every connection and the search in its single slot, the listed
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .declarations import DECLARATIONS, Child, Parents, StreamDeclaration
+from .variants import variants
 
 PAGE_INFO = "pageInfo {\n  hasNextPage\n  endCursor\n}"
 PAGED_VARIABLES = "$first: Int!, $after: String, $query: String"
@@ -50,6 +53,11 @@ def snake(name: str) -> str:
 def single_field(node_type: str) -> str:
     """The root field that reads one object of a type by id: ``Order`` -> ``order``."""
     return node_type[:1].lower() + node_type[1:]
+
+
+def document_name(stream: StreamDeclaration) -> str:
+    """The name of a stream's paged (or details) document: the stream's, in its variant."""
+    return stream.name + stream.variant
 
 
 def fragment_name(node_type: str) -> str:
@@ -113,7 +121,7 @@ def paged_document(stream: StreamDeclaration) -> str:
             ),
         )
         fragments = [(stream.node_type, stream.fields)]
-    operation = _block(f"query {camel(stream.name)}({PAGED_VARIABLES})", body)
+    operation = _block(f"query {camel(document_name(stream))}({PAGED_VARIABLES})", body)
     return "\n\n".join([operation, *(_fragment(t, f) for t, f in fragments)]) + "\n"
 
 
@@ -125,7 +133,7 @@ def details_document(stream: StreamDeclaration) -> str:
         "nodes(ids: $ids)",
         _block(f"... on {stream.node_type}", f"...{fragment_name(stream.node_type)}", *children),
     )
-    operation = _block(f"query {camel(stream.name)}({DETAILS_VARIABLES})", body)
+    operation = _block(f"query {camel(document_name(stream))}({DETAILS_VARIABLES})", body)
     fragments = [(stream.node_type, stream.fields)] + [
         (c.node_type, c.fields) for c in stream.children
     ]
@@ -145,7 +153,7 @@ class More:
 
 
 def _more_name(stream: StreamDeclaration, child: Child) -> str:
-    return f"{stream.name}_{snake(child.field)}"
+    return f"{stream.name}_{snake(child.field)}{stream.variant}"
 
 
 def more_connections(stream: StreamDeclaration) -> tuple[More, ...]:
@@ -158,7 +166,7 @@ def more_connections(stream: StreamDeclaration) -> tuple[More, ...]:
 
 def capped_name(stream: StreamDeclaration) -> str:
     """The document that asks a stream's records again for their whole capped list."""
-    return f"{stream.name}_whole"
+    return f"{stream.name}_whole{stream.variant}"
 
 
 def capped_document(stream: StreamDeclaration) -> str:
@@ -223,14 +231,20 @@ def nested(stream: StreamDeclaration) -> Nested | None:
         node_type, fields, filtered = child.node_type, child.fields, False
     else:
         return None
-    return _nested(parent_type, field, node_type, fields, filtered, page_size)
+    return _nested(parent_type, field, node_type, fields, filtered, page_size, stream.variant)
 
 
 def _nested(
-    parent_type: str, field: str, node_type: str, fields: str, filtered: bool, page_size: int
+    parent_type: str,
+    field: str,
+    node_type: str,
+    fields: str,
+    filtered: bool,
+    page_size: int,
+    variant: str,
 ) -> Nested:
     return Nested(
-        document=f"{snake(parent_type)}_{snake(field)}",
+        document=f"{snake(parent_type)}_{snake(field)}{variant}",
         field=field,
         path=(single_field(parent_type), field),
         node_type=node_type,
@@ -246,7 +260,9 @@ def nested_connections(stream: StreamDeclaration) -> tuple[Nested, ...]:
         found = nested(stream)
         return () if found is None else (found,)
     return tuple(
-        _nested(stream.node_type, c.field, c.node_type, c.fields, False, c.page_size)
+        _nested(
+            stream.node_type, c.field, c.node_type, c.fields, False, c.page_size, stream.variant
+        )
         for c in stream.children
     )
 
@@ -292,16 +308,17 @@ def bulk_document(stream: StreamDeclaration, search: str | None = None) -> str:
         nested = _edges(parents.connection, _selection(stream.fields))
         head = _call(parents.root, slot, parents.arguments)
         body = _edges(head, _selection(parents.fields), nested)
-    return _block(f"query Bulk{camel(stream.name)}", body) + "\n"
+    return _block(f"query Bulk{camel(document_name(stream))}", body) + "\n"
 
 
 # -- by name ------------------------------------------------------------------------------------
 @cache
 def documents() -> dict[str, str]:
-    """Every stream document by name: paged, nested, and bulk (unfiltered)."""
+    """Every stream document by name: paged, nested, and bulk (unfiltered), of every variant
+    of every stream (:mod:`.variants`)."""
     out: dict[str, str] = {}
-    for stream in DECLARATIONS:
-        out[stream.name] = paged_document(stream)
+    for stream in (v for declared in DECLARATIONS for v in variants(declared)):
+        out[document_name(stream)] = paged_document(stream)
         for found in nested_connections(stream):
             out[found.document] = completing_document(found)
         if stream.capped is not None:
@@ -310,7 +327,7 @@ def documents() -> dict[str, str]:
             if child.more_first:
                 out[_more_name(stream, child)] = more_document(stream, child)
         if stream.bulk:
-            out[BULK_PREFIX + stream.name] = bulk_document(stream)
+            out[BULK_PREFIX + document_name(stream)] = bulk_document(stream)
     return out
 
 

@@ -5,8 +5,9 @@ again and lands each one's fulfillments (creating a fulfillment, and a change of
 changes the order's ``updatedAt``, so the orders window carries them). A fulfillment's line
 items are a connection inside that list, which bulk operations refuse: the
 ``fulfillment_details`` stream reads the fulfillments the run landed by id, in batches, as
-:mod:`.refunds` does for refunds. No ``location``: it needs ``read_locations`` or
-``read_inventory`` besides ``read_orders``.
+:mod:`.refunds` does for refunds. A fulfillment's ``location`` needs a scope that reads
+locations besides ``read_orders`` (:data:`.orders.LOCATION_SCOPES`): asked only of the stores that
+granted one, null for the others (:class:`~.model.ScopedFields`).
 
 Fulfillment orders (what is to be fulfilled, from which location) have a root connection of
 their own, ``fulfillmentOrders``, sorted and filtered by their own ``updatedAt``: putting one
@@ -18,7 +19,7 @@ fulfillment-order scopes, any one of them; a store that granted none skips the s
 from __future__ import annotations
 
 from .model import Child, DetailsOf, StreamDeclaration
-from .orders import WITH_ORDER, bag, details_table, order_list_stream
+from .orders import WITH_ORDER, bag, details_table, location_of, order_list_stream
 from .scopes import any_of
 from .tables import STAMPS, Column, TableSpec, col, connection, gid, money_bag, number
 
@@ -36,6 +37,7 @@ ORDER_FULFILLMENTS = order_list_stream(
         col("in_transit_at", "timestamp", "inTransitAt"),
         col("delivered_at", "timestamp", "deliveredAt"),
         col("estimated_delivery_at", "timestamp", "estimatedDeliveryAt"),
+        gid("location_id", "location"),
     ),
     "fulfillments",
     """
@@ -51,7 +53,9 @@ ORDER_FULFILLMENTS = order_list_stream(
         estimatedDeliveryAt
         trackingInfo(first: 3) { company number url }
     """,
-    whole=(200, 1),
+    # 199: five points a fulfillment with its location, one for the order, under 1000.
+    whole=(199, 1),
+    scoped=(location_of("fulfillments"),),
 )
 
 FULFILLMENT_DETAILS = StreamDeclaration(

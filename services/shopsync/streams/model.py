@@ -134,6 +134,28 @@ class CappedList:
 
 
 @dataclass(frozen=True)
+class ScopedFields:
+    """Fields that need a scope besides the stream's own: a fulfillment's ``location`` needs
+    ``read_locations`` (or another scope that reads a location) on top of ``read_orders``.
+
+    A store that granted it gets them (every document of the stream comes in a second
+    variant, generated with them: :mod:`.variants`); a store that did not still gets the rest
+    of the stream, and the columns read from these fields are null for it. A store is never
+    asked for a field its token cannot read, since Shopify answers that with ``ACCESS_DENIED``.
+    """
+
+    #: Names the variant's documents: ``<document>_with_<tag>``.
+    tag: str
+    #: The scope (or an :func:`~.scopes.any_of` requirement) the fields need.
+    requirement: str
+    #: The selection added, as in a fragment.
+    fields: str
+    #: Where it is added: the record itself (``()``), a field of it (``("fulfillments",)``,
+    #: nested fields one step each), or a child connection's nodes (its ``field`` first).
+    within: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class StreamDeclaration:
     #: The stream's name: raw parts land under ``stream=<name>/``.
     name: str
@@ -186,6 +208,11 @@ class StreamDeclaration:
     deletes: Deletes | None = None
     #: A plain list of each record that is asked again for the records that filled it.
     capped: CappedList | None = None
+    #: Fields asked only of the stores that granted their scope (:class:`ScopedFields`).
+    scoped: tuple[ScopedFields, ...] = ()
+    #: The variant of the stream's documents: ``""`` as declared, ``_with_<tag>...`` with
+    #: scoped fields (:func:`.variants.variants`); every document name ends with it.
+    variant: str = ""
 
     def __post_init__(self) -> None:
         if self.details_of is not None:

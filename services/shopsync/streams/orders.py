@@ -11,7 +11,8 @@ from __future__ import annotations
 import textwrap
 
 from .deletions import deletions_stream
-from .model import CappedList, Child, StreamDeclaration
+from .model import CappedList, Child, ScopedFields, StreamDeclaration
+from .scopes import any_of
 from .tables import (
     STAMPS,
     Column,
@@ -373,6 +374,17 @@ def details_table(
     )
 
 
+#: What reads a ``Location`` (its ``id``), per Shopify's schemas: a fulfillment's and a refunded
+#: line item's restock location.
+LOCATION_SCOPES = any_of("read_locations", "read_inventory", "read_markets_home")
+
+
+def location_of(*within: str) -> ScopedFields:
+    """The ``location { id }`` of the records (or of the nodes ``within`` them), for the stores
+    that granted a scope that reads it."""
+    return ScopedFields("locations", LOCATION_SCOPES, "location { id }", within)
+
+
 def order_list_stream(
     name: str,
     table: str,
@@ -381,6 +393,7 @@ def order_list_stream(
     list_field: str,
     selection: str,
     whole: tuple[int, int],
+    scoped: tuple[ScopedFields, ...] = (),
 ) -> StreamDeclaration:
     """A stream that lists the window's orders again and lands each one's ``id``,
     ``updatedAt`` and its ``list_field`` (the first 10 entries, each ``selection``); ``table``
@@ -408,6 +421,7 @@ def order_list_stream(
         ),
         fields=f"id\nupdatedAt\n{capped.asked} {{\n{entry}\n}}",
         capped=capped,
+        scoped=scoped,
     )
 
 

@@ -6,17 +6,18 @@ Every point a refund costs makes a batch smaller (``page_size`` refunds per requ
 Shopify's 1000-point limit by a test), so the selection is lean: amounts in shop and presentment
 currency (``reporting.order_financials`` reports returns, refunded shipping and refunded taxes
 in both, and a presentment amount cannot be derived from the shop's); no ``priceSet`` (a
-refunded unit's price is its line item's ``originalUnitPriceSet``); no restock ``location`` (it
-needs ``read_locations`` or ``read_inventory`` too). Most refunds return one line item, so the
-first request asks ``refundLineItems(first: 1)``: 31 points a refund, 32 refunds per request;
-the refunds that have more are asked again, 28 per request with ``first: 4``, and only a refund
+refunded unit's price is its line item's ``originalUnitPriceSet``); the restock ``location``
+only for the stores that granted a scope that reads locations (a point more a line item; the
+batch sizes fit either variant). Most refunds return one line item, so the first request asks
+``refundLineItems(first: 1)``: 32 points a refund with its location, 31 refunds per request;
+the refunds that have more are asked again, 25 per request with ``first: 4``, and only a refund
 of more than four line items is completed on its own.
 """
 
 from __future__ import annotations
 
 from .model import Child, DetailsOf, StreamDeclaration
-from .orders import bag, details_table
+from .orders import bag, details_table, location_of
 from .tables import col, gid, money_bag
 
 REFUND_DETAILS = StreamDeclaration(
@@ -25,7 +26,7 @@ REFUND_DETAILS = StreamDeclaration(
     node_type="Refund",
     details_of=DetailsOf(stream="order_refunds", ids=("refunds", "id")),
     bulk=False,
-    page_size=32,
+    page_size=31,
     scopes=("read_orders",),
     fields="""
         id
@@ -40,7 +41,7 @@ REFUND_DETAILS = StreamDeclaration(
             first=1,
             page_size=100,
             more_first=4,
-            more_page_size=28,
+            more_page_size=25,
             fields=f"""
                 id
                 quantity
@@ -76,6 +77,7 @@ REFUND_DETAILS = StreamDeclaration(
             """,
         ),
     ),
+    scoped=(location_of("refundLineItems"),),
     tables=(
         details_table(
             "refund_line_items",
@@ -86,6 +88,7 @@ REFUND_DETAILS = StreamDeclaration(
             col("quantity", "integer", "quantity"),
             col("restock_type", "varchar", "restockType"),
             col("restocked", "boolean", "restocked"),
+            gid("location_id", "location"),
             *money_bag("subtotal", "subtotalSet"),
             *money_bag("total_tax", "totalTaxSet"),
         ),

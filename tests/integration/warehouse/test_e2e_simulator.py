@@ -31,6 +31,7 @@ from shopsync.settings import Settings
 from shopsync.shopify.scopes import missing_scopes
 from shopsync.storage import LocalObjectStore
 from shopsync.streams.fulfillments import FULFILLMENT_ORDER_SCOPES
+from shopsync.streams.orders import LOCATION_SCOPES
 from shopsync.tenants import Tenant
 from shopsync.warehouse.base import JobSummary
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
@@ -204,11 +205,16 @@ def _deleted(chain: Chain, table: str) -> dict[str, datetime]:
     return dict(chain.query(statement))
 
 
-def assert_matches_truth(chain: Chain, tenant: str, skipped: frozenset[str] = frozenset()) -> None:
+def assert_matches_truth(
+    chain: Chain, tenant: str, skipped: frozenset[str] = frozenset(), located: bool = True
+) -> None:
     """Every table of the tenant equals the simulator's truth; the tables of ``skipped``
-    streams (a scope the token lacks) hold nothing, and then the sales are not compared."""
+    streams (a scope the token lacks) hold nothing, and then the sales are not compared; the
+    locations of fulfillments and refunded line items are null unless ``located`` (the token
+    reads locations)."""
 
     t = lambda stream: chain.truth(tenant, stream)  # noqa: E731
+    location = lambda row: row["locationId"] if located else None  # noqa: E731
     places = {r["id"]: r["name"] for r in t("locations")}
     expected: dict[str, tuple[tuple[str, ...], dict[str, tuple[Any, ...]]]] = {
         "products": (
@@ -289,6 +295,7 @@ def assert_matches_truth(chain: Chain, tenant: str, skipped: frozenset[str] = fr
                 "line_item_id",
                 "quantity",
                 "restock_type",
+                "location_id",
                 *bag_columns("subtotal", "total_tax"),
             ),
             {
@@ -297,6 +304,7 @@ def assert_matches_truth(chain: Chain, tenant: str, skipped: frozenset[str] = fr
                     r["lineItemId"],
                     r["quantity"],
                     r["restockType"],
+                    location(r),
                     *bags(r["subtotalSet"], r["totalTaxSet"]),
                 )
                 for r in t("refund_line_items")
@@ -364,7 +372,15 @@ def assert_matches_truth(chain: Chain, tenant: str, skipped: frozenset[str] = fr
             {r["id"]: (r["orderId"], r["index"], r["code"]) for r in t("order_discount_codes")},
         ),
         "fulfillments": (
-            ("order_id", "name", "status", "display_status", "total_quantity", "updated_at"),
+            (
+                "order_id",
+                "name",
+                "status",
+                "display_status",
+                "total_quantity",
+                "updated_at",
+                "location_id",
+            ),
             {
                 r["id"]: (
                     r["orderId"],
@@ -373,6 +389,7 @@ def assert_matches_truth(chain: Chain, tenant: str, skipped: frozenset[str] = fr
                     r["displayStatus"],
                     r["totalQuantity"],
                     _ts(r["updatedAt"]),
+                    location(r),
                 )
                 for r in t("fulfillments")
             },
@@ -722,6 +739,8 @@ def test_three_plans_and_scope_sets_sync_load_and_equal_the_truth(
         t: frozenset(n for n, spec in SPECS.items() if missing_scopes(spec.scopes, scopes))
         for t, (_, scopes) in THREE.items()
     }
+    located = {t: not missing_scopes([LOCATION_SCOPES], s) for t, (_, s) in THREE.items()}
+    assert located == {"north": True, "south": False, "west": True}
     assert not skipped["north"]
     assert {"inventory_levels", "locations", "fulfillment_orders"} == skipped["south"]
     assert {"orders", "order_refunds", "customers", "deleted_orders"} <= skipped["west"]
@@ -730,7 +749,7 @@ def test_three_plans_and_scope_sets_sync_load_and_equal_the_truth(
             chain.sync(tenant)
         assert chain.summaries[-1].ok, chain.summaries[-1].failed_checks
         for tenant in THREE:
-            assert_matches_truth(chain, tenant, skipped[tenant])
+            assert_matches_truth(chain, tenant, skipped[tenant], located[tenant])
         assert chain.query("SELECT COUNT(*) FROM shop_west.products") != [(0,)]
         assert (
             chain.query("SELECT COUNT(*) FROM reporting.daily_sales WHERE tenant_id = 'south'")[0][
@@ -747,7 +766,7 @@ def test_three_plans_and_scope_sets_sync_load_and_equal_the_truth(
         assert len(chain.summaries) == 2  # one batch of three events per round
         assert all(s.ok for s in chain.summaries), [s.failed_checks for s in chain.summaries]
         for tenant in THREE:
-            assert_matches_truth(chain, tenant, skipped[tenant])
+            assert_matches_truth(chain, tenant, skipped[tenant], located[tenant])
 
         con = duckdb.connect(str(chain.warehouse.path), read_only=True)
         try:

@@ -12,7 +12,7 @@ from shopsync.extract.paged import PagedSource
 from shopsync.extract.paging import PageSizes, iter_pages
 from shopsync.extract.raw import RawStreamWriter
 from shopsync.extract.source import Page
-from shopsync.extract.streams import SPECS, plan_window, streams_for
+from shopsync.extract.streams import SPECS, VARIANTS, granted_variant, plan_window, streams_for
 from shopsync.shopify import ShopifyClient
 from shopsync.shopify.errors import MaxCostExceededError, PaginationLoopError
 from shopsync.state.base import Cursor
@@ -93,6 +93,35 @@ def test_a_deletions_stream_lists_its_subject_s_destroy_events_and_needs_its_sco
 
 def test_locations_are_always_a_full_snapshot() -> None:
     assert window("locations").complete_snapshot
+
+
+@pytest.mark.parametrize(
+    ("granted", "variant"),
+    [
+        ({"read_orders"}, ""),
+        ({"read_orders", "read_locations"}, "_with_locations"),
+        ({"read_orders", "read_inventory"}, "_with_locations"),
+        ({"read_orders", "write_inventory"}, "_with_locations"),  # write implies read
+        ({"read_orders", "read_products"}, ""),
+    ],
+)
+def test_a_store_is_asked_the_scoped_fields_only_when_it_granted_their_scope(
+    granted: set[str], variant: str
+) -> None:
+    """A fulfillment's and a refunded line item's location need a scope that reads locations:
+    a run fetches the stream in the variant whose documents ask for them only then."""
+    for stream in ("order_fulfillments", "refund_details"):
+        chosen = granted_variant(SPECS[stream], frozenset(granted))
+        assert chosen.variant == variant
+        assert chosen.document == stream + variant
+        assert chosen.name == stream  # same stream: same raw layout, cursor and tables
+    with_locations = VARIANTS["refund_details"][1]
+    assert with_locations.details is not None
+    assert [m[1] for m in with_locations.details.more] == [
+        "refund_details_refund_line_items_with_locations"
+    ]
+    assert granted_variant(SPECS["orders"], frozenset({"read_orders"})) is SPECS["orders"]
+    assert len(VARIANTS["orders"]) == 1
 
 
 def test_groups_map_to_streams() -> None:

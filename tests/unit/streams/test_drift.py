@@ -30,9 +30,13 @@ from shopsync.streams.documents import (
     paged_document,
 )
 from shopsync.streams.documents import nested as nested_connection
+from shopsync.streams.variants import variants
 from shopsync.warehouse.specs import DELETION_EVENT_FIELDS, TABLES, TableSpec
 
 from .selections import Selected, records
+
+#: Every variant of every stream (:mod:`shopsync.streams.variants`).
+EVERY = [v for d in DECLARATIONS for v in variants(d)]
 
 
 def _landed_in(stream: StreamDeclaration, bulk: bool) -> tuple[str, ...]:
@@ -149,21 +153,38 @@ def details_drift(stream: StreamDeclaration, paged: str, completing: dict[str, s
 
 
 def drift(stream: StreamDeclaration) -> list[str]:
-    """Everything that does not agree, for a stream's generated documents."""
+    """Everything that does not agree, for a stream's generated documents (in one variant);
+    the columns are checked against the fullest variant of the stream, which asks every field
+    a store may be asked for (:mod:`shopsync.streams.variants`)."""
     paged = paged_document(stream)
+    fullest = stream if stream.variant else variants(stream)[-1]
+    columns = column_drift(stream, paged_document(fullest))
     if stream.details_of is not None:
         completing = {f.document: completing_document(f) for f in nested_connections(stream)}
-        return details_drift(stream, paged, completing) + column_drift(stream, paged)
+        return details_drift(stream, paged, completing) + columns
     bulk = bulk_document(stream) if stream.bulk else None
-    return document_drift(stream, paged, bulk, nested_document(stream)) + column_drift(
-        stream, paged
-    )
+    return document_drift(stream, paged, bulk, nested_document(stream)) + columns
 
 
 # -- every stream ---------------------------------------------------------------------------
-@pytest.mark.parametrize("stream", DECLARATIONS, ids=lambda d: d.name)
+@pytest.mark.parametrize("stream", EVERY, ids=lambda d: d.name + d.variant)
 def test_documents_select_the_same_fields_and_every_column(stream: StreamDeclaration) -> None:
     assert drift(stream) == []
+
+
+def test_only_the_columns_of_scoped_fields_go_unselected_without_their_scope() -> None:
+    """A store that did not grant a scoped field's requirement gets the declared documents:
+    the columns read from those fields, and only those, are null for it."""
+    unselected = {
+        d.name: column_drift(d, paged_document(d))
+        for d in DECLARATIONS
+        if column_drift(d, paged_document(d))
+    }
+    assert unselected == {
+        "order_fulfillments": ["fulfillments.location_id: location.id is not selected"],
+        "refund_details": ["refund_line_items.location_id: location.id is not selected"],
+    }
+    assert {d.name for d in DECLARATIONS if d.scoped} == set(unselected)
 
 
 def test_every_table_is_fed_by_the_stream_it_names() -> None:

@@ -1,6 +1,7 @@
 """Every document ingestion pages, at the page size it sends, asks for at most Shopify's
 1000-point single-query limit (a larger request is refused, then retried at half the size: a
-wasted request), in every supported API version."""
+wasted request), in every supported API version, in every variant (with the fields a store
+may be asked for only when it granted their scope)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from typing import Any
 
 import pytest
 
-from shopsync.extract.streams import ID_DOCUMENTS, NESTED_PAGE_SIZES, SPECS
+from shopsync.extract.streams import ID_DOCUMENTS, NESTED_PAGE_SIZES, VARIANTS
 from shopsync.shopify import queries
 from shopsync.shopify.cost import requested_cost
 from shopsync_simulator.graphql.schema import SUPPORTED_VERSIONS
 
 SINGLE_QUERY_LIMIT = 1000
-SIZES = {spec.document: spec.page_size for spec in SPECS.values()} | NESTED_PAGE_SIZES
+SIZES = {
+    spec.document: spec.page_size for found in VARIANTS.values() for spec in found
+} | NESTED_PAGE_SIZES
 DETAILS = ID_DOCUMENTS
 
 

@@ -1,6 +1,8 @@
 """Each stream declares the access scopes its documents need, per Shopify's own schemas: the
 declared scopes grant every field of every document of the stream, in every supported version,
-whichever scope of an any-of requirement is held, and none of them is superfluous."""
+whichever scope of an any-of requirement is held, and none of them is superfluous. The same
+holds for each variant with scoped fields (a fulfillment's location): its scopes are the
+stream's and the fields' requirements."""
 
 from __future__ import annotations
 
@@ -13,7 +15,12 @@ from shopsync.shopify.scopes import missing_scopes
 from shopsync.streams import DECLARATIONS, StreamDeclaration
 from shopsync.streams.documents import bulk_document, nested_document, paged_document
 from shopsync.streams.scopes import any_of, describe, options
+from shopsync.streams.variants import variants
 from shopsync_simulator.graphql.schema import DEFAULT_SCOPES, SUPPORTED_VERSIONS, admin_schema
+
+#: Every variant of every stream: as declared, and with the fields of each scope it may be
+#: asked for besides its own (:mod:`shopsync.streams.variants`).
+EVERY = [v for d in DECLARATIONS for v in variants(d)]
 
 
 def _documents(stream: StreamDeclaration) -> list[str]:
@@ -32,7 +39,7 @@ def _denied(stream: StreamDeclaration, version: str, granted: set[str]) -> list[
 
 
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
-@pytest.mark.parametrize("stream", DECLARATIONS, ids=lambda d: d.name)
+@pytest.mark.parametrize("stream", EVERY, ids=lambda d: d.name + d.variant)
 def test_the_declared_scopes_are_what_the_documents_need(
     stream: StreamDeclaration, version: str
 ) -> None:
