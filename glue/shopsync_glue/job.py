@@ -1,21 +1,31 @@
-"""The load job: pending manifests -> curated Parquet -> warehouse, one tenant run at a time.
+"""The load job: pending manifests -> curated Parquet -> warehouse, in batches of tenant runs.
 
 Events only say "something arrived". The job decides from the manifests themselves: every
 manifest under ``_manifests/`` that is not in the load ledger is pending; each tenant's
 pending runs load in run_id order, each in one warehouse transaction with its ledger rows.
 So a missed, late or repeated event never matters, and running the job again is a no-op.
+
+The pending runs are curated in batches (:class:`Curation`): one Spark job per table for every
+run of the batch, however many tenants it holds, since a Spark job's fixed cost, not the
+records, is what a small run pays for. A run that fails holds back its tenant's later runs and
+nothing else.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import reduce
+from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 from shopsync.lake.keys import MANIFESTS_PREFIX, manifest_prefix, parse_manifest_key
 from shopsync.lake.manifest import Manifest, StreamManifest
@@ -24,6 +34,7 @@ from shopsync.storage import ObjectStore
 from shopsync.warehouse.base import (
     Deletions,
     JobSummary,
+    LoadResult,
     RunLoad,
     TableLoad,
     Warehouse,
@@ -43,12 +54,14 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CuratedLake:
-    """Where curated Parquet goes: ``<root>/tenant=<id>/table=<t>/run=<run_id>/``."""
+    """Where curated Parquet goes: ``<root>/batch=<batch_id>/table=<t>/``, the rows of every
+    run of the batch (``_tenant_id`` and ``_run_id`` tell them apart)."""
 
     root: str
 
-    def location(self, tenant_id: str, table: str, run_id: str) -> str:
-        return f"{self.root.rstrip('/')}/tenant={tenant_id}/table={table}/run={run_id}"
+    def batch_location(self, batch_id: str, table: str) -> str:
+        """A table's Parquet for every run of one batch of the job."""
+        return f"{self.root.rstrip('/')}/batch={batch_id}/table={table}"
 
 
 def pending_manifests(
@@ -99,19 +112,42 @@ def pending_manifests(
     return dict(sorted(out.items()))
 
 
-def _lines(spark: SparkSession, raw: ObjectStore, parts: Sequence[str]) -> DataFrame:
+def read_lines(spark: SparkSession, raw: ObjectStore, parts: Sequence[str]) -> DataFrame:
+    """The raw lines of ``parts``, each with the tenant and run of its file's key
+    (:data:`~shopsync_glue.transform.PATH_TENANT`, :data:`~shopsync_glue.transform.PATH_RUN`)."""
     if not parts:
-        return spark.createDataFrame([], "value string")
-    return spark.read.text([raw.uri(p) for p in parts])
+        schema = f"{tf.RAW} string, {tf.PATH_TENANT} string, {tf.PATH_RUN} string"
+        return spark.createDataFrame([], schema)
+    lines = spark.read.text([raw.uri(p) for p in parts])
+    key = F.input_file_name()
+    return lines.select(
+        tf.RAW,
+        F.regexp_extract(key, _PART_KEY, 1).alias(tf.PATH_TENANT),
+        F.regexp_extract(key, _PART_KEY, 2).alias(tf.PATH_RUN),
+    )
+
+
+#: A raw part's key, at the end of its URI: ``tenant=<id>/stream=<s>/date=<d>/run=<id>/part-...``
+#: (:func:`shopsync.lake.keys.part_key`); the ids are checked, so never URI-escaped.
+_PART_KEY = r"/tenant=([^/]+)/stream=[^/]+/date=[^/]+/run=([^/]+)/[^/]+$"
+
+RunKey = tuple[str, str]
 
 
 class Curation:
-    """One run's curated tables, written by a small pool of Spark jobs.
+    """The curated tables of a batch of tenant runs: one Spark job per table for the whole
+    batch (every run's parts read at once, each row told its tenant and run by its file's
+    key), not one per table per run.
 
-    ``header`` is the run's load plan before any table (deletions included, written first);
-    iterating yields each table as its Parquet is complete, in the order they finish, so the
-    warehouse can load one while Spark writes the next; ``plan`` is the whole plan after.
-    Leaving the ``with`` block cancels what has not started and waits for what has.
+    A table of the batch is one directory, ``<root>/batch=<id>/table=<t>/``, a few files
+    sorted by tenant and run; the warehouse stages it once and loads each run's rows from the
+    stage in the run's own transaction (:mod:`shopsync.warehouse.sql`, ``batch_stage``).
+
+    ``headers`` are the runs' load plans before any table (deletions, written first);
+    iterating yields each table as its Parquet is complete, in the order they finish (the
+    runs' loads of it, by run), so a batch of one run loads a table while Spark writes the
+    next; ``plan`` gives a run's whole plan after. Leaving the ``with`` block cancels what has
+    not started and waits for what has.
     """
 
     def __init__(
@@ -119,55 +155,77 @@ class Curation:
         spark: SparkSession,
         raw: ObjectStore,
         lake: CuratedLake,
-        manifest: Manifest,
+        manifests: Sequence[Manifest],
         *,
+        batch_id: str | None = None,
         parallel_tables: int = 2,
     ) -> None:
-        self.spark, self.raw, self.lake, self.manifest = spark, raw, lake, manifest
+        self.spark, self.raw, self.lake, self.manifests = spark, raw, lake, list(manifests)
+        self.batch_id = batch_id or new_batch_id()
         self.parallel_tables = parallel_tables
-        self.done: list[TableLoad] = []
+        self.done: dict[RunKey, list[TableLoad]] = {_key(m): [] for m in self.manifests}
         self._pool: ThreadPoolExecutor | None = None
-        self.header = RunLoad(
-            tenant_id=manifest.tenant_id,
-            run_id=manifest.run_id,
-            mode=manifest.mode,
-            started_at=manifest.started_at,
-            tables=(),
-            deletions=self._write_deletions(),
-            stream_records={s: e.records for s, e in manifest.streams.items()},
-            skipped=manifest.skipped,  # {} for a version 1 manifest
-        )
+        deletions = self._write_deletions()
+        self.headers: dict[RunKey, RunLoad] = {
+            _key(m): RunLoad(
+                tenant_id=m.tenant_id,
+                run_id=m.run_id,
+                mode=m.mode,
+                started_at=m.started_at,
+                tables=(),
+                deletions=deletions.get(_key(m)),
+                stream_records={s: e.records for s, e in m.streams.items()},
+                skipped=m.skipped,  # {} for a version 1 manifest
+            )
+            for m in self.manifests
+        }
 
-    def _write_deletions(self) -> Deletions | None:
-        """The run's deletions streams, curated into one table (``table=deletions``)."""
-        m = self.manifest
-        landed = [
-            (s, m.streams[s]) for s in sorted(m.streams) if s in DELETIONS and m.streams[s].parts
+    def _entries(self, stream: str) -> list[tuple[Manifest, StreamManifest]]:
+        """The runs whose ``stream`` is loaded: it landed parts, or is a complete snapshot."""
+        return [
+            (m, entry)
+            for m in self.manifests
+            if (entry := m.streams.get(stream)) is not None
+            and (entry.parts or entry.complete_snapshot)
         ]
-        if not landed:
-            return None
-        frames = [
-            tf.deletions(_lines(self.spark, self.raw, entry.parts), DELETIONS[stream].subject)
-            for stream, entry in landed
-        ]
-        location = self.lake.location(m.tenant_id, DELETIONS_TABLE, m.run_id)
-        reduce(DataFrame.unionByName, frames).write.mode("overwrite").parquet(location)
-        return Deletions(location, tuple(sorted({DELETIONS[s].subject for s, _ in landed})))
 
-    def _write(self, spec: TableSpec, entry: StreamManifest) -> TableLoad:
-        # Orders feed two tables: reading the gzip text twice costs less than caching it.
-        lines = _lines(self.spark, self.raw, entry.parts)
-        location = self.lake.location(self.manifest.tenant_id, spec.name, self.manifest.run_id)
+    def _write_deletions(self) -> dict[RunKey, Deletions]:
+        """The batch's deletions streams, curated into one table (``table=deletions``)."""
+        frames: list[DataFrame] = []
+        subjects: dict[RunKey, set[str]] = {}
+        for stream in sorted(DELETIONS):
+            subject = DELETIONS[stream].subject
+            entries = [(m, e) for m, e in self._entries(stream) if e.parts]
+            for m, _ in entries:
+                subjects.setdefault(_key(m), set()).add(subject)
+            if entries:
+                parts = [p for _, e in entries for p in e.parts]
+                frames.append(tf.deletions(read_lines(self.spark, self.raw, parts), subject))
+        if not frames:
+            return {}
+        location = self.lake.batch_location(self.batch_id, DELETIONS_TABLE)
+        _sorted(reduce(DataFrame.unionByName, frames)).parquet(location)
+        return {run: Deletions(location, tuple(sorted(found))) for run, found in subjects.items()}
+
+    def _write(
+        self, spec: TableSpec, entries: list[tuple[Manifest, StreamManifest]]
+    ) -> dict[RunKey, TableLoad]:
+        # Orders feed several tables: reading the gzip text again costs less than caching it.
+        location = self.lake.batch_location(self.batch_id, spec.name)
+        lines = read_lines(self.spark, self.raw, [p for _, e in entries for p in e.parts])
         children = bool(spec.explode) and tf.has_child_lines(lines)
-        df = tf.transform(spec.name, lines, child_lines=children)
-        df.write.mode("overwrite").parquet(location)
-        return TableLoad(
-            spec.name,
-            location,
-            records=None if spec.explode else entry.records,
-            complete_snapshot=entry.complete_snapshot,
-            cursor_to=entry.cursor_to.updated_at.isoformat() if entry.cursor_to else None,
-        )
+        df = tf.transform(spec.name, lines, per_run=True, child_lines=children)
+        _sorted(df).parquet(location)
+        return {
+            _key(m): TableLoad(
+                spec.name,
+                location,
+                records=None if spec.explode else entry.records,
+                complete_snapshot=entry.complete_snapshot,
+                cursor_to=entry.cursor_to.updated_at.isoformat() if entry.cursor_to else None,
+            )
+            for m, entry in entries
+        }
 
     def __enter__(self) -> Curation:
         # Gzip parts are not splittable: one task per part. Writing tables concurrently keeps
@@ -175,31 +233,170 @@ class Curation:
         self._pool = ThreadPoolExecutor(self.parallel_tables, thread_name_prefix="curate")
         return self
 
-    def __iter__(self) -> Iterator[TableLoad]:
+    def __iter__(self) -> Iterator[dict[RunKey, TableLoad]]:
         if self._pool is None:
             raise RuntimeError("use Curation in a with block")
         # Largest streams first: the last table to finish is a small one, so neither the cores
         # nor the warehouse wait long at the end for one big table.
-        streams = sorted(self.manifest.streams.items(), key=lambda s: (-s[1].records, s[0]))
+        records: dict[str, int] = {}
+        for m in self.manifests:
+            for stream, entry in m.streams.items():
+                records[stream] = records.get(stream, 0) + entry.records
         futures = [
-            submit(self._pool, self._write, spec, entry)
-            for stream, entry in streams
-            if entry.parts or entry.complete_snapshot
+            submit(self._pool, self._write, spec, entries)
+            for stream in sorted(records, key=lambda s: (-records[s], s))
+            if (entries := self._entries(stream))
             for spec in tables_for_stream(stream)
         ]
         for future in as_completed(futures):
-            self.done.append(future.result())
-            yield self.done[-1]
+            loads = future.result()
+            for run, load in loads.items():
+                self.done[run].append(load)
+            yield loads
 
-    @property
-    def plan(self) -> RunLoad:
+    def plan(self, run: RunKey) -> RunLoad:
         order = list(TABLES)
-        tables = tuple(sorted(self.done, key=lambda t: order.index(t.table)))
-        return replace(self.header, tables=tables)
+        tables = tuple(sorted(self.done[run], key=lambda t: order.index(t.table)))
+        return replace(self.headers[run], tables=tables)
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _key(manifest: Manifest) -> RunKey:
+    return manifest.tenant_id, manifest.run_id
+
+
+def _sorted(df: DataFrame) -> Any:
+    """The writer of a batch table: each file's rows sorted by tenant and run, so the
+    warehouse finds one run's rows in a few blocks."""
+    return df.sortWithinPartitions("_tenant_id", "_run_id").write.mode("overwrite")
+
+
+def new_batch_id() -> str:
+    """A batch's id: when it started, then random (sorts by time; two jobs never collide)."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
+
+
+#: A batch holds at most this many raw records and runs: its tables are Spark jobs over every
+#: run's parts at once, so a batch is as large as one job comfortably reads.
+BATCH_RECORDS = 2_000_000
+BATCH_RUNS = 1_000
+
+
+def batches(
+    pending: dict[str, list[Manifest]],
+    *,
+    max_records: int = BATCH_RECORDS,
+    max_runs: int = BATCH_RUNS,
+) -> Iterator[list[Manifest]]:
+    """The pending runs in batches, tenant by tenant, each tenant's in run order (a tenant's
+    runs may span batches: they load in order all the same)."""
+    batch: list[Manifest] = []
+    records = 0
+    for runs in pending.values():
+        for manifest in runs:
+            size = sum(e.records for e in manifest.streams.values())
+            if batch and (records + size > max_records or len(batch) >= max_runs):
+                yield batch
+                batch, records = [], 0
+            batch.append(manifest)
+            records += size
+    if batch:
+        yield batch
+
+
+@dataclass
+class _Job:
+    """One run of the job: what it loaded, which tenants wait (a run of theirs failed), and
+    where its time went."""
+
+    spark: SparkSession
+    raw: ObjectStore
+    lake: CuratedLake
+    warehouse: Warehouse
+    summary: JobSummary
+    held: set[str]
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Adds the time the block takes to ``stage`` in the summary's timing."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            timing = self.summary.timing
+            timing[stage] = timing.get(stage, 0.0) + time.perf_counter() - started
+
+    def _failed(self, manifest: Manifest, exc: BaseException) -> None:
+        with log_context(tenant_id=manifest.tenant_id, run_id=manifest.run_id):
+            # Later runs of this tenant wait: they must not overtake a failed one.
+            logger.error("load failed; the tenant's later runs wait: %s", exc, exc_info=exc)
+        self.summary.errors.append(f"{manifest.tenant_id}/{manifest.run_id}: {exc}")
+        self.held.add(manifest.tenant_id)
+
+    def load_batch(self, batch: list[Manifest]) -> None:
+        batch = [m for m in batch if m.tenant_id not in self.held]
+        if len(batch) == 1:
+            self._load_one(batch[0])
+        elif batch:
+            self._load_many(batch)
+
+    def _load_one(self, manifest: Manifest) -> None:
+        """A batch of one run: each table loads while Spark writes the next."""
+        run = _key(manifest)
+        with log_context(tenant_id=run[0], run_id=run[1]):
+            try:
+                with self.timed("curate+load"), Curation(*self._lake, [manifest]) as curation:
+                    result = self.warehouse.load_run(
+                        curation.headers[run],
+                        loaded_at=datetime.now(UTC),
+                        arriving=(loads[run] for loads in curation if run in loads),
+                    )
+                    plan = curation.plan(run)
+            except Exception as exc:
+                self._failed(manifest, exc)
+                return
+            self._checked(plan, result)
+
+    def _load_many(self, batch: list[Manifest]) -> None:
+        """One Spark job per table for the batch, then each run in its own transaction. If the
+        batch cannot be curated (one run's parts are bad), each run is curated on its own, so
+        the bad one holds back only its tenant."""
+        try:
+            with self.timed("curate"), Curation(*self._lake, batch) as curation:
+                for _ in curation:
+                    pass
+        except Exception as exc:
+            logger.warning("a batch of %d runs failed (%s): one run at a time", len(batch), exc)
+            for manifest in batch:
+                self.load_batch([manifest])
+            return
+        for manifest in batch:
+            run = _key(manifest)
+            if manifest.tenant_id in self.held:
+                continue
+            with log_context(tenant_id=run[0], run_id=run[1]):
+                try:
+                    with self.timed("load"):
+                        plan = curation.plan(run)
+                        result = self.warehouse.load_run(plan, loaded_at=datetime.now(UTC))
+                except Exception as exc:
+                    self._failed(manifest, exc)
+                    continue
+                self._checked(plan, result)
+
+    @property
+    def _lake(self) -> tuple[SparkSession, ObjectStore, CuratedLake]:
+        return self.spark, self.raw, self.lake
+
+    def _checked(self, plan: RunLoad, result: LoadResult) -> None:
+        self.summary.loaded.append(result)
+        if result.skipped:
+            return
+        with self.timed("checks"):
+            self.summary.checks += self.warehouse.run_checks(plan, result, now=datetime.now(UTC))
 
 
 def run_job(
@@ -213,8 +410,10 @@ def run_job(
     older_than: timedelta | None = None,
     now: datetime | None = None,
 ) -> JobSummary:
-    """Load every pending manifest (of one tenant, or all); refresh the reporting layer."""
+    """Load every pending manifest (of one tenant, or all), in batches; refresh the
+    reporting layer."""
     summary = JobSummary()
+    started = time.perf_counter()
     pending = pending_manifests(
         raw,
         warehouse.loaded_runs(tenant_id),
@@ -223,23 +422,12 @@ def run_job(
         now=now,
         errors=summary.errors,
     )
-    for tenant, manifests in pending.items():
-        for manifest in manifests:
-            with log_context(tenant_id=tenant, run_id=manifest.run_id):
-                try:
-                    with Curation(spark, raw, lake, manifest) as curation:
-                        result = warehouse.load_run(
-                            curation.header, loaded_at=datetime.now(UTC), arriving=curation
-                        )
-                        plan = curation.plan
-                except Exception as exc:
-                    # Later runs of this tenant wait: they must not overtake a failed one.
-                    logger.exception("load failed; the tenant's later runs wait")
-                    summary.errors.append(f"{tenant}/{manifest.run_id}: {exc}")
-                    break
-                summary.loaded.append(result)
-                if not result.skipped:
-                    summary.checks += warehouse.run_checks(plan, result, now=datetime.now(UTC))
+    job = _Job(spark, raw, lake, warehouse, summary, held=set())
+    summary.timing["discover"] = time.perf_counter() - started
+    with warehouse.batch():
+        for batch in batches(pending):
+            job.load_batch(batch)
     if pending or not summary.errors:
-        warehouse.refresh_reporting(rls)
+        with job.timed("reporting"):
+            warehouse.refresh_reporting(rls)
     return summary

@@ -176,6 +176,32 @@ def parse_once(schema: T.StructType) -> SparkColumn:
     return F.when(F.spark_partition_id() >= 0, F.from_json(F.col(RAW), schema))
 
 
+#: Columns of the input that say which tenant run each line's file belongs to (its key's
+#: ``tenant=`` and ``run=``, see :func:`shopsync_glue.job.read_lines`). When present, they, not
+#: the line's own ``_shopsync``, give the rows' ``_tenant_id`` and ``_run_id``: a batch of many
+#: tenant runs is split by them, and a line can never claim another tenant than its file's.
+PATH_TENANT, PATH_RUN = "_path_tenant", "_path_run"
+
+
+def parsed_lines(lines: DataFrame, schema: T.StructType) -> DataFrame:
+    """``n`` (each line parsed once, :func:`parse_once`) and ``r`` (its text); with the path
+    columns, ``n._shopsync`` carries the file's tenant and run."""
+    parsed = lines.select(parse_once(schema).alias("n"), F.col(RAW).alias("r"), *_path(lines))
+    if PATH_TENANT not in lines.columns:
+        return parsed
+    node = F.col("n")
+    meta = (
+        node.getField("_shopsync")
+        .withField("tenant_id", F.col(PATH_TENANT))
+        .withField("run_id", F.col(PATH_RUN))
+    )
+    return parsed.select(node.withField("_shopsync", meta).alias("n"), "r")
+
+
+def _path(lines: DataFrame) -> list[str]:
+    return [PATH_TENANT, PATH_RUN] if PATH_TENANT in lines.columns else []
+
+
 def has_child_lines(lines: DataFrame) -> bool:
     """Whether any line is a bulk child (a cheap text scan that stops at the first one)."""
     return bool(lines.where(F.col(RAW).contains(f'"{PARENT_ID}"')).limit(1).count())
@@ -379,7 +405,7 @@ def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> D
             if source.within:
                 extra.append((source.within, _TEXTS))
     schema = node_schema([c for c in own if c.path], extra)
-    parsed = lines.select(parse_once(schema).alias("n"), F.col(RAW).alias("r"))
+    parsed = parsed_lines(lines, schema)
     node, is_child = F.col("n"), F.col("n").getField(PARENT_ID).isNotNull()
     if not spec.explode:
         rows = parsed if spec.child_rows else parsed.where(~is_child | F.col("n").isNull())
@@ -392,8 +418,8 @@ def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> D
 
 
 def dedupe_latest(df: DataFrame, spec: TableSpec, *, per_run: bool = False) -> DataFrame:
-    """One row per primary key (per run with ``per_run``): latest cursor, run, fetch."""
-    keys = ["_run_id", spec.primary_key] if per_run else [spec.primary_key]
+    """One row per primary key (per tenant run with ``per_run``): latest cursor, run, fetch."""
+    keys = ["_tenant_id", "_run_id", spec.primary_key] if per_run else [spec.primary_key]
     order = Window.partitionBy(*keys).orderBy(
         F.col(spec.cursor).desc_nulls_last(),
         F.col("_run_id").desc_nulls_last(),
@@ -404,25 +430,25 @@ def dedupe_latest(df: DataFrame, spec: TableSpec, *, per_run: bool = False) -> D
 
 def deletions(lines: DataFrame, subject: str) -> DataFrame:
     """A deletions stream's events to ``(subject_type, subject_id, deleted_at, _tenant_id,
-    _run_id)``: one row per record of ``subject`` destroyed (its earliest deletion). Events of
-    another action or subject type are dropped (one without a subject type counts as one)."""
+    _run_id)``: one row per record of ``subject`` destroyed (its earliest deletion) per run.
+    Events of another action or subject type are dropped (one without a subject type counts
+    as one)."""
     schema = T.StructType(
         [T.StructField(f, T.StringType()) for f in DELETION_EVENT_FIELDS]
         + [T.StructField("_shopsync", _META)]
     )
-    n = parse_once(schema)
-    events = lines.select(n.alias("n")).where(
+    events = parsed_lines(lines, schema).where(
         (F.col("n.action") == "destroy")
         & (F.coalesce(F.col("n.subjectType"), F.lit(subject)) == subject)
         & F.col("n.subjectId").isNotNull()
     )
     return (
-        events.groupBy(F.col("n.subjectId").alias("subject_id"))
-        .agg(
-            F.min(F.col("n.createdAt").cast(T.TimestampType())).alias("deleted_at"),
-            F.max("n._shopsync.tenant_id").alias("_tenant_id"),
-            F.max("n._shopsync.run_id").alias("_run_id"),
+        events.groupBy(
+            F.col("n._shopsync.tenant_id").alias("_tenant_id"),
+            F.col("n._shopsync.run_id").alias("_run_id"),
+            F.col("n.subjectId").alias("subject_id"),
         )
+        .agg(F.min(F.col("n.createdAt").cast(T.TimestampType())).alias("deleted_at"))
         .select(
             F.lit(subject).alias("subject_type"),
             "subject_id",

@@ -2,16 +2,19 @@
 
 A :class:`RunLoad` says which curated Parquet to load for which table; :func:`load_statements`
 turns it into the statements both implementations run (see :mod:`.sql`): a prologue
-(schema and tables), one group per table (stage, snapshot soft delete, guarded MERGE), an
-epilogue (deletions, ledger). A table's group needs nothing but its own Parquet, so an
-implementation may run it while the job is still writing the next table. DuckDB runs them as
-one transaction; Redshift as Data API batches of at most 40 (:func:`load_batches`), the ledger
-in the last, so a run whose ledger row is missing is replayed whole.
+(schema and tables, when they lack something), the batch's tables staged (once per session for
+every run of the batch), one group per table (the run's rows staged from the batch's, snapshot
+soft delete, guarded MERGE), an epilogue (deletions, ledger). A table's group needs nothing
+but its own table of the batch, so an implementation may run it while the job is still
+writing the next table. DuckDB runs them as one transaction; Redshift as Data API batches of at
+most 40 (:func:`load_batches`), the ledger in the last, so a run whose ledger row is missing is
+replayed whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -33,7 +36,8 @@ class WarehouseError(RuntimeError):
 @dataclass(frozen=True)
 class TableLoad:
     table: str
-    #: directory of the run's curated Parquet for this table (local path or ``s3://`` URI)
+    #: directory of the curated Parquet of this table for the run's whole batch (local path
+    #: or ``s3://`` URI): the run's rows are those with its ``_tenant_id`` and ``_run_id``
     location: str
     #: records of the table's stream in the manifest (``None``: not comparable, e.g. exploded)
     records: int | None
@@ -99,6 +103,8 @@ class JobSummary:
     loaded: list[LoadResult] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: Seconds spent per stage of the job (curation, warehouse, checks, reporting).
+    timing: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed_checks(self) -> list[CheckResult]:
@@ -132,6 +138,11 @@ class Warehouse(Protocol):
         """Recreate ``reporting.<table>`` views over every tenant, and ``reporting.rls_rules``."""
         ...
 
+    def batch(self) -> AbstractContextManager[None]:
+        """The loads and checks inside are one job's batch: an implementation may share one
+        connection or session among them (each run stays its own transaction)."""
+        ...
+
     def run_checks(self, run: RunLoad, result: LoadResult, *, now: datetime) -> list[CheckResult]:
         """Data-quality checks after a load, recorded in ``shopsync_ops.checks``."""
         ...
@@ -162,8 +173,15 @@ def prologue_statements(
     existing_columns: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
     """Ops tables, the tenant's schema and tables, columns the specs gained since: every
-    statement idempotent, so this may also commit on its own before the load."""
+    statement idempotent, so this may also commit on its own before the load. Nothing when
+    ``existing_columns`` shows every table with every column (what most loads find: the DDL
+    is then skipped, not run again to no effect)."""
     all_specs = list(TABLES.values())
+    if existing_columns and all(
+        not sql.add_columns(dialect, tenant_id, spec, existing_columns.get(spec.name) or ())
+        for spec in all_specs
+    ):
+        return []
     out = sql.ops_ddl(dialect) + sql.schema_ddl(dialect, tenant_id, all_specs)
     for spec in all_specs:
         have = (existing_columns or {}).get(spec.name)
@@ -186,12 +204,41 @@ class Phase:
         return self.stage + self.apply
 
 
-def table_statements(
-    dialect: sql.Dialect, run: RunLoad, load: TableLoad, *, iam_role: str | None = None
-) -> Phase:
-    """One table of the run: stage its Parquet; soft-delete what a snapshot lacks, MERGE."""
+def batch_stages(
+    dialect: sql.Dialect,
+    run: RunLoad,
+    tables: Sequence[TableLoad],
+    *,
+    iam_role: str | None = None,
+) -> dict[str, tuple[str, list[str]]]:
+    """The batch tables the run's load reads its rows from: stage name -> (the batch's
+    curated directory, the statements that stage it). A session stages each once for every
+    run of its batch (:func:`sql.batch_stage_statements`)."""
+    out = {
+        sql.batch_stage_name(t.table): (
+            t.location,
+            sql.batch_stage_statements(
+                dialect, t.table, t.spec.column_types(), t.location, iam_role=iam_role
+            ),
+        )
+        for t in tables
+    }
+    if run.deletions is not None:
+        location = run.deletions.location
+        out[sql.batch_stage_name(sql.DELETIONS_TABLE)] = (
+            location,
+            sql.batch_stage_statements(
+                dialect, sql.DELETIONS_TABLE, sql.DELETIONS_COLUMNS, location, iam_role=iam_role
+            ),
+        )
+    return out
+
+
+def table_statements(dialect: sql.Dialect, run: RunLoad, load: TableLoad) -> Phase:
+    """One table of the run: stage its rows from the batch's; soft-delete what a snapshot
+    lacks, MERGE."""
     tenant, spec = run.tenant_id, load.spec
-    stage = sql.stage_statements(dialect, tenant, spec, load.location, iam_role=iam_role)
+    stage = sql.stage_statements(dialect, tenant, run.run_id, spec)
     apply = (
         [sql.snapshot_soft_delete(tenant, spec, run.started_at)] if load.complete_snapshot else []
     )
@@ -204,7 +251,6 @@ def epilogue_statements(
     tables: Sequence[TableLoad],
     *,
     loaded_at: datetime,
-    iam_role: str | None = None,
 ) -> Phase:
     """After every table: the run's deletions (every table deleted with a subject the run
     deleted records of), then the ledger and the streams the run skipped."""
@@ -212,7 +258,7 @@ def epilogue_statements(
     stage: list[str] = []
     apply: list[str] = []
     if run.deletions is not None:
-        stage += sql.deletions_stage(dialect, run.deletions.location, iam_role=iam_role)
+        stage += sql.deletions_stage(dialect, tenant, run.run_id)
         apply += [
             sql.apply_deletions(tenant, spec)
             for spec in TABLES.values()
@@ -234,13 +280,10 @@ def cleanup_statements(run: RunLoad, tables: Sequence[TableLoad]) -> list[str]:
     return sql.drop_stages(stages)
 
 
-def _phases(
-    dialect: sql.Dialect, run: RunLoad, *, loaded_at: datetime, iam_role: str | None
-) -> list[Phase]:
+def _phases(dialect: sql.Dialect, run: RunLoad, *, loaded_at: datetime) -> list[Phase]:
     """Every table's phase, then the epilogue's."""
-    phases = [table_statements(dialect, run, t, iam_role=iam_role) for t in run.tables]
-    end = epilogue_statements(dialect, run, run.tables, loaded_at=loaded_at, iam_role=iam_role)
-    return [*phases, end]
+    phases = [table_statements(dialect, run, t) for t in run.tables]
+    return [*phases, epilogue_statements(dialect, run, run.tables, loaded_at=loaded_at)]
 
 
 def load_statements(
@@ -252,9 +295,11 @@ def load_statements(
     iam_role: str | None = None,
 ) -> list[str]:
     """The statements of one tenant run's load, in order, as one transaction (DuckDB's) runs
-    them."""
+    them, its batch's tables staged first."""
     out = prologue_statements(dialect, run.tenant_id, existing_columns=existing_columns)
-    for phase in _phases(dialect, run, loaded_at=loaded_at, iam_role=iam_role):
+    for _, staging in batch_stages(dialect, run, run.tables, iam_role=iam_role).values():
+        out += staging
+    for phase in _phases(dialect, run, loaded_at=loaded_at):
         out += phase.statements
     return out + cleanup_statements(run, run.tables)
 
@@ -265,10 +310,10 @@ def load_batches(
     *,
     loaded_at: datetime,
     existing_columns: Mapping[str, Sequence[str]] | None = None,
-    iam_role: str | None = None,
     max_statements: int,
 ) -> list[list[str]]:
-    """The same load as batches of at most ``max_statements``, for one database session.
+    """The same load as batches of at most ``max_statements``, for one database session in
+    which the run's batch tables are staged (:func:`batch_stages`).
 
     The idempotent set-up, then the staging (temporary tables, session-only) in as many
     batches as they need, then the changes: as few batches as hold them, a table's changes
@@ -284,18 +329,20 @@ def load_batches(
     that fails after its first change batch and replays it.
     """
     setup = prologue_statements(dialect, run.tenant_id, existing_columns=existing_columns)
-    phases = _phases(dialect, run, loaded_at=loaded_at, iam_role=iam_role)  # epilogue last
+    phases = _phases(dialect, run, loaded_at=loaded_at)  # epilogue last
     longest = max(len(p.apply) for p in phases)
     if longest > max_statements:
         raise ValueError(f"{longest} statements in one part of the load; at most {max_statements}")
-    stage = [s for p in phases for s in p.stage]
+    # The session may have loaded another run of the batch: its run stages go first.
+    stage = cleanup_statements(run, run.tables) + [s for p in phases for s in p.stage]
     changes: list[list[str]] = []
     for phase in phases:  # whole phases, packed in order: the epilogue lands in the last batch
         if not changes or len(changes[-1]) + len(phase.apply) > max_statements:
             changes.append([])
         changes[-1] += phase.apply
-    return [*_chunks(setup, max_statements), *_chunks(stage, max_statements), *changes]
+    return [*chunks(setup, max_statements), *chunks(stage, max_statements), *changes]
 
 
-def _chunks(statements: list[str], size: int) -> list[list[str]]:
+def chunks(statements: list[str], size: int) -> list[list[str]]:
+    """``statements`` in lists of at most ``size``, in order."""
     return [statements[i : i + size] for i in range(0, len(statements), size)]

@@ -7,7 +7,7 @@ captured (:mod:`shopsync.reporting.finance`). A failed check is recorded, never 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,16 +33,23 @@ SALES_KEY = f"{finance.SALES_CHECK}:{finance.DAILY_SALES}"
 CAPTURED_KEY = f"{finance.CAPTURED_CHECK}:refunds"
 
 
+TABLES_KEY = "tables"
+
+
 def check_statements(dialect: sql.Dialect, run: RunLoad) -> dict[str, str]:
-    """One single-row query per check input, keyed ``<check>:<table>``."""
+    """The queries of the checks' inputs: every loaded table's duplicate keys, rows and newest
+    row in one query (a row per table, :data:`TABLES_KEY`: one round trip, not two per table),
+    then the money checks' single-row queries. :func:`observations` reads their rows."""
     schema = sql.tenant_schema(run.tenant_id)
     out: dict[str, str] = {}
-    for load in run.tables:
-        spec, target = load.spec, f"{schema}.{load.table}"
-        out[f"pk_unique:{load.table}"] = (
-            f"SELECT COUNT(*) - COUNT(DISTINCT {spec.primary_key}), COUNT(*) FROM {target}"
-        )
-        out[f"freshness:{load.table}"] = f"SELECT MAX(_synced_at) FROM {target}"
+    per_table = [
+        f"SELECT {sql.literal(load.table)} AS table_name, "
+        f"COUNT(*) - COUNT(DISTINCT {load.spec.primary_key}) AS dupes, COUNT(*) AS total, "
+        f"MAX(_synced_at) AS newest FROM {schema}.{load.table}"
+        for load in run.tables
+    ]
+    if per_table:
+        out[TABLES_KEY] = " UNION ALL ".join(per_table)
     loaded = {load.table for load in run.tables}
     if loaded & SALES_TABLES:
         out[SALES_KEY] = finance.sales_check_query(
@@ -50,6 +57,21 @@ def check_statements(dialect: sql.Dialect, run: RunLoad) -> dict[str, str]:
         )
     if loaded & CAPTURE_TABLES:
         out[CAPTURED_KEY] = finance.captured_check_query(run.tenant_id, run.run_id)
+    return out
+
+
+def observations(rows: Mapping[str, Sequence[Sequence[Any]]]) -> dict[str, Any]:
+    """The rows each of :func:`check_statements`' queries returned, as the inputs
+    :func:`evaluate_checks` reads: ``pk_unique:<table>`` (duplicates, rows),
+    ``freshness:<table>`` (newest,), and the money checks' single rows."""
+    out: dict[str, Any] = {}
+    for key, found in rows.items():
+        if key == TABLES_KEY:
+            for table, dupes, total, newest in found:
+                out[f"pk_unique:{table}"] = (dupes, total)
+                out[f"freshness:{table}"] = (newest,)
+        else:
+            out[key] = tuple(found[0]) if found else None
     return out
 
 

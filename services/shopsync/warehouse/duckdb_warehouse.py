@@ -21,6 +21,7 @@ from .base import (
     RunLoad,
     TableLoad,
     WarehouseError,
+    batch_stages,
     cleanup_statements,
     columns_by_table,
     epilogue_statements,
@@ -28,7 +29,7 @@ from .base import (
     table_statements,
     tenants_by_table,
 )
-from .checks import check_statements, evaluate_checks
+from .checks import check_statements, evaluate_checks, observations
 from .duckdb_import import duckdb
 
 logger = logging.getLogger(__name__)
@@ -42,9 +43,36 @@ class DuckDBWarehouse:
     def __init__(self, path: Path | str, *, freshness_hours: float = 48.0) -> None:
         self.path = Path(path)
         self.freshness_hours = freshness_hours
+        self._shared: duckdb.DuckDBPyConnection | None = None
+        #: The batch tables staged in the shared connection: stage name -> its location.
+        self._staged: dict[str, str] = {}
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The operations inside share one connection (each opens its own otherwise): a job
+        loading many tenant runs pays for opening the file once. Each run is still its own
+        transaction."""
+        if self._shared is not None:
+            yield
+            return
+        with self._open() as con:
+            self._ensure_ops(con)
+            self._shared, self._staged = con, {}
+            try:
+                yield
+            finally:
+                self._shared, self._staged = None, {}
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._shared is not None and not read_only:
+            yield self._shared
+            return
+        with self._open(read_only=read_only) as con:
+            yield con
+
+    @contextmanager
+    def _open(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         if read_only and not self.path.exists():
             raise WarehouseError(f"no warehouse at {self.path} yet: run `shopsync load` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,6 +84,8 @@ class DuckDBWarehouse:
             con.close()
 
     def _ensure_ops(self, con: duckdb.DuckDBPyConnection) -> None:
+        if con is self._shared:
+            return  # done when the batch opened it
         for statement in sql.ops_ddl(self.dialect):
             con.execute(statement)
 
@@ -104,18 +134,34 @@ class DuckDBWarehouse:
                 tables: list[TableLoad] = []
                 # Each table merges as soon as it is written, while the job writes the next.
                 for load in itertools.chain(run.tables, arriving):
+                    execute(self._stage_batch(con, run, [load]))
                     execute(table_statements(self.dialect, run, load).statements)
                     tables.append(load)
                 end = epilogue_statements(self.dialect, run, tables, loaded_at=loaded_at)
+                execute(self._stage_batch(con, run, []))
                 execute(end.statements + cleanup_statements(run, tables))
                 loaded = sql.loaded_rows_query(run.tenant_id, run.run_id)
                 rows = dict(con.execute(loaded).fetchall())
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
+                self._staged = {}  # staged in the transaction: rolled back with it
                 raise
         logger.info("run loaded: %s", rows)
         return LoadResult(run.tenant_id, run.run_id, skipped=False, rows=rows)
+
+    def _stage_batch(
+        self, con: duckdb.DuckDBPyConnection, run: RunLoad, tables: list[TableLoad]
+    ) -> list[str]:
+        """The statements that stage the batch tables ``tables`` (and the run's deletions)
+        read, unless the shared connection has them staged already."""
+        out: list[str] = []
+        staged = self._staged if con is self._shared else {}
+        for stage, (location, statements) in batch_stages(self.dialect, run, tables).items():
+            if staged.get(stage) != location:
+                out += statements
+                staged[stage] = location
+        return out
 
     def tenant_tables(self, con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
         """table -> tenant ids whose schema has it (exact schema names, never a prefix)."""
@@ -133,7 +179,7 @@ class DuckDBWarehouse:
     def run_checks(self, run: RunLoad, result: LoadResult, *, now: datetime) -> list[CheckResult]:
         with self.connect() as con:
             queries = check_statements(self.dialect, run)
-            observed = {name: con.execute(q).fetchone() for name, q in queries.items()}
+            observed = observations({n: con.execute(q).fetchall() for n, q in queries.items()})
             checks = evaluate_checks(
                 run, result, observed, now=now, freshness_hours=self.freshness_hours
             )

@@ -23,7 +23,8 @@ import dataclasses
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -39,11 +40,13 @@ from .base import (
     RunLoad,
     TableLoad,
     WarehouseError,
+    batch_stages,
+    chunks,
     columns_by_table,
     load_batches,
     tenants_by_table,
 )
-from .checks import check_statements, evaluate_checks
+from .checks import check_statements, evaluate_checks, observations
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +123,11 @@ class RedshiftDataApiWarehouse:
         self._sleep = sleep
         self.freshness_hours = freshness_hours
         self.reporting = reporting
+        #: Inside :meth:`batch`: the Data API session the batch's loads share, and the batch
+        #: tables staged in it (stage name -> location).
+        self._batch = False
+        self._session: str | None = None
+        self._staged: dict[str, str] = {}
 
     @property
     def client(self) -> Any:
@@ -235,13 +243,15 @@ class RedshiftDataApiWarehouse:
         temporary tables of one batch are there for the next; each batch is a transaction.
         The session's keep-alive is set when the first batch opens it; it ends
         :data:`SESSION_KEEP_ALIVE_SECONDS` after the last batch, its temporary tables with it."""
-        session: str | None = None
+        session: str | None = self._session
         for index, statements in enumerate(batches):
             session = self.execute_batch(
                 statements, session=session, keep_alive=SESSION_KEEP_ALIVE_SECONDS
             )
-            if session is None and index < len(batches) - 1:
+            if session is None and (self._batch or index < len(batches) - 1):
                 raise WarehouseError("the Data API did not open a session for the load")
+        if self._batch:
+            self._session = session
 
     # -- Warehouse -------------------------------------------------------------------------
 
@@ -276,14 +286,38 @@ class RedshiftDataApiWarehouse:
             run,
             loaded_at=loaded_at,
             existing_columns=self.existing_columns(run.tenant_id),
-            iam_role=self.iam_role,
             max_statements=MAX_BATCH_STATEMENTS,
         )
-        self.execute_in_session(batches)
+        staging: list[str] = []
+        for stage, (location, statements) in batch_stages(
+            self.dialect, run, run.tables, iam_role=self.iam_role
+        ).items():
+            if self._staged.get(stage) != location:
+                staging += statements
+                self._staged[stage] = location
+        try:
+            self.execute_in_session([*chunks(staging, MAX_BATCH_STATEMENTS), *batches])
+        except BaseException:
+            self._staged = {}  # the session's stages are not known any more
+            raise
         rows = self.execute(sql.loaded_rows_query(run.tenant_id, run.run_id))
         result = {str(s): int(n) for s, n in rows}
         logger.info("run loaded: %s", result)
         return LoadResult(run.tenant_id, run.run_id, skipped=False, rows=result)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The loads inside share one Data API session: each batch table is copied from S3
+        once (its ``COPY`` into a temporary table of the session) and every run of the batch
+        loads its rows from there, each run still its own transactions."""
+        if self._batch:
+            yield
+            return
+        self._batch, self._session, self._staged = True, None, {}
+        try:
+            yield
+        finally:
+            self._batch, self._session, self._staged = False, None, {}
 
     def refresh_reporting(self, rls: Sequence[tuple[str, str]]) -> None:
         """Views over every tenant, ``reporting.rls_rules`` and the reporting user's access, in
@@ -331,10 +365,8 @@ class RedshiftDataApiWarehouse:
         ) + grants.reporting_grants(user, tenant_ids)
 
     def run_checks(self, run: RunLoad, result: LoadResult, *, now: datetime) -> list[CheckResult]:
-        observed = {}
-        for name, query in check_statements(self.dialect, run).items():
-            rows = self.execute(query)
-            observed[name] = tuple(rows[0]) if rows else None
+        queries = check_statements(self.dialect, run)
+        observed = observations({name: self.execute(q) for name, q in queries.items()})
         checks = evaluate_checks(
             run, result, observed, now=now, freshness_hours=self.freshness_hours
         )

@@ -77,6 +77,21 @@ def stage_name(table: str) -> str:
     return f"stage_{table}"
 
 
+def batch_stage_name(table: str) -> str:
+    """The temporary table that holds a table's curated rows of every run of a job's batch."""
+    return f"batch_{table}"
+
+
+#: The columns of the curated deletions (:data:`DELETIONS_TABLE`), and their types.
+DELETIONS_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
+    ("subject_type", "varchar"),
+    ("subject_id", "varchar"),
+    ("deleted_at", "timestamp"),
+    ("_tenant_id", "varchar"),
+    ("_run_id", "varchar"),
+)
+
+
 class Dialect:
     """DuckDB's SQL, and the base of every dialect: a dialect overrides only what differs."""
 
@@ -231,31 +246,55 @@ def column_list(spec: TableSpec) -> str:
     return ", ".join(spec.column_names)
 
 
-def stage_statements(
+def batch_stage_statements(
     dialect: Dialect,
-    tenant_id: str,
-    spec: TableSpec,
+    table: str,
+    columns: Sequence[tuple[str, ColumnType]],
     location: str,
     *,
     iam_role: str | None = None,
 ) -> list[str]:
-    """Create the staging table and fill it from the run's curated Parquet."""
-    target, stage = f"{tenant_schema(tenant_id)}.{spec.name}", stage_name(spec.name)
+    """Stage a table's curated Parquet of a whole batch (``location``: every run's rows) once,
+    in the session that then loads each run of the batch from it (:func:`stage_statements`):
+    one read of the files (one ``COPY`` on Redshift) per table per batch, not per run."""
+    stage = batch_stage_name(table)
+    typed = ", ".join(f"{name} {dialect.type_of(kind)}" for name, kind in columns)
+    names = ", ".join(name for name, _ in columns)
     return [
-        dialect.create_stage(stage, target),
-        dialect.fill_stage(stage, column_list(spec), location, iam_role=iam_role),
+        f"DROP TABLE IF EXISTS {stage}",
+        f"CREATE TEMP TABLE {stage} ({typed})",
+        dialect.fill_stage(stage, names, location, iam_role=iam_role),
     ]
 
 
-def deletions_stage(dialect: Dialect, location: str, *, iam_role: str | None = None) -> list[str]:
-    """The run's curated deletions: one row per destroyed record."""
-    ts, vc = dialect.type_of("timestamp"), dialect.type_of("varchar")
-    stage = stage_name(DELETIONS_TABLE)
-    columns = "subject_type, subject_id, deleted_at, _tenant_id, _run_id"
+def _run_rows(table: str, columns: str, tenant_id: str, run_id: str) -> str:
+    """A tenant run's rows of a staged batch table."""
+    return (
+        f"SELECT {columns} FROM {batch_stage_name(table)} WHERE _tenant_id = "
+        f"{literal(tenant_id)} AND _run_id = {literal(_check_run(run_id))}"
+    )
+
+
+def stage_statements(dialect: Dialect, tenant_id: str, run_id: str, spec: TableSpec) -> list[str]:
+    """Create the run's staging table of ``spec`` and fill it with the run's rows of the
+    staged batch table (:func:`batch_stage_statements`)."""
+    target, stage = f"{tenant_schema(tenant_id)}.{spec.name}", stage_name(spec.name)
+    columns = column_list(spec)
     return [
-        f"CREATE TEMP TABLE {stage} (subject_type {vc}, subject_id {vc}, deleted_at {ts}, "
-        f"_tenant_id {vc}, _run_id {vc})",
-        dialect.fill_stage(stage, columns, location, iam_role=iam_role),
+        dialect.create_stage(stage, target),
+        f"INSERT INTO {stage} ({columns}) {_run_rows(spec.name, columns, tenant_id, run_id)}",
+    ]
+
+
+def deletions_stage(dialect: Dialect, tenant_id: str, run_id: str) -> list[str]:
+    """The run's curated deletions, from the staged batch's: one row per destroyed record."""
+    stage = stage_name(DELETIONS_TABLE)
+    typed = ", ".join(f"{name} {dialect.type_of(kind)}" for name, kind in DELETIONS_COLUMNS)
+    columns = ", ".join(name for name, _ in DELETIONS_COLUMNS)
+    return [
+        f"CREATE TEMP TABLE {stage} ({typed})",
+        f"INSERT INTO {stage} ({columns}) "
+        + _run_rows(DELETIONS_TABLE, columns, tenant_id, run_id),
     ]
 
 

@@ -95,21 +95,29 @@ ALTER TABLE shop_acme.products ADD COLUMN _deleted_at TIMESTAMPTZ;
 ALTER TABLE shop_acme.products ADD COLUMN _raw SUPER;
 
 -- batch 3 of 4
+DROP TABLE IF EXISTS stage_products;
+
+DROP TABLE IF EXISTS stage_locations;
+
+DROP TABLE IF EXISTS stage_order_line_items;
+
+DROP TABLE IF EXISTS stage_deletions;
+
 CREATE TEMP TABLE stage_products (LIKE shop_acme.products);
 
-COPY stage_products (id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=products/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
+INSERT INTO stage_products (id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) SELECT id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw FROM batch_products WHERE _tenant_id = 'acme' AND _run_id = '20261124T110000Z-00000002';
 
 CREATE TEMP TABLE stage_locations (LIKE shop_acme.locations);
 
-COPY stage_locations (id, location_id, name, is_active, fulfills_online_orders, ships_inventory, address1, address2, city, province, province_code, country, country_code, zip, created_at, updated_at, deactivated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=locations/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
+INSERT INTO stage_locations (id, location_id, name, is_active, fulfills_online_orders, ships_inventory, address1, address2, city, province, province_code, country, country_code, zip, created_at, updated_at, deactivated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) SELECT id, location_id, name, is_active, fulfills_online_orders, ships_inventory, address1, address2, city, province, province_code, country, country_code, zip, created_at, updated_at, deactivated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw FROM batch_locations WHERE _tenant_id = 'acme' AND _run_id = '20261124T110000Z-00000002';
 
 CREATE TEMP TABLE stage_order_line_items (LIKE shop_acme.order_line_items);
 
-COPY stage_order_line_items (id, line_item_id, order_id, variant_id, product_id, name, sku, quantity, current_quantity, original_unit_price, original_unit_price_currency, original_unit_price_presentment, original_unit_price_presentment_currency, discounted_total, discounted_total_currency, discounted_total_presentment, discounted_total_presentment_currency, tax_lines, discount_allocations, order_updated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) FROM 's3://shopsync-curated/tenant=acme/table=order_line_items/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
+INSERT INTO stage_order_line_items (id, line_item_id, order_id, variant_id, product_id, name, sku, quantity, current_quantity, original_unit_price, original_unit_price_currency, original_unit_price_presentment, original_unit_price_presentment_currency, discounted_total, discounted_total_currency, discounted_total_presentment, discounted_total_presentment_currency, tax_lines, discount_allocations, order_updated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) SELECT id, line_item_id, order_id, variant_id, product_id, name, sku, quantity, current_quantity, original_unit_price, original_unit_price_currency, original_unit_price_presentment, original_unit_price_presentment_currency, discounted_total, discounted_total_currency, discounted_total_presentment, discounted_total_presentment_currency, tax_lines, discount_allocations, order_updated_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw FROM batch_order_line_items WHERE _tenant_id = 'acme' AND _run_id = '20261124T110000Z-00000002';
 
 CREATE TEMP TABLE stage_deletions (subject_type VARCHAR(65535), subject_id VARCHAR(65535), deleted_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535));
 
-COPY stage_deletions (subject_type, subject_id, deleted_at, _tenant_id, _run_id) FROM 's3://shopsync-curated/tenant=acme/table=deletions/run=20261124T110000Z-00000002/' IAM_ROLE 'arn:aws:iam::123456789012:role/shopsync-redshift-copy' FORMAT AS PARQUET;
+INSERT INTO stage_deletions (subject_type, subject_id, deleted_at, _tenant_id, _run_id) SELECT subject_type, subject_id, deleted_at, _tenant_id, _run_id FROM batch_deletions WHERE _tenant_id = 'acme' AND _run_id = '20261124T110000Z-00000002';
 
 -- batch 4 of 4
 DELETE FROM stage_products USING shop_acme.products t WHERE stage_products.id = t.id AND t.updated_at IS NOT NULL AND (stage_products.updated_at IS NULL OR t.updated_at > stage_products.updated_at OR (t.updated_at = stage_products.updated_at AND t._run_id > stage_products._run_id));

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
 import duckdb
 import pytest
 
 from shopsync.events import Batching, LocalBus, WorkflowRun, cloudtrail_object_event, load_pattern
 from shopsync.events.pattern import CLOUDTRAIL_PATTERN
+from shopsync.warehouse.base import LoadResult, RunLoad, WarehouseError
 from shopsync.warehouse.status import tenant_status
 
 from .env import Env
@@ -233,3 +238,74 @@ def test_a_table_failing_after_others_merged_leaves_nothing_and_the_rerun_loads_
     ]
     assert env.query("SELECT COUNT(*) FROM shop_acme.product_variants") == [(1,)]
     assert env.query("SELECT COUNT(*) FROM shop_acme.locations") == [(1,)]
+
+
+def test_a_batch_of_tenants_is_curated_once_per_table_and_loads_each_run_apart(
+    env: Env,
+) -> None:
+    """Three tenants' runs (two of one tenant) in one batch: one curated directory per table
+    for all of them, each run loaded into its own schema in run order; a line that claims
+    another tenant than its file's lands in its file's tenant."""
+    first = write_run(env.raw, "acme", R1, {"products": [product(1, "a1", T9)]})
+    write_run(env.raw, "acme", R2, {"products": [product(1, "a2", T10), product(2, "x", T10)]})
+    write_run(env.raw, "acme_corp", R1, {"products": [product(1, "corp", T9)]})
+    part = first.streams["products"].parts[0]
+    forged = [json.loads(line) for line in gzip.decompress(env.raw.get(part)).decode().splitlines()]
+    forged[0]["_shopsync"]["tenant_id"] = "acme_corp"
+    forged[0]["_shopsync"]["run_id"] = R1
+    env.raw.put_bytes(part, gzip.compress("\n".join(map(json.dumps, forged)).encode() + b"\n"))
+
+    summary = env.load()
+    assert summary.ok, summary
+    assert [(r.tenant_id, r.run_id) for r in summary.loaded] == [
+        ("acme", R1),
+        ("acme", R2),
+        ("acme_corp", R1),
+    ]
+    batches = list(Path(env.lake.root).glob("batch=*"))
+    assert len(batches) == 1
+    assert sorted(p.name for p in batches[0].glob("table=*")) == ["table=products"]
+    assert env.query(
+        "SELECT id, title, _tenant_id, _run_id FROM shop_acme.products ORDER BY 1"
+    ) == [
+        (gid("Product", 1), "a2", "acme", R2),
+        (gid("Product", 2), "x", "acme", R2),
+    ]
+    assert env.query("SELECT title, _tenant_id FROM shop_acme_corp.products") == [
+        ("corp", "acme_corp")
+    ]
+
+
+TENANTS = ("alpha", "bravo", "charlie")
+
+
+def test_a_run_failing_in_the_warehouse_holds_back_its_tenant_and_the_rerun_loads_it_once(
+    env: Env,
+) -> None:
+    """In a batch, a run whose load fails leaves its tenant's later runs pending and every
+    other tenant loaded; the next job loads the rest, and nothing twice."""
+    for tenant in TENANTS:
+        write_run(env.raw, tenant, R1, {"products": [product(1, f"{tenant}1", T9)]})
+        write_run(env.raw, tenant, R2, {"products": [product(1, f"{tenant}2", T10)]})
+    load_run = env.warehouse.load_run
+    failures = []
+
+    def flaky(run: RunLoad, **kwargs: Any) -> LoadResult:
+        if run.tenant_id == "bravo" and not failures:
+            failures.append(run.run_id)
+            raise WarehouseError("the warehouse went away")
+        return load_run(run, **kwargs)
+
+    with patch.object(env.warehouse, "load_run", flaky):
+        summary = env.load()
+    assert summary.errors == [f"bravo/{R1}: the warehouse went away"]
+    assert env.warehouse.loaded_runs() == {(t, r) for t in ("alpha", "charlie") for r in (R1, R2)}
+    assert env.load().ok
+    assert env.warehouse.loaded_runs() == {(t, r) for t in TENANTS for r in (R1, R2)}
+    for tenant in TENANTS:
+        assert env.query(f"SELECT title FROM shop_{tenant}.products") == [(f"{tenant}2",)]  # noqa: S608
+    ledger = env.query(
+        "SELECT tenant_id, run_id, stream, COUNT(*) FROM shopsync_ops.load_ledger GROUP BY ALL "
+        "HAVING COUNT(*) > 1"
+    )
+    assert ledger == []

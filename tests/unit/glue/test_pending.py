@@ -12,7 +12,7 @@ import pytest
 from shopsync.lake.manifest import Manifest, StreamManifest, write_manifest
 from shopsync.storage import LocalObjectStore
 from shopsync.warehouse.base import RunLoad
-from shopsync_glue.job import CuratedLake, Curation, pending_manifests
+from shopsync_glue.job import CuratedLake, Curation, batches, pending_manifests
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -99,8 +99,9 @@ _VERSION_1 = {
 def _plan(raw: LocalObjectStore, tmp_path: Path, manifest: Manifest) -> RunLoad:
     """The run's load plan before any table (no deletions to write: Spark is never asked)."""
     spark: Any = None
-    with Curation(spark, raw, CuratedLake(str(tmp_path / "curated")), manifest) as curation:
-        return curation.header
+    lake = CuratedLake(str(tmp_path / "curated"))
+    with Curation(spark, raw, lake, [manifest]) as curation:
+        return curation.headers[(manifest.tenant_id, manifest.run_id)]
 
 
 def test_a_version_1_manifest_still_loads_and_skipped_nothing(tmp_path: Path) -> None:
@@ -123,3 +124,21 @@ def test_the_load_plan_carries_the_skipped_streams(tmp_path: Path) -> None:
     (pending,) = pending_manifests(raw, set())["acme"]
     assert pending.skipped == {"orders": ("read_orders",)}
     assert _plan(raw, tmp_path, pending).skipped == {"orders": ("read_orders",)}
+
+
+def test_pending_runs_go_in_batches_bounded_by_records_and_runs() -> None:
+    def sized(tenant: str, run: str, records: int) -> Manifest:
+        manifest = _manifest(tenant, run)
+        return manifest.model_copy(
+            update={"streams": {"products": StreamManifest(records=records)}}
+        )
+
+    pending = {
+        "acme": [sized("acme", f"20261124T1{n}0000Z-0000000{n}", 400) for n in range(3)],
+        "acme_corp": [sized("acme_corp", "20261124T100000Z-00000009", 900)],
+    }
+    found = [[(m.tenant_id, m.run_id[-1]) for m in b] for b in batches(pending, max_records=1000)]
+    assert found == [[("acme", "0"), ("acme", "1")], [("acme", "2")], [("acme_corp", "9")]]
+    by_runs = [len(b) for b in batches(pending, max_runs=3)]
+    assert by_runs == [3, 1]
+    assert list(batches({})) == []

@@ -51,8 +51,10 @@ def test_the_variant_adds_the_fields_and_their_requirement_and_nothing_else() ->
     )
     assert "location" not in paged_document(declared)
     assert "location {" in paged_document(located)
-    assert variant_named(REFUND_DETAILS, "_with_locations").children[0].fields.endswith(
-        "location {\n    id\n  }"
+    assert (
+        variant_named(REFUND_DETAILS, "_with_locations")
+        .children[0]
+        .fields.endswith("location {\n    id\n  }")
     )
     assert variants(ORDERS) == (ORDERS,)
     with pytest.raises(KeyError, match="orders has no variant '_with_x'"):

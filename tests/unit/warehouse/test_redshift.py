@@ -145,7 +145,7 @@ def test_failure_names_the_failing_statement_and_rolls_back(tmp_path: Path) -> N
     with pytest.raises(WarehouseError) as info:
         warehouse.load_run(broken, loaded_at=NOW)
     assert info.value.statement is not None
-    assert info.value.statement.startswith("COPY stage_products")
+    assert info.value.statement.startswith("COPY batch_products")
     assert "failing statement" in str(info.value)
     assert warehouse.loaded_runs() == set()
 
@@ -532,18 +532,21 @@ def test_reads_need_no_iam_role_but_loads_refuse_without_one(tmp_path: Path) -> 
         reader.load_run(run, loaded_at=NOW)
     assert api.batches == []
     with pytest.raises(ValueError, match="COPY needs an IAM role"):
-        sql.stage_statements(sql.REDSHIFT, "acme", TABLES["products"], "s3://b/p", iam_role=None)
+        sql.batch_stage_statements(
+            sql.REDSHIFT, "products", TABLES["products"].column_types(), "s3://b/p", iam_role=None
+        )
 
 
 def test_a_load_is_set_up_staged_and_applied_in_one_session(tmp_path: Path) -> None:
-    """Temporary tables outlive a batch only inside a session: staging and the changes are
-    separate batches (the Data API's 40-statement limit) of one session."""
+    """Temporary tables outlive a batch only inside a session: the batch's tables copied from
+    S3, the run's stages and its changes are separate batches (the Data API's 40-statement
+    limit) of one session."""
     api = TwinDataApi()
     run = _run(tmp_path, R1, [_product(1, "new", T10, R1)])
     before = len(api.session_calls)
     _warehouse(api).load_run(run, loaded_at=NOW)
     load_sessions = [s for s in api.session_calls[before:] if s is not None]
-    assert len(load_sessions) == 3  # set-up, staging, changes
+    assert len(load_sessions) == 4  # set-up, the batch's tables, the run's stages, changes
     assert len(set(load_sessions)) == 1
     # The twin has no clock: the session stays open, as it does until its keep-alive ends.
     assert list(api.sessions) == load_sessions[:1]

@@ -18,6 +18,7 @@ from shopsync.warehouse.base import (
     Deletions,
     RunLoad,
     TableLoad,
+    batch_stages,
     epilogue_statements,
     load_batches,
     load_statements,
@@ -27,7 +28,7 @@ from tests.support.paths import GOLDEN_DIR
 
 GOLDEN = GOLDEN_DIR / "redshift"
 AT = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-CURATED = "s3://shopsync-curated/tenant=acme/table={t}/run=20261124T110000Z-00000002"
+CURATED = "s3://shopsync-curated/batch=20261124T110500Z-0a1b2c3d/table={t}"
 RUN = RunLoad(
     tenant_id="acme",
     run_id="20261124T110000Z-00000002",
@@ -57,9 +58,9 @@ def _check_golden(name: str, statements: list[str], header: str = "") -> None:
 def test_redshift_load_of_one_tenant_run() -> None:
     existing = {"products": ["id", "title"], "locations": list(TABLES["locations"].column_names)}
     batches = load_batches(
-        sql.REDSHIFT, RUN, loaded_at=AT, existing_columns=existing, iam_role=ROLE, max_statements=40
+        sql.REDSHIFT, RUN, loaded_at=AT, existing_columns=existing, max_statements=40
     )
-    assert [len(b) for b in batches] == [40, 7, 8, 13]  # set-up, staging, the changes
+    assert [len(b) for b in batches] == [40, 7, 12, 13]  # set-up, staging, the changes
     text = "\n".join(
         f"-- batch {i} of {len(batches)}\n" + ";\n\n".join(b) + ";\n"
         for i, b in enumerate(batches, 1)
@@ -86,14 +87,14 @@ def test_the_changes_of_a_full_run_go_by_whole_tables_with_the_ledger_last() -> 
     )
     existing = {t: ["id"] for t in TABLES}
     batches = load_batches(
-        sql.REDSHIFT, run, loaded_at=AT, existing_columns=existing, iam_role=ROLE, max_statements=40
+        sql.REDSHIFT, run, loaded_at=AT, existing_columns=existing, max_statements=40
     )
     assert all(1 <= len(b) <= 40 for b in batches)
     changes = [b for b in batches if any(s.startswith("MERGE INTO") for s in b)]
     first = batches.index(changes[0])
     assert not any(s.startswith(("COPY", "CREATE", "ALTER")) for b in changes for s in b)
     assert sum(s.startswith("MERGE INTO") for b in changes for s in b) == len(TABLES)
-    end = set(epilogue_statements(sql.REDSHIFT, run, tables, loaded_at=AT, iam_role=ROLE).apply)
+    end = set(epilogue_statements(sql.REDSHIFT, run, tables, loaded_at=AT).apply)
     deletions = [s for b in batches for s in b if "FROM stage_deletions d" in s]
     assert len(deletions) == sum(t.deleted_with is not None for t in TABLES.values())
     assert set(deletions) <= end
@@ -108,13 +109,15 @@ def test_the_changes_of_a_full_run_go_by_whole_tables_with_the_ledger_last() -> 
     earlier = [s for b in batches[:-1] for s in b]
     assert not any(s.startswith("INSERT INTO shopsync_ops.load_ledger") for s in earlier)
     assert batches[first:] == (changes if changes[-1] is last else [*changes, last])
-    # The same statements as the one-transaction form (DuckDB's), less the DROPs of the
-    # temporary tables, which end with the session.
+    # The same statements as the one-transaction form (DuckDB's), less the staging of the
+    # batch's tables, which a session does once for every run of the batch.
     flat = [s for b in batches for s in b]
     one = load_statements(sql.REDSHIFT, run, loaded_at=AT, existing_columns=existing, iam_role=ROLE)
-    assert sorted(flat) == sorted(s for s in one if not s.startswith("DROP TABLE IF EXISTS stage_"))
+    staged = batch_stages(sql.REDSHIFT, run, tables, iam_role=ROLE)
+    staging = {s for _, ss in staged.values() for s in ss}
+    assert sorted(flat) == sorted(s for s in one if s not in staging)
     with pytest.raises(ValueError, match=r"at most 2$"):
-        load_batches(sql.REDSHIFT, run, loaded_at=AT, iam_role=ROLE, max_statements=2)
+        load_batches(sql.REDSHIFT, run, loaded_at=AT, max_statements=2)
 
 
 def test_redshift_reporting_and_rls() -> None:
