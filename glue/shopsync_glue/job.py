@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -165,6 +166,9 @@ class Curation:
         self.parallel_tables = parallel_tables
         self.done: dict[RunKey, list[TableLoad]] = {_key(m): [] for m in self.manifests}
         self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._stream_locks: dict[str, threading.Lock] = {}
+        self._inputs: dict[str, tuple[DataFrame | None, bool | None]] = {}
         deletions = self._write_deletions()
         self.headers: dict[RunKey, RunLoad] = {
             _key(m): RunLoad(
@@ -207,13 +211,29 @@ class Curation:
         _sorted(reduce(DataFrame.unionByName, frames)).parquet(location)
         return {run: Deletions(location, tuple(sorted(found))) for run, found in subjects.items()}
 
+    def _input(
+        self, stream: str, entries: list[tuple[Manifest, StreamManifest]], explode: bool
+    ) -> tuple[DataFrame, bool]:
+        """A stream's lines and whether any is a bulk child line, worked out once for all the
+        tables the stream feeds (the orders feed seven): listing a batch's parts and scanning
+        them for child lines are Spark work a table need not repeat."""
+        with self._lock:
+            lock = self._stream_locks.setdefault(stream, threading.Lock())
+        with lock:
+            lines, children = self._inputs.get(stream, (None, None))
+            if lines is None:
+                lines = read_lines(self.spark, self.raw, [p for _, e in entries for p in e.parts])
+            if explode and children is None:
+                children = tf.has_child_lines(lines)
+            self._inputs[stream] = (lines, children)
+            return lines, bool(children)
+
     def _write(
-        self, spec: TableSpec, entries: list[tuple[Manifest, StreamManifest]]
+        self, stream: str, spec: TableSpec, entries: list[tuple[Manifest, StreamManifest]]
     ) -> dict[RunKey, TableLoad]:
         # Orders feed several tables: reading the gzip text again costs less than caching it.
         location = self.lake.batch_location(self.batch_id, spec.name)
-        lines = read_lines(self.spark, self.raw, [p for _, e in entries for p in e.parts])
-        children = bool(spec.explode) and tf.has_child_lines(lines)
+        lines, children = self._input(stream, entries, bool(spec.explode))
         df = tf.transform(spec.name, lines, per_run=True, child_lines=children)
         _sorted(df).parquet(location)
         return {
@@ -243,7 +263,7 @@ class Curation:
             for stream, entry in m.streams.items():
                 records[stream] = records.get(stream, 0) + entry.records
         futures = [
-            submit(self._pool, self._write, spec, entries)
+            submit(self._pool, self._write, stream, spec, entries)
             for stream in sorted(records, key=lambda s: (-records[s], s))
             if (entries := self._entries(stream))
             for spec in tables_for_stream(stream)

@@ -13,7 +13,7 @@ replayed whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -251,9 +251,11 @@ def epilogue_statements(
     tables: Sequence[TableLoad],
     *,
     loaded_at: datetime,
+    empty: Collection[str] = (),
 ) -> Phase:
     """After every table: the run's deletions (every table deleted with a subject the run
-    deleted records of), then the ledger and the streams the run skipped."""
+    deleted records of), then the ledger and the streams the run skipped. ``empty``: tables
+    the run had no row of, whose statements were skipped (no stage: 0 rows in the ledger)."""
     tenant = run.tenant_id
     stage: list[str] = []
     apply: list[str] = []
@@ -265,7 +267,10 @@ def epilogue_statements(
             if spec.deleted_with is not None and spec.deleted_with.subject in run.deletions.subjects
         ]
     entries = [
-        sql.LedgerEntry(t.table, sql.staged_rows(t.spec), t.records, t.cursor_to) for t in tables
+        sql.LedgerEntry(
+            t.table, "0" if t.table in empty else sql.staged_rows(t.spec), t.records, t.cursor_to
+        )
+        for t in tables
     ]
     entries.append(
         sql.LedgerEntry(sql.MANIFEST_STREAM, "0", sum(run.stream_records.values()), None)

@@ -106,6 +106,34 @@ def _money_checks(run: RunLoad, observed: Mapping[str, Any]) -> list[CheckResult
     return out
 
 
+def checks_insert(checks: Sequence[CheckResult], now: datetime) -> str:
+    """One ``INSERT`` of every check of a run into ``shopsync_ops.checks`` (one statement
+    whatever their number: one round trip, never over the Data API's batch limit)."""
+    rows = ", ".join(
+        "("
+        + ", ".join(
+            sql.literal(v)
+            for v in (
+                c.tenant_id,
+                c.run_id,
+                c.table,
+                c.name,
+                "passed" if c.passed else "failed",
+                c.observed,
+                c.expected,
+                c.detail,
+                now,
+            )
+        )
+        + ")"
+        for c in checks
+    )
+    return (
+        f"INSERT INTO {sql.CHECKS} (tenant_id, run_id, table_name, check_name, status, observed, "
+        f"expected, detail, checked_at) VALUES {rows}"
+    )
+
+
 def _age_seconds(latest: Any, now: datetime) -> int | None:
     if isinstance(latest, str):  # the Data API returns timestamps as text
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ from .base import (
     table_statements,
     tenants_by_table,
 )
-from .checks import check_statements, evaluate_checks, observations
+from .checks import check_statements, checks_insert, evaluate_checks, observations
 from .duckdb_import import duckdb
 
 logger = logging.getLogger(__name__)
@@ -44,8 +44,10 @@ class DuckDBWarehouse:
         self.path = Path(path)
         self.freshness_hours = freshness_hours
         self._shared: duckdb.DuckDBPyConnection | None = None
-        #: The batch tables staged in the shared connection: stage name -> its location.
+        #: The batch tables staged in the connection: stage name -> its location, and each
+        #: run's rows in them.
         self._staged: dict[str, str] = {}
+        self._counts: dict[str, dict[tuple[str, str], int]] = {}
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -57,11 +59,11 @@ class DuckDBWarehouse:
             return
         with self._open() as con:
             self._ensure_ops(con)
-            self._shared, self._staged = con, {}
+            self._shared, self._staged, self._counts = con, {}, {}
             try:
                 yield
             finally:
-                self._shared, self._staged = None, {}
+                self._shared, self._staged, self._counts = None, {}, {}
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -132,36 +134,54 @@ class DuckDBWarehouse:
                     return LoadResult(run.tenant_id, run.run_id, skipped=True, rows={})
                 execute(prologue_statements(self.dialect, run.tenant_id, existing_columns=existing))
                 tables: list[TableLoad] = []
+                empty: set[str] = set()
                 # Each table merges as soon as it is written, while the job writes the next.
                 for load in itertools.chain(run.tables, arriving):
-                    execute(self._stage_batch(con, run, [load]))
-                    execute(table_statements(self.dialect, run, load).statements)
+                    self._stage_batch(con, run, [load], execute)
+                    if load.complete_snapshot or self._rows(load.table, run):
+                        execute(table_statements(self.dialect, run, load).statements)
+                    else:  # nothing to stage or merge: the ledger says 0 rows
+                        empty.add(load.table)
                     tables.append(load)
-                end = epilogue_statements(self.dialect, run, tables, loaded_at=loaded_at)
-                execute(self._stage_batch(con, run, []))
+                end = epilogue_statements(
+                    self.dialect, run, tables, loaded_at=loaded_at, empty=empty
+                )
+                self._stage_batch(con, run, [], execute)
                 execute(end.statements + cleanup_statements(run, tables))
                 loaded = sql.loaded_rows_query(run.tenant_id, run.run_id)
                 rows = dict(con.execute(loaded).fetchall())
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
-                self._staged = {}  # staged in the transaction: rolled back with it
+                self._staged, self._counts = {}, {}  # staged in the transaction: rolled back
                 raise
         logger.info("run loaded: %s", rows)
         return LoadResult(run.tenant_id, run.run_id, skipped=False, rows=rows)
 
     def _stage_batch(
-        self, con: duckdb.DuckDBPyConnection, run: RunLoad, tables: list[TableLoad]
-    ) -> list[str]:
-        """The statements that stage the batch tables ``tables`` (and the run's deletions)
-        read, unless the shared connection has them staged already."""
-        out: list[str] = []
-        staged = self._staged if con is self._shared else {}
+        self,
+        con: duckdb.DuckDBPyConnection,
+        run: RunLoad,
+        tables: list[TableLoad],
+        execute: Callable[[Iterable[str]], None],
+    ) -> None:
+        """Stage the batch tables ``tables`` (and the run's deletions) read, unless the
+        shared connection has them staged already, and count each run's rows in them."""
+        if con is not self._shared:
+            self._staged, self._counts = {}, {}
         for stage, (location, statements) in batch_stages(self.dialect, run, tables).items():
-            if staged.get(stage) != location:
-                out += statements
-                staged[stage] = location
-        return out
+            if self._staged.get(stage) != location:
+                execute(statements)
+                self._staged[stage] = location
+                counted = con.execute(
+                    f"SELECT _tenant_id, _run_id, COUNT(*) FROM {stage} GROUP BY ALL"
+                ).fetchall()
+                self._counts[stage] = {(str(t), str(r)): int(n) for t, r, n in counted}
+
+    def _rows(self, table: str, run: RunLoad) -> int:
+        """The run's rows in the staged batch table of ``table``."""
+        counts = self._counts.get(sql.batch_stage_name(table), {})
+        return counts.get((run.tenant_id, run.run_id), 0)
 
     def tenant_tables(self, con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
         """table -> tenant ids whose schema has it (exact schema names, never a prefix)."""
@@ -183,24 +203,8 @@ class DuckDBWarehouse:
             checks = evaluate_checks(
                 run, result, observed, now=now, freshness_hours=self.freshness_hours
             )
-            con.executemany(
-                f"INSERT INTO {sql.CHECKS} (tenant_id, run_id, table_name, check_name, status, "
-                "observed, expected, detail, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    [
-                        c.tenant_id,
-                        c.run_id,
-                        c.table,
-                        c.name,
-                        "passed" if c.passed else "failed",
-                        c.observed,
-                        c.expected,
-                        c.detail,
-                        now,
-                    ]
-                    for c in checks
-                ],
-            )
+            if checks:
+                con.execute(checks_insert(checks, now))
         for check in checks:
             if not check.passed:
                 logger.warning(

@@ -46,7 +46,7 @@ from .base import (
     load_batches,
     tenants_by_table,
 )
-from .checks import check_statements, evaluate_checks, observations
+from .checks import check_statements, checks_insert, evaluate_checks, observations
 
 logger = logging.getLogger(__name__)
 
@@ -371,15 +371,5 @@ class RedshiftDataApiWarehouse:
             run, result, observed, now=now, freshness_hours=self.freshness_hours
         )
         if checks:
-            self.execute_batch(
-                [
-                    f"INSERT INTO {sql.CHECKS} (tenant_id, run_id, table_name, check_name, status, "
-                    f"observed, expected, detail, checked_at) VALUES ({sql.literal(c.tenant_id)}, "
-                    f"{sql.literal(c.run_id)}, {sql.literal(c.table)}, {sql.literal(c.name)}, "
-                    f"{sql.literal('passed' if c.passed else 'failed')}, "
-                    f"{sql.literal(c.observed)}, "
-                    f"{sql.literal(c.expected)}, {sql.literal(c.detail)}, {sql.literal(now)})"
-                    for c in checks
-                ]
-            )
+            self.execute_batch([checks_insert(checks, now)])
         return checks
