@@ -19,8 +19,8 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import reduce
 from typing import Any
@@ -338,6 +338,8 @@ class _Job:
     warehouse: Warehouse
     summary: JobSummary
     held: set[str]
+    #: Runs of several tenants load at once (:attr:`Warehouse.concurrency`).
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -346,15 +348,17 @@ class _Job:
         try:
             yield
         finally:
-            timing = self.summary.timing
-            timing[stage] = timing.get(stage, 0.0) + time.perf_counter() - started
+            with self._lock:
+                timing = self.summary.timing
+                timing[stage] = timing.get(stage, 0.0) + time.perf_counter() - started
 
     def _failed(self, manifest: Manifest, exc: BaseException) -> None:
         with log_context(tenant_id=manifest.tenant_id, run_id=manifest.run_id):
             # Later runs of this tenant wait: they must not overtake a failed one.
             logger.error("load failed; the tenant's later runs wait: %s", exc, exc_info=exc)
-        self.summary.errors.append(f"{manifest.tenant_id}/{manifest.run_id}: {exc}")
-        self.held.add(manifest.tenant_id)
+        with self._lock:
+            self.summary.errors.append(f"{manifest.tenant_id}/{manifest.run_id}: {exc}")
+            self.held.add(manifest.tenant_id)
 
     def load_batch(self, batch: list[Manifest]) -> None:
         batch = [m for m in batch if m.tenant_id not in self.held]
@@ -393,30 +397,40 @@ class _Job:
             for manifest in batch:
                 self.load_batch([manifest])
             return
+        tenants: dict[str, list[Manifest]] = {}
         for manifest in batch:
+            tenants.setdefault(manifest.tenant_id, []).append(manifest)
+        workers = max(1, min(self.warehouse.concurrency, len(tenants)))
+        with self.timed("load+checks"), ThreadPoolExecutor(workers, "load") as pool:
+            for done in [submit(pool, self._load_tenant, curation, r) for r in tenants.values()]:
+                done.result()
+
+    def _load_tenant(self, curation: Curation, runs: list[Manifest]) -> None:
+        """One tenant's runs of a curated batch, in order, each in its own transaction; the
+        first that fails holds back the rest."""
+        for manifest in runs:
             run = _key(manifest)
-            if manifest.tenant_id in self.held:
-                continue
             with log_context(tenant_id=run[0], run_id=run[1]):
                 try:
-                    with self.timed("load"):
-                        plan = curation.plan(run)
-                        result = self.warehouse.load_run(plan, loaded_at=datetime.now(UTC))
+                    plan = curation.plan(run)
+                    result = self.warehouse.load_run(plan, loaded_at=datetime.now(UTC))
                 except Exception as exc:
                     self._failed(manifest, exc)
-                    continue
-                self._checked(plan, result)
+                    return
+                self._checked(plan, result, timed=False)
 
     @property
     def _lake(self) -> tuple[SparkSession, ObjectStore, CuratedLake]:
         return self.spark, self.raw, self.lake
 
-    def _checked(self, plan: RunLoad, result: LoadResult) -> None:
-        self.summary.loaded.append(result)
-        if result.skipped:
-            return
-        with self.timed("checks"):
-            self.summary.checks += self.warehouse.run_checks(plan, result, now=datetime.now(UTC))
+    def _checked(self, plan: RunLoad, result: LoadResult, *, timed: bool = True) -> None:
+        checks = []
+        if not result.skipped:
+            with self.timed("checks") if timed else nullcontext():
+                checks = self.warehouse.run_checks(plan, result, now=datetime.now(UTC))
+        with self._lock:
+            self.summary.loaded.append(result)
+            self.summary.checks += checks
 
 
 def run_job(
@@ -447,6 +461,7 @@ def run_job(
     with warehouse.batch():
         for batch in batches(pending):
             job.load_batch(batch)
+    summary.loaded.sort(key=lambda r: (r.tenant_id, r.run_id))
     if pending or not summary.errors:
         with job.timed("reporting"):
             warehouse.refresh_reporting(rls)

@@ -118,6 +118,10 @@ class JobSummary:
 class Warehouse(Protocol):
     """One implementation per engine: DuckDB locally, Redshift via the Data API on AWS."""
 
+    #: Runs of different tenants of one batch that may load at once (each in its own
+    #: transaction, a tenant's runs always one after another).
+    concurrency: int
+
     def loaded_runs(self, tenant_id: str | None = None) -> set[tuple[str, str]]:
         """``(tenant_id, run_id)`` of every run in the load ledger."""
         ...
@@ -215,7 +219,7 @@ def batch_stages(
     curated directory, the statements that stage it). A session stages each once for every
     run of its batch (:func:`sql.batch_stage_statements`)."""
     out = {
-        sql.batch_stage_name(t.table): (
+        sql.batch_stage_name(dialect, t.table): (
             t.location,
             sql.batch_stage_statements(
                 dialect, t.table, t.spec.column_types(), t.location, iam_role=iam_role
@@ -225,7 +229,7 @@ def batch_stages(
     }
     if run.deletions is not None:
         location = run.deletions.location
-        out[sql.batch_stage_name(sql.DELETIONS_TABLE)] = (
+        out[sql.batch_stage_name(dialect, sql.DELETIONS_TABLE)] = (
             location,
             sql.batch_stage_statements(
                 dialect, sql.DELETIONS_TABLE, sql.DELETIONS_COLUMNS, location, iam_role=iam_role

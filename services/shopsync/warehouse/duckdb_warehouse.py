@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -36,24 +37,29 @@ logger = logging.getLogger(__name__)
 
 
 class DuckDBWarehouse:
-    """Connections are opened per operation, so other processes can read between loads."""
+    """Connections are opened per operation, so other processes can read between loads;
+    inside :meth:`batch`, operations share one database instance (a connection each, from
+    its ``cursor()``), so runs of different tenants load at once (:attr:`concurrency`)."""
 
     dialect = sql.DUCKDB
+    #: Runs of different tenants a batch may load at once: each is a transaction of its own
+    #: connection on its own schema (appends to the shared ops tables never conflict).
+    concurrency = 2
 
     def __init__(self, path: Path | str, *, freshness_hours: float = 48.0) -> None:
         self.path = Path(path)
         self.freshness_hours = freshness_hours
         self._shared: duckdb.DuckDBPyConnection | None = None
-        #: The batch tables staged in the connection: stage name -> its location, and each
-        #: run's rows in them.
+        #: The batch tables staged (stage name -> its location) and each run's rows in them.
         self._staged: dict[str, str] = {}
         self._counts: dict[str, dict[tuple[str, str], int]] = {}
+        self._stage_lock = threading.Lock()
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """The operations inside share one connection (each opens its own otherwise): a job
-        loading many tenant runs pays for opening the file once. Each run is still its own
-        transaction."""
+        """The operations inside share one database instance (the file is opened once, each
+        operation takes a connection of it) and the batch's staged tables; each run is still
+        its own transaction. The staged tables are dropped at the end."""
         if self._shared is not None:
             yield
             return
@@ -63,12 +69,19 @@ class DuckDBWarehouse:
             try:
                 yield
             finally:
+                for statement in sql.drop_batch_stages(self._staged):
+                    con.execute(statement)
                 self._shared, self._staged, self._counts = None, {}, {}
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         if self._shared is not None and not read_only:
-            yield self._shared
+            con = self._shared.cursor()
+            try:
+                con.execute("SET TimeZone = 'UTC'")
+                yield con
+            finally:
+                con.close()
             return
         with self._open(read_only=read_only) as con:
             yield con
@@ -86,8 +99,8 @@ class DuckDBWarehouse:
             con.close()
 
     def _ensure_ops(self, con: duckdb.DuckDBPyConnection) -> None:
-        if con is self._shared:
-            return  # done when the batch opened it
+        if self._shared is not None and con is not self._shared:
+            return  # done when the batch opened
         for statement in sql.ops_ddl(self.dialect):
             con.execute(statement)
 
@@ -122,6 +135,9 @@ class DuckDBWarehouse:
                     except duckdb.Error as exc:
                         raise WarehouseError(f"load failed: {exc}", statement) from exc
 
+            batched = self._shared is not None
+            if batched:  # staged and committed first: every connection of the batch sees it
+                self._stage_batch(con, run, list(run.tables), execute)
             con.execute("BEGIN TRANSACTION")
             try:
                 done = con.execute(
@@ -148,12 +164,15 @@ class DuckDBWarehouse:
                 )
                 self._stage_batch(con, run, [], execute)
                 execute(end.statements + cleanup_statements(run, tables))
+                if not batched:  # staged in this transaction, for this run alone
+                    execute(sql.drop_batch_stages(self._staged))
                 loaded = sql.loaded_rows_query(run.tenant_id, run.run_id)
                 rows = dict(con.execute(loaded).fetchall())
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
-                self._staged, self._counts = {}, {}  # staged in the transaction: rolled back
+                with self._stage_lock:  # what was staged in the transaction is gone with it
+                    self._staged, self._counts = {}, {}
                 raise
         logger.info("run loaded: %s", rows)
         return LoadResult(run.tenant_id, run.run_id, skipped=False, rows=rows)
@@ -165,23 +184,25 @@ class DuckDBWarehouse:
         tables: list[TableLoad],
         execute: Callable[[Iterable[str]], None],
     ) -> None:
-        """Stage the batch tables ``tables`` (and the run's deletions) read, unless the
-        shared connection has them staged already, and count each run's rows in them."""
-        if con is not self._shared:
-            self._staged, self._counts = {}, {}
-        for stage, (location, statements) in batch_stages(self.dialect, run, tables).items():
-            if self._staged.get(stage) != location:
-                execute(statements)
-                self._staged[stage] = location
-                counted = con.execute(
-                    f"SELECT _tenant_id, _run_id, COUNT(*) FROM {stage} GROUP BY ALL"
-                ).fetchall()
-                self._counts[stage] = {(str(t), str(r)): int(n) for t, r, n in counted}
+        """Stage the batch tables ``tables`` (and the run's deletions) read, unless the batch
+        has them staged already, and count each run's rows in them."""
+        with self._stage_lock:
+            if self._shared is None:
+                self._staged, self._counts = {}, {}
+            for stage, (location, statements) in batch_stages(self.dialect, run, tables).items():
+                if self._staged.get(stage) != location:
+                    execute(statements)
+                    self._staged[stage] = location
+                    counted = con.execute(
+                        f"SELECT _tenant_id, _run_id, COUNT(*) FROM {stage} GROUP BY ALL"
+                    ).fetchall()
+                    self._counts[stage] = {(str(t), str(r)): int(n) for t, r, n in counted}
 
     def _rows(self, table: str, run: RunLoad) -> int:
         """The run's rows in the staged batch table of ``table``."""
-        counts = self._counts.get(sql.batch_stage_name(table), {})
-        return counts.get((run.tenant_id, run.run_id), 0)
+        with self._stage_lock:
+            counts = self._counts.get(sql.batch_stage_name(self.dialect, table), {})
+            return counts.get((run.tenant_id, run.run_id), 0)
 
     def tenant_tables(self, con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
         """table -> tenant ids whose schema has it (exact schema names, never a prefix)."""

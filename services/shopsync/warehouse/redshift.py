@@ -92,6 +92,9 @@ class RedshiftDataApiWarehouse:
     """
 
     dialect = sql.REDSHIFT
+    #: A batch's runs load one after another, in the one Data API session that holds the
+    #: batch's staged tables.
+    concurrency = 1
 
     def __init__(
         self,

@@ -77,9 +77,14 @@ def stage_name(table: str) -> str:
     return f"stage_{table}"
 
 
-def batch_stage_name(table: str) -> str:
-    """The temporary table that holds a table's curated rows of every run of a job's batch."""
-    return f"batch_{table}"
+def batch_stage_name(dialect: Dialect, table: str) -> str:
+    """The table that holds a table's curated rows of every run of a job's batch: temporary
+    where the session loads the runs one after another (Redshift), a table of its own schema
+    where several connections load runs at once (DuckDB: temporary tables are per
+    connection)."""
+    if dialect.batch_stage_schema is None:
+        return f"batch_{table}"
+    return f"{dialect.batch_stage_schema}.batch_{table}"
 
 
 #: The columns of the curated deletions (:data:`DELETIONS_TABLE`), and their types.
@@ -94,6 +99,9 @@ DELETIONS_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
 
 class Dialect:
     """DuckDB's SQL, and the base of every dialect: a dialect overrides only what differs."""
+
+    #: Where a batch's staged tables live (``None``: temporary tables of the session).
+    batch_stage_schema: str | None = "shopsync_stage"
 
     types: ClassVar[Mapping[ColumnType, str]] = {
         "varchar": "VARCHAR",
@@ -155,6 +163,7 @@ class RedshiftDialect(Dialect):
     """What Redshift does differently from DuckDB."""
 
     types = {**Dialect.types, "varchar": "VARCHAR(65535)", "json": "SUPER"}
+    batch_stage_schema = None
     #: Redshift's string literals take ``\\`` for a backslash, and ``\`` is LIKE's escape.
     tenant_schema_like = r"LIKE 'shop\\_%'"
     #: Late binding: the tables a view reads may be dropped and recreated under it.
@@ -257,20 +266,28 @@ def batch_stage_statements(
     """Stage a table's curated Parquet of a whole batch (``location``: every run's rows) once,
     in the session that then loads each run of the batch from it (:func:`stage_statements`):
     one read of the files (one ``COPY`` on Redshift) per table per batch, not per run."""
-    stage = batch_stage_name(table)
+    stage = batch_stage_name(dialect, table)
     typed = ", ".join(f"{name} {dialect.type_of(kind)}" for name, kind in columns)
     names = ", ".join(name for name, _ in columns)
+    schema = dialect.batch_stage_schema
+    create = "CREATE TEMP TABLE" if schema is None else "CREATE TABLE"
     return [
+        *([f"CREATE SCHEMA IF NOT EXISTS {schema}"] if schema else []),
         f"DROP TABLE IF EXISTS {stage}",
-        f"CREATE TEMP TABLE {stage} ({typed})",
+        f"{create} {stage} ({typed})",
         dialect.fill_stage(stage, names, location, iam_role=iam_role),
     ]
 
 
-def _run_rows(table: str, columns: str, tenant_id: str, run_id: str) -> str:
+def drop_batch_stages(stages: Iterable[str]) -> list[str]:
+    """Drop a batch's staged tables (by their :func:`batch_stage_name`)."""
+    return [f"DROP TABLE IF EXISTS {stage}" for stage in stages]
+
+
+def _run_rows(dialect: Dialect, table: str, columns: str, tenant_id: str, run_id: str) -> str:
     """A tenant run's rows of a staged batch table."""
     return (
-        f"SELECT {columns} FROM {batch_stage_name(table)} WHERE _tenant_id = "
+        f"SELECT {columns} FROM {batch_stage_name(dialect, table)} WHERE _tenant_id = "
         f"{literal(tenant_id)} AND _run_id = {literal(_check_run(run_id))}"
     )
 
@@ -282,7 +299,8 @@ def stage_statements(dialect: Dialect, tenant_id: str, run_id: str, spec: TableS
     columns = column_list(spec)
     return [
         dialect.create_stage(stage, target),
-        f"INSERT INTO {stage} ({columns}) {_run_rows(spec.name, columns, tenant_id, run_id)}",
+        f"INSERT INTO {stage} ({columns}) "
+        + _run_rows(dialect, spec.name, columns, tenant_id, run_id),
     ]
 
 
@@ -294,7 +312,7 @@ def deletions_stage(dialect: Dialect, tenant_id: str, run_id: str) -> list[str]:
     return [
         f"CREATE TEMP TABLE {stage} ({typed})",
         f"INSERT INTO {stage} ({columns}) "
-        + _run_rows(DELETIONS_TABLE, columns, tenant_id, run_id),
+        + _run_rows(dialect, DELETIONS_TABLE, columns, tenant_id, run_id),
     ]
 
 
