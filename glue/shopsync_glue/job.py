@@ -17,7 +17,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -28,10 +28,16 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from shopsync.lake.keys import MANIFESTS_PREFIX, manifest_prefix, parse_manifest_key
+from shopsync.lake.keys import (
+    MANIFESTS_PREFIX,
+    manifest_prefix,
+    parse_manifest_key,
+)
 from shopsync.lake.manifest import Manifest, StreamManifest
 from shopsync.logcontext import log_context, submit
+from shopsync.runid import run_started
 from shopsync.storage import ObjectStore
+from shopsync.tenantid import is_tenant_id
 from shopsync.warehouse.base import (
     Deletions,
     JobSummary,
@@ -67,59 +73,85 @@ class CuratedLake:
 
 def pending_manifests(
     raw: ObjectStore,
-    loaded: set[tuple[str, str]],
+    last_loaded: Mapping[str, Collection[str]],
     *,
     tenant_id: str | None = None,
     older_than: timedelta | None = None,
     now: datetime | None = None,
     errors: list[str] | None = None,
 ) -> dict[str, list[Manifest]]:
-    """Manifests not in the ledger, by tenant, each tenant's in run_id order.
+    """Manifests not loaded yet, by tenant, each tenant's in run_id order.
+
+    ``last_loaded`` is, for each tenant, its loaded runs of the second its latest loaded run
+    was made in (:meth:`Warehouse.last_loaded_runs`): a tenant's runs load in run order, so
+    its pending manifests are the keys from that second on (S3's ``StartAfter``) but those
+    runs (ids of one second sort by their random part). The listing costs one call for the
+    tenants (``_manifests/tenant=<id>/``, a thousand a call) and one per tenant with nothing
+    new, however many runs were loaded before.
 
     ``older_than`` keeps only manifests that finished at least that long ago (the safety
     net for runs whose event never came). A manifest that cannot be read, or that names
     another tenant or run than its key, raises; with ``errors`` it is reported there and
     that tenant's later runs are held back (they must not overtake it), the rest go on.
     """
-    prefix = manifest_prefix(tenant_id) if tenant_id else MANIFESTS_PREFIX
     cutoff = (now or datetime.now(UTC)) - older_than if older_than is not None else None
+    tenants = [tenant_id] if tenant_id else list(_tenants_with_manifests(raw))
     out: dict[str, list[Manifest]] = {}
-    held: set[str] = set()
-    for key in raw.list(prefix):
-        parsed = parse_manifest_key(key)
-        if parsed is None:
-            continue
-        tenant, run = parsed
-        if (tenant, run) in loaded or tenant in held:
-            continue
-        try:
-            manifest = Manifest.model_validate_json(raw.get(key))
-            if (manifest.tenant_id, manifest.run_id) != (tenant, run):
-                raise ValueError(f"manifest is for {manifest.tenant_id}/{manifest.run_id}")
-            manifest.check_parts_belong_to_tenant()
-        except ValueError as exc:  # pydantic's ValidationError is a ValueError
-            if errors is None:
-                raise ValueError(f"{key}: {exc}") from exc
-            with log_context(tenant_id=tenant, run_id=run):
-                logger.error("bad manifest %s: %s", key, exc)
-            errors.append(f"{tenant}/{run}: bad manifest: {exc}")
-            held.add(tenant)  # keys list in run order: earlier runs still load
-            continue
-        if cutoff is not None and manifest.finished_at > cutoff:
-            continue
-        out.setdefault(tenant, []).append(manifest)
-    for runs in out.values():
-        runs.sort(key=lambda m: m.run_id)
+    for tenant in tenants:
+        loaded = last_loaded.get(tenant, ())
+        # The key of a run of that second sorts after "run=<second>".
+        after = f"{manifest_prefix(tenant)}run={run_started(max(loaded))}" if loaded else None
+        for key in raw.list(manifest_prefix(tenant), start_after=after):
+            parsed = parse_manifest_key(key)
+            if parsed is None or parsed[0] != tenant or parsed[1] in loaded:
+                continue
+            try:
+                manifest = _read_manifest(raw, key, *parsed)
+            except ValueError as exc:  # pydantic's ValidationError is a ValueError
+                if errors is None:
+                    raise ValueError(f"{key}: {exc}") from exc
+                with log_context(tenant_id=tenant, run_id=parsed[1]):
+                    logger.error("bad manifest %s: %s", key, exc)
+                errors.append(f"{tenant}/{parsed[1]}: bad manifest: {exc}")
+                break  # keys list in run order: earlier runs still load, later ones wait
+            if cutoff is not None and manifest.finished_at > cutoff:
+                continue
+            out.setdefault(tenant, []).append(manifest)
     return dict(sorted(out.items()))
 
 
-def read_lines(spark: SparkSession, raw: ObjectStore, parts: Sequence[str]) -> DataFrame:
-    """The raw lines of ``parts``, each with the tenant and run of its file's key
-    (:data:`~shopsync_glue.transform.PATH_TENANT`, :data:`~shopsync_glue.transform.PATH_RUN`)."""
-    if not parts:
+def _tenants_with_manifests(raw: ObjectStore) -> Iterator[str]:
+    for prefix in raw.list_prefixes(MANIFESTS_PREFIX):
+        name = prefix.removeprefix(MANIFESTS_PREFIX).rstrip("/")
+        tenant = name.removeprefix("tenant=")
+        if name.startswith("tenant=") and is_tenant_id(tenant):
+            yield tenant
+
+
+def _read_manifest(raw: ObjectStore, key: str, tenant: str, run: str) -> Manifest:
+    manifest = Manifest.model_validate_json(raw.get(key))
+    if (manifest.tenant_id, manifest.run_id) != (tenant, run):
+        raise ValueError(f"manifest is for {manifest.tenant_id}/{manifest.run_id}")
+    manifest.check_parts_belong_to_tenant()
+    return manifest
+
+
+def read_lines(
+    spark: SparkSession, raw: ObjectStore, parts: Mapping[RunKey, Sequence[str]]
+) -> DataFrame:
+    """The raw lines of the runs' ``parts``, each with the tenant and run of its file
+    (:data:`~shopsync_glue.transform.PATH_TENANT`, :data:`~shopsync_glue.transform.PATH_RUN`):
+    a constant for a batch of one run, else read from each file's key."""
+    uris = [raw.uri(p) for found in parts.values() for p in found]
+    if not uris:
         schema = f"{tf.RAW} string, {tf.PATH_TENANT} string, {tf.PATH_RUN} string"
         return spark.createDataFrame([], schema)
-    lines = spark.read.text([raw.uri(p) for p in parts])
+    lines = spark.read.text(uris)
+    if len(parts) == 1:
+        ((tenant, run),) = parts
+        return lines.select(
+            tf.RAW, F.lit(tenant).alias(tf.PATH_TENANT), F.lit(run).alias(tf.PATH_RUN)
+        )
     key = F.input_file_name()
     return lines.select(
         tf.RAW,
@@ -203,12 +235,12 @@ class Curation:
             for m, _ in entries:
                 subjects.setdefault(_key(m), set()).add(subject)
             if entries:
-                parts = [p for _, e in entries for p in e.parts]
-                frames.append(tf.deletions(read_lines(self.spark, self.raw, parts), subject))
+                lines = read_lines(self.spark, self.raw, _parts(entries))
+                frames.append(tf.deletions(lines, subject))
         if not frames:
             return {}
         location = self.lake.batch_location(self.batch_id, DELETIONS_TABLE)
-        _sorted(reduce(DataFrame.unionByName, frames)).parquet(location)
+        _sorted(reduce(DataFrame.unionByName, frames), len(subjects)).parquet(location)
         return {run: Deletions(location, tuple(sorted(found))) for run, found in subjects.items()}
 
     def _input(
@@ -222,7 +254,7 @@ class Curation:
         with lock:
             lines, children = self._inputs.get(stream, (None, None))
             if lines is None:
-                lines = read_lines(self.spark, self.raw, [p for _, e in entries for p in e.parts])
+                lines = read_lines(self.spark, self.raw, _parts(entries))
             if explode and children is None:
                 children = tf.has_child_lines(lines)
             self._inputs[stream] = (lines, children)
@@ -235,7 +267,7 @@ class Curation:
         location = self.lake.batch_location(self.batch_id, spec.name)
         lines, children = self._input(stream, entries, bool(spec.explode))
         df = tf.transform(spec.name, lines, per_run=True, child_lines=children)
-        _sorted(df).parquet(location)
+        _sorted(df, len(entries)).parquet(location)
         return {
             _key(m): TableLoad(
                 spec.name,
@@ -288,10 +320,22 @@ def _key(manifest: Manifest) -> RunKey:
     return manifest.tenant_id, manifest.run_id
 
 
-def _sorted(df: DataFrame) -> Any:
-    """The writer of a batch table: each file's rows sorted by tenant and run, so the
-    warehouse finds one run's rows in a few blocks."""
-    return df.sortWithinPartitions("_tenant_id", "_run_id").write.mode("overwrite")
+def _parts(entries: list[tuple[Manifest, StreamManifest]]) -> dict[RunKey, Sequence[str]]:
+    return {_key(m): e.parts for m, e in entries}
+
+
+#: Parquet row groups of a batch table: small, so a reader looking for one run's rows skips
+#: the others' by the row groups' statistics of ``_tenant_id`` and ``_run_id``.
+ROW_GROUP_BYTES = 2 * 1024 * 1024
+
+
+def _sorted(df: DataFrame, runs: int) -> Any:
+    """The writer of a batch table: with several runs, each file's rows sorted by tenant and
+    run, so the warehouse finds one run's rows in a few row groups."""
+    if runs == 1:
+        return df.write.mode("overwrite")
+    rows = df.sortWithinPartitions("_tenant_id", "_run_id").write.mode("overwrite")
+    return rows.option("parquet.block.size", ROW_GROUP_BYTES)
 
 
 def new_batch_id() -> str:
@@ -450,7 +494,7 @@ def run_job(
     started = time.perf_counter()
     pending = pending_manifests(
         raw,
-        warehouse.loaded_runs(tenant_id),
+        warehouse.last_loaded_runs(tenant_id),
         tenant_id=tenant_id,
         older_than=older_than,
         now=now,

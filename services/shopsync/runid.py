@@ -16,3 +16,9 @@ def new_run_id(now: datetime | None = None) -> str:
 
 def is_run_id(value: str) -> bool:
     return bool(RUN_ID_PATTERN.match(value))
+
+
+def run_started(run_id: str) -> str:
+    """The second a run id was made in (``20261124T201500Z``): ids of one second sort by
+    their random part, not by when they were made."""
+    return run_id.split("-", 1)[0]

@@ -71,8 +71,11 @@ class EventingObjectStore:
     def open_read(self, key: str) -> AbstractContextManager[ReadableStream]:
         return self.inner.open_read(key)
 
-    def list(self, prefix: str = "") -> Iterator[str]:
-        return self.inner.list(prefix)
+    def list(self, prefix: str = "", *, start_after: str | None = None) -> Iterator[str]:
+        return self.inner.list(prefix, start_after=start_after)
+
+    def list_prefixes(self, prefix: str) -> Iterator[str]:
+        return self.inner.list_prefixes(prefix)
 
     def exists(self, key: str) -> bool:
         return self.inner.exists(key)

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from shopsync.lake.manifest import Manifest, StreamManifest, describe_skipped, write_manifest
 from shopsync.logcontext import log_context, submit
+from shopsync.runid import run_started
 from shopsync.schedule.payload import IngestionPayload
 from shopsync.settings import Settings
 from shopsync.shopify import ClientStats, SecretSource
@@ -117,6 +118,15 @@ class _Run:
             other = holder.run_id if holder is not None else "another run"
             log.info("skipped: run %s in progress", other)
             return RunResult(p.tenant_id, p.run_id, "skipped", f"skipped: run {other} in progress")
+        latest = state.get_tenant(p.tenant_id).last_run_id
+        if latest is not None and run_started(latest) > run_started(p.run_id):
+            # A stale invocation (a retry that came late): a run of a later second was
+            # dispatched. Running would land a manifest older than runs the load may have
+            # loaded already, which the load's discovery (from the second of each tenant's
+            # last loaded run on) would never see.
+            state.release_lease(p.tenant_id, p.run_id)
+            log.info("skipped: run %s is newer", latest)
+            return RunResult(p.tenant_id, p.run_id, "skipped", f"skipped: run {latest} is newer")
         state.record_run_started(p.tenant_id, p.run_id, p.mode, started_at)
         log.info("ingestion run started (%s: %s)", p.mode, ", ".join(p.streams))
         session: StoreSession | None = None

@@ -47,8 +47,16 @@ class ObjectStore(Protocol):
 
     def open_read(self, key: str) -> AbstractContextManager[ReadableStream]: ...
 
-    def list(self, prefix: str = "") -> Iterator[str]:
-        """Every key starting with ``prefix``, in lexicographic order."""
+    def list(self, prefix: str = "", *, start_after: str | None = None) -> Iterator[str]:
+        """Every key starting with ``prefix``, in lexicographic order; only those after
+        ``start_after`` when given (S3's ``StartAfter``: the listing skips them, it does not
+        read and drop them)."""
+        ...
+
+    def list_prefixes(self, prefix: str) -> Iterator[str]:
+        """The "directories" one level below ``prefix`` (which ends in ``/``): each distinct
+        ``prefix + <name> + "/"`` that some key starts with, in order (S3's common prefixes
+        with the delimiter ``/``)."""
         ...
 
     def exists(self, key: str) -> bool: ...

@@ -63,15 +63,31 @@ class LocalObjectStore:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
-    def list(self, prefix: str = "") -> Iterator[str]:
+    def list(self, prefix: str = "", *, start_after: str | None = None) -> Iterator[str]:
+        keys = self._keys(prefix)
+        return iter(keys if start_after is None else [k for k in keys if k > start_after])
+
+    def list_prefixes(self, prefix: str) -> Iterator[str]:
+        check_prefix(prefix)
+        if not prefix.endswith("/"):
+            raise ValueError(f"a prefix of directories ends with '/': {prefix!r}")
+        start = self.root.joinpath(*prefix.rstrip("/").split("/"))
+        if not start.is_dir():
+            return iter(())
+        names = sorted(
+            p.name for p in start.iterdir() if p.is_dir() and self._keys(f"{prefix}{p.name}/")
+        )
+        return iter(f"{prefix}{name}/" for name in names)
+
+    def _keys(self, prefix: str) -> tuple[str, ...]:
         check_prefix(prefix)
         if not self.root.is_dir():
-            return iter(())
+            return ()
         # Walk only the directory the prefix names, then filter by the rest of it.
         head, _, _ = prefix.rpartition("/")
         start = self.root.joinpath(*head.split("/")) if head else self.root
         if not start.is_dir():
-            return iter(())
+            return ()
         keys = []
         for dirpath, _dirs, files in os.walk(start):
             rel = Path(dirpath).relative_to(self.root).as_posix()
@@ -82,4 +98,4 @@ class LocalObjectStore:
                 key = base + name
                 if key.startswith(prefix):
                     keys.append(key)
-        return iter(sorted(keys))
+        return tuple(sorted(keys))

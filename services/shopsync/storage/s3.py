@@ -171,11 +171,25 @@ class S3ObjectStore:
             raise self._fail("head", key, exc) from exc
         return True
 
-    def list(self, prefix: str = "") -> Iterator[str]:
+    def list(self, prefix: str = "", *, start_after: str | None = None) -> Iterator[str]:
         check_prefix(prefix)
-        pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=prefix
+        paginator = self.client.get_paginator("list_objects_v2")
+        pages = (
+            paginator.paginate(Bucket=self.bucket, Prefix=prefix)
+            if start_after is None
+            else paginator.paginate(Bucket=self.bucket, Prefix=prefix, StartAfter=start_after)
         )
         for page in pages:
             for item in page.get("Contents", []):
                 yield item["Key"]
+
+    def list_prefixes(self, prefix: str) -> Iterator[str]:
+        check_prefix(prefix)
+        if not prefix.endswith("/"):
+            raise ValueError(f"a prefix of directories ends with '/': {prefix!r}")
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix, Delimiter="/"
+        )
+        for page in pages:
+            for item in page.get("CommonPrefixes", []):
+                yield item["Prefix"]

@@ -126,6 +126,12 @@ class Warehouse(Protocol):
         """``(tenant_id, run_id)`` of every run in the load ledger."""
         ...
 
+    def last_loaded_runs(self, tenant_id: str | None = None) -> dict[str, set[str]]:
+        """Each tenant's loaded runs of the second its latest loaded run was made in: the
+        load discovers the tenant's manifests from that second on
+        (:func:`last_loaded_by_tenant` reads :func:`sql.last_loaded_query`'s rows)."""
+        ...
+
     def load_run(
         self, run: RunLoad, *, loaded_at: datetime, arriving: Iterable[TableLoad] = ()
     ) -> LoadResult:
@@ -157,6 +163,14 @@ def columns_by_table(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for table, column in rows:
         out.setdefault(str(table), []).append(str(column))
+    return out
+
+
+def last_loaded_by_tenant(rows: Iterable[Sequence[Any]]) -> dict[str, set[str]]:
+    """:func:`sql.last_loaded_query`'s rows as tenant -> its runs."""
+    out: dict[str, set[str]] = {}
+    for tenant, run in rows:
+        out.setdefault(str(tenant), set()).add(str(run))
     return out
 
 
@@ -238,11 +252,15 @@ def batch_stages(
     return out
 
 
-def table_statements(dialect: sql.Dialect, run: RunLoad, load: TableLoad) -> Phase:
-    """One table of the run: stage its rows from the batch's; soft-delete what a snapshot
-    lacks, MERGE."""
+def table_statements(
+    dialect: sql.Dialect, run: RunLoad, load: TableLoad, *, staged: bool = True
+) -> Phase:
+    """One table of the run: stage its rows from the batch's (its staged table, or its files
+    when not ``staged``: DuckDB, a batch of one run); soft-delete what a snapshot lacks,
+    MERGE."""
     tenant, spec = run.tenant_id, load.spec
-    stage = sql.stage_statements(dialect, tenant, run.run_id, spec)
+    source = None if staged else sql.parquet_files(load.location)
+    stage = sql.stage_statements(dialect, tenant, run.run_id, spec, source)
     apply = (
         [sql.snapshot_soft_delete(tenant, spec, run.started_at)] if load.complete_snapshot else []
     )
@@ -256,6 +274,7 @@ def epilogue_statements(
     *,
     loaded_at: datetime,
     empty: Collection[str] = (),
+    staged: bool = True,
 ) -> Phase:
     """After every table: the run's deletions (every table deleted with a subject the run
     deleted records of), then the ledger and the streams the run skipped. ``empty``: tables
@@ -264,7 +283,8 @@ def epilogue_statements(
     stage: list[str] = []
     apply: list[str] = []
     if run.deletions is not None:
-        stage += sql.deletions_stage(dialect, tenant, run.run_id)
+        source = None if staged else sql.parquet_files(run.deletions.location)
+        stage += sql.deletions_stage(dialect, tenant, run.run_id, source)
         apply += [
             sql.apply_deletions(tenant, spec)
             for spec in TABLES.values()

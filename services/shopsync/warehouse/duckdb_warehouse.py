@@ -26,6 +26,7 @@ from .base import (
     cleanup_statements,
     columns_by_table,
     epilogue_statements,
+    last_loaded_by_tenant,
     prologue_statements,
     table_statements,
     tenants_by_table,
@@ -69,7 +70,7 @@ class DuckDBWarehouse:
             try:
                 yield
             finally:
-                for statement in sql.drop_batch_stages(self._staged):
+                for statement in sql.drop_batch_stages(self.dialect, self._staged):
                     con.execute(statement)
                 self._shared, self._staged, self._counts = None, {}, {}
 
@@ -116,6 +117,13 @@ class DuckDBWarehouse:
                 params.append(tenant_id)
             return {(str(t), str(r)) for t, r in con.execute(query, params).fetchall()}
 
+    def last_loaded_runs(self, tenant_id: str | None = None) -> dict[str, set[str]]:
+        if not self.path.exists():
+            return {}
+        with self.connect() as con:
+            self._ensure_ops(con)
+            return last_loaded_by_tenant(con.execute(sql.last_loaded_query(tenant_id)).fetchall())
+
     def _existing_columns(
         self, con: duckdb.DuckDBPyConnection, tenant_id: str
     ) -> dict[str, list[str]]:
@@ -135,8 +143,11 @@ class DuckDBWarehouse:
                     except duckdb.Error as exc:
                         raise WarehouseError(f"load failed: {exc}", statement) from exc
 
-            batched = self._shared is not None
-            if batched:  # staged and committed first: every connection of the batch sees it
+            # A run of a batch of several: the batch's tables are staged once (committed
+            # first, so every connection of the batch sees them) and each run reads its rows
+            # there. A batch of one reads its files, as its tables arrive.
+            staged = self._shared is not None and bool(run.tables)
+            if staged:
                 self._stage_batch(con, run, list(run.tables), execute)
             con.execute("BEGIN TRANSACTION")
             try:
@@ -153,26 +164,22 @@ class DuckDBWarehouse:
                 empty: set[str] = set()
                 # Each table merges as soon as it is written, while the job writes the next.
                 for load in itertools.chain(run.tables, arriving):
-                    self._stage_batch(con, run, [load], execute)
-                    if load.complete_snapshot or self._rows(load.table, run):
-                        execute(table_statements(self.dialect, run, load).statements)
-                    else:  # nothing to stage or merge: the ledger says 0 rows
-                        empty.add(load.table)
+                    on_stage = staged and load in run.tables
+                    if on_stage and not load.complete_snapshot and not self._rows(load, run):
+                        empty.add(load.table)  # nothing to stage or merge: 0 rows in the ledger
+                    else:
+                        phase = table_statements(self.dialect, run, load, staged=on_stage)
+                        execute(phase.statements)
                     tables.append(load)
                 end = epilogue_statements(
-                    self.dialect, run, tables, loaded_at=loaded_at, empty=empty
+                    self.dialect, run, tables, loaded_at=loaded_at, empty=empty, staged=staged
                 )
-                self._stage_batch(con, run, [], execute)
                 execute(end.statements + cleanup_statements(run, tables))
-                if not batched:  # staged in this transaction, for this run alone
-                    execute(sql.drop_batch_stages(self._staged))
                 loaded = sql.loaded_rows_query(run.tenant_id, run.run_id)
                 rows = dict(con.execute(loaded).fetchall())
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
-                with self._stage_lock:  # what was staged in the transaction is gone with it
-                    self._staged, self._counts = {}, {}
                 raise
         logger.info("run loaded: %s", rows)
         return LoadResult(run.tenant_id, run.run_id, skipped=False, rows=rows)
@@ -185,10 +192,9 @@ class DuckDBWarehouse:
         execute: Callable[[Iterable[str]], None],
     ) -> None:
         """Stage the batch tables ``tables`` (and the run's deletions) read, unless the batch
-        has them staged already, and count each run's rows in them."""
+        has them staged already, and count each run's rows in them (outside any transaction:
+        committed, the batch's other connections see them)."""
         with self._stage_lock:
-            if self._shared is None:
-                self._staged, self._counts = {}, {}
             for stage, (location, statements) in batch_stages(self.dialect, run, tables).items():
                 if self._staged.get(stage) != location:
                     execute(statements)
@@ -198,10 +204,10 @@ class DuckDBWarehouse:
                     ).fetchall()
                     self._counts[stage] = {(str(t), str(r)): int(n) for t, r, n in counted}
 
-    def _rows(self, table: str, run: RunLoad) -> int:
-        """The run's rows in the staged batch table of ``table``."""
+    def _rows(self, load: TableLoad, run: RunLoad) -> int:
+        """The run's rows in the staged batch table of ``load``."""
         with self._stage_lock:
-            counts = self._counts.get(sql.batch_stage_name(self.dialect, table), {})
+            counts = self._counts.get(sql.batch_stage_name(self.dialect, load.table), {})
             return counts.get((run.tenant_id, run.run_id), 0)
 
     def tenant_tables(self, con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:

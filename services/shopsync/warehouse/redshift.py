@@ -43,6 +43,7 @@ from .base import (
     batch_stages,
     chunks,
     columns_by_table,
+    last_loaded_by_tenant,
     load_batches,
     tenants_by_table,
 )
@@ -266,6 +267,10 @@ class RedshiftDataApiWarehouse:
         where = f" WHERE tenant_id = {sql.literal(tenant_id)}" if tenant_id else ""
         rows = self.execute(f"SELECT DISTINCT tenant_id, run_id FROM {sql.LEDGER}{where}")
         return {(str(t), str(r)) for t, r in rows}
+
+    def last_loaded_runs(self, tenant_id: str | None = None) -> dict[str, set[str]]:
+        self.ensure_ops()
+        return last_loaded_by_tenant(self.execute(sql.last_loaded_query(tenant_id)))
 
     def existing_columns(self, tenant_id: str) -> dict[str, list[str]]:
         return columns_by_table(self.execute(sql.columns_query(tenant_id)))

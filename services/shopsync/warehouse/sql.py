@@ -153,10 +153,30 @@ class Dialect:
         """A temporary table with ``target``'s columns."""
         return f"CREATE TEMP TABLE {stage} AS SELECT * FROM {target} LIMIT 0"
 
-    def fill_stage(self, stage: str, columns: str, location: str, *, iam_role: str | None) -> str:
-        """``columns`` of the Parquet files in directory ``location`` into ``stage``."""
-        files = literal(location.rstrip("/") + "/*.parquet")
-        return f"INSERT INTO {stage} ({columns}) SELECT {columns} FROM read_parquet({files})"
+    def batch_stage(
+        self,
+        stage: str,
+        columns: Sequence[tuple[str, ColumnType]],
+        location: str,
+        *,
+        iam_role: str | None,
+    ) -> list[str]:
+        """A table of the batch's rows, read once from its Parquet files in ``location``."""
+        del iam_role  # DuckDB reads the files itself
+        names = ", ".join(name for name, _ in columns)
+        return [
+            f"CREATE SCHEMA IF NOT EXISTS {self.batch_stage_schema}",
+            f"CREATE OR REPLACE TABLE {stage} AS SELECT {names} FROM {parquet_files(location)}",
+        ]
+
+    def drop_batch_stage(self, stage: str) -> str:
+        return f"DROP TABLE IF EXISTS {stage}"
+
+
+def parquet_files(location: str) -> str:
+    """DuckDB's table of the Parquet files in directory ``location``: what a run of a batch
+    of one reads its rows from, with nothing staged (its rows are the whole batch)."""
+    return f"read_parquet({literal(location.rstrip('/') + '/*.parquet')})"
 
 
 class RedshiftDialect(Dialect):
@@ -190,14 +210,29 @@ class RedshiftDialect(Dialect):
     def create_stage(self, stage: str, target: str) -> str:
         return f"CREATE TEMP TABLE {stage} (LIKE {target})"
 
-    def fill_stage(self, stage: str, columns: str, location: str, *, iam_role: str | None) -> str:
-        """``COPY`` from a prefix that matches only this run's directory (``run=<id>/``)."""
+    def batch_stage(
+        self,
+        stage: str,
+        columns: Sequence[tuple[str, ColumnType]],
+        location: str,
+        *,
+        iam_role: str | None,
+    ) -> list[str]:
+        """A temporary table of the session, filled by one ``COPY`` of the batch's directory
+        (the trailing ``/`` keeps ``table=orders/`` from matching ``table=orders_x/``)."""
         if not iam_role:
             raise ValueError("Redshift COPY needs an IAM role")
+        typed = ", ".join(f"{name} {self.type_of(kind)}" for name, kind in columns)
+        names = ", ".join(name for name, _ in columns)
         prefix = literal(location.rstrip("/") + "/")
-        return (
-            f"COPY {stage} ({columns}) FROM {prefix} IAM_ROLE {literal(iam_role)} FORMAT AS PARQUET"
-        )
+        return [
+            f"DROP TABLE IF EXISTS {stage}",
+            f"CREATE TEMP TABLE {stage} ({typed})",
+            f"COPY {stage} ({names}) FROM {prefix} IAM_ROLE {literal(iam_role)} FORMAT AS PARQUET",
+        ]
+
+    def drop_batch_stage(self, stage: str) -> str:
+        return f"DROP TABLE IF EXISTS {stage}"
 
 
 DUCKDB = Dialect()
@@ -264,55 +299,52 @@ def batch_stage_statements(
     iam_role: str | None = None,
 ) -> list[str]:
     """Stage a table's curated Parquet of a whole batch (``location``: every run's rows) once,
-    in the session that then loads each run of the batch from it (:func:`stage_statements`):
-    one read of the files (one ``COPY`` on Redshift) per table per batch, not per run."""
-    stage = batch_stage_name(dialect, table)
-    typed = ", ".join(f"{name} {dialect.type_of(kind)}" for name, kind in columns)
-    names = ", ".join(name for name, _ in columns)
-    schema = dialect.batch_stage_schema
-    create = "CREATE TEMP TABLE" if schema is None else "CREATE TABLE"
-    return [
-        *([f"CREATE SCHEMA IF NOT EXISTS {schema}"] if schema else []),
-        f"DROP TABLE IF EXISTS {stage}",
-        f"{create} {stage} ({typed})",
-        dialect.fill_stage(stage, names, location, iam_role=iam_role),
-    ]
+    for the session that then loads each run of the batch from it (:func:`stage_statements`):
+    one ``COPY`` per table per batch on Redshift, not one per run; a view on DuckDB."""
+    return dialect.batch_stage(
+        batch_stage_name(dialect, table), columns, location, iam_role=iam_role
+    )
 
 
-def drop_batch_stages(stages: Iterable[str]) -> list[str]:
+def drop_batch_stages(dialect: Dialect, stages: Iterable[str]) -> list[str]:
     """Drop a batch's staged tables (by their :func:`batch_stage_name`)."""
-    return [f"DROP TABLE IF EXISTS {stage}" for stage in stages]
+    return [dialect.drop_batch_stage(stage) for stage in stages]
 
 
-def _run_rows(dialect: Dialect, table: str, columns: str, tenant_id: str, run_id: str) -> str:
-    """A tenant run's rows of a staged batch table."""
+def _run_rows(source: str, columns: str, tenant_id: str, run_id: str) -> str:
+    """A tenant run's rows of a batch table (``source``: its staged table, or its files)."""
     return (
-        f"SELECT {columns} FROM {batch_stage_name(dialect, table)} WHERE _tenant_id = "
+        f"SELECT {columns} FROM {source} WHERE _tenant_id = "
         f"{literal(tenant_id)} AND _run_id = {literal(_check_run(run_id))}"
     )
 
 
-def stage_statements(dialect: Dialect, tenant_id: str, run_id: str, spec: TableSpec) -> list[str]:
+def stage_statements(
+    dialect: Dialect, tenant_id: str, run_id: str, spec: TableSpec, source: str | None = None
+) -> list[str]:
     """Create the run's staging table of ``spec`` and fill it with the run's rows of the
-    staged batch table (:func:`batch_stage_statements`)."""
+    staged batch table (:func:`batch_stage_statements`), or of ``source``."""
+    source = source or batch_stage_name(dialect, spec.name)
     target, stage = f"{tenant_schema(tenant_id)}.{spec.name}", stage_name(spec.name)
     columns = column_list(spec)
     return [
         dialect.create_stage(stage, target),
-        f"INSERT INTO {stage} ({columns}) "
-        + _run_rows(dialect, spec.name, columns, tenant_id, run_id),
+        f"INSERT INTO {stage} ({columns}) " + _run_rows(source, columns, tenant_id, run_id),
     ]
 
 
-def deletions_stage(dialect: Dialect, tenant_id: str, run_id: str) -> list[str]:
-    """The run's curated deletions, from the staged batch's: one row per destroyed record."""
+def deletions_stage(
+    dialect: Dialect, tenant_id: str, run_id: str, source: str | None = None
+) -> list[str]:
+    """The run's curated deletions, from the staged batch's (or ``source``): one row per
+    destroyed record."""
+    source = source or batch_stage_name(dialect, DELETIONS_TABLE)
     stage = stage_name(DELETIONS_TABLE)
     typed = ", ".join(f"{name} {dialect.type_of(kind)}" for name, kind in DELETIONS_COLUMNS)
     columns = ", ".join(name for name, _ in DELETIONS_COLUMNS)
     return [
         f"CREATE TEMP TABLE {stage} ({typed})",
-        f"INSERT INTO {stage} ({columns}) "
-        + _run_rows(dialect, DELETIONS_TABLE, columns, tenant_id, run_id),
+        f"INSERT INTO {stage} ({columns}) " + _run_rows(source, columns, tenant_id, run_id),
     ]
 
 
@@ -429,6 +461,17 @@ def columns_query(tenant_id: str) -> str:
     return (
         "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = "
         f"{literal(tenant_schema(tenant_id))} ORDER BY table_name, ordinal_position"
+    )
+
+
+def last_loaded_query(tenant_id: str | None = None) -> str:
+    """``(tenant_id, run_id)``: each tenant's loaded runs of the second its latest was made in
+    (run ids of one second do not sort by time: see :func:`shopsync.runid.run_started`)."""
+    where = f" WHERE tenant_id = {literal(tenant_id)}" if tenant_id is not None else ""
+    return (
+        f"SELECT l.tenant_id, l.run_id FROM {LEDGER} l JOIN (SELECT tenant_id, MAX(run_id) AS "
+        f"last FROM {LEDGER}{where} GROUP BY tenant_id) m ON l.tenant_id = m.tenant_id AND "
+        "LEFT(l.run_id, 16) = LEFT(m.last, 16) GROUP BY l.tenant_id, l.run_id"
     )
 
 

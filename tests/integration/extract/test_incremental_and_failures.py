@@ -155,6 +155,19 @@ def test_a_held_lease_skips_the_run(harness: Harness) -> None:
     assert list(harness.lake.list("_manifests/")) == []
 
 
+def test_a_stale_invocation_of_an_older_run_is_skipped(harness: Harness) -> None:
+    """A retry that arrives after a newer run was dispatched does not run: its manifest would
+    be older than runs the load may have loaded, and the load looks only after the last."""
+    newer = harness.run()
+    assert newer.status == "succeeded"
+    stale = harness.run(run_id="20200101T000000Z-00000000")
+    assert stale.status == "skipped"
+    assert f"run {newer.run_id} is newer" in stale.message
+    assert [k for k in harness.lake.list("_manifests/") if "20200101" in k] == []
+    assert harness.services.state.get_tenant(TENANT).lease is None
+    assert harness.services.state.get_tenant(TENANT).last_run_id == newer.run_id
+
+
 def test_fatal_error_records_failure_without_manifest_or_cursor(harness: Harness) -> None:
     ok = harness.run()
     cursors = harness.services.state.get_streams(TENANT)

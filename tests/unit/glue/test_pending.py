@@ -43,23 +43,23 @@ def store(tmp_path: Path) -> LocalObjectStore:
 
 
 def test_grouped_by_tenant_in_run_order_without_loaded_runs(store: LocalObjectStore) -> None:
-    pending = pending_manifests(store, set())
+    pending = pending_manifests(store, {})
     assert {t: [m.run_id for m in ms] for t, ms in pending.items()} == {
         "acme": ["20261124T100000Z-00000001", "20261124T110000Z-00000002"],
         "acme_corp": ["20261124T100000Z-00000003"],
     }
-    loaded = {("acme", "20261124T100000Z-00000001")}
+    loaded = {"acme": {"20261124T100000Z-00000001"}}
     again = pending_manifests(store, loaded)
     assert [m.run_id for m in again["acme"]] == ["20261124T110000Z-00000002"]
 
 
 def test_one_tenant_never_picks_up_a_lookalike(store: LocalObjectStore) -> None:
-    assert list(pending_manifests(store, set(), tenant_id="acme")) == ["acme"]
-    assert list(pending_manifests(store, set(), tenant_id="acme_corp")) == ["acme_corp"]
+    assert list(pending_manifests(store, {}, tenant_id="acme")) == ["acme"]
+    assert list(pending_manifests(store, {}, tenant_id="acme_corp")) == ["acme_corp"]
 
 
 def test_safety_net_takes_only_manifests_that_waited(store: LocalObjectStore) -> None:
-    late = pending_manifests(store, set(), older_than=timedelta(minutes=20), now=NOW)
+    late = pending_manifests(store, {}, older_than=timedelta(minutes=20), now=NOW)
     assert {t: len(ms) for t, ms in late.items()} == {"acme": 1, "acme_corp": 1}
 
 
@@ -67,13 +67,13 @@ def test_a_manifest_under_another_tenants_key_is_refused(store: LocalObjectStore
     forged = _manifest("acme_corp", "20261124T120000Z-00000009")
     store.put_bytes("_manifests/tenant=acme/run=20261124T120000Z-00000009.json", forged.to_json())
     with pytest.raises(ValueError, match="manifest is for acme_corp"):
-        pending_manifests(store, set(), tenant_id="acme")
+        pending_manifests(store, {}, tenant_id="acme")
 
 
 def test_a_bad_manifest_holds_back_its_tenant_only(store: LocalObjectStore) -> None:
     store.put_bytes("_manifests/tenant=acme/run=20261124T103000Z-00000000.json", b"{oops")
     errors: list[str] = []
-    pending = pending_manifests(store, set(), errors=errors)
+    pending = pending_manifests(store, {}, errors=errors)
     assert {t: [m.run_id for m in ms] for t, ms in pending.items()} == {
         "acme": ["20261124T100000Z-00000001"],  # before the bad one; the later one waits
         "acme_corp": ["20261124T100000Z-00000003"],
@@ -110,7 +110,7 @@ def test_a_version_1_manifest_still_loads_and_skipped_nothing(tmp_path: Path) ->
         "_manifests/tenant=acme/run=20261124T120000Z-00000010.json",
         json.dumps(_VERSION_1).encode(),
     )
-    (manifest,) = pending_manifests(raw, set())["acme"]
+    (manifest,) = pending_manifests(raw, {})["acme"]
     assert manifest.schema_version == 1
     assert _plan(raw, tmp_path, manifest).skipped == {}
 
@@ -121,7 +121,7 @@ def test_the_load_plan_carries_the_skipped_streams(tmp_path: Path) -> None:
         update={"skipped": {"orders": ("read_orders",)}}
     )
     write_manifest(raw, manifest)
-    (pending,) = pending_manifests(raw, set())["acme"]
+    (pending,) = pending_manifests(raw, {})["acme"]
     assert pending.skipped == {"orders": ("read_orders",)}
     assert _plan(raw, tmp_path, pending).skipped == {"orders": ("read_orders",)}
 
@@ -142,3 +142,21 @@ def test_pending_runs_go_in_batches_bounded_by_records_and_runs() -> None:
     by_runs = [len(b) for b in batches(pending, max_runs=3)]
     assert by_runs == [3, 1]
     assert list(batches({})) == []
+
+
+def test_a_run_of_the_same_second_as_the_last_loaded_one_is_still_found(tmp_path: Path) -> None:
+    """Run ids of one second sort by their random part: a run made after the last loaded one
+    in the same second may sort before it, and is pending all the same."""
+    raw = LocalObjectStore(tmp_path)
+    for run in (
+        "20261124T100000Z-00000001",
+        "20261124T100000Z-0000000a",
+        "20261124T100000Z-f0000000",
+    ):
+        write_manifest(raw, _manifest("acme", run))
+    loaded = {"acme": {"20261124T100000Z-0000000a"}}
+    pending = pending_manifests(raw, loaded)
+    assert [m.run_id for m in pending["acme"]] == [
+        "20261124T100000Z-00000001",
+        "20261124T100000Z-f0000000",
+    ]

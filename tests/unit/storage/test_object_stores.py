@@ -116,3 +116,21 @@ def test_local_store_writes_under_its_root_only(tmp_path: Path) -> None:
     store.put_bytes("tenant=acme/stream=orders/part.jsonl.gz", b"x")
     files = [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()]
     assert files == ["root/tenant=acme/stream=orders/part.jsonl.gz"]
+
+
+def test_a_listing_starts_after_a_key_and_lists_directories(store: ObjectStore) -> None:
+    for key in ("m/tenant=a/run=1.json", "m/tenant=a/run=2.json", "m/tenant=b/run=1.json"):
+        store.put_bytes(key, b"{}")
+    store.put_bytes("m/readme.txt", b"")
+    assert list(store.list("m/tenant=a/", start_after="m/tenant=a/run=1.json")) == [
+        "m/tenant=a/run=2.json"
+    ]
+    assert list(store.list("m/tenant=a/", start_after="m/tenant=a/run=2.json")) == []
+    assert list(store.list("m/tenant=a/", start_after="m/tenant=a/run=0.json")) == [
+        "m/tenant=a/run=1.json",
+        "m/tenant=a/run=2.json",
+    ]
+    assert list(store.list_prefixes("m/")) == ["m/tenant=a/", "m/tenant=b/"]
+    assert list(store.list_prefixes("none/")) == []
+    with pytest.raises(ValueError, match="ends with '/'"):
+        list(store.list_prefixes("m"))
