@@ -11,10 +11,11 @@ import pytest
 from moto import mock_aws
 
 from shopsync.lake.keys import manifest_key, manifest_prefix
-from shopsync.lake.manifest import Manifest, StreamManifest, write_manifest
+from shopsync.lake.manifest import write_manifest
 from shopsync.storage import S3ObjectStore
 from shopsync.storage.s3 import MIN_PART_SIZE
 from shopsync_glue.job import pending_manifests
+from tests.support.manifests import empty_manifest
 
 BUCKET = "raw-test"
 PAGE = 1000  # keys per ListObjectsV2 call
@@ -52,21 +53,6 @@ class PagedStore:
         return iter(sorted(t for t in tops if any(k.startswith(t) for k in self.keys)))
 
 
-def _manifest(tenant: str, run: str) -> Manifest:
-    from datetime import UTC, datetime
-
-    at = datetime(2026, 11, 24, tzinfo=UTC)
-    return Manifest(
-        tenant_id=tenant,
-        run_id=run,
-        mode="incremental",
-        api_version="2026-10",
-        started_at=at,
-        finished_at=at,
-        streams={"products": StreamManifest()},
-    )
-
-
 def _history(store: object, tenants: list[str], loaded: int) -> dict[str, set[str]]:
     """``loaded`` loaded manifests per tenant (only their keys: discovery must not read them)
     and two pending ones; the last loaded run of each tenant."""
@@ -74,7 +60,7 @@ def _history(store: object, tenants: list[str], loaded: int) -> dict[str, set[st
         for n in range(loaded):
             store.put_bytes(manifest_key(tenant, _run(n)), b"loaded: never read")  # type: ignore[attr-defined]
         for n in (loaded, loaded + 1):
-            write_manifest(store, _manifest(tenant, _run(n)))  # type: ignore[arg-type]
+            write_manifest(store, empty_manifest(tenant, _run(n)))  # type: ignore[arg-type]
     return {tenant: {_run(loaded - 1)} for tenant in tenants}
 
 

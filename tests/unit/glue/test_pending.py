@@ -13,20 +13,9 @@ from shopsync.lake.manifest import Manifest, StreamManifest, write_manifest
 from shopsync.storage import LocalObjectStore
 from shopsync.warehouse.base import RunLoad
 from shopsync_glue.job import CuratedLake, Curation, batches, pending_manifests
+from tests.support.manifests import empty_manifest
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-
-def _manifest(tenant: str, run: str, finished: datetime = NOW) -> Manifest:
-    return Manifest(
-        tenant_id=tenant,
-        run_id=run,
-        mode="incremental",
-        api_version="2026-10",
-        started_at=finished,
-        finished_at=finished,
-        streams={"products": StreamManifest()},
-    )
 
 
 @pytest.fixture
@@ -37,7 +26,7 @@ def store(tmp_path: Path) -> LocalObjectStore:
         ("acme", "20261124T100000Z-00000001", 60),
         ("acme_corp", "20261124T100000Z-00000003", 30),
     ]:
-        write_manifest(raw, _manifest(tenant, run, NOW - timedelta(minutes=age)))
+        write_manifest(raw, empty_manifest(tenant, run, NOW - timedelta(minutes=age)))
     raw.put_bytes("_manifests/README.txt", b"not a manifest")
     return raw
 
@@ -64,7 +53,7 @@ def test_safety_net_takes_only_manifests_that_waited(store: LocalObjectStore) ->
 
 
 def test_a_manifest_under_another_tenants_key_is_refused(store: LocalObjectStore) -> None:
-    forged = _manifest("acme_corp", "20261124T120000Z-00000009")
+    forged = empty_manifest("acme_corp", "20261124T120000Z-00000009")
     store.put_bytes("_manifests/tenant=acme/run=20261124T120000Z-00000009.json", forged.to_json())
     with pytest.raises(ValueError, match="manifest is for acme_corp"):
         pending_manifests(store, {}, tenant_id="acme")
@@ -117,7 +106,7 @@ def test_a_version_1_manifest_still_loads_and_skipped_nothing(tmp_path: Path) ->
 
 def test_the_load_plan_carries_the_skipped_streams(tmp_path: Path) -> None:
     raw = LocalObjectStore(tmp_path)
-    manifest = _manifest("acme", "20261124T120000Z-00000011").model_copy(
+    manifest = empty_manifest("acme", "20261124T120000Z-00000011").model_copy(
         update={"skipped": {"orders": ("read_orders",)}}
     )
     write_manifest(raw, manifest)
@@ -128,7 +117,7 @@ def test_the_load_plan_carries_the_skipped_streams(tmp_path: Path) -> None:
 
 def test_pending_runs_go_in_batches_bounded_by_records_and_runs() -> None:
     def sized(tenant: str, run: str, records: int) -> Manifest:
-        manifest = _manifest(tenant, run)
+        manifest = empty_manifest(tenant, run)
         return manifest.model_copy(
             update={"streams": {"products": StreamManifest(records=records)}}
         )
@@ -153,7 +142,7 @@ def test_a_run_of_the_same_second_as_the_last_loaded_one_is_still_found(tmp_path
         "20261124T100000Z-0000000a",
         "20261124T100000Z-f0000000",
     ):
-        write_manifest(raw, _manifest("acme", run))
+        write_manifest(raw, empty_manifest("acme", run))
     loaded = {"acme": {"20261124T100000Z-0000000a"}}
     pending = pending_manifests(raw, loaded)
     assert [m.run_id for m in pending["acme"]] == [
