@@ -77,14 +77,14 @@ variable "event_source" {
 
 variable "load_batch_size" {
   type        = number
-  description = "Manifest events Glue batches before a load starts."
-  default     = 10
+  description = "Manifest events Glue batches before a load starts: Glue's most, since a load's cost is mostly fixed per job run (see the README's scaling section)."
+  default     = 100
 }
 
 variable "load_batch_window_seconds" {
   type        = number
-  description = "Longest a batch of manifest events waits before a load starts."
-  default     = 120
+  description = "Longest a batch of manifest events waits before a load starts: a store's data is at most this much older in the warehouse than its run."
+  default     = 300
 }
 
 variable "redshift_database" {

@@ -24,6 +24,9 @@ from graphql.language import FieldNode, FragmentDefinitionNode, SelectionNode, S
 
 from .model import Child, ScopedFields, StreamDeclaration
 
+#: What a variant's documents' names carry: ``<document>_with_<tag>``.
+VARIANT_MARK = "_with_"
+
 
 def _selection_set(fields: str, node_type: str) -> SelectionSetNode:
     definition = parse(f"fragment Fields on {node_type} {{\n{fields}\n}}").definitions[0]
@@ -88,7 +91,7 @@ def variants(stream: StreamDeclaration) -> tuple[StreamDeclaration, ...]:
                     variant,
                     scopes=(*stream.scopes, *(s.requirement for s in chosen)),
                     scoped=(),
-                    variant="_with_" + "_".join(s.tag for s in chosen),
+                    variant=VARIANT_MARK + "_".join(s.tag for s in chosen),
                 )
             )
     return tuple(out)
@@ -102,4 +105,11 @@ def variant_named(stream: StreamDeclaration, variant: str) -> StreamDeclaration:
     raise KeyError(f"{stream.name} has no variant {variant!r}")
 
 
-__all__ = ["ScopedFields", "variant_named", "variants", "with_fields"]
+def declared_document(name: str) -> str:
+    """The name of the declared variant's document a variant's document was made from:
+    ``order_fulfillments_whole_with_locations`` -> ``order_fulfillments_whole``."""
+    head, found, _ = name.partition(VARIANT_MARK)
+    return head if found else name
+
+
+__all__ = ["ScopedFields", "declared_document", "variant_named", "variants", "with_fields"]

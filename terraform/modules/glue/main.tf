@@ -215,7 +215,8 @@ resource "aws_glue_job" "load" {
     script_location = "s3://${var.artifacts_bucket}/${var.script_key}"
   }
 
-  # One load at a time: runs of one tenant must apply in run_id order.
+  # One load at a time: runs of one tenant must apply in run_id order, and each job run loads
+  # every pending manifest, so a second one at once would only curate the same runs again.
   execution_property {
     max_concurrent_runs = 1
   }

@@ -68,7 +68,7 @@ variable "rls_rules" {
 variable "batch_size" {
   type        = number
   description = "Events Glue batches before the workflow starts (1-100)."
-  default     = 10
+  default     = 100
 
   validation {
     condition     = var.batch_size >= 1 && var.batch_size <= 100
@@ -79,7 +79,7 @@ variable "batch_size" {
 variable "batch_window_seconds" {
   type        = number
   description = "Longest a batch waits before the workflow starts anyway (1-900 s)."
-  default     = 120
+  default     = 300
 
   validation {
     condition     = var.batch_window_seconds >= 1 && var.batch_window_seconds <= 900

@@ -13,15 +13,16 @@ import pytest
 import requests
 from graphql import OperationDefinitionNode, parse
 
-from shopsync.extract.streams import NESTED_PAGE_SIZES, SPECS
+from shopsync.extract.streams import NESTED_PAGE_SIZES, VARIANTS
 from shopsync.shopify import queries
+from shopsync.streams.variants import declared_document
 from shopsync_simulator import Simulator, SimulatorOptions, truth
 from shopsync_simulator.faults import profile
 from shopsync_simulator.graphql.schema import DEFAULT_SCOPES, SUPPORTED_VERSIONS
 from tests.integration.simulator.client import Client
 
 BULK_CONTROL = {"bulk_run", "bulk_status", "bulk_cancel"}  # operate on a bulk operation
-PAGE_SIZES = {spec.document: spec.page_size for spec in SPECS.values()}
+PAGE_SIZES = {spec.document: spec.page_size for found in VARIANTS.values() for spec in found}
 IDS = {"order_line_items": "gid://shopify/Order/5000000001",
        "order_shipping_lines": "gid://shopify/Order/5000000001",
        "order_discount_applications": "gid://shopify/Order/5000000001",
@@ -54,11 +55,13 @@ def variables_for(name: str, sim: Simulator | None = None) -> dict[str, Any]:
     ]
     wanted = {v.variable.name.value for v in op.variable_definitions or ()}
     first = min(10, PAGE_SIZES.get(name, 10))  # never more than ingestion asks for
-    known: dict[str, Any] = {"first": first, "after": None, "query": None, "id": IDS.get(name)}
+    declared = declared_document(name)  # a variant's document reads what the declared one does
+    known: dict[str, Any] = {"first": first, "after": None, "query": None, "id": IDS.get(declared)}
     known["ids"] = REFUND_IDS
-    if name in BY_ID and sim is not None:
+    if declared in BY_ID and sim is not None:
         per_request = min(2, NESTED_PAGE_SIZES.get(name, 2))
-        ids = [str(r["id"]) for r in truth.records(sim.store("acme"), BY_ID[name])][:per_request]
+        records = truth.records(sim.store("acme"), BY_ID[declared])
+        ids = [str(r["id"]) for r in records][:per_request]
         known |= {"ids": ids, "id": ids[0]}
     unknown = wanted - set(known)
     assert not unknown, f"{name}: teach this test the variables {unknown}"

@@ -11,15 +11,17 @@ from typing import Any
 
 import pytest
 
-from shopsync.extract.streams import ID_DOCUMENTS, NESTED_PAGE_SIZES, SPECS
+from shopsync.extract.streams import ID_DOCUMENTS, NESTED_PAGE_SIZES, VARIANTS
 from shopsync.shopify import queries
 from shopsync.shopify.cost import requested_cost
+from shopsync.streams.variants import declared_document
 from shopsync_simulator import Simulator, SimulatorOptions
 from shopsync_simulator.graphql.schema import SUPPORTED_VERSIONS
 from tests.integration.simulator.client import Client
 
-PAGE_SIZES = {spec.document: spec.page_size for spec in SPECS.values()} | NESTED_PAGE_SIZES
-BASE_QUERIES = {spec.document: spec.base_query for spec in SPECS.values()}
+SPECS = [spec for found in VARIANTS.values() for spec in found]  # every variant's documents
+PAGE_SIZES = {spec.document: spec.page_size for spec in SPECS} | NESTED_PAGE_SIZES
+BASE_QUERIES = {spec.document: spec.base_query for spec in SPECS}
 WINDOW = "updated_at:>='2024-01-01T00:00:00Z' AND updated_at:<='2026-11-24T19:59:00Z'"
 PARENTS = {
     "order_line_items": "gid://shopify/Order/5000000001",
@@ -44,8 +46,8 @@ def sent(name: str, size: int) -> dict[str, Any]:
         return {"ids": [f"gid://shopify/Refund/{900000121 + i}" for i in range(size)]}
     search = " AND ".join(q for q in (BASE_QUERIES.get(name), WINDOW) if q)
     variables: dict[str, Any] = {"first": size, "after": None, "query": search}
-    if name in PARENTS:
-        variables["id"] = PARENTS[name]
+    if declared_document(name) in PARENTS:
+        variables["id"] = PARENTS[declared_document(name)]
     return variables
 
 

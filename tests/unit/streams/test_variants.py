@@ -11,7 +11,7 @@ from shopsync.streams.declarations import ORDER_FULFILLMENTS, ORDERS, REFUND_DET
 from shopsync.streams.documents import documents, paged_document
 from shopsync.streams.model import ScopedFields
 from shopsync.streams.orders import LOCATION_SCOPES
-from shopsync.streams.variants import variant_named, variants, with_fields
+from shopsync.streams.variants import declared_document, variant_named, variants, with_fields
 
 
 def test_fields_are_added_where_within_says() -> None:
@@ -89,3 +89,10 @@ def test_every_document_of_a_variant_is_named_for_it() -> None:
         assert located in names
         assert "location {" in documents()[located]
         assert "location {" not in documents()[name]
+
+
+def test_a_variant_s_document_names_the_declared_one_it_was_made_from() -> None:
+    assert declared_document("order_fulfillments_whole_with_locations") == (
+        "order_fulfillments_whole"
+    )
+    assert declared_document("refund_details") == "refund_details"
