@@ -85,7 +85,7 @@ ASSUMED = {
     "glue_startup_seconds": 30.0,  # billed: a job run is billed from its start
     "data_api_seconds_per_run": 2.0,  # 4 Data API calls a run (set-up, stage, changes, rows)
     "glue_dpus": 2,  # 2 x G.1X, the job's Terraform default
-    "crawler_dpus": 1,
+    "crawler_dpus": 1,  # a daily crawl of the raw prefix
     "redshift_base_rpu": 4,
     "bytes_fetched_per_record": 1500,  # JSON on the wire, through the NAT gateway
     "curated_files_per_job_run": 30 * 4,  # tables x Spark output files
@@ -121,16 +121,17 @@ def monthly(stores: int, store: Store) -> dict[str, float]:
     )
     job_hours = max(job_seconds, 60) / 3600
     glue_jobs = job_runs_per_hour * HOURS * job_hours * a["glue_dpus"] * p["glue_dpu_hour"]
-    crawls = job_runs_per_hour * HOURS
-    crawler = crawls * p["glue_crawler_minimum_hours"] * a["crawler_dpus"] * p["glue_dpu_hour"]
+    job_runs = job_runs_per_hour * HOURS
+    # The crawler catalogs the raw prefix once a day (Terraform's crawler_schedule).
+    crawler = 30 * p["glue_crawler_minimum_hours"] * a["crawler_dpus"] * p["glue_dpu_hour"]
     # Redshift Serverless: busy while the job loads (60 s minimum each time).
     busy = max(runs_per_job * a["data_api_seconds_per_run"], 60) / 3600
-    redshift = job_runs_per_hour * HOURS * busy * a["redshift_base_rpu"] * p["redshift_rpu_hour"]
+    redshift = job_runs * busy * a["redshift_base_rpu"] * p["redshift_rpu_hour"]
     # S3: a part per stream with data and the manifest per run; curated files, Spark's and
     # COPY's reads per job run; discovery lists 1 + stores per job run.
-    puts = runs * 11 + crawls * (a["curated_files_per_job_run"] + 30)
-    gets = runs * 12 + crawls * a["curated_files_per_job_run"]
-    lists = crawls * (1 + runs_per_job)
+    puts = runs * 11 + job_runs * (a["curated_files_per_job_run"] + 30)
+    gets = runs * 12 + job_runs * a["curated_files_per_job_run"]
+    lists = job_runs * (1 + runs_per_job)
     stored_gb = records * m["raw_bytes_per_record"] * 2 / 1e9  # raw + curated, one month
     s3 = (puts + lists) * p["s3_put_list"] + gets * p["s3_get"] + stored_gb * p["s3_gb_month"]
     cloudtrail = runs * p["cloudtrail_data_event"]  # PutObject on _manifests/ only

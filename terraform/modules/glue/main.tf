@@ -256,10 +256,19 @@ resource "aws_glue_trigger" "manifests" {
   }
 
   actions {
-    crawler_name = aws_glue_crawler.raw.name
+    job_name = aws_glue_job.load.name
   }
+}
+
+# The raw catalog is for people's ad-hoc queries; the load reads the manifests. A crawl is billed
+# 10 minutes at least: crawling on a schedule rather than before every load saves that much per
+# load (docs/COST.md).
+resource "aws_glue_trigger" "crawl" {
+  name     = "${var.name}-crawl"
+  type     = "SCHEDULED"
+  schedule = var.crawler_schedule
 
   actions {
-    job_name = aws_glue_job.load.name
+    crawler_name = aws_glue_crawler.raw.name
   }
 }

@@ -87,6 +87,12 @@ variable "batch_window_seconds" {
   }
 }
 
+variable "crawler_schedule" {
+  type        = string
+  description = "When the crawler catalogs the raw prefix (a Glue cron expression): daily, after the day's first runs, by default."
+  default     = "cron(15 1 * * ? *)"
+}
+
 variable "worker_type" {
   type        = string
   description = "Glue worker type."

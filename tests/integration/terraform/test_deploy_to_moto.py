@@ -221,10 +221,10 @@ def test_events_reach_the_load_workflow(deployed: Deployed) -> None:
     assert sorted(rules) == sorted(deployed.outputs["rls_rules"])
     trigger = glue.get_trigger(Name=f"{name}-manifests")["Trigger"]
     assert trigger["Type"] == "EVENT"
-    assert [a.get("CrawlerName") or a.get("JobName") for a in trigger["Actions"]] == [
-        f"{name}-raw",
-        f"{name}-load",
-    ]
+    assert [a.get("JobName") for a in trigger["Actions"]] == [f"{name}-load"]
+    crawl = glue.get_trigger(Name=f"{name}-crawl")["Trigger"]
+    assert (crawl["Type"], crawl["Schedule"]) == ("SCHEDULED", "cron(15 1 * * ? *)")
+    assert [a.get("CrawlerName") for a in crawl["Actions"]] == [f"{name}-raw"]
     assert glue.get_crawler(Name=f"{name}-raw")["Crawler"]["Targets"]["S3Targets"][0][
         "Exclusions"
     ] == ["_manifests/**"]

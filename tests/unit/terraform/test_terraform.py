@@ -372,7 +372,7 @@ def test_rls_rules_come_from_the_tenant_files() -> None:
     assert blocks(TERRAFORM, "output")["rls_rules"]["value"] == "${local.rls_rules}"
 
 
-def test_the_load_workflow_batches_events_and_starts_crawler_and_job_independently() -> None:
+def test_the_load_workflow_batches_events_and_starts_the_job_the_crawler_runs_on_its_own() -> None:
     glue = blocks(GLUE, "resource")
     trigger = glue["aws_glue_trigger.manifests"]
     assert trigger["type"] == "EVENT"
@@ -382,7 +382,11 @@ def test_the_load_workflow_batches_events_and_starts_crawler_and_job_independent
         "batch_window": "${var.batch_window_seconds}",
     }
     started = [next(iter(a.values())) for a in trigger["actions"]]
-    assert started == ["${aws_glue_crawler.raw.name}", "${aws_glue_job.load.name}"]
+    assert started == ["${aws_glue_job.load.name}"]
+    crawl = glue["aws_glue_trigger.crawl"]
+    assert (crawl["type"], crawl["schedule"]) == ("SCHEDULED", "${var.crawler_schedule}")
+    assert "workflow_name" not in crawl  # not a step of the load
+    assert [next(iter(a.values())) for a in crawl["actions"]] == ["${aws_glue_crawler.raw.name}"]
     job = glue["aws_glue_job.load"]
     assert job["glue_version"] == "5.0"
     assert job["execution_property"][0]["max_concurrent_runs"] == 1  # runs apply in order
