@@ -344,9 +344,11 @@ def load_batches(
     """The same load as batches of at most ``max_statements``, for one database session in
     which the run's batch tables are staged (:func:`batch_stages`).
 
-    The idempotent set-up, then the staging (temporary tables, session-only) in as many
-    batches as they need, then the changes: as few batches as hold them, a table's changes
-    never split, and the epilogue (deletions, ledger, skipped streams) in the LAST batch.
+    The idempotent set-up (none when every table and column exists), then the run's stages
+    (temporary tables, session-only) and its changes, packed into as few batches as hold them
+    (each Data API call costs a round trip: a small run's stages and changes are one batch),
+    a table's changes never split, and the epilogue (deletions, ledger, skipped streams) in
+    the LAST batch.
 
     A batch is a transaction. A run whose changes take several (more tables than one Data
     API batch holds) is visible table group by table group for the seconds between them,
@@ -364,12 +366,20 @@ def load_batches(
         raise ValueError(f"{longest} statements in one part of the load; at most {max_statements}")
     # The session may have loaded another run of the batch: its run stages go first.
     stage = cleanup_statements(run, run.tables) + [s for p in phases for s in p.stage]
-    changes: list[list[str]] = []
+    batches: list[list[str]] = []
+
+    def room(statements: int) -> bool:
+        return bool(batches) and len(batches[-1]) + statements <= max_statements
+
+    for statement in stage:  # the stages, then the changes in the same batches where they fit
+        if not room(1):
+            batches.append([])
+        batches[-1].append(statement)
     for phase in phases:  # whole phases, packed in order: the epilogue lands in the last batch
-        if not changes or len(changes[-1]) + len(phase.apply) > max_statements:
-            changes.append([])
-        changes[-1] += phase.apply
-    return [*chunks(setup, max_statements), *chunks(stage, max_statements), *changes]
+        if not room(len(phase.apply)):
+            batches.append([])
+        batches[-1] += phase.apply
+    return [*chunks(setup, max_statements), *batches]
 
 
 def chunks(statements: list[str], size: int) -> list[list[str]]:

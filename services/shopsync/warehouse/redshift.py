@@ -59,6 +59,8 @@ MAX_BATCH_STATEMENTS = 40
 #: as the previous finishes, so this only bounds how long a finished (or failed) load's session
 #: and its temporary tables linger.
 SESSION_KEEP_ALIVE_SECONDS = 300
+#: The first pause before asking whether a statement ended (then doubled up to poll_seconds).
+FIRST_POLL_SECONDS = 0.05
 REDACTED = "<redacted>"
 #: A password literal (``PASSWORD '...'``, also cut short) and the hashed forms Redshift takes
 #: (``md5`` + 32 hex digits, ``sha256|...``): an MD5 hash logs on as well as the password does.
@@ -152,7 +154,12 @@ class RedshiftDataApiWarehouse:
     # -- statements ----------------------------------------------------------------------
 
     def _wait(self, statement_id: str, statements: Sequence[str]) -> dict[str, Any]:
+        """Poll until the statement ends: first after :data:`FIRST_POLL_SECONDS`, then twice as
+        long each time up to ``poll_seconds``. A tenant run's load is a handful of statements
+        that take a fraction of a second each: polling once a second from the start made each
+        cost a whole second, the largest part of a small run's load."""
         waited = 0.0
+        pause = min(FIRST_POLL_SECONDS, self.poll_seconds)
         while True:
             desc: dict[str, Any] = self.client.describe_statement(Id=statement_id)
             status = desc.get("Status")
@@ -166,8 +173,9 @@ class RedshiftDataApiWarehouse:
                     f"statement {statement_id} still {status} after {self.timeout_seconds:.0f}s; "
                     "cancelled"
                 )
-            self._sleep(self.poll_seconds)
-            waited += self.poll_seconds
+            self._sleep(pause)
+            waited += pause
+            pause = min(pause * 2, self.poll_seconds)
 
     def _secrets(self) -> list[str]:
         if self.reporting is None:

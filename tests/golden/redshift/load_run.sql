@@ -1,4 +1,4 @@
--- batch 1 of 4
+-- batch 1 of 3
 CREATE SCHEMA IF NOT EXISTS shopsync_ops;
 
 CREATE SCHEMA IF NOT EXISTS reporting;
@@ -79,7 +79,7 @@ ALTER TABLE shop_acme.products ADD COLUMN tracks_inventory BOOLEAN;
 
 ALTER TABLE shop_acme.products ADD COLUMN created_at TIMESTAMPTZ;
 
--- batch 2 of 4
+-- batch 2 of 3
 ALTER TABLE shop_acme.products ADD COLUMN updated_at TIMESTAMPTZ;
 
 ALTER TABLE shop_acme.products ADD COLUMN published_at TIMESTAMPTZ;
@@ -94,7 +94,7 @@ ALTER TABLE shop_acme.products ADD COLUMN _deleted_at TIMESTAMPTZ;
 
 ALTER TABLE shop_acme.products ADD COLUMN _raw SUPER;
 
--- batch 3 of 4
+-- batch 3 of 3
 DROP TABLE IF EXISTS stage_products;
 
 DROP TABLE IF EXISTS stage_locations;
@@ -119,7 +119,6 @@ CREATE TEMP TABLE stage_deletions (subject_type VARCHAR(65535), subject_id VARCH
 
 INSERT INTO stage_deletions (subject_type, subject_id, deleted_at, _tenant_id, _run_id) SELECT subject_type, subject_id, deleted_at, _tenant_id, _run_id FROM batch_deletions WHERE _tenant_id = 'acme' AND _run_id = '20261124T110000Z-00000002';
 
--- batch 4 of 4
 DELETE FROM stage_products USING shop_acme.products t WHERE stage_products.id = t.id AND t.updated_at IS NOT NULL AND (stage_products.updated_at IS NULL OR t.updated_at > stage_products.updated_at OR (t.updated_at = stage_products.updated_at AND t._run_id > stage_products._run_id));
 
 MERGE INTO shop_acme.products USING stage_products s ON shop_acme.products.id = s.id WHEN MATCHED THEN UPDATE SET product_id = s.product_id, title = s.title, handle = s.handle, status = s.status, vendor = s.vendor, product_type = s.product_type, tags = s.tags, description_html = s.description_html, total_inventory = s.total_inventory, tracks_inventory = s.tracks_inventory, created_at = s.created_at, updated_at = s.updated_at, published_at = s.published_at, _tenant_id = s._tenant_id, _run_id = s._run_id, _synced_at = s._synced_at, _deleted_at = s._deleted_at, _raw = JSON_PARSE(s._raw::VARCHAR) WHEN NOT MATCHED THEN INSERT (id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _raw) VALUES (s.id, s.product_id, s.title, s.handle, s.status, s.vendor, s.product_type, s.tags, s.description_html, s.total_inventory, s.tracks_inventory, s.created_at, s.updated_at, s.published_at, s._tenant_id, s._run_id, s._synced_at, s._deleted_at, JSON_PARSE(s._raw::VARCHAR));

@@ -159,6 +159,28 @@ def test_bounded_wait_cancels(tmp_path: Path) -> None:
     assert len(api.cancelled) == 1
 
 
+def test_polling_starts_short_and_backs_off_to_poll_seconds() -> None:
+    """A statement that ends within a fraction of a second costs a fraction of a second."""
+
+    class Slow:
+        def __init__(self, describes: int) -> None:
+            self.left = describes
+
+        def execute_statement(self, **_: Any) -> dict[str, Any]:
+            return {"Id": "s1"}
+
+        def describe_statement(self, **_: Any) -> dict[str, Any]:
+            self.left -= 1
+            return {"Status": "FINISHED" if self.left <= 0 else "STARTED", "HasResultSet": False}
+
+    slept: list[float] = []
+    warehouse = RedshiftDataApiWarehouse(
+        database="d", workgroup="w", client=Slow(8), sleep=slept.append, poll_seconds=1.0
+    )
+    warehouse.execute("SELECT 1")
+    assert slept == [0.05, 0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
+
+
 def test_results_are_paged() -> None:
     api = TwinDataApi(page_size=2)
     rows = _warehouse(api).execute("SELECT * FROM range(5) t(n) ORDER BY n")
@@ -538,15 +560,15 @@ def test_reads_need_no_iam_role_but_loads_refuse_without_one(tmp_path: Path) -> 
 
 
 def test_a_load_is_set_up_staged_and_applied_in_one_session(tmp_path: Path) -> None:
-    """Temporary tables outlive a batch only inside a session: the batch's tables copied from
-    S3, the run's stages and its changes are separate batches (the Data API's 40-statement
-    limit) of one session."""
+    """Temporary tables outlive a batch only inside a session: the set-up, the batch's tables
+    copied from S3, and the run's stages with its changes are separate batches of one
+    session."""
     api = TwinDataApi()
     run = _run(tmp_path, R1, [_product(1, "new", T10, R1)])
     before = len(api.session_calls)
     _warehouse(api).load_run(run, loaded_at=NOW)
     load_sessions = [s for s in api.session_calls[before:] if s is not None]
-    assert len(load_sessions) == 4  # set-up, the batch's tables, the run's stages, changes
+    assert len(load_sessions) == 3  # set-up, the batch's tables, the run's stages and changes
     assert len(set(load_sessions)) == 1
     # The twin has no clock: the session stays open, as it does until its keep-alive ends.
     assert list(api.sessions) == load_sessions[:1]
@@ -627,3 +649,35 @@ def test_a_load_failing_between_its_change_batches_is_replayed_whole(
     ledger = f"SELECT tenant_id, run_id, stream, rows, records FROM {sql.LEDGER} ORDER BY stream"  # noqa: S608
     assert api.con.execute(ledger).fetchall() == clean.con.execute(ledger).fetchall()
     assert warehouse.load_run(run, loaded_at=NOW).skipped
+
+
+def test_a_batch_s_runs_share_one_session_and_one_copy_per_table(tmp_path: Path) -> None:
+    """Inside ``batch()``, the batch's table is copied from S3 once, into a temporary table of
+    the one session every run of the batch loads in; each run takes only its own rows."""
+    api = TwinDataApi()
+    warehouse = _warehouse(api)
+    rows = [
+        _product(1, "acme's", T9, R1),
+        {**_product(1, "corp's", T9, R1), "_tenant_id": "acme_corp"},
+        {**_product(2, "corp's too", T9, R1), "_tenant_id": "acme_corp"},
+    ]
+    location = write_parquet(tmp_path / "batch" / "products", TABLES["products"], rows)
+    runs = [
+        RunLoad(
+            tenant_id=tenant,
+            run_id=R1,
+            mode="incremental",
+            started_at=NOW,
+            tables=(TableLoad("products", location, records=n),),
+            stream_records={"products": n},
+        )
+        for tenant, n in (("acme", 1), ("acme_corp", 2))
+    ]
+    with warehouse.batch():
+        results = [warehouse.load_run(run, loaded_at=NOW) for run in runs]
+    assert [r.rows["products"] for r in results] == [1, 2]
+    copies = [s for batch in api.batches for s in batch if s.startswith("COPY")]
+    assert len(copies) == 1
+    assert len({s for s in api.session_calls if s is not None}) == 1
+    assert api.con.execute("SELECT title FROM shop_acme.products").fetchall() == [("acme's",)]
+    assert api.con.execute("SELECT COUNT(*) FROM shop_acme_corp.products").fetchall() == [(2,)]
