@@ -83,7 +83,9 @@ ASSUMED = {
     "fetch_concurrency": 4,  # streams fetched at once
     "lambda_overhead_seconds": 1.0,  # start, secrets, state, manifest
     "glue_startup_seconds": 30.0,  # billed: a job run is billed from its start
-    "data_api_seconds_per_run": 2.0,  # 4 Data API calls a run (set-up, stage, changes, rows)
+    # ~8 Data API calls a run (ledger check, columns, the load's batch, rows, 3 check queries
+    # and their insert), ~0.25 s each once polling starts at 50 ms
+    "data_api_seconds_per_run": 2.0,
     "glue_dpus": 2,  # 2 x G.1X, the job's Terraform default
     "crawler_dpus": 1,  # a daily crawl of the raw prefix
     "redshift_base_rpu": 4,
