@@ -14,6 +14,7 @@ nothing else.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import threading
 import time
@@ -142,6 +143,11 @@ def read_lines(
     """The raw lines of the runs' ``parts``, each with the tenant and run of its file
     (:data:`~shopsync_glue.transform.PATH_TENANT`, :data:`~shopsync_glue.transform.PATH_RUN`):
     a constant for a batch of one run, else read from each file's key."""
+    for (tenant_id, run_id), found in parts.items():
+        for part in found:  # what the key says is what the rows will say: it must be the run
+            match = re.search(_PART_KEY, "/" + part)
+            if match is None or match.groups() != (tenant_id, run_id):
+                raise ValueError(f"part {part!r} is not a part of {tenant_id}/{run_id}")
     uris = [raw.uri(p) for found in parts.values() for p in found]
     if not uris:
         schema = f"{tf.RAW} string, {tf.PATH_TENANT} string, {tf.PATH_RUN} string"

@@ -12,7 +12,7 @@ import pytest
 from shopsync.lake.manifest import Manifest, StreamManifest, write_manifest
 from shopsync.storage import LocalObjectStore
 from shopsync.warehouse.base import RunLoad
-from shopsync_glue.job import CuratedLake, Curation, batches, pending_manifests
+from shopsync_glue.job import CuratedLake, Curation, batches, pending_manifests, read_lines
 from tests.support.manifests import empty_manifest
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -149,3 +149,18 @@ def test_a_run_of_the_same_second_as_the_last_loaded_one_is_still_found(tmp_path
         "20261124T100000Z-00000001",
         "20261124T100000Z-f0000000",
     ]
+
+
+def test_a_part_whose_key_names_another_run_is_refused_before_anything_is_read() -> None:
+    """Rows are told their tenant and run by their part's key: a part listed for one run whose
+    key names another (or is no part key) fails the batch, rather than load under the key's."""
+    spark: Any = None  # never reached
+    store = LocalObjectStore(Path("/nonexistent"))
+    r1, r2 = "20261124T100000Z-00000001", "20261124T110000Z-00000002"
+    part = f"tenant=acme/stream=products/date=2026-11-24/run={r1}/part-00000.jsonl.gz"
+    with pytest.raises(ValueError, match=f"is not a part of acme/{r2}"):
+        read_lines(spark, store, {("acme", r2): [part]})
+    with pytest.raises(ValueError, match="is not a part of acme_corp/"):
+        read_lines(spark, store, {("acme_corp", r1): [part]})
+    with pytest.raises(ValueError, match="is not a part of acme/"):
+        read_lines(spark, store, {("acme", r1): ["tenant=acme/loose.jsonl.gz"]})
