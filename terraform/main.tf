@@ -97,15 +97,19 @@ module "ingestion" {
 # Ticks that overlap only race on leases, which the state table's conditional writes settle;
 # no reserved concurrency (new accounts, whose quota is 10, cannot reserve any).
 module "scheduler" {
-  source               = "./modules/lambda_function"
-  function_name        = local.scheduler_function
-  handler              = "shopsync.handlers.scheduler.handler"
-  code                 = local.lambda_code
-  policy_json          = data.aws_iam_policy_document.scheduler.json
-  timeout_seconds      = 120
-  memory_mb            = 512
-  log_retention_days   = var.log_retention_days
-  environment          = local.environment
+  source             = "./modules/lambda_function"
+  function_name      = local.scheduler_function
+  handler            = "shopsync.handlers.scheduler.handler"
+  code               = local.lambda_code
+  policy_json        = data.aws_iam_policy_document.scheduler.json
+  timeout_seconds    = 120
+  memory_mb          = 512
+  log_retention_days = var.log_retention_days
+  # A tick starts at most one load batch of runs, so stores that fell due together spread
+  # over ticks (README, "Scaling").
+  environment = merge(local.environment, {
+    SHOPSYNC_MAX_DISPATCH_PER_TICK = tostring(var.load_batch_size)
+  })
   subnet_ids           = local.network.private_subnet_ids
   security_group_ids   = local.network.lambda_security_group_ids
   kms_key_arn          = module.encryption.key_arn

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     lease_ttl_seconds: int = Field(default=16 * 60, gt=0, description="longer than a Lambda run")
     local_workers: int = Field(default=4, ge=1, le=64)
     tick_seconds: int = Field(default=60, ge=1)
+    max_dispatch_per_tick: int | None = Field(
+        default=None,
+        ge=1,
+        description="most ingestion runs one scheduler tick starts (unset: every due store)",
+    )
     safety_net_minutes: float = Field(
         default=30, gt=0, description="load manifests whose event has not come after this long"
     )

@@ -78,7 +78,14 @@ SchedulerResult = TickResult | ResyncResult | SafetyNetResult
 def tick(settings: Settings, adapters: Adapters, now: datetime | None = None) -> TickSummary:
     """Load every tenant file that is valid (invalid ones are reported, not fatal) and tick."""
     tenants, errors = load_tenants_leniently(settings.tenants_dir)
-    return run_tick(tenants, adapters.state, adapters.invoker, now, config_errors=errors)
+    return run_tick(
+        tenants,
+        adapters.state,
+        adapters.invoker,
+        now,
+        config_errors=errors,
+        limit=settings.max_dispatch_per_tick,
+    )
 
 
 def handle(request: SchedulerRequest, settings: Settings, adapters: Adapters) -> SchedulerResult:

@@ -75,11 +75,17 @@ def run_tick(
     *,
     config_errors: Mapping[str, str] | None = None,
     mode: Mode = "incremental",
+    limit: int | None = None,
 ) -> TickSummary:
     """Invoke ingestion for every enabled tenant that is due at ``now`` and not already running.
 
     ``config_errors`` (tenant file -> error) are tenants that could not be loaded; they are
     reported as failed so that a broken file is visible without holding up the others.
+
+    ``limit``: at most that many invocations this tick; the longest-waiting due tenants go
+    first and the rest wait for the next tick. A fleet whose stores all fell due at once (a
+    new deployment, an outage) then spreads over ticks and stays spread (a ``rate`` schedule
+    counts from each store's last run), so each tick lands about one load batch of manifests.
     """
     now = (now or datetime.now(UTC)).astimezone(UTC)
     summary = TickSummary(now=now)
@@ -89,13 +95,16 @@ def run_tick(
 
     tenants = list(tenants)
     states = _read_states(state, [t.id for t in tenants], summary)
+    if limit is not None:  # the longest-waiting first (never run: first of all)
+        tenants.sort(key=lambda t: _waited_since(states.get(t.id)))
     for tenant in tenants:
         tenant_state = states.get(tenant.id)
         if tenant_state is None:
             continue  # its state read failed and was recorded
         with log_context(tenant_id=tenant.id):
             try:
-                _consider(tenant, tenant_state, state, invoker, now, mode, summary)
+                full = limit is not None and len(summary.invoked) >= limit
+                _consider(tenant, tenant_state, state, invoker, now, mode, summary, full=full)
             except Exception as exc:  # one tenant's failure never stops the tick
                 summary.failed[tenant.id] = f"{type(exc).__name__}: {exc}"
                 log.exception("tenant failed in scheduler tick")
@@ -120,6 +129,11 @@ def _read_states(
     return states
 
 
+def _waited_since(tenant_state: TenantState | None) -> datetime:
+    last = tenant_state.last_activity_at if tenant_state is not None else None
+    return last or datetime.min.replace(tzinfo=UTC)
+
+
 def _consider(
     tenant: Tenant,
     tenant_state: TenantState,
@@ -128,6 +142,8 @@ def _consider(
     now: datetime,
     mode: Mode,
     summary: TickSummary,
+    *,
+    full: bool = False,
 ) -> None:
     if not tenant.enabled:
         summary.skipped[tenant.id] = "disabled"
@@ -143,6 +159,9 @@ def _consider(
             f"run {lease.run_id} in progress (lease until {lease.expires_at.isoformat()})"
         )
         log.info("tenant due but its run is in progress")
+        return
+    if full:
+        summary.skipped[tenant.id] = "deferred to the next tick: this tick's invocations are spent"
         return
     payload = IngestionPayload(
         tenant_id=tenant.id, run_id=new_run_id(now), mode=mode, streams=tenant.streams

@@ -166,3 +166,34 @@ def test_ticking_every_five_minutes_runs_each_schedule_as_often_as_it_says(
     for minute in range(0, hours * 60, 5):
         run_tick([tenant], state, invoker, start + timedelta(minutes=minute, seconds=7))
     assert len(invoker.payloads) == expected_runs
+
+
+def test_a_tick_invokes_at_most_its_limit_the_longest_waiting_first_and_the_fleet_spreads(
+    state: SqliteStateStore, invoker: RecordingInvoker
+) -> None:
+    """Ten hourly stores fall due at once; three a tick: the ones never run or waiting
+    longest go first, the others wait for the next tick, and an hour later they are due on
+    the ticks they first ran on, three at a time, not all on one."""
+    tenants = [make_tenant(f"store_{n:02d}", schedule="rate(1 hour)") for n in range(10)]
+    state.record_dispatch(
+        "store_00", "20260131T080000Z-00000000", "incremental", NOW - timedelta(hours=2)
+    )
+    first = run_tick(tenants, state, invoker, NOW, limit=3)
+    assert len(first.due) == 10
+    assert list(first.invoked) == ["store_01", "store_02", "store_03"]  # never ran: first
+    deferred = {t for t, why in first.skipped.items() if why.startswith("deferred")}
+    assert deferred == {f"store_{n:02d}" for n in (0, *range(4, 10))}
+    ticks = [NOW + timedelta(minutes=5 * k) for k in range(1, 4)]
+    invoked = [set(run_tick(tenants, state, invoker, at, limit=3).invoked) for at in ticks]
+    assert invoked == [
+        {"store_04", "store_05", "store_06"},
+        {"store_07", "store_08", "store_09"},
+        {"store_00"},  # it ran two hours ago: after every store that never ran
+    ]
+    hour_later = [
+        set(run_tick(tenants, state, invoker, at + timedelta(hours=1), limit=3).invoked)
+        for at in [NOW, *ticks]
+    ]
+    assert [len(i) for i in hour_later] == [3, 3, 3, 1]
+    unlimited = run_tick(tenants, state, invoker, NOW + timedelta(hours=3))
+    assert len(unlimited.invoked) == 10
