@@ -64,7 +64,7 @@ def main() -> int:
         raw = LocalObjectStore(root / "lake" / "shopsync-raw")
         warehouse = DuckDBWarehouse(root / "warehouse.duckdb")
         lake = CuratedLake(str(root / "lake" / "shopsync-curated"))
-        spark = local_session("local[2]", 4)
+        spark = local_session()  # as `shopsync load` starts it
         tenants = [f"t{n:05d}" for n in range(args.tenants)]
         figures = []
         for number, run in enumerate(RUNS):
