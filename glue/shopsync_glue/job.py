@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import reduce
@@ -422,7 +422,7 @@ class _Job:
         run = _key(manifest)
         with log_context(tenant_id=run[0], run_id=run[1]):
             try:
-                with self.timed("curate+load"), Curation(*self._lake, [manifest]) as curation:
+                with self.timed("curate+load"), self._curation([manifest]) as curation:
                     result = self.warehouse.load_run(
                         curation.headers[run],
                         loaded_at=datetime.now(UTC),
@@ -432,14 +432,15 @@ class _Job:
             except Exception as exc:
                 self._failed(manifest, exc)
                 return
-            self._checked(plan, result)
+            with self.timed("checks"):
+                self._checked(plan, result)
 
     def _load_many(self, batch: list[Manifest]) -> None:
         """One Spark job per table for the batch, then each run in its own transaction. If the
         batch cannot be curated (one run's parts are bad), each run is curated on its own, so
         the bad one holds back only its tenant."""
         try:
-            with self.timed("curate"), Curation(*self._lake, batch) as curation:
+            with self.timed("curate"), self._curation(batch) as curation:
                 for _ in curation:
                     pass
         except Exception as exc:
@@ -467,17 +468,16 @@ class _Job:
                 except Exception as exc:
                     self._failed(manifest, exc)
                     return
-                self._checked(plan, result, timed=False)
+                self._checked(plan, result)
 
-    @property
-    def _lake(self) -> tuple[SparkSession, ObjectStore, CuratedLake]:
-        return self.spark, self.raw, self.lake
+    def _curation(self, manifests: list[Manifest]) -> Curation:
+        return Curation(self.spark, self.raw, self.lake, manifests)
 
-    def _checked(self, plan: RunLoad, result: LoadResult, *, timed: bool = True) -> None:
+    def _checked(self, plan: RunLoad, result: LoadResult) -> None:
+        """The run's checks (none for a run already loaded), recorded with its result."""
         checks = []
         if not result.skipped:
-            with self.timed("checks") if timed else nullcontext():
-                checks = self.warehouse.run_checks(plan, result, now=datetime.now(UTC))
+            checks = self.warehouse.run_checks(plan, result, now=datetime.now(UTC))
         with self._lock:
             self.summary.loaded.append(result)
             self.summary.checks += checks

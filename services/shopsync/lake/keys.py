@@ -109,3 +109,10 @@ def check_prefix(prefix: str) -> str:
         return prefix
     check_key(prefix[:-1] if prefix.endswith("/") else prefix)
     return prefix
+
+
+def check_directory_prefix(prefix: str) -> str:
+    """A prefix whose "directories" are listed: a listing prefix that ends with ``/``."""
+    if not prefix.endswith("/"):
+        raise ValueError(f"a prefix of directories ends with '/': {prefix!r}")
+    return check_prefix(prefix)

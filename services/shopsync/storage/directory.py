@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from shopsync.lake.keys import check_key, check_prefix
+from shopsync.lake.keys import check_directory_prefix, check_key, check_prefix
 
 from .base import ObjectNotFoundError, ReadableStream, WritableStream
 
@@ -68,9 +68,7 @@ class LocalObjectStore:
         return iter(keys if start_after is None else [k for k in keys if k > start_after])
 
     def list_prefixes(self, prefix: str) -> Iterator[str]:
-        check_prefix(prefix)
-        if not prefix.endswith("/"):
-            raise ValueError(f"a prefix of directories ends with '/': {prefix!r}")
+        check_directory_prefix(prefix)
         start = self.root.joinpath(*prefix.rstrip("/").split("/"))
         if not start.is_dir():
             return iter(())

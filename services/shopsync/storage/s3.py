@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from shopsync.lake.keys import check_key, check_prefix
+from shopsync.lake.keys import check_directory_prefix, check_key, check_prefix
 
 from .base import ObjectNotFoundError, ObjectStoreError, ReadableStream, WritableStream
 
@@ -184,9 +184,7 @@ class S3ObjectStore:
                 yield item["Key"]
 
     def list_prefixes(self, prefix: str) -> Iterator[str]:
-        check_prefix(prefix)
-        if not prefix.endswith("/"):
-            raise ValueError(f"a prefix of directories ends with '/': {prefix!r}")
+        check_directory_prefix(prefix)
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=prefix, Delimiter="/"
         )

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from . import sql
-from .specs import TABLES, TableSpec
+from .specs import TABLES, ColumnType, TableSpec
 
 
 class WarehouseError(RuntimeError):
@@ -228,28 +228,26 @@ def batch_stages(
     tables: Sequence[TableLoad],
     *,
     iam_role: str | None = None,
+    staged: Mapping[str, str] | None = None,
 ) -> dict[str, tuple[str, list[str]]]:
     """The batch tables the run's load reads its rows from: stage name -> (the batch's
-    curated directory, the statements that stage it). A session stages each once for every
-    run of its batch (:func:`sql.batch_stage_statements`)."""
-    out = {
-        sql.batch_stage_name(dialect, t.table): (
-            t.location,
-            sql.batch_stage_statements(
-                dialect, t.table, t.spec.column_types(), t.location, iam_role=iam_role
-            ),
-        )
-        for t in tables
-    }
+    curated directory, the statements that stage it), but those ``staged`` (stage name ->
+    location: what the session holds already). A session stages each once for every run of
+    its batch (:func:`sql.batch_stage_statements`)."""
+    sources: list[tuple[str, Sequence[tuple[str, ColumnType]], str]] = [
+        (t.table, t.spec.column_types(), t.location) for t in tables
+    ]
     if run.deletions is not None:
-        location = run.deletions.location
-        out[sql.batch_stage_name(dialect, sql.DELETIONS_TABLE)] = (
+        sources.append((sql.DELETIONS_TABLE, sql.DELETIONS_COLUMNS, run.deletions.location))
+    held = staged or {}
+    return {
+        stage: (
             location,
-            sql.batch_stage_statements(
-                dialect, sql.DELETIONS_TABLE, sql.DELETIONS_COLUMNS, location, iam_role=iam_role
-            ),
+            sql.batch_stage_statements(dialect, table, columns, location, iam_role=iam_role),
         )
-    return out
+        for table, columns, location in sources
+        if held.get(stage := sql.batch_stage_name(dialect, table)) != location
+    }
 
 
 def table_statements(

@@ -70,7 +70,7 @@ class DuckDBWarehouse:
             try:
                 yield
             finally:
-                for statement in sql.drop_batch_stages(self.dialect, self._staged):
+                for statement in sql.drop_batch_stages(self._staged):
                     con.execute(statement)
                 self._shared, self._staged, self._counts = None, {}, {}
 
@@ -195,14 +195,14 @@ class DuckDBWarehouse:
         has them staged already, and count each run's rows in them (outside any transaction:
         committed, the batch's other connections see them)."""
         with self._stage_lock:
-            for stage, (location, statements) in batch_stages(self.dialect, run, tables).items():
-                if self._staged.get(stage) != location:
-                    execute(statements)
-                    self._staged[stage] = location
-                    counted = con.execute(
-                        f"SELECT _tenant_id, _run_id, COUNT(*) FROM {stage} GROUP BY ALL"
-                    ).fetchall()
-                    self._counts[stage] = {(str(t), str(r)): int(n) for t, r, n in counted}
+            pending = batch_stages(self.dialect, run, tables, staged=self._staged)
+            for stage, (location, statements) in pending.items():
+                execute(statements)
+                self._staged[stage] = location
+                counted = con.execute(
+                    f"SELECT _tenant_id, _run_id, COUNT(*) FROM {stage} GROUP BY ALL"
+                ).fetchall()
+                self._counts[stage] = {(str(t), str(r)): int(n) for t, r, n in counted}
 
     def _rows(self, load: TableLoad, run: RunLoad) -> int:
         """The run's rows in the staged batch table of ``load``."""

@@ -305,12 +305,12 @@ class RedshiftDataApiWarehouse:
             max_statements=MAX_BATCH_STATEMENTS,
         )
         staging: list[str] = []
-        for stage, (location, statements) in batch_stages(
-            self.dialect, run, run.tables, iam_role=self.iam_role
-        ).items():
-            if self._staged.get(stage) != location:
-                staging += statements
-                self._staged[stage] = location
+        pending = batch_stages(
+            self.dialect, run, run.tables, iam_role=self.iam_role, staged=self._staged
+        )
+        for stage, (location, statements) in pending.items():
+            staging += statements
+            self._staged[stage] = location
         try:
             self.execute_in_session([*chunks(staging, MAX_BATCH_STATEMENTS), *batches])
         except BaseException:

@@ -169,8 +169,9 @@ class Dialect:
             f"CREATE OR REPLACE TABLE {stage} AS SELECT {names} FROM {parquet_files(location)}",
         ]
 
-    def drop_batch_stage(self, stage: str) -> str:
-        return f"DROP TABLE IF EXISTS {stage}"
+    def column_definitions(self, columns: Sequence[tuple[str, ColumnType]]) -> str:
+        """``name TYPE, ...`` of a table being created."""
+        return ", ".join(f"{name} {self.type_of(kind)}" for name, kind in columns)
 
 
 def parquet_files(location: str) -> str:
@@ -222,17 +223,13 @@ class RedshiftDialect(Dialect):
         (the trailing ``/`` keeps ``table=orders/`` from matching ``table=orders_x/``)."""
         if not iam_role:
             raise ValueError("Redshift COPY needs an IAM role")
-        typed = ", ".join(f"{name} {self.type_of(kind)}" for name, kind in columns)
         names = ", ".join(name for name, _ in columns)
         prefix = literal(location.rstrip("/") + "/")
         return [
             f"DROP TABLE IF EXISTS {stage}",
-            f"CREATE TEMP TABLE {stage} ({typed})",
+            f"CREATE TEMP TABLE {stage} ({self.column_definitions(columns)})",
             f"COPY {stage} ({names}) FROM {prefix} IAM_ROLE {literal(iam_role)} FORMAT AS PARQUET",
         ]
-
-    def drop_batch_stage(self, stage: str) -> str:
-        return f"DROP TABLE IF EXISTS {stage}"
 
 
 DUCKDB = Dialect()
@@ -300,15 +297,16 @@ def batch_stage_statements(
 ) -> list[str]:
     """Stage a table's curated Parquet of a whole batch (``location``: every run's rows) once,
     for the session that then loads each run of the batch from it (:func:`stage_statements`):
-    one ``COPY`` per table per batch on Redshift, not one per run; a view on DuckDB."""
+    one ``COPY`` per table per batch on Redshift, not one per run; one read of its files on
+    DuckDB."""
     return dialect.batch_stage(
         batch_stage_name(dialect, table), columns, location, iam_role=iam_role
     )
 
 
-def drop_batch_stages(dialect: Dialect, stages: Iterable[str]) -> list[str]:
+def drop_batch_stages(stages: Iterable[str]) -> list[str]:
     """Drop a batch's staged tables (by their :func:`batch_stage_name`)."""
-    return [dialect.drop_batch_stage(stage) for stage in stages]
+    return [f"DROP TABLE IF EXISTS {stage}" for stage in stages]
 
 
 def _run_rows(source: str, columns: str, tenant_id: str, run_id: str) -> str:
@@ -340,10 +338,9 @@ def deletions_stage(
     destroyed record."""
     source = source or batch_stage_name(dialect, DELETIONS_TABLE)
     stage = stage_name(DELETIONS_TABLE)
-    typed = ", ".join(f"{name} {dialect.type_of(kind)}" for name, kind in DELETIONS_COLUMNS)
     columns = ", ".join(name for name, _ in DELETIONS_COLUMNS)
     return [
-        f"CREATE TEMP TABLE {stage} ({typed})",
+        f"CREATE TEMP TABLE {stage} ({dialect.column_definitions(DELETIONS_COLUMNS)})",
         f"INSERT INTO {stage} ({columns}) " + _run_rows(source, columns, tenant_id, run_id),
     ]
 
