@@ -498,6 +498,8 @@ def run_job(
     reporting layer."""
     summary = JobSummary()
     started = time.perf_counter()
+    copies = warehouse.prepare()  # the reporting tables, before any run writes to them
+    summary.timing["prepare"] = time.perf_counter() - started
     pending = pending_manifests(
         raw,
         warehouse.last_loaded_runs(tenant_id),
@@ -507,7 +509,7 @@ def run_job(
         errors=summary.errors,
     )
     job = _Job(spark, raw, lake, warehouse, summary, held=set())
-    summary.timing["discover"] = time.perf_counter() - started
+    summary.timing["discover"] = time.perf_counter() - started - summary.timing["prepare"]
     with warehouse.batch():
         for batch in batches(pending):
             job.load_batch(batch)
@@ -515,4 +517,5 @@ def run_job(
     if pending or not summary.errors:
         with job.timed("reporting"):
             warehouse.refresh_reporting(rls)
+    summary.errors += copies
     return summary

@@ -1,10 +1,9 @@
 """The read-only reporting user QuickSight connects as, and exactly what it may read.
 
-QuickSight reads ``reporting.<table>`` (late-binding views that union every tenant schema) and
-``reporting.rls_rules``, nothing else: not ``shopsync_ops``, not the tenant tables directly, and
-it writes nowhere. The load job runs these statements as the admin after every reporting
-refresh, appended to the refresh's own transaction, so a new tenant's view and the reporting
-user's access to it commit together.
+QuickSight reads ``reporting.<table>`` (tables of every tenant's rows, :mod:`.tables`), the
+finance views over them and ``reporting.rls_rules``, nothing else: not ``shopsync_ops``, not
+the tenant tables directly, and it writes nowhere. The load job runs these statements as the
+admin after every reporting refresh, appended to the refresh's own transaction.
 
 What Redshift checks, and so what is granted (cited from the Amazon Redshift Database Developer
 Guide):
@@ -13,25 +12,22 @@ Guide):
   a standard view, you need select permissions for the view itself, but you don't need select
   permissions for the underlying tables. [...] To query a late binding view, you need select
   permissions for the late binding view itself. You should also make sure the owner of the late
-  binding view has select permissions for the referenced objects." The views are owned by the
-  admin (a superuser), so the reporting user gets ``SELECT`` on ``reporting.*`` and no
-  ``SELECT`` on any ``shop_<id>`` table.
-- A late-binding view resolves its tables when queried, and querying one over another schema
-  without ``USAGE`` on that schema fails with "permission denied for schema"; ``USAGE`` alone
-  fixes it (aws-samples/amazon-redshift-dynamic-data-masking issue #2; AWS re:Post "How to
-  solve permission denied error when sharing late binding views" meets the same error, for
-  late-binding views only, in a datashare). So the user
-  gets ``USAGE`` on each ``shop_<id>`` schema the views read. ``USAGE`` reads nothing by itself:
-  it "grants users access to the objects in the schema, but doesn't grant privileges such as
-  INSERT or SELECT on those objects" (r_GRANT-examples.html).
+  binding view has select permissions for the referenced objects." The finance views are owned
+  by the admin (a superuser) and read only ``reporting`` tables, so the reporting user gets
+  ``USAGE`` on ``reporting`` and ``SELECT`` on everything in it, and nothing on any
+  ``shop_<id>`` schema. (When ``reporting.<table>`` were late-binding views over the tenant
+  schemas, the user also needed ``USAGE`` on each of those: a late-binding view over a schema
+  the user has no ``USAGE`` on fails with "permission denied for schema",
+  aws-samples/amazon-redshift-dynamic-data-masking issue #2. The ``REVOKE`` below takes back
+  what that layout granted.)
 - ``CREATE OR REPLACE VIEW`` keeps the view's "ownership and granted privileges"
   (r_CREATE_VIEW.html); ``GRANT ... ON ALL TABLES IN SCHEMA`` covers the tables and views that
-  exist when it runs (r_GRANT.html), so a view added later needs the grant run again.
-- ``ALTER DEFAULT PRIVILEGES`` applies only to tables, functions and procedures
-  (r_ALTER_DEFAULT_PRIVILEGES.html): it cannot grant ``USAGE`` on a tenant schema created
-  later. Hence no default privileges: the statements converge instead, and run after every
-  refresh. Each ``REVOKE ALL`` is followed by the one grant wanted, in one transaction, so the
-  end state is the same however often they run and whatever was granted by hand before.
+  exist when it runs (r_GRANT.html), so a table or view added later needs the grant run again.
+- ``ALTER DEFAULT PRIVILEGES`` would cover later tables, but not a revoke of what was granted
+  by hand (r_ALTER_DEFAULT_PRIVILEGES.html). Hence no default privileges: the statements
+  converge instead, and run after every refresh. Each ``REVOKE ALL`` is followed by the one
+  grant wanted, in one transaction, so the end state is the same however often they run and
+  whatever was granted by hand before.
 - "By default, all users have CREATE and USAGE permissions on the PUBLIC schema"
   (r_Privileges.html): ``CREATE`` on ``public`` is revoked from ``PUBLIC`` (the admin, a
   superuser, is unaffected), so the reporting user can create no table anywhere.
@@ -58,6 +54,8 @@ from dataclasses import dataclass
 from pydantic import SecretStr
 
 from shopsync.warehouse.sql import OPS_SCHEMA, REPORTING_SCHEMA, literal, tenant_schema
+
+from .tables import packed
 
 #: A lowercase Redshift user name (QuickSight's username is at most 64 characters). Terraform's
 #: ``reporting_username`` validation uses the same pattern.
@@ -128,21 +126,21 @@ def reporting_user(user: str, password: SecretStr, *, exists: bool) -> list[str]
 
 
 def reporting_grants(user: str, tenant_ids: Iterable[str]) -> list[str]:
-    """Exactly SELECT on ``reporting.*``, plus USAGE on the tenant schemas the views read.
+    """Exactly ``USAGE`` on ``reporting`` and ``SELECT`` on its tables and views; nothing on
+    ``tenant_ids``' schemas (what an earlier version or a person granted there is revoked).
 
-    ``tenant_ids`` are the tenants whose schemas the ``reporting`` views union (the same list
-    the refresh built them from). The statement count does not grow with the tenants (the
-    Data API takes at most 40 statements per batch).
+    The ``REVOKE`` statements name every tenant schema, in as many statements as
+    :func:`.tables.packed` needs (one per ~3,000 schemas), so the count stays far below the
+    Data API's 40 statements per batch at any number of tenants.
     """
     user = check_user(user)
     tenants = sorted({tenant_schema(t) for t in tenant_ids})
-    everything = ", ".join([PUBLIC_SCHEMA, OPS_SCHEMA, REPORTING_SCHEMA, *tenants])
-    readable = ", ".join([REPORTING_SCHEMA, *tenants])
+    everything = [PUBLIC_SCHEMA, OPS_SCHEMA, REPORTING_SCHEMA, *tenants]
     return [
         f"REVOKE CREATE ON SCHEMA {PUBLIC_SCHEMA} FROM PUBLIC",
-        f"REVOKE ALL ON ALL TABLES IN SCHEMA {everything} FROM {user}",
-        f"REVOKE ALL ON SCHEMA {everything} FROM {user}",
-        f"GRANT USAGE ON SCHEMA {readable} TO {user}",
+        *packed("REVOKE ALL ON ALL TABLES IN SCHEMA ", everything, f" FROM {user}"),
+        *packed("REVOKE ALL ON SCHEMA ", everything, f" FROM {user}"),
+        f"GRANT USAGE ON SCHEMA {REPORTING_SCHEMA} TO {user}",
         f"GRANT SELECT ON ALL TABLES IN SCHEMA {REPORTING_SCHEMA} TO {user}",
     ]
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from shopsync.reporting import tables as reporting_tables
+
 from . import sql
 from .specs import TABLES, ColumnType, TableSpec
 
@@ -144,8 +146,16 @@ class Warehouse(Protocol):
         """
         ...
 
+    def prepare(self) -> list[str]:
+        """Before a job's loads: the ops and reporting tables in place (created, or brought
+        from an earlier layout), and every tenant the reporting tables do not hold yet copied
+        in, once (:func:`shopsync.reporting.tables.backfill`). Returns an error per tenant
+        whose copy failed: the others are copied, and it is tried again next time."""
+        ...
+
     def refresh_reporting(self, rls: Sequence[tuple[str, str]]) -> None:
-        """Recreate ``reporting.<table>`` views over every tenant, and ``reporting.rls_rules``."""
+        """After a job's loads: the finance views over the reporting tables and
+        ``reporting.rls_rules`` (and, on Redshift, the reporting user's grants)."""
         ...
 
     def batch(self) -> AbstractContextManager[None]:
@@ -172,6 +182,24 @@ def last_loaded_by_tenant(rows: Iterable[Sequence[Any]]) -> dict[str, set[str]]:
     for tenant, run in rows:
         out.setdefault(str(tenant), set()).add(str(run))
     return out
+
+
+def backfills(
+    tenant_tables: Iterable[Sequence[Any]], held: Iterable[Sequence[Any]]
+) -> dict[str, list[str]]:
+    """tenant -> the statements that copy it into the reporting tables, for every tenant with
+    a schema (``tenant_tables``: :meth:`sql.Dialect.tenant_tables_query`'s rows) that is not
+    ``held`` (:func:`reporting_tables.held_query`'s rows)."""
+    have = {str(row[0]) for row in held}
+    tables: dict[str, list[str]] = {}
+    for table, tenants in tenants_by_table(tenant_tables).items():
+        for tenant in tenants:
+            tables.setdefault(tenant, []).append(table)
+    return {t: reporting_tables.backfill(t, tables[t]) for t in sorted(tables) if t not in have}
+
+
+def backfill_error(tenant_id: str, exc: BaseException) -> str:
+    return f"{tenant_id}: copying its rows into the reporting tables failed: {exc}"
 
 
 def tenants_by_table(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
@@ -205,6 +233,8 @@ def prologue_statements(
         have = (existing_columns or {}).get(spec.name)
         if have:  # a table that existed before this load may lack newer columns
             out += sql.add_columns(dialect, tenant_id, spec, have)
+    if not existing_columns:  # a new tenant: the reporting tables hold all of its (no) rows
+        out.append(reporting_tables.mark(tenant_id))
     return out
 
 
@@ -250,44 +280,66 @@ def batch_stages(
     }
 
 
+def deleted_tables(run: RunLoad) -> list[TableSpec]:
+    """The tables the run's deletions reach (deleted with a subject it deleted records of)."""
+    subjects = run.deletions.subjects if run.deletions is not None else ()
+    return [s for s in TABLES.values() if s.deleted_with and s.deleted_with.subject in subjects]
+
+
 def table_statements(
     dialect: sql.Dialect, run: RunLoad, load: TableLoad, *, staged: bool = True
 ) -> Phase:
     """One table of the run: stage its rows from the batch's (its staged table, or its files
     when not ``staged``: DuckDB, a batch of one run); soft-delete what a snapshot lacks,
-    MERGE."""
+    MERGE; the reporting rows of what changed (after the deletions instead, for a table they
+    reach: :func:`deletion_phases`)."""
     tenant, spec = run.tenant_id, load.spec
     source = None if staged else sql.parquet_files(load.location)
     stage = sql.stage_statements(dialect, tenant, run.run_id, spec, source)
     apply = (
-        [sql.snapshot_soft_delete(tenant, spec, run.started_at)] if load.complete_snapshot else []
+        [sql.snapshot_soft_delete(tenant, run.run_id, spec, run.started_at)]
+        if load.complete_snapshot
+        else []
     )
-    return Phase(stage, apply + sql.guard_and_merge(dialect, tenant, spec))
+    apply += sql.guard_and_merge(dialect, tenant, spec)
+    if spec not in deleted_tables(run):
+        apply += reporting_tables.run_refresh(tenant, run.run_id, spec)
+    return Phase(stage, apply)
+
+
+def deletion_phases(dialect: sql.Dialect, run: RunLoad, *, staged: bool = True) -> list[Phase]:
+    """After every table: the run's deletions, one phase per table they reach (its rows of
+    the destroyed records soft-deleted, then its reporting rows of what the run changed), the
+    first staging the run's deletions. None for a run without deletions."""
+    if run.deletions is None:
+        return []
+    source = None if staged else sql.parquet_files(run.deletions.location)
+    tenant, run_id = run.tenant_id, run.run_id
+    phases = [
+        Phase(
+            [],
+            [
+                sql.apply_deletions(tenant, spec),
+                *reporting_tables.run_refresh(tenant, run_id, spec),
+            ],
+        )
+        for spec in deleted_tables(run)
+    ] or [Phase([], [])]
+    stage = sql.deletions_stage(dialect, tenant, run_id, source)
+    return [Phase(stage, phases[0].apply), *phases[1:]]
 
 
 def epilogue_statements(
-    dialect: sql.Dialect,
     run: RunLoad,
     tables: Sequence[TableLoad],
     *,
     loaded_at: datetime,
     empty: Collection[str] = (),
-    staged: bool = True,
 ) -> Phase:
-    """After every table: the run's deletions (every table deleted with a subject the run
-    deleted records of), then the ledger and the streams the run skipped. ``empty``: tables
-    the run had no row of, whose statements were skipped (no stage: 0 rows in the ledger)."""
+    """Last, after the tables and the deletions (:func:`deletion_phases`): the ledger and the
+    streams the run skipped. ``empty``: tables the run had no row of, whose statements were
+    skipped (no stage: 0 rows in the ledger)."""
     tenant = run.tenant_id
-    stage: list[str] = []
-    apply: list[str] = []
-    if run.deletions is not None:
-        source = None if staged else sql.parquet_files(run.deletions.location)
-        stage += sql.deletions_stage(dialect, tenant, run.run_id, source)
-        apply += [
-            sql.apply_deletions(tenant, spec)
-            for spec in TABLES.values()
-            if spec.deleted_with is not None and spec.deleted_with.subject in run.deletions.subjects
-        ]
     entries = [
         sql.LedgerEntry(
             t.table, "0" if t.table in empty else sql.staged_rows(t.spec), t.records, t.cursor_to
@@ -297,9 +349,9 @@ def epilogue_statements(
     entries.append(
         sql.LedgerEntry(sql.MANIFEST_STREAM, "0", sum(run.stream_records.values()), None)
     )
-    apply += sql.ledger_insert(tenant, run.run_id, run.mode, loaded_at, entries)
+    apply = sql.ledger_insert(tenant, run.run_id, run.mode, loaded_at, entries)
     apply += sql.skipped_insert(tenant, run.run_id, loaded_at, run.skipped)
-    return Phase(stage, apply)
+    return Phase([], apply)
 
 
 def cleanup_statements(run: RunLoad, tables: Sequence[TableLoad]) -> list[str]:
@@ -308,9 +360,10 @@ def cleanup_statements(run: RunLoad, tables: Sequence[TableLoad]) -> list[str]:
 
 
 def _phases(dialect: sql.Dialect, run: RunLoad, *, loaded_at: datetime) -> list[Phase]:
-    """Every table's phase, then the epilogue's."""
+    """Every table's phase, the deletions', then the epilogue's."""
     phases = [table_statements(dialect, run, t) for t in run.tables]
-    return [*phases, epilogue_statements(dialect, run, run.tables, loaded_at=loaded_at)]
+    phases += deletion_phases(dialect, run)
+    return [*phases, epilogue_statements(run, run.tables, loaded_at=loaded_at)]
 
 
 def load_statements(

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from shopsync.reporting import views
+from shopsync.reporting import tables as reporting_tables
 
 from . import sql
 from .base import (
@@ -22,14 +22,16 @@ from .base import (
     RunLoad,
     TableLoad,
     WarehouseError,
+    backfill_error,
+    backfills,
     batch_stages,
     cleanup_statements,
     columns_by_table,
+    deletion_phases,
     epilogue_statements,
     last_loaded_by_tenant,
     prologue_statements,
     table_statements,
-    tenants_by_table,
 )
 from .checks import check_statements, checks_insert, evaluate_checks, observations
 from .duckdb_import import duckdb
@@ -100,10 +102,41 @@ class DuckDBWarehouse:
             con.close()
 
     def _ensure_ops(self, con: duckdb.DuckDBPyConnection) -> None:
+        """The ops tables and the reporting tables (created, or brought from the union-view
+        layout, in one transaction)."""
         if self._shared is not None and con is not self._shared:
             return  # done when the batch opened
         for statement in sql.ops_ddl(self.dialect):
             con.execute(statement)
+        layout = columns_by_table(con.execute(reporting_tables.layout_query()).fetchall())
+        if statements := reporting_tables.layout_statements(self.dialect, layout):
+            self._transaction(con, statements)
+
+    @staticmethod
+    def _transaction(con: duckdb.DuckDBPyConnection, statements: Iterable[str]) -> None:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for statement in statements:
+                con.execute(statement)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def prepare(self) -> list[str]:
+        with self.connect() as con:
+            self._ensure_ops(con)
+            copies = backfills(
+                con.execute(self.dialect.tenant_tables_query()).fetchall(),
+                con.execute(reporting_tables.held_query()).fetchall(),
+            )
+            errors = []
+            for tenant, statements in copies.items():
+                try:
+                    self._transaction(con, statements)
+                except duckdb.Error as exc:
+                    errors.append(backfill_error(tenant, exc))
+        return errors
 
     def loaded_runs(self, tenant_id: str | None = None) -> set[tuple[str, str]]:
         if not self.path.exists():
@@ -171,9 +204,9 @@ class DuckDBWarehouse:
                         phase = table_statements(self.dialect, run, load, staged=on_stage)
                         execute(phase.statements)
                     tables.append(load)
-                end = epilogue_statements(
-                    self.dialect, run, tables, loaded_at=loaded_at, empty=empty, staged=staged
-                )
+                for phase in deletion_phases(self.dialect, run, staged=staged):
+                    execute(phase.statements)
+                end = epilogue_statements(run, tables, loaded_at=loaded_at, empty=empty)
                 execute(end.statements + cleanup_statements(run, tables))
                 loaded = sql.loaded_rows_query(run.tenant_id, run.run_id)
                 rows = dict(con.execute(loaded).fetchall())
@@ -210,18 +243,13 @@ class DuckDBWarehouse:
             counts = self._counts.get(sql.batch_stage_name(self.dialect, load.table), {})
             return counts.get((run.tenant_id, run.run_id), 0)
 
-    def tenant_tables(self, con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-        """table -> tenant ids whose schema has it (exact schema names, never a prefix)."""
-        return tenants_by_table(con.execute(self.dialect.tenant_tables_query()).fetchall())
-
     def refresh_reporting(self, rls: Sequence[tuple[str, str]]) -> None:
         with self.connect() as con:
             self._ensure_ops(con)
-            tenants = self.tenant_tables(con)
-            con.execute("BEGIN TRANSACTION")
-            for statement in views.reporting_views(self.dialect, tenants) + views.rls_rules(rls):
+            stage, apply = reporting_tables.refresh_statements(self.dialect, rls)
+            for statement in stage:
                 con.execute(statement)
-            con.execute("COMMIT")
+            self._transaction(con, apply)
 
     def run_checks(self, run: RunLoad, result: LoadResult, *, now: datetime) -> list[CheckResult]:
         with self.connect() as con:

@@ -10,8 +10,8 @@ fails between two batches leaves no ledger row and replays whole). Statements ar
 with ``describe_statement`` up to a bounded wait; a failure names the statement that failed,
 with any password literal in it redacted.
 
-The reporting refresh is one batch too: the views, ``reporting.rls_rules`` and, when the
-warehouse has the reporting user's credentials, that user and its grants (see
+The reporting refresh is one transaction too: the finance views, ``reporting.rls_rules`` and,
+when the warehouse has the reporting user's credentials, that user and its grants (see
 :meth:`RedshiftDataApiWarehouse.refresh_reporting`).
 """
 
@@ -31,7 +31,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from shopsync.reporting import grants, views
+from shopsync.reporting import grants
+from shopsync.reporting import tables as reporting_tables
 
 from . import sql
 from .base import (
@@ -40,6 +41,8 @@ from .base import (
     RunLoad,
     TableLoad,
     WarehouseError,
+    backfill_error,
+    backfills,
     batch_stages,
     chunks,
     columns_by_table,
@@ -132,6 +135,7 @@ class RedshiftDataApiWarehouse:
         #: Inside :meth:`batch`: the Data API session the batch's loads share, and the batch
         #: tables staged in it (stage name -> location).
         self._batch = False
+        self._ready = False
         self._session: str | None = None
         self._staged: dict[str, str] = {}
 
@@ -268,7 +272,32 @@ class RedshiftDataApiWarehouse:
     # -- Warehouse -------------------------------------------------------------------------
 
     def ensure_ops(self) -> None:
-        self.execute_batch(sql.ops_ddl(self.dialect))
+        """The ops tables and the reporting tables (created, or brought from the union-view
+        layout), once per warehouse object: a job's loads do not pay a round trip each."""
+        if self._ready:
+            return
+        layout = columns_by_table(self.execute(reporting_tables.layout_query()))
+        statements = sql.ops_ddl(self.dialect) + reporting_tables.layout_statements(
+            self.dialect, layout
+        )
+        for batch in chunks(statements, MAX_BATCH_STATEMENTS):
+            self.execute_batch(batch)
+        self._ready = True
+
+    def prepare(self) -> list[str]:
+        self.ensure_ops()
+        copies = backfills(
+            self.execute(self.dialect.tenant_tables_query()),
+            self.execute(reporting_tables.held_query()),
+        )
+        errors = []
+        for tenant, statements in copies.items():
+            try:  # in as many batches as it takes, the tenant recorded as held in the last
+                for batch in chunks(statements, MAX_BATCH_STATEMENTS):
+                    self.execute_batch(batch)
+            except WarehouseError as exc:
+                errors.append(backfill_error(tenant, exc))
+        return errors
 
     def loaded_runs(self, tenant_id: str | None = None) -> set[tuple[str, str]]:
         self.ensure_ops()
@@ -336,23 +365,16 @@ class RedshiftDataApiWarehouse:
             self._batch, self._session, self._staged = False, None, {}
 
     def refresh_reporting(self, rls: Sequence[tuple[str, str]]) -> None:
-        """Views over every tenant, ``reporting.rls_rules`` and the reporting user's access, in
-        one batch: one transaction.
+        """The finance views, ``reporting.rls_rules`` and the reporting user's access: the new
+        rules staged in the session's temporary table (as many batches as they take), then
+        one batch, one transaction, for the rest.
 
-        One transaction, because the parts must change together: a new tenant's view and the
-        reporting user's ``USAGE`` on its schema commit at once (QuickSight never meets a view
-        it cannot read), the rules are never seen empty between their ``DELETE`` and
-        ``INSERT``, and each ``REVOKE`` is never committed without the ``GRANT`` after it. So
-        the batch is kept within the Data API's 40 statements instead of being split:
-        :func:`views.rls_rules` writes up to 200 rules per ``INSERT`` (one statement per rule
-        would overflow the batch at a few dozen tenants) and the views and grants are a fixed
-        handful whatever the tenant count: a view per table (13) and the two finance views
-        (``order_financials``, ``daily_sales``: one statement each, over the table views),
-        1 + ceil(rules / 200) for the rules, at most 4 for the user and 5 grants: 28 for up to
-        200 rules, and up to 3,000 rules fit. Only what needs no
-        grouping runs apart: the idempotent ops DDL and the reads before the batch (tenant
-        schemas, whether the user exists). A batch that would still exceed 40 fails before
-        anything is sent.
+        One transaction, because the parts must change together: the rules are never seen
+        empty between their ``DELETE`` and ``INSERT``, and each ``REVOKE`` is never committed
+        without the ``GRANT`` after it. The batch does not grow with the tenants: the two
+        finance views, three statements to swap the rules in, at most 4 for the user, and
+        3 + 2 per ~3,000 tenant schemas for the grants: 16 statements at 5,000 tenants
+        (``tests/unit/warehouse/test_redshift.py`` builds it), within the Data API's 40.
 
         ``CREATE USER`` and ``ALTER USER`` may run in a transaction block: Redshift documents
         the commands that may not (``CREATE``/``DROP DATABASE``, ``ALTER TABLE APPEND``,
@@ -362,17 +384,18 @@ class RedshiftDataApiWarehouse:
         committed) and the next refresh alters it instead.
         """
         self.ensure_ops()
-        tenants = tenants_by_table(self.execute(self.dialect.tenant_tables_query()))
-        statements = views.reporting_views(self.dialect, tenants) + views.rls_rules(rls)
+        stage, apply = reporting_tables.refresh_statements(self.dialect, rls)
         if self.reporting is not None:
-            readable = sorted({t for ts in tenants.values() for t in ts})
-            statements += self._reporting_access(self.reporting, readable)
-        self.execute_batch(statements)
+            tenants = tenants_by_table(self.execute(self.dialect.tenant_tables_query()))
+            schemas = sorted({t for ts in tenants.values() for t in ts})
+            apply += self._reporting_access(self.reporting, schemas)
+        self.execute_in_session([*chunks(stage, MAX_BATCH_STATEMENTS), apply])
 
     def _reporting_access(
         self, reporting: grants.ReportingCredentials, tenant_ids: Sequence[str]
     ) -> list[str]:
-        """Create or update the reporting user; exactly its grants over these tenants' views."""
+        """Create or update the reporting user; exactly its grants (nothing on the tenants'
+        schemas)."""
         user = reporting.username
         found = self.execute(grants.user_exists(user))
         exists = bool(found) and int(found[0][0]) > 0

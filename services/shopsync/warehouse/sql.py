@@ -40,6 +40,8 @@ LEDGER = f"{OPS_SCHEMA}.load_ledger"
 CHECKS = f"{OPS_SCHEMA}.checks"
 SKIPPED = f"{OPS_SCHEMA}.skipped_streams"
 RLS_RULES = f"{REPORTING_SCHEMA}.rls_rules"
+#: The tenants whose rows the ``reporting`` tables hold (every run since keeps them there).
+REPORTING_TENANTS = f"{OPS_SCHEMA}.reporting_tenants"
 MANIFEST_STREAM = "_manifest"
 DELETIONS_TABLE = "deletions"
 
@@ -71,6 +73,11 @@ def _check_run(run_id: str) -> str:
     if not RUN_ID_PATTERN.fullmatch(run_id):
         raise ValueError(f"invalid run id {run_id!r}")
     return run_id
+
+
+def run_literal(run_id: str) -> str:
+    """A run id as a SQL literal, only for a valid run id."""
+    return literal(_check_run(run_id))
 
 
 def stage_name(table: str) -> str:
@@ -116,6 +123,8 @@ class Dialect:
     tenant_schema_like: ClassVar[str] = r"LIKE 'shop\_%' ESCAPE '\'"
     #: Ends ``CREATE VIEW``.
     view_suffix: ClassVar[str] = ""
+    #: Ends the ``CREATE TABLE`` of a ``reporting`` table.
+    reporting_table_suffix: ClassVar[str] = ""
 
     def tenant_tables_query(self) -> str:
         """``(schema, table)`` of every table in a tenant schema."""
@@ -189,6 +198,9 @@ class RedshiftDialect(Dialect):
     tenant_schema_like = r"LIKE 'shop\\_%'"
     #: Late binding: the tables a view reads may be dropped and recreated under it.
     view_suffix = " WITH NO SCHEMA BINDING"
+    #: Every query of a reporting table filters on ``tenant_id`` (the row-level security, a
+    #: run's refresh, a backfill): sorted on it, each reads only its tenant's blocks.
+    reporting_table_suffix = " SORTKEY (tenant_id)"
 
     def utc_date(self, expr: str) -> str:
         """``CONVERT_TIMEZONE`` of a ``TIMESTAMPTZ`` gives the ``TIMESTAMP`` in that zone."""
@@ -254,6 +266,8 @@ def ops_ddl(dialect: Dialect) -> list[str]:
         "PRIMARY KEY (tenant_id, run_id, stream, missing_scope))",
         f"CREATE TABLE IF NOT EXISTS {RLS_RULES} "
         f"(groupname {vc} NOT NULL, tenant_id {vc} NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {REPORTING_TENANTS} (tenant_id {vc} NOT NULL, "
+        f"since {ts} NOT NULL, PRIMARY KEY (tenant_id))",
     ]
 
 
@@ -345,15 +359,17 @@ def deletions_stage(
     ]
 
 
-def snapshot_soft_delete(tenant_id: str, spec: TableSpec, as_of: datetime) -> str:
-    """Rows absent from a complete snapshot are gone: mark them, once."""
+def snapshot_soft_delete(tenant_id: str, run_id: str, spec: TableSpec, as_of: datetime) -> str:
+    """Rows absent from a complete snapshot are gone: mark them, once, as changed by the run
+    (``_run_id``: its checks and the reporting tables then see them, as a merge's rows)."""
     target, stage, pk = (
         f"{tenant_schema(tenant_id)}.{spec.name}",
         stage_name(spec.name),
         spec.primary_key,
     )
     return (
-        f"UPDATE {target} SET _deleted_at = {literal(as_of)} WHERE _deleted_at IS NULL "
+        f"UPDATE {target} SET _deleted_at = {literal(as_of)}, _run_id = {run_literal(run_id)} "
+        f"WHERE _deleted_at IS NULL "
         f"AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE s.{pk} = {target}.{pk})"
     )
 

@@ -271,12 +271,19 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     yield Engine("redshift", remote, _Shared)
 
 
+def report(engine: Engine, rules: list[tuple[str, str]]) -> None:
+    """The job's reporting steps: the tenants (their rows inserted above, not loaded) copied
+    into the reporting tables, then the finance views and the rules."""
+    assert engine.warehouse.prepare() == []
+    engine.warehouse.refresh_reporting(rules)
+
+
 def money(value: str) -> Decimal:
     return Decimal(value).quantize(Decimal("0.0001"))
 
 
 def test_daily_sales_per_utc_day_with_refunds_on_their_own_day(engine: Engine) -> None:
-    engine.warehouse.refresh_reporting([("acme-analysts", "acme")])
+    report(engine, [("acme-analysts", "acme")])
     rows = engine.query(
         "SELECT tenant_id, CAST(day AS VARCHAR), currency_code, orders, gross_sales, discounts, "
         "returns, net_sales, shipping, taxes, total_sales FROM reporting.daily_sales "
@@ -299,7 +306,7 @@ def test_daily_sales_per_utc_day_with_refunds_on_their_own_day(engine: Engine) -
 
 
 def test_order_financials_apply_every_refund_in_both_currencies(engine: Engine) -> None:
-    engine.warehouse.refresh_reporting([("acme-analysts", "acme")])
+    report(engine, [("acme-analysts", "acme")])
     columns = [c for c, _ in finance.VIEW_COLUMNS[finance.ORDER_FINANCIALS]]
     got = {
         (r[0], r[1]): dict(zip(columns, r, strict=True))
@@ -330,7 +337,7 @@ def test_order_financials_apply_every_refund_in_both_currencies(engine: Engine) 
 def test_a_refund_row_without_presentment_amounts_leaves_them_unknown(engine: Engine) -> None:
     """Rows loaded before their presentment columns existed: NULL, never a partial sum."""
     engine.change("refund_line_items", "subtotal_presentment = NULL", gid("RefundLineItem", 1))
-    engine.warehouse.refresh_reporting([])
+    report(engine, [])
     rows = engine.query(
         "SELECT returns, returns_presentment, total_presentment, shipping_presentment "
         "FROM reporting.order_financials WHERE tenant_id = 'acme' AND order_name = '#1001'"
@@ -345,7 +352,7 @@ def test_the_views_are_one_statement_each_in_the_refresh_and_carry_tenant_id() -
             "reporting.order_financials",
             "reporting.daily_sales",
         ]
-        assert all("shop_" not in s for s in statements)  # over the reporting views: RLS-ready
+        assert all("shop_" not in s for s in statements)  # over the reporting tables: RLS-ready
     redshift = finance.finance_views(sql.REDSHIFT)
     assert all(s.endswith(" WITH NO SCHEMA BINDING") for s in redshift)
     assert all("CONVERT_TIMEZONE('UTC', " in s for s in redshift)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from shopsync.warehouse import sql
-from shopsync.warehouse.base import Deletions, RunLoad, TableLoad, Warehouse, epilogue_statements
+from shopsync.warehouse.base import Deletions, RunLoad, TableLoad, Warehouse, deletion_phases
 from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 from shopsync.warehouse.redshift import RedshiftDataApiWarehouse
 from shopsync.warehouse.specs import TABLES
@@ -209,8 +209,8 @@ def test_deletions_of_one_subject_touch_no_other_subject_s_tables(
 def test_the_deletions_of_a_run_are_one_statement_per_table_deleted_with_its_subjects() -> None:
     def updates(subjects: tuple[str, ...]) -> list[str]:
         run = RunLoad("acme", R1, "incremental", NOW, (), Deletions("/d", subjects))
-        phase = epilogue_statements(sql.DUCKDB, run, (), loaded_at=NOW)
-        return [s.split()[1].removeprefix("shop_acme.") for s in phase.apply if "stage_del" in s]
+        applied = [s for p in deletion_phases(sql.DUCKDB, run) for s in p.apply]
+        return [s.split()[1].removeprefix("shop_acme.") for s in applied if "stage_del" in s]
 
     assert updates(("CUSTOMER",)) == ["customers"]
     assert sorted(updates(("ORDER",))) == sorted(ORDER_TABLES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,8 @@ import pytest
 from botocore.exceptions import ClientError
 from pydantic import SecretStr
 
-from shopsync.reporting import finance, grants, views
+from shopsync.reporting import finance, grants
+from shopsync.reporting import tables as reporting_tables
 from shopsync.warehouse import sql
 from shopsync.warehouse.base import Deletions, RunLoad, TableLoad, WarehouseError, load_batches
 from shopsync.warehouse.redshift import RedshiftDataApiWarehouse, redact
@@ -113,7 +115,7 @@ def test_generated_redshift_sql_loads_merges_and_is_idempotent(tmp_path: Path) -
     assert ledger == (4,)
 
 
-def test_reporting_views_rls_and_checks(tmp_path: Path) -> None:
+def test_a_run_s_reporting_rows_rls_and_checks(tmp_path: Path) -> None:
     api = TwinDataApi()
     warehouse = _warehouse(api)
     run = _run(tmp_path, R1, [_product(1, "a", T9, R1)])
@@ -285,44 +287,45 @@ RULES = [("acme-analysts", "acme"), ("corp-analysts", "acme_corp")]
 _ABOUT_USERS = re.compile(r"\b(USER|GRANT|REVOKE|pg_user|PASSWORD)\b", re.IGNORECASE)
 
 
-def _tenants(api: TwinDataApi, *tenant_ids: str) -> None:
+def _tenants(api: TwinDataApi, *tenant_ids: str, tables: Sequence[str] = tuple(TABLES)) -> None:
     """Tenant schemas and tables as loads leave them (without loading anything)."""
     for statement in sql.ops_ddl(sql.DUCKDB):
         api.con.execute(statement)
     for tenant in tenant_ids:
-        for statement in sql.schema_ddl(sql.DUCKDB, tenant, TABLES.values()):
+        specs = [TABLES[t] for t in tables]
+        for statement in sql.schema_ddl(sql.DUCKDB, tenant, specs):
             api.con.execute(statement)
 
 
 def _refresh_batch(api: TwinDataApi) -> list[str]:
-    """The refresh's batch: the one that replaces the views."""
-    batches = [b for b in api.batches if b[0].startswith("CREATE OR REPLACE VIEW")]
+    """The refresh's batch: the one that swaps the rules in."""
+    batches = [b for b in api.batches if "DELETE FROM reporting.rls_rules" in b]
     assert len(batches) == 1, batches
     return batches[0]
 
 
-def test_refresh_with_reporting_sends_the_user_and_grants_in_the_views_batch() -> None:
+def test_refresh_with_reporting_sends_the_user_and_grants_in_the_rules_batch() -> None:
     api = TwinDataApi()
     _tenants(api, "acme", "acme_corp")
     _warehouse(api, reporting=REPORTING).refresh_reporting(RULES)
 
     batch = _refresh_batch(api)
-    n_views = len(TABLES) + len(finance.VIEW_COLUMNS)
-    assert all(s.startswith("CREATE OR REPLACE VIEW reporting.") for s in batch[:n_views])
-    assert batch[n_views : n_views + 2] == views.rls_rules(RULES)
-    assert batch[n_views + 2 :] == [
+    stage, apply = reporting_tables.refresh_statements(sql.REDSHIFT, RULES)
+    assert batch == [
+        *apply,
         *grants.reporting_user(USER, REPORTING.password, exists=False),
         *grants.reporting_grants(USER, ["acme", "acme_corp"]),
     ]
+    assert [s for b in api.batches for s in b if s in stage] == stage  # staged before, apart
     assert grants.user_exists(USER) in api.statements  # asked before, outside the batch
     # What committed: the user (hash, no privileges of its own), the grants, views and rules.
     assert api.users() == [(USER, HASH, False, False, "RESTRICTED")]
     assert api.privilege_statements() == grants.reporting_grants(USER, ["acme", "acme_corp"])
-    assert "GRANT USAGE ON SCHEMA reporting, shop_acme, shop_acme_corp TO " + USER in batch
+    assert f"GRANT USAGE ON SCHEMA reporting TO {USER}" in batch  # no tenant schema
     assert api.con.execute("SELECT * FROM reporting.rls_rules ORDER BY 1").fetchall() == RULES
 
 
-def test_the_next_refresh_alters_the_existing_user_and_opens_a_new_tenant() -> None:
+def test_the_next_refresh_alters_the_existing_user_and_revokes_on_a_new_tenant() -> None:
     api = TwinDataApi()
     _tenants(api, "acme")
     warehouse = _warehouse(api, reporting=REPORTING)
@@ -337,9 +340,11 @@ def test_the_next_refresh_alters_the_existing_user_and_opens_a_new_tenant() -> N
         USER, REPORTING.password, exists=True
     )
     assert api.users() == [(USER, HASH, False, False, "RESTRICTED")]
-    # The new tenant's view and the USAGE on its schema came in the one transaction.
-    assert "shop_acme_corp.products" in next(s for s in batch if "reporting.products" in s)
-    assert f"GRANT USAGE ON SCHEMA reporting, shop_acme, shop_acme_corp TO {USER}" in batch
+    revoked = [s for s in batch if s.startswith("REVOKE ALL ON SCHEMA")]
+    assert revoked == [
+        f"REVOKE ALL ON SCHEMA public, shopsync_ops, reporting, shop_acme, "
+        f"shop_acme_corp FROM {USER}"
+    ]
 
 
 def test_refresh_without_reporting_sends_nothing_about_users(tmp_path: Path) -> None:
@@ -352,24 +357,34 @@ def test_refresh_without_reporting_sends_nothing_about_users(tmp_path: Path) -> 
     assert not [s for s in sent if _ABOUT_USERS.search(s)]
     assert api.users() == []
     assert api.privilege_statements() == []
-    assert len(_refresh_batch(api)) == len(TABLES) + len(finance.VIEW_COLUMNS) + 2
+    assert len(_refresh_batch(api)) == len(finance.VIEW_COLUMNS) + 3
 
 
-def test_sixty_tenants_rules_and_grants_fit_one_batch() -> None:
-    tenant_ids = [f"store_{i:02d}" for i in range(60)]
+def test_five_thousand_tenants_refresh_within_the_data_api_limits() -> None:
+    """The refresh at 5,000 tenants with two groups each: every statement within 100 KB, the
+    one transaction within 40 statements (the union views passed 100 KB at ~93 tenants)."""
+    tenant_ids = [f"store_{i:04d}_of_a_long_agency_name" for i in range(5000)]
+    rules = [(f"{t}-{role}", t) for t in tenant_ids for role in ("analysts", "managers")]
+    stage, apply = reporting_tables.refresh_statements(sql.REDSHIFT, rules)
+    apply += grants.reporting_user(USER, REPORTING.password, exists=True)
+    apply += grants.reporting_grants(USER, tenant_ids)
+    assert len(apply) <= 20
+    assert max(len(s) for s in [*stage, *apply]) <= 64_000
+    assert len(stage) == 2 + 13  # 10,000 rules of ~83 bytes in statements of 64 KB
+
+
+def test_three_hundred_tenants_rules_and_grants_on_the_twin() -> None:
+    tenant_ids = [f"store_{i:03d}" for i in range(300)]
     rules = [(f"{t}-{role}", t) for t in tenant_ids for role in ("analysts", "managers")]
     api = TwinDataApi()
-    _tenants(api, *tenant_ids)
+    _tenants(api, *tenant_ids, tables=["products"])
     _warehouse(api, reporting=REPORTING).refresh_reporting(rules)
 
     batch = _refresh_batch(api)
-    assert len(batch) <= 40
-    # One statement per rule, as before, would have been 15 views + 1 + 120 rules.
-    assert sum(s.startswith("INSERT INTO reporting.rls_rules") for s in batch) == 1
-    assert api.con.execute("SELECT COUNT(*) FROM reporting.rls_rules").fetchone() == (120,)
-    usage = next(s for s in batch if s.startswith("GRANT USAGE"))
-    assert usage.count("shop_store_") == 60
-    assert api.con.execute("SELECT COUNT(DISTINCT tenant_id) FROM reporting.orders").fetchone()
+    assert len(batch) <= 20
+    assert api.con.execute("SELECT COUNT(*) FROM reporting.rls_rules").fetchone() == (600,)
+    revoke = next(s for s in batch if s.startswith("REVOKE ALL ON SCHEMA"))
+    assert revoke.count("shop_store_") == 300
 
 
 def test_a_batch_over_the_data_api_limit_fails_before_it_is_sent() -> None:
@@ -379,7 +394,7 @@ def test_a_batch_over_the_data_api_limit_fails_before_it_is_sent() -> None:
     assert api.batches == []
 
 
-def test_a_failing_grant_rolls_back_the_views_rules_and_user() -> None:
+def test_a_failing_grant_rolls_back_the_rules_and_user() -> None:
     api = TwinDataApi()
     _tenants(api, "acme")
     _warehouse(api).refresh_reporting(RULES[:1])
@@ -391,13 +406,53 @@ def test_a_failing_grant_rolls_back_the_views_rules_and_user() -> None:
     assert raised.value.statement == f"GRANT SELECT ON ALL TABLES IN SCHEMA reporting TO {USER}"
     assert api.users() == []  # the CREATE USER before it rolled back
     assert api.privilege_statements() == []
-    view = api.con.execute(
-        "SELECT sql FROM duckdb_views() WHERE schema_name = 'reporting' AND view_name = 'products'"
-    ).fetchone()
-    assert view is not None
-    assert "shop_acme.products" in view[0]
-    assert "acme_corp" not in view[0]  # still the first refresh's
     assert api.con.execute("SELECT * FROM reporting.rls_rules").fetchall() == RULES[:1]
+
+
+def test_union_views_of_an_earlier_version_become_tables_with_every_tenant_copied_once() -> None:
+    api = TwinDataApi()
+    _tenants(api, "acme", "acme_corp", tables=["products", "orders"])
+    for tenant in ("acme", "acme_corp"):
+        api.con.execute(
+            f"INSERT INTO shop_{tenant}.products (id, title, _run_id) VALUES "  # noqa: S608
+            "('gid://shopify/Product/1', ?, ?)",
+            [f"{tenant} hat", R1],
+        )
+    union = " UNION ALL ".join(
+        f"SELECT '{t}' AS tenant_id, * FROM shop_{t}.products"  # noqa: S608
+        for t in ("acme", "acme_corp")
+    )
+    api.con.execute(f"CREATE VIEW reporting.products AS {union}")  # the old layout
+    warehouse = _warehouse(api)
+    assert warehouse.prepare() == []
+
+    kind = "SELECT table_type FROM information_schema.tables WHERE table_name = 'products' "
+    assert api.con.execute(kind + "AND table_schema = 'reporting'").fetchall() == [("BASE TABLE",)]
+    assert api.con.execute(
+        "SELECT tenant_id, title FROM reporting.products ORDER BY 1"
+    ).fetchall() == [
+        ("acme", "acme hat"),
+        ("acme_corp", "acme_corp hat"),
+    ]
+    held = api.con.execute("SELECT tenant_id FROM shopsync_ops.reporting_tenants ORDER BY 1")
+    assert held.fetchall() == [("acme",), ("acme_corp",)]
+    api.batches.clear()
+    assert _warehouse(api).prepare() == []
+    assert not [s for b in api.batches for s in b if "reporting." in s and "INSERT" in s]
+
+
+def test_a_tenant_whose_copy_fails_is_named_and_the_others_are_copied() -> None:
+    api = TwinDataApi()
+    _tenants(api, "acme", "bad", tables=["products"])
+    api.faults.append((reporting_tables.backfill("bad", ["products"])[1], "disk full"))
+    errors = _warehouse(api).prepare()
+
+    assert len(errors) == 1
+    assert errors[0].startswith("bad: copying its rows into the reporting tables failed")
+    held = api.con.execute("SELECT tenant_id FROM shopsync_ops.reporting_tenants").fetchall()
+    assert held == [("acme",)]
+    api.faults.clear()
+    assert _warehouse(api).prepare() == []  # tried again next time
 
 
 class _RacingTwin(TwinDataApi):
@@ -621,7 +676,7 @@ def test_a_load_failing_between_its_change_batches_is_replayed_whole(
     warehouse ends as a load that never failed leaves it (no row twice, nothing lost)."""
 
     def small_batches(*args: Any, **kwargs: Any) -> list[list[str]]:
-        return load_batches(*args, **{**kwargs, "max_statements": 3})
+        return load_batches(*args, **{**kwargs, "max_statements": 5})
 
     monkeypatch.setattr("shopsync.warehouse.redshift.load_batches", small_batches)
     rows = [_product(1, "one", T10, R1), _product(2, "two", T10, R1)]
@@ -646,6 +701,9 @@ def test_a_load_failing_between_its_change_batches_is_replayed_whole(
     api.faults.clear()
     assert warehouse.load_run(run, loaded_at=NOW).rows == {"products": 2}
     assert api.con.execute(table).fetchall() == clean.con.execute(table).fetchall()
+    shown = "SELECT tenant_id, id, title, _run_id, _deleted_at FROM reporting.products ORDER BY id"
+    assert api.con.execute(shown).fetchall() == clean.con.execute(shown).fetchall()
+    assert len(api.con.execute(shown).fetchall()) == 2
     ledger = f"SELECT tenant_id, run_id, stream, rows, records FROM {sql.LEDGER} ORDER BY stream"  # noqa: S608
     assert api.con.execute(ledger).fetchall() == clean.con.execute(ledger).fetchall()
     assert warehouse.load_run(run, loaded_at=NOW).skipped

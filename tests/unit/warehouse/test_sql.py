@@ -12,14 +12,14 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from shopsync.reporting import finance, views
+from shopsync.reporting import finance
+from shopsync.reporting import tables as reporting_tables
 from shopsync.warehouse import sql
 from shopsync.warehouse.base import (
     Deletions,
     RunLoad,
     TableLoad,
     batch_stages,
-    epilogue_statements,
     load_batches,
     load_statements,
 )
@@ -60,7 +60,7 @@ def test_redshift_load_of_one_tenant_run() -> None:
     batches = load_batches(
         sql.REDSHIFT, RUN, loaded_at=AT, existing_columns=existing, max_statements=40
     )
-    assert [len(b) for b in batches] == [40, 7, 25]  # set-up, then the stages and the changes
+    assert [len(b) for b in batches] == [40, 8, 37]  # set-up, then the stages and the changes
     text = "\n".join(
         f"-- batch {i} of {len(batches)}\n" + ";\n\n".join(b) + ";\n"
         for i, b in enumerate(batches, 1)
@@ -70,9 +70,10 @@ def test_redshift_load_of_one_tenant_run() -> None:
 
 def test_the_changes_of_a_full_run_go_by_whole_tables_with_the_ledger_last() -> None:
     """Every table a complete snapshot, deleted products, orders and customers, columns added
-    to every table: each part fits the Data API's 40 statements; a table's changes are never
-    split; the deletions, the ledger and the skipped streams come in the last batch, after
-    every MERGE."""
+    to every table: each part fits the Data API's 40 statements and each statement its 100 KB;
+    a table's changes (guard, MERGE, its reporting rows) are never split; the deletions come
+    after every MERGE, a table they reach with its reporting rows after them; the ledger and
+    the skipped streams come last."""
     tables = tuple(
         TableLoad(t, CURATED.format(t=t), 1, complete_snapshot=True, cursor_to=None) for t in TABLES
     )
@@ -90,29 +91,46 @@ def test_the_changes_of_a_full_run_go_by_whole_tables_with_the_ledger_last() -> 
         sql.REDSHIFT, run, loaded_at=AT, existing_columns=existing, max_statements=40
     )
     assert all(1 <= len(b) <= 40 for b in batches)
+    assert max(len(s.encode()) for b in batches for s in b) < 20_000
     changes = [b for b in batches if any(s.startswith("MERGE INTO") for s in b)]
     first = batches.index(changes[0])
     ddl = ("COPY", "CREATE TABLE", "CREATE SCHEMA", "ALTER")  # set-up apart; stages may share
     assert not any(s.startswith(ddl) for b in changes for s in b)
     assert sum(s.startswith("MERGE INTO") for b in changes for s in b) == len(TABLES)
-    end = set(epilogue_statements(sql.REDSHIFT, run, tables, loaded_at=AT).apply)
-    deletions = [s for b in batches for s in b if "FROM stage_deletions d" in s]
+    flat = [s for b in batches for s in b]
+    deletions = [i for i, s in enumerate(flat) if "FROM stage_deletions d" in s]
     assert len(deletions) == sum(t.deleted_with is not None for t in TABLES.values())
-    assert set(deletions) <= end
-    for batch in changes:  # whole tables: a MERGE and, before it, its guard and snapshot delete
-        merged = {s.split()[2] for s in batch if s.startswith("MERGE INTO")}
-        touched = {s.split()[1] for s in batch if s.startswith("UPDATE ") and s not in end}
-        assert touched <= merged
+    merges = [i for i, s in enumerate(flat) if s.startswith("MERGE INTO")]
+    assert max(merges) < min(deletions)
+    # Each table's reporting rows once, after the last statement that changed it.
+    for name in TABLES:
+        refreshed = [
+            i for i, s in enumerate(flat) if s.startswith(f"INSERT INTO reporting.{name} ")
+        ]
+        changed = [
+            i
+            for i, s in enumerate(flat)
+            if s.split()[:3]
+            in (["MERGE", "INTO", f"shop_acme.{name}"], ["UPDATE", f"shop_acme.{name}", "SET"])
+        ]
+        assert len(refreshed) == 1, name
+        assert max(changed) < refreshed[0], name
+    for batch in batches:  # whole tables: its reporting rows in its MERGE's batch
+        for statement in batch:
+            if statement.startswith("MERGE INTO"):
+                name = statement.split()[2].removeprefix("shop_acme.")
+                reached = TABLES[name].deleted_with is not None
+                assert reached or any(s.startswith(f"INSERT INTO reporting.{name} ") for s in batch)
     last = batches[-1]
-    assert set(deletions) <= set(last)
-    assert all(last.index(d) < last.index(s) for d in deletions for s in last if "ledger" in s)
+    ledger = flat.index(next(s for s in last if s.startswith("INSERT INTO shopsync_ops.load")))
+    assert max(deletions) < ledger
     assert sum(s.startswith("INSERT INTO shopsync_ops.load_ledger") for s in last) == 1
     earlier = [s for b in batches[:-1] for s in b]
     assert not any(s.startswith("INSERT INTO shopsync_ops.load_ledger") for s in earlier)
-    assert batches[first:] == (changes if changes[-1] is last else [*changes, last])
+    stages = ("CREATE TEMP TABLE", "INSERT INTO stage_", "DROP TABLE IF EXISTS stage_")
+    assert not [s for b in batches[first + 1 :] for s in b if s.startswith(stages)]
     # The same statements as the one-transaction form (DuckDB's), less the staging of the
     # batch's tables, which a session does once for every run of the batch.
-    flat = [s for b in batches for s in b]
     one = load_statements(sql.REDSHIFT, run, loaded_at=AT, existing_columns=existing, iam_role=ROLE)
     staged = batch_stages(sql.REDSHIFT, run, tables, iam_role=ROLE)
     staging = {s for _, ss in staged.values() for s in ss}
@@ -122,11 +140,16 @@ def test_the_changes_of_a_full_run_go_by_whole_tables_with_the_ledger_last() -> 
 
 
 def test_redshift_reporting_and_rls() -> None:
+    stage, swap = reporting_tables.refresh_statements(
+        sql.REDSHIFT, [("corp-analysts", "acme_corp"), ("acme-analysts", "acme")]
+    )
+    layout = reporting_tables.layout_statements(sql.REDSHIFT, {"orders": ["tenant_id", "id"]})
     statements = [
-        views.reporting_view(sql.REDSHIFT, TABLES["products"], ["acme", "acme_corp"]),
-        views.reporting_view(sql.REDSHIFT, TABLES["orders"], []),
-        *finance.finance_views(sql.REDSHIFT),
-        *views.rls_rules([("corp-analysts", "acme_corp"), ("acme-analysts", "acme")]),
+        *[s for s in layout if " reporting.products " in s or "reporting.orders " in s],
+        *reporting_tables.run_refresh("acme", RUN.run_id, TABLES["products"]),
+        *reporting_tables.backfill("acme_corp", ["products"]),
+        *stage,
+        *swap,
     ]
     _check_golden("reporting.sql", statements)
 
@@ -186,7 +209,7 @@ def test_literals(value: str | int | datetime | None, expected: str) -> None:
 
 def test_rls_rejects_odd_group_names() -> None:
     with pytest.raises(ValueError, match="group"):
-        views.rls_rules([("x'); DROP TABLE t; --", "acme")])
+        reporting_tables.rls_rules(sql.DUCKDB, [("x'); DROP TABLE t; --", "acme")])
 
 
 def test_add_columns_only_for_missing_ones() -> None:
@@ -197,29 +220,33 @@ def test_add_columns_only_for_missing_ones() -> None:
     ]
 
 
-def test_rls_rules_are_multi_row_inserts_in_chunks() -> None:
-    rules = [(f"group-{i:03d}", f"tenant_{i:03d}") for i in range(450)]
-    statements = views.rls_rules([*reversed(rules), rules[0]])  # order and duplicates do not matter
-    assert statements[0] == "DELETE FROM reporting.rls_rules"
-    inserts = statements[1:]
-    assert [s.count("), (") + 1 for s in inserts] == [200, 200, 50]
-    assert all(
-        s.startswith("INSERT INTO reporting.rls_rules (groupname, tenant_id) VALUES (")
-        for s in inserts
-    )
+def test_rls_rules_are_staged_in_multi_row_inserts_then_swapped_in() -> None:
+    rules = [(f"group-{i:04d}", f"tenant_{i:04d}") for i in range(3000)]
+    stage, swap = reporting_tables.rls_rules(sql.DUCKDB, [*reversed(rules), rules[0]])
+    inserts = [s for s in stage if s.startswith("INSERT INTO rls_rules_next")]
+    assert len(inserts) == 2  # ~30 bytes a rule: 64 KB hold ~2,000
+    assert all(len(s.encode()) <= reporting_tables.MAX_STATEMENT_BYTES for s in inserts)
+    assert swap == [
+        "DELETE FROM reporting.rls_rules",
+        "INSERT INTO reporting.rls_rules (groupname, tenant_id) SELECT groupname, tenant_id "
+        "FROM rls_rules_next",
+        "DROP TABLE rls_rules_next",
+    ]
     # The statements run as generated on DuckDB (Redshift documents the same multi-row form).
     con = duckdb.connect()
-    for statement in [*sql.ops_ddl(sql.DUCKDB), *statements]:
+    for statement in [*sql.ops_ddl(sql.DUCKDB), *stage, *swap]:
         con.execute(statement)
     stored = con.execute("SELECT groupname, tenant_id FROM reporting.rls_rules ORDER BY 1")
     assert stored.fetchall() == rules
 
 
-def test_rls_rules_without_rules_only_empty_the_table() -> None:
-    assert views.rls_rules([]) == ["DELETE FROM reporting.rls_rules"]
+def test_rls_rules_without_rules_empty_the_table() -> None:
+    stage, swap = reporting_tables.rls_rules(sql.DUCKDB, [])
+    assert not [s for s in stage if s.startswith("INSERT")]
+    assert swap[0] == "DELETE FROM reporting.rls_rules"
 
 
-def test_a_chunk_of_the_longest_rules_stays_far_below_the_data_api_statement_limit() -> None:
-    rules = [("g" * 127 + f"{i % 10}", f"t{i:039d}") for i in range(views.RLS_ROWS_PER_INSERT)]
-    (insert,) = views.rls_rules(rules)[1:]
-    assert len(insert.encode()) < 50_000  # the Data API takes a statement of up to 100 KB
+def test_the_longest_rules_stay_below_the_data_api_statement_limit() -> None:
+    rules = [("g" * 127 + f"{i % 10}", f"t{i:039d}") for i in range(5000)]
+    stage, _ = reporting_tables.rls_rules(sql.REDSHIFT, rules)
+    assert max(len(s.encode()) for s in stage) <= 64_000  # the Data API takes up to 100 KB

@@ -36,6 +36,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bSUPER\b"), "JSON"),
     (re.compile(r"JSON_PARSE\((s\.\w+)::VARCHAR\)"), r"\1"),
     (re.compile(r" WITH NO SCHEMA BINDING$"), ""),
+    (re.compile(r" SORTKEY \([\w, ]+\)$"), ""),
     (
         re.compile(r"^CREATE TEMP TABLE (\w+) \(LIKE ([\w.]+)\)$"),
         r"CREATE TEMP TABLE \1 AS SELECT * FROM \2 LIMIT 0",
@@ -146,6 +147,18 @@ def to_duckdb(statement: str) -> str:
 
 #: ``SqlList`` in the Data API's model: 1 to 40 statements per batch.
 MAX_BATCH = 40
+#: ``Sql`` (and each of ``Sqls``) in the Data API's model: at most 100,000 characters.
+MAX_SQL = 100_000
+
+
+def _refuse_long(statements: Sequence[str], operation: str) -> None:
+    """The service refuses a call with a statement over :data:`MAX_SQL`, as here."""
+    for statement in statements:
+        if len(statement) > MAX_SQL:
+            message = f"a statement of {len(statement)} characters: at most {MAX_SQL}"
+            raise ClientError(
+                {"Error": {"Code": "ValidationException", "Message": message}}, operation
+            )
 
 
 def _cell(value: Any) -> dict[str, Any]:
@@ -253,6 +266,7 @@ class TwinDataApi:
         return {"Id": sid, **({"SessionId": session} if session else {})}
 
     def execute_statement(self, *, Sql: str, **kwargs: Any) -> dict[str, str]:
+        _refuse_long([Sql], "ExecuteStatement")
         self.statements.append(Sql)
         return self._run([Sql], kwargs)
 
@@ -267,6 +281,7 @@ class TwinDataApi:
                 },
                 "BatchExecuteStatement",
             )
+        _refuse_long(Sqls, "BatchExecuteStatement")
         self.batches.append(list(Sqls))
         return self._run(Sqls, kwargs)
 
