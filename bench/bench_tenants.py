@@ -3,11 +3,11 @@
 ``--tenants`` tenants (default 200) each land one run of ``--records`` raw records (default
 1,000: products, variants, inventory levels, customers and orders with two line items each,
 as ``bench_load.py`` writes them); one job run loads them all (Spark transforms to curated
-Parquet, DuckDB MERGEs, ledger, checks, reporting views). Then each tenant lands its next run
-and one more job run loads those: the first round creates 200 schemas, the second is the
-hourly steady state. Prints tenant runs per minute and seconds per tenant run for each, with
-the time split between curation (Spark, its start-up included in the first) and the
-warehouse. Target: >= 600 tenant runs per minute on 2 cores, in both rounds.
+Parquet; DuckDB MERGEs, reporting rows, ledger, checks, reporting refresh). Then each tenant
+lands its next run and one more job run loads those: the first round creates 200 schemas,
+the second is the hourly steady state. Prints tenant runs per minute and seconds per tenant
+run for each, with the time split between curation (Spark, its start-up included in the
+first) and the warehouse. Target: >= 600 tenant runs per minute on 2 cores, in both rounds.
 
     .venv/bin/python bench/bench_tenants.py [--tenants 200] [--records 1000]
 """

@@ -427,13 +427,12 @@ class _Job:
                         curation.headers[run],
                         loaded_at=datetime.now(UTC),
                         arriving=(loads[run] for loads in curation if run in loads),
+                        checked_at=datetime.now(UTC),
                     )
-                    plan = curation.plan(run)
             except Exception as exc:
                 self._failed(manifest, exc)
                 return
-            with self.timed("checks"):
-                self._checked(plan, result)
+            self._loaded(result)
 
     def _load_many(self, batch: list[Manifest]) -> None:
         """One Spark job per table for the batch, then each run in its own transaction. If the
@@ -463,24 +462,23 @@ class _Job:
             run = _key(manifest)
             with log_context(tenant_id=run[0], run_id=run[1]):
                 try:
+                    now = datetime.now(UTC)
                     plan = curation.plan(run)
-                    result = self.warehouse.load_run(plan, loaded_at=datetime.now(UTC))
+                    result = self.warehouse.load_run(plan, loaded_at=now, checked_at=now)
                 except Exception as exc:
                     self._failed(manifest, exc)
                     return
-                self._checked(plan, result)
+                self._loaded(result)
 
     def _curation(self, manifests: list[Manifest]) -> Curation:
         return Curation(self.spark, self.raw, self.lake, manifests)
 
-    def _checked(self, plan: RunLoad, result: LoadResult) -> None:
-        """The run's checks (none for a run already loaded), recorded with its result."""
-        checks = []
-        if not result.skipped:
-            checks = self.warehouse.run_checks(plan, result, now=datetime.now(UTC))
+    def _loaded(self, result: LoadResult) -> None:
+        """The run's result and its checks (none for a run already loaded: they were
+        recorded with its load)."""
         with self._lock:
             self.summary.loaded.append(result)
-            self.summary.checks += checks
+            self.summary.checks += result.checks
 
 
 def run_job(

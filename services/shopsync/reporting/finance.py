@@ -26,7 +26,7 @@ Test orders and soft-deleted rows are left out; a day is the UTC date of ``creat
 ``order_financials`` has one row per order with every refund of the order applied, in shop and
 in presentment currency; ``daily_sales`` one row per tenant, UTC day and shop currency.
 
-Both views read the ``reporting.<table>`` views (so one statement each, whatever the number of
+Both views read the ``reporting.<table>`` tables (so one statement each, whatever the number of
 tenants, and ``tenant_id`` is there for the row-level security), joined on ``tenant_id`` as
 well as ids. The checks run the same SQL on one tenant's own tables (a load's checks run before
 the reporting refresh).
@@ -95,7 +95,7 @@ def reporting_relation(table: str) -> str:
 
 
 def tenant_relation(tenant_id: str) -> Relation:
-    """One tenant's own tables, each with a ``tenant_id`` column as the reporting views have."""
+    """One tenant's own tables, each with a ``tenant_id`` column as the reporting tables have."""
     schema, tenant = tenant_schema(tenant_id), literal(tenant_id)
     return lambda table: f"(SELECT {tenant} AS tenant_id, * FROM {schema}.{table})"
 
@@ -232,8 +232,7 @@ def _daily_sales_select(dialect: Dialect) -> str:
 
 
 def finance_views(dialect: Dialect) -> list[str]:
-    """``CREATE OR REPLACE VIEW`` of both views, over the ``reporting.<table>`` views (create
-    them after those)."""
+    """``CREATE OR REPLACE VIEW`` of both views, over the ``reporting.<table>`` tables."""
     with_ = _with(dialect, reporting_relation)
     bodies = {
         ORDER_FINANCIALS: _order_financials_select(dialect),

@@ -2,9 +2,9 @@
 
 Terraform cannot read Python, so the dataset columns are exported to
 ``terraform/quicksight_columns.json`` (``make bi``) and a test fails when the file drifts from
-the specs — the same arrangement as the tenant JSON Schema. Every ``reporting`` view QuickSight
-reads is under ``tables``, so each gets a dataset with the same permissions and row-level
-security: one per warehouse table, plus ``order_financials`` and ``daily_sales``.
+the specs — the same arrangement as the tenant JSON Schema. Every ``reporting`` relation
+QuickSight reads is under ``tables``, so each gets a dataset with the same permissions and
+row-level security: one per warehouse table, plus ``order_financials`` and ``daily_sales``.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ RLS_COLUMNS = [{"name": "groupname", "type": "STRING"}, {"name": "tenant_id", "t
 
 
 def quicksight_columns() -> dict[str, Any]:
-    """``{"rls_rules": [...], "tables": {view: [{"name", "type"}, ...]}}`` for the reporting
+    """``{"rls_rules": [...], "tables": {name: [{"name", "type"}, ...]}}`` for the reporting
     views (``tenant_id`` first, the column the row-level security rules filter on)."""
     tables: dict[str, list[dict[str, str]]] = {}
     for name, spec in sorted(TABLES.items()):

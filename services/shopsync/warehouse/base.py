@@ -78,14 +78,6 @@ class RunLoad:
 
 
 @dataclass(frozen=True)
-class LoadResult:
-    tenant_id: str
-    run_id: str
-    skipped: bool
-    rows: Mapping[str, int]
-
-
-@dataclass(frozen=True)
 class CheckResult:
     tenant_id: str
     run_id: str | None
@@ -95,6 +87,16 @@ class CheckResult:
     observed: int | None = None
     expected: int | None = None
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    tenant_id: str
+    run_id: str
+    skipped: bool
+    rows: Mapping[str, int]
+    #: The run's checks, when the load ran them (``checked_at``): committed with the run.
+    checks: tuple[CheckResult, ...] = ()
 
 
 @dataclass
@@ -135,14 +137,21 @@ class Warehouse(Protocol):
         ...
 
     def load_run(
-        self, run: RunLoad, *, loaded_at: datetime, arriving: Iterable[TableLoad] = ()
+        self,
+        run: RunLoad,
+        *,
+        loaded_at: datetime,
+        arriving: Iterable[TableLoad] = (),
+        checked_at: datetime | None = None,
     ) -> LoadResult:
         """Load one tenant run, ledger last; skip a run already in the ledger.
 
         ``arriving`` yields more of the run's tables as the job writes them (blocking until the
         next is written); they load in the same transaction, which commits after the last.
         If it raises, the run's ledger row is not committed (DuckDB: nothing is), and
-        loading the run again completes it without duplicates.
+        loading the run again completes it without duplicates. With ``checked_at``, the run's
+        checks (:mod:`.checks`) are read at the end of the load and recorded with it (in
+        ``LoadResult.checks``): no round trips and no transaction of their own.
         """
         ...
 
@@ -217,17 +226,21 @@ def prologue_statements(
     tenant_id: str,
     *,
     existing_columns: Mapping[str, Sequence[str]] | None = None,
+    recorded: str | None = None,
 ) -> list[str]:
-    """Ops tables, the tenant's schema and tables, columns the specs gained since: every
-    statement idempotent, so this may also commit on its own before the load. Nothing when
-    ``existing_columns`` shows every table with every column (what most loads find: the DDL
-    is then skipped, not run again to no effect)."""
+    """Ops tables, the tenant's schema and tables, columns the specs gained since, and the
+    layout recorded (:func:`sql.record_layout`): every statement idempotent, so this may also
+    commit on its own before the load. Nothing when the tenant's ``recorded`` fingerprint is
+    the specs' (what most loads find: then nobody read ``existing_columns`` either); only the
+    record when ``existing_columns`` shows every table with every column."""
+    if recorded == sql.layout_fingerprint():
+        return []
     all_specs = list(TABLES.values())
     if existing_columns and all(
         not sql.add_columns(dialect, tenant_id, spec, existing_columns.get(spec.name) or ())
         for spec in all_specs
     ):
-        return []
+        return sql.record_layout(tenant_id)
     out = sql.ops_ddl(dialect) + sql.schema_ddl(dialect, tenant_id, all_specs)
     for spec in all_specs:
         have = (existing_columns or {}).get(spec.name)
@@ -235,7 +248,7 @@ def prologue_statements(
             out += sql.add_columns(dialect, tenant_id, spec, have)
     if not existing_columns:  # a new tenant: the reporting tables hold all of its (no) rows
         out.append(reporting_tables.mark(tenant_id))
-    return out
+    return out + sql.record_layout(tenant_id)
 
 
 @dataclass(frozen=True)
@@ -390,12 +403,17 @@ def load_batches(
     *,
     loaded_at: datetime,
     existing_columns: Mapping[str, Sequence[str]] | None = None,
+    recorded: str | None = None,
     max_statements: int,
+    tail: Sequence[str] = (),
 ) -> list[list[str]]:
     """The same load as batches of at most ``max_statements``, for one database session in
-    which the run's batch tables are staged (:func:`batch_stages`).
+    which the run's batch tables are staged (:func:`batch_stages`), and ``tail`` (the reads of
+    the load's end: its ledger rows, its checks' inputs) last, in the last batch when it has
+    room: they then cost no round trip of their own.
 
-    The idempotent set-up (none when every table and column exists), then the run's stages
+    The idempotent set-up (none when the tenant's ``recorded`` layout is the specs'), then
+    the run's stages
     (temporary tables, session-only) and its changes, packed into as few batches as hold them
     (each Data API call costs a round trip: a small run's stages and changes are one batch),
     a table's changes never split, and the epilogue (deletions, ledger, skipped streams) in
@@ -410,8 +428,11 @@ def load_batches(
     skipped streams add no row twice). ``tests/unit/warehouse/test_redshift.py`` loads a run
     that fails after its first change batch and replays it.
     """
-    setup = prologue_statements(dialect, run.tenant_id, existing_columns=existing_columns)
+    setup = prologue_statements(
+        dialect, run.tenant_id, existing_columns=existing_columns, recorded=recorded
+    )
     phases = _phases(dialect, run, loaded_at=loaded_at)  # epilogue last
+    phases.append(Phase([], list(tail)))
     longest = max(len(p.apply) for p in phases)
     if longest > max_statements:
         raise ValueError(f"{longest} statements in one part of the load; at most {max_statements}")

@@ -8,6 +8,7 @@ captured (:mod:`shopsync.reporting.finance`). A failed check is recorded, never 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +35,32 @@ CAPTURED_KEY = f"{finance.CAPTURED_CHECK}:refunds"
 
 
 TABLES_KEY = "tables"
+ROWS_KEY = "rows"
+
+
+def load_queries(dialect: sql.Dialect, run: RunLoad, *, checked: bool) -> dict[str, str]:
+    """What a load reads at its end, inside its transaction: the run's rows per table from
+    the ledger (:data:`ROWS_KEY`) and, when ``checked``, its checks' inputs."""
+    out = {ROWS_KEY: sql.loaded_rows_query(run.tenant_id, run.run_id)}
+    return out | (check_statements(dialect, run) if checked else {})
+
+
+def load_outcome(
+    run: RunLoad,
+    found: Mapping[str, Sequence[Sequence[Any]]],
+    *,
+    now: datetime | None,
+    freshness_hours: float,
+) -> LoadResult:
+    """The load's result from the rows :func:`load_queries`' queries returned, with its
+    checks evaluated when it was ``checked`` (``now``: when)."""
+    rows = {str(stream): int(n) for stream, n in found[ROWS_KEY]}
+    result = LoadResult(run.tenant_id, run.run_id, skipped=False, rows=rows)
+    if now is None:
+        return result
+    observed = observations({k: v for k, v in found.items() if k != ROWS_KEY})
+    checks = evaluate_checks(run, result, observed, now=now, freshness_hours=freshness_hours)
+    return replace(result, checks=tuple(checks))
 
 
 def check_statements(dialect: sql.Dialect, run: RunLoad) -> dict[str, str]:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import threading
@@ -33,7 +34,14 @@ from .base import (
     prologue_statements,
     table_statements,
 )
-from .checks import check_statements, checks_insert, evaluate_checks, observations
+from .checks import (
+    check_statements,
+    checks_insert,
+    evaluate_checks,
+    load_outcome,
+    load_queries,
+    observations,
+)
 from .duckdb_import import duckdb
 
 logger = logging.getLogger(__name__)
@@ -163,11 +171,15 @@ class DuckDBWarehouse:
         return columns_by_table(con.execute(sql.columns_query(tenant_id)).fetchall())
 
     def load_run(
-        self, run: RunLoad, *, loaded_at: datetime, arriving: Iterable[TableLoad] = ()
+        self,
+        run: RunLoad,
+        *,
+        loaded_at: datetime,
+        arriving: Iterable[TableLoad] = (),
+        checked_at: datetime | None = None,
     ) -> LoadResult:
         with self.connect() as con:
             self._ensure_ops(con)
-            existing = self._existing_columns(con, run.tenant_id)
 
             def execute(statements: Iterable[str]) -> None:
                 for statement in statements:
@@ -184,15 +196,20 @@ class DuckDBWarehouse:
                 self._stage_batch(con, run, list(run.tables), execute)
             con.execute("BEGIN TRANSACTION")
             try:
-                done = con.execute(
-                    f"SELECT COUNT(*) FROM {sql.LEDGER} WHERE tenant_id = ? AND run_id = ?",
-                    [run.tenant_id, run.run_id],
-                ).fetchone()
-                if done is not None and done[0] > 0:
+                state = con.execute(sql.run_state_query(run.tenant_id, run.run_id)).fetchone()
+                done, recorded = state if state is not None else (0, None)
+                if done > 0:
                     con.execute("ROLLBACK")
                     logger.info("run already loaded; skipped")
                     return LoadResult(run.tenant_id, run.run_id, skipped=True, rows={})
-                execute(prologue_statements(self.dialect, run.tenant_id, existing_columns=existing))
+                existing = None
+                if recorded != sql.layout_fingerprint():  # the DDL may have work to do
+                    existing = self._existing_columns(con, run.tenant_id)
+                execute(
+                    prologue_statements(
+                        self.dialect, run.tenant_id, existing_columns=existing, recorded=recorded
+                    )
+                )
                 tables: list[TableLoad] = []
                 empty: set[str] = set()
                 # Each table merges as soon as it is written, while the job writes the next.
@@ -208,14 +225,22 @@ class DuckDBWarehouse:
                     execute(phase.statements)
                 end = epilogue_statements(run, tables, loaded_at=loaded_at, empty=empty)
                 execute(end.statements + cleanup_statements(run, tables))
-                loaded = sql.loaded_rows_query(run.tenant_id, run.run_id)
-                rows = dict(con.execute(loaded).fetchall())
+                # Its rows and, when asked, its checks: read and recorded before it commits.
+                loaded = dataclasses.replace(run, tables=tuple(tables))
+                queries = load_queries(self.dialect, loaded, checked=checked_at is not None)
+                found = {key: con.execute(query).fetchall() for key, query in queries.items()}
+                result = load_outcome(
+                    loaded, found, now=checked_at, freshness_hours=self.freshness_hours
+                )
+                if result.checks and checked_at is not None:
+                    execute([checks_insert(result.checks, checked_at)])
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-        logger.info("run loaded: %s", rows)
-        return LoadResult(run.tenant_id, run.run_id, skipped=False, rows=rows)
+        logger.info("run loaded: %s", result.rows)
+        _log_failed(result.checks)
+        return result
 
     def _stage_batch(
         self,
@@ -260,12 +285,11 @@ class DuckDBWarehouse:
             )
             if checks:
                 con.execute(checks_insert(checks, now))
-        for check in checks:
-            if not check.passed:
-                logger.warning(
-                    "check %s failed on %s: %s",
-                    check.name,
-                    check.table,
-                    check.detail,
-                )
+        _log_failed(checks)
         return checks
+
+
+def _log_failed(checks: Iterable[CheckResult]) -> None:
+    for check in checks:
+        if not check.passed:
+            logger.warning("check %s failed on %s: %s", check.name, check.table, check.detail)

@@ -24,6 +24,8 @@ goes through :func:`literal`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,7 +34,7 @@ from typing import ClassVar
 from shopsync.runid import RUN_ID_PATTERN
 from shopsync.tenantid import is_tenant_id
 
-from .specs import DECIMAL_PRECISION, DECIMAL_SCALE, ColumnType, TableSpec
+from .specs import DECIMAL_PRECISION, DECIMAL_SCALE, TABLES, ColumnType, TableSpec
 
 OPS_SCHEMA = "shopsync_ops"
 REPORTING_SCHEMA = "reporting"
@@ -42,6 +44,8 @@ SKIPPED = f"{OPS_SCHEMA}.skipped_streams"
 RLS_RULES = f"{REPORTING_SCHEMA}.rls_rules"
 #: The tenants whose rows the ``reporting`` tables hold (every run since keeps them there).
 REPORTING_TENANTS = f"{OPS_SCHEMA}.reporting_tenants"
+#: Each tenant's schema as last set up: the specs' fingerprint (:func:`layout_fingerprint`).
+LAYOUTS = f"{OPS_SCHEMA}.tenant_layouts"
 MANIFEST_STREAM = "_manifest"
 DELETIONS_TABLE = "deletions"
 
@@ -268,6 +272,8 @@ def ops_ddl(dialect: Dialect) -> list[str]:
         f"(groupname {vc} NOT NULL, tenant_id {vc} NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS {REPORTING_TENANTS} (tenant_id {vc} NOT NULL, "
         f"since {ts} NOT NULL, PRIMARY KEY (tenant_id))",
+        f"CREATE TABLE IF NOT EXISTS {LAYOUTS} (tenant_id {vc} NOT NULL, "
+        f"fingerprint {vc} NOT NULL, recorded_at {ts} NOT NULL, PRIMARY KEY (tenant_id))",
     ]
 
 
@@ -467,6 +473,35 @@ def skipped_insert(
         f"WHERE NOT EXISTS (SELECT 1 FROM {SKIPPED} s WHERE s.tenant_id = {tenant} AND "
         f"s.run_id = {run} AND s.stream = e.stream AND s.missing_scope = e.missing_scope)"
     ]
+
+
+def layout_fingerprint() -> str:
+    """What the specs want of a tenant's schema (every table, column and type, in order), as
+    a short hash: a tenant whose recorded fingerprint equals it needs no DDL, so its load
+    neither reads the catalog nor sends any."""
+    wanted = [(name, spec.column_types()) for name, spec in TABLES.items()]
+    return hashlib.sha256(json.dumps(wanted).encode()).hexdigest()[:16]
+
+
+def record_layout(tenant_id: str) -> list[str]:
+    """The tenant's schema is as :func:`layout_fingerprint` says (last in its set-up)."""
+    tenant = literal(tenant_schema(tenant_id)[len("shop_") :])
+    return [
+        f"DELETE FROM {LAYOUTS} WHERE tenant_id = {tenant}",
+        f"INSERT INTO {LAYOUTS} (tenant_id, fingerprint, recorded_at) VALUES "
+        f"({tenant}, {literal(layout_fingerprint())}, CURRENT_TIMESTAMP)",
+    ]
+
+
+def run_state_query(tenant_id: str, run_id: str) -> str:
+    """One row: (the run's ledger rows, the tenant's recorded layout fingerprint or NULL):
+    whether the run is loaded already and whether its tenant's schema needs any DDL, in one
+    round trip."""
+    tenant, run = literal(tenant_id), run_literal(run_id)
+    return (
+        f"SELECT (SELECT COUNT(*) FROM {LEDGER} WHERE tenant_id = {tenant} AND run_id = {run}), "
+        f"(SELECT MAX(fingerprint) FROM {LAYOUTS} WHERE tenant_id = {tenant})"
+    )
 
 
 def columns_query(tenant_id: str) -> str:

@@ -13,6 +13,8 @@ CREATE TABLE IF NOT EXISTS reporting.rls_rules (groupname VARCHAR(65535) NOT NUL
 
 CREATE TABLE IF NOT EXISTS shopsync_ops.reporting_tenants (tenant_id VARCHAR(65535) NOT NULL, since TIMESTAMPTZ NOT NULL, PRIMARY KEY (tenant_id));
 
+CREATE TABLE IF NOT EXISTS shopsync_ops.tenant_layouts (tenant_id VARCHAR(65535) NOT NULL, fingerprint VARCHAR(65535) NOT NULL, recorded_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (tenant_id));
+
 CREATE SCHEMA IF NOT EXISTS shop_acme;
 
 CREATE TABLE IF NOT EXISTS shop_acme.products (id VARCHAR(65535), product_id BIGINT, title VARCHAR(65535), handle VARCHAR(65535), status VARCHAR(65535), vendor VARCHAR(65535), product_type VARCHAR(65535), tags VARCHAR(65535), description_html VARCHAR(65535), total_inventory INTEGER, tracks_inventory BOOLEAN, created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, published_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _raw SUPER, PRIMARY KEY (id));
@@ -77,9 +79,9 @@ ALTER TABLE shop_acme.products ADD COLUMN description_html VARCHAR(65535);
 
 ALTER TABLE shop_acme.products ADD COLUMN total_inventory INTEGER;
 
+-- batch 2 of 3
 ALTER TABLE shop_acme.products ADD COLUMN tracks_inventory BOOLEAN;
 
--- batch 2 of 3
 ALTER TABLE shop_acme.products ADD COLUMN created_at TIMESTAMPTZ;
 
 ALTER TABLE shop_acme.products ADD COLUMN updated_at TIMESTAMPTZ;
@@ -95,6 +97,10 @@ ALTER TABLE shop_acme.products ADD COLUMN _synced_at TIMESTAMPTZ;
 ALTER TABLE shop_acme.products ADD COLUMN _deleted_at TIMESTAMPTZ;
 
 ALTER TABLE shop_acme.products ADD COLUMN _raw SUPER;
+
+DELETE FROM shopsync_ops.tenant_layouts WHERE tenant_id = 'acme';
+
+INSERT INTO shopsync_ops.tenant_layouts (tenant_id, fingerprint, recorded_at) VALUES ('acme', '3aeb20eab0fb79b7', CURRENT_TIMESTAMP);
 
 -- batch 3 of 3
 DROP TABLE IF EXISTS stage_products;

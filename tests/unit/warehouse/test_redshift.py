@@ -19,6 +19,7 @@ from shopsync.reporting import finance, grants
 from shopsync.reporting import tables as reporting_tables
 from shopsync.warehouse import sql
 from shopsync.warehouse.base import Deletions, RunLoad, TableLoad, WarehouseError, load_batches
+from shopsync.warehouse.checks import checks_insert, load_queries
 from shopsync.warehouse.redshift import RedshiftDataApiWarehouse, redact
 from shopsync.warehouse.specs import TABLES
 from shopsync.warehouse.status import tenant_status
@@ -739,3 +740,37 @@ def test_a_batch_s_runs_share_one_session_and_one_copy_per_table(tmp_path: Path)
     assert len({s for s in api.session_calls if s is not None}) == 1
     assert api.con.execute("SELECT title FROM shop_acme.products").fetchall() == [("acme's",)]
     assert api.con.execute("SELECT COUNT(*) FROM shop_acme_corp.products").fetchall() == [(2,)]
+
+
+def test_a_run_of_a_set_up_tenant_costs_three_data_api_calls_with_its_checks(
+    tmp_path: Path,
+) -> None:
+    """Inside a batch, after the batch's one COPY: a query (loaded? layout current?), the load
+    in one batch ending with its reads (ledger rows, the checks' inputs: results of that
+    batch's last statements), one batch recording the checks; the checks are those
+    ``run_checks`` finds on its own."""
+    api = TwinDataApi()
+    warehouse = _warehouse(api)
+    first = _run(tmp_path, R1, [_product(1, "one", T9, R1)])
+    assert warehouse.load_run(first, loaded_at=NOW).rows == {"products": 1}  # sets acme up
+    second = _run(tmp_path, R2, [_product(1, "two", T10, R2), _product(2, "new", T10, R2)])
+    calls = len(api.statements) + len(api.batches)
+    with warehouse.batch():
+        result = warehouse.load_run(second, loaded_at=NOW, checked_at=NOW)
+    sent = api.statements[-1:] + api.batches[-3:]
+    assert len(api.statements) + len(api.batches) - calls == 1 + 3  # the COPY's batch, then 3
+    assert sent[0] == sql.run_state_query("acme", R2)
+    assert sent[1][0].startswith("DROP TABLE IF EXISTS batch_products")  # the batch's COPY
+    reads = list(load_queries(sql.REDSHIFT, second, checked=True).values())
+    assert sent[2][-len(reads) :] == reads
+    assert sent[3] == [checks_insert(result.checks, NOW)]
+    assert result.rows == {"products": 2}
+    assert {(c.name, c.passed) for c in result.checks} == {
+        ("rows_vs_records", True),
+        ("pk_unique", True),
+        ("freshness", True),
+    }
+    alone = warehouse.run_checks(second, result, now=NOW)
+    assert [(c.name, c.observed, c.expected) for c in alone] == [
+        (c.name, c.observed, c.expected) for c in result.checks
+    ]

@@ -249,9 +249,12 @@ class TwinDataApi:
                     if statement.startswith(prefix):
                         raise duckdb.Error(error.replace("{statement}", statement))
                 cursor = con.execute(to_duckdb(statement))
+                sub["HasResultSet"] = cursor.description is not None
                 if cursor.description is not None:
                     rows = cursor.fetchall()
                     desc["HasResultSet"] = len(statements) == 1
+                    # A batch's statement's rows: ``GetStatementResult`` of ``<id>:<n>``.
+                    self._results[sub["Id"]] = {"desc": dict(sub), "rows": rows}
             except duckdb.Error as exc:
                 con.execute("ROLLBACK")
                 sub.update(Status="FAILED", Error=str(exc))
