@@ -92,6 +92,9 @@ module "ingestion" {
   subnet_ids         = local.network.private_subnet_ids
   security_group_ids = local.network.lambda_security_group_ids
   kms_key_arn        = module.encryption.key_arn
+  # A tick starts at most load_batch_size runs at once (README, "Scaling"): reserving that
+  # many keeps a tick from being throttled by the account's other functions.
+  reserved_concurrency = var.ingestion_reserved_concurrency
 }
 
 # Ticks that overlap only race on leases, which the state table's conditional writes settle;

@@ -135,6 +135,16 @@ variable "quicksight_manage_secrets_role" {
   default     = true
 }
 
+variable "ingestion_reserved_concurrency" {
+  type        = number
+  description = "Reserved concurrency of the ingestion function (-1: none). A tick invokes at most load_batch_size runs at once, so load_batch_size (100) is enough; an account needs a concurrency quota of at least that plus the 100 Lambda keeps unreserved (new accounts, whose quota is 10, cannot reserve any)."
+  default     = -1
+  validation {
+    condition     = var.ingestion_reserved_concurrency == -1 || var.ingestion_reserved_concurrency >= 1
+    error_message = "ingestion_reserved_concurrency is -1 (none) or at least 1."
+  }
+}
+
 variable "scheduler_reserved_concurrency" {
   type        = number
   description = "Reserved concurrency of the scheduler function (-1: none; an account whose concurrency quota is 10 cannot reserve any)."

@@ -72,9 +72,7 @@ class LocalObjectStore:
         start = self.root.joinpath(*prefix.rstrip("/").split("/"))
         if not start.is_dir():
             return iter(())
-        names = sorted(
-            p.name for p in start.iterdir() if p.is_dir() and self._keys(f"{prefix}{p.name}/")
-        )
+        names = sorted(p.name for p in start.iterdir() if p.is_dir() and _holds_a_key(p))
         return iter(f"{prefix}{name}/" for name in names)
 
     def _keys(self, prefix: str) -> tuple[str, ...]:
@@ -97,3 +95,12 @@ class LocalObjectStore:
                 if key.startswith(prefix):
                     keys.append(key)
         return tuple(sorted(keys))
+
+
+def _holds_a_key(directory: Path) -> bool:
+    """Whether any object lives under ``directory``: the walk stops at the first (an S3 common
+    prefix exists only while a key has it; a directory of half-written files holds none)."""
+    for _dirpath, _dirs, files in os.walk(directory):
+        if any(not (name.startswith(".") and _TEMP_MARK in name) for name in files):
+            return True
+    return False

@@ -47,6 +47,13 @@ from .duckdb_import import duckdb
 logger = logging.getLogger(__name__)
 
 
+#: DuckDB's threads per statement while a batch's runs load :attr:`DuckDBWarehouse.concurrency`
+#: at a time: a run's statements are small, and splitting each over every core as well only
+#: makes the connections contend (``bench/bench_tenants.py``, 200 runs: 16 s of warehouse time
+#: with DuckDB's default of a thread per core, 11.5-13 s with one).
+CONCURRENT_THREADS = 1
+
+
 class DuckDBWarehouse:
     """Connections are opened per operation, so other processes can read between loads;
     inside :meth:`batch`, operations share one database instance (a connection each, from
@@ -65,6 +72,8 @@ class DuckDBWarehouse:
         self._staged: dict[str, str] = {}
         self._counts: dict[str, dict[tuple[str, str], int]] = {}
         self._stage_lock = threading.Lock()
+        #: DuckDB's threads per statement in the batch's instance (``None``: its default).
+        self._threads: int | None = None
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -82,7 +91,10 @@ class DuckDBWarehouse:
             finally:
                 for statement in sql.drop_batch_stages(self._staged):
                     con.execute(statement)
+                if self._threads is not None:
+                    con.execute("RESET threads")
                 self._shared, self._staged, self._counts = None, {}, {}
+                self._threads = None
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -192,6 +204,7 @@ class DuckDBWarehouse:
             # first, so every connection of the batch sees them) and each run reads its rows
             # there. A batch of one reads its files, as its tables arrive.
             staged = self._shared is not None and bool(run.tables)
+            self._set_threads(con, CONCURRENT_THREADS if staged else None)
             if staged:
                 self._stage_batch(con, run, list(run.tables), execute)
             con.execute("BEGIN TRANSACTION")
@@ -241,6 +254,17 @@ class DuckDBWarehouse:
         logger.info("run loaded: %s", result.rows)
         _log_failed(result.checks)
         return result
+
+    def _set_threads(self, con: duckdb.DuckDBPyConnection, threads: int | None) -> None:
+        """The instance's threads per statement: :data:`CONCURRENT_THREADS` while the runs of a
+        batch of several load (they load :attr:`concurrency` at a time), DuckDB's default (every
+        core) for a run loading alone (one large run's MERGE uses them all). A batch's runs
+        all load before the next batch starts, so the setting never changes under a load."""
+        with self._stage_lock:
+            if self._shared is None or self._threads == threads:
+                return
+            con.execute("RESET threads" if threads is None else f"SET threads = {threads}")
+            self._threads = threads
 
     def _stage_batch(
         self,

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from shopsync.runid import RUN_ID_PATTERN
+from shopsync.runid import RUN_ID_PATTERN, run_started
 from shopsync.tenantid import is_tenant_id
 
 from .specs import DECIMAL_PRECISION, DECIMAL_SCALE, TABLES, ColumnType, TableSpec
@@ -512,6 +512,10 @@ def columns_query(tenant_id: str) -> str:
     )
 
 
+#: The characters of a run id that say the second it was made in (:func:`run_started`).
+RUN_STARTED_CHARS = len(run_started("20261124T201500Z-00000000"))
+
+
 def last_loaded_query(tenant_id: str | None = None) -> str:
     """``(tenant_id, run_id)``: each tenant's loaded runs of the second its latest was made in
     (run ids of one second do not sort by time: see :func:`shopsync.runid.run_started`)."""
@@ -519,7 +523,8 @@ def last_loaded_query(tenant_id: str | None = None) -> str:
     return (
         f"SELECT l.tenant_id, l.run_id FROM {LEDGER} l JOIN (SELECT tenant_id, MAX(run_id) AS "
         f"last FROM {LEDGER}{where} GROUP BY tenant_id) m ON l.tenant_id = m.tenant_id AND "
-        "LEFT(l.run_id, 16) = LEFT(m.last, 16) GROUP BY l.tenant_id, l.run_id"
+        f"LEFT(l.run_id, {RUN_STARTED_CHARS}) = LEFT(m.last, {RUN_STARTED_CHARS}) "
+        "GROUP BY l.tenant_id, l.run_id"
     )
 
 

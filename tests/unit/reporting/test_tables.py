@@ -6,6 +6,7 @@ tables with every tenant's rows copied once."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -173,3 +174,27 @@ def test_a_run_s_refresh_reads_only_its_tenant_and_run() -> None:
     assert f"s._run_id = '{R1}'" in delete
     assert insert.endswith(f"FROM shop_acme.products WHERE _run_id = '{R1}'")
     assert "_raw" not in insert  # the whole document stays in the tenant's table
+
+
+def test_a_batch_s_runs_load_on_one_thread_each_and_a_run_alone_on_every_core(
+    tmp_path: Path,
+) -> None:
+    warehouse = DuckDBWarehouse(tmp_path / "warehouse.duckdb")
+    rows = [_product(t, 1, "hat", T9, R1) for t in ("acme", "acme_corp")]
+    batch = write_parquet(tmp_path / "b1" / "products", PRODUCTS, rows)
+    threads = "SELECT current_setting('threads')"
+    with warehouse.batch():
+        with warehouse.connect() as con:
+            default = con.execute(threads).fetchone()
+        warehouse.load_run(_run("acme", R1, batch, 1), loaded_at=NOW)  # staged: of a batch
+        with warehouse.connect() as con:
+            assert con.execute(threads).fetchone() == (1,)
+        alone = _run("acme_corp", R1, batch, 1)
+        warehouse.load_run(
+            replace(alone, tables=()), loaded_at=NOW, arriving=iter(alone.tables)
+        )  # a batch of one: its tables arrive as they are written
+        with warehouse.connect() as con:
+            assert con.execute(threads).fetchone() == default
+    with warehouse.connect() as con:
+        assert con.execute(threads).fetchone() == default
+        assert con.execute("SELECT COUNT(*) FROM reporting.products").fetchone() == (2,)

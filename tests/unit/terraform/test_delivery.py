@@ -347,7 +347,9 @@ def test_no_function_reserves_a_concurrency_of_one() -> None:
     assert function["reserved_concurrent_executions"] == "${var.reserved_concurrency}"
     modules = blocks(TERRAFORM, "module")
     assert modules["scheduler"]["reserved_concurrency"] == "${var.scheduler_reserved_concurrency}"
-    assert "reserved_concurrency" not in modules["ingestion"]
+    variables = blocks(TERRAFORM, "variable")
+    assert variables["ingestion_reserved_concurrency"]["default"] == -1
+    assert modules["ingestion"]["reserved_concurrency"] == "${var.ingestion_reserved_concurrency}"
 
 
 def test_the_load_job_runs_the_script_and_wheel_the_deploy_uploaded() -> None:
