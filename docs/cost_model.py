@@ -71,7 +71,7 @@ MEASURED = {
     "curation_seconds": 20.0,
     # bench/bench_tenants.py: warehouse work per run, DuckDB, reporting rows and checks
     # included (s)
-    "warehouse_seconds_per_run": 0.075,
+    "warehouse_seconds_per_run": 0.065,
     # the demo's raw lake: gzip JSONL bytes per record (simulator records)
     "raw_bytes_per_record": 70.0,
     # bench/bench_scheduler.py: one tick over 1,000 tenants (s)
