@@ -1,7 +1,8 @@
 """Resolvers over the simulated store, installed on each version's schema.
 
-Only what the project reads must really resolve; any other field resolves to null, or to an
-empty value of its type when the schema says it is non-null, so every valid query executes.
+A field the records do not carry and no resolver here serves resolves in :mod:`.synth`: derived
+from the record where it has business meaning, else generated from its type, so every field of
+every version has a value of the right shape.
 """
 
 from __future__ import annotations
@@ -11,14 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    GraphQLEnumType,
     GraphQLError,
-    GraphQLList,
-    GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLOutputType,
     GraphQLResolveInfo,
-    GraphQLScalarType,
     GraphQLSchema,
 )
 
@@ -27,6 +23,7 @@ from shopsync_simulator.bulk.resolvers import BULK_RESOLVERS
 from shopsync_simulator.graphql.nested import list_connection as _list_connection
 from shopsync_simulator.graphql.nested import related as _related
 from shopsync_simulator.graphql.order_resolvers import ORDER_RESOLVERS
+from shopsync_simulator.graphql.synth import resolve_missing
 from shopsync_simulator.query.pager import PageArgs, Scan, list_scan, paginate, table_scan
 from shopsync_simulator.query.search import Filter, SearchSyntaxError, compile_filter
 from shopsync_simulator.query.tenders import tender_scan
@@ -55,41 +52,14 @@ def _store(info: Info) -> Store:
     return ctx.store
 
 
-# -- defaults ---------------------------------------------------------------------------------
-_SCALAR_ZERO: dict[str, Any] = {
-    "Boolean": False,
-    "Int": 0,
-    "Float": 0.0,
-    "UnsignedInt64": "0",
-    "Decimal": "0.0",
-    "Money": "0.0",
-    "DateTime": "1970-01-01T00:00:00Z",
-    "Date": "1970-01-01",
-}
-
-
-def empty_value(type_: GraphQLOutputType) -> Any:
-    """null, or for a non-null type the emptiest value that satisfies it."""
-    if not isinstance(type_, GraphQLNonNull):
-        return None
-    inner = type_.of_type
-    if isinstance(inner, GraphQLList):
-        return []
-    if isinstance(inner, GraphQLScalarType):
-        return _SCALAR_ZERO.get(inner.name, "")
-    if isinstance(inner, GraphQLEnumType):
-        return next(iter(inner.values))
-    if isinstance(inner, GraphQLObjectType):
-        return {}
-    return None
-
-
-def field_resolver(source: Any, info: Info, **_: Any) -> Any:
+def field_resolver(source: Any, info: Info, **args: Any) -> Any:
+    """A record's own value of the field, else one derived from it or generated from the
+    field's type (:mod:`.synth`)."""
     if isinstance(source, dict):
         try:
             return source[info.field_name]
         except KeyError:
-            return empty_value(info.return_type)
+            return resolve_missing(source, info, args)
     return getattr(source, info.field_name, None)
 
 

@@ -19,6 +19,8 @@ from shopsync_simulator.store.order_record import LineRecord, OrderRecord, Pendi
 from shopsync_simulator.store.table import Record
 
 STATUSES = ("ACTIVE",) * 10 + ("DRAFT", "DRAFT", "ARCHIVED")
+#: An order's tags: most have none.
+ORDER_TAGS: tuple[list[str], ...] = ([],) * 6 + (["gift"], ["wholesale"], ["gift", "vip"])
 
 
 class RecordFactory(Generator):
@@ -133,10 +135,18 @@ class RecordFactory(Generator):
         }
         return self._stamp(rec, "Location", i, self.location_created(i), self.location_updated(i))
 
+    def customer_name(self, c: int) -> tuple[str, str]:
+        h = self.h(4, c)
+        return FIRST[h % len(FIRST)], LAST[(h >> 8) % len(LAST)]
+
+    def customer_email(self, c: int) -> str:
+        first, last = self.customer_name(c)
+        return f"{first}.{last}.{c + 1}@example.com".lower()
+
     def customer(self, c: int) -> Record:
         h = self.h(4, c)
-        first, last = FIRST[h % len(FIRST)], LAST[(h >> 8) % len(LAST)]
-        email = f"{first}.{last}.{c + 1}@example.com".lower()
+        first, last = self.customer_name(c)
+        email = self.customer_email(c)
         orders = (h >> 16) % 8
         rec: Record = {
             "firstName": first,
@@ -227,7 +237,8 @@ class RecordFactory(Generator):
                 "_cust": customer,
                 "_lines": line_recs,
                 "name": f"#{1001 + o}",
-                "email": None,
+                # The customer's, as Shopify copies it onto the order (none without one).
+                "email": None if customer is None else self.customer_email(customer),
                 "phone": None,
                 "processedAt": iso(created),
                 "cancelledAt": None,
@@ -236,7 +247,7 @@ class RecordFactory(Generator):
                 "test": False,
                 "currencyCode": self.currency,
                 "presentmentCurrencyCode": cur,
-                "tags": [],
+                "tags": list(ORDER_TAGS[(h >> 50) % len(ORDER_TAGS)]),
                 "note": None,
             }
         )

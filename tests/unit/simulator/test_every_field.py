@@ -1,0 +1,287 @@
+"""Every non-deprecated field of every node type the simulator serves, in every shipped API
+version, resolves to a value of its type's shape; none is null unless Shopify's would be
+(``synth.NULL_UNLESS_HAPPENED``, a lookup by a required argument, or the record says so).
+
+For each root connection a query selects, on its nodes, every field that needs no argument
+(one that takes ``first`` gets ``first: 2``), and on every object those return, its scalar and
+enum fields: the walk of each version's schema, executed on a generated store."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    execute_sync,
+    get_named_type,
+    parse,
+)
+
+from shopsync_simulator.graphql.resolvers import ExecContext, field_resolver
+from shopsync_simulator.graphql.schema import SUPPORTED_VERSIONS, admin_schema
+from shopsync_simulator.graphql.synth import NULL_UNLESS_HAPPENED
+from shopsync_simulator.store import ShopSpec, Store, StoreSize
+from shopsync_simulator.store.clock import Clock
+
+NOW = 1_790_000_000.0
+#: The root connections (and the shop) the simulator serves, and their node types.
+ROOTS = {
+    "products": "Product",
+    "productVariants": "ProductVariant",
+    "inventoryItems": "InventoryItem",
+    "locations": "Location",
+    "customers": "Customer",
+    "orders": "Order",
+    "fulfillmentOrders": "FulfillmentOrder",
+    "tenderTransactions": "TenderTransaction",
+}
+#: Null by meaning, decided where the value is derived (``synth.SEMANTIC``): a variant shows
+#: its product's image; a customer without a phone has no SMS consent.
+DERIVED_NULLS = {("ProductVariant", "image"), ("Customer", "smsMarketingConsent")}
+#: What a value of each scalar type looks like.
+SHAPES: dict[str, Any] = {
+    "ID": lambda v: isinstance(v, str) and v.startswith("gid://shopify/"),
+    "String": lambda v: isinstance(v, str),
+    "Int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "Float": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "Boolean": lambda v: isinstance(v, bool),
+    "DateTime": lambda v: isinstance(v, str) and bool(datetime.fromisoformat(v)),
+    "Date": lambda v: isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) is not None,
+    "Decimal": lambda v: isinstance(v, str) and Decimal(v) is not None,
+    "Money": lambda v: isinstance(v, str) and Decimal(v) is not None,
+    "UnsignedInt64": lambda v: isinstance(v, str) and v.isdigit(),
+    "URL": lambda v: isinstance(v, str) and v.startswith("https://"),
+    "HTML": lambda v: isinstance(v, str),
+    "JSON": lambda v: isinstance(v, dict | list),
+    "Color": lambda v: isinstance(v, str) and re.fullmatch("#[0-9a-f]{6}", v) is not None,
+}
+
+
+@dataclass
+class Selection:
+    """The fields asked of one object type: name -> (the field's type, its own selection)."""
+
+    type_: GraphQLNamedType
+    fields: dict[str, tuple[GraphQLOutputType, Selection | None, str]] = field(default_factory=dict)
+
+    def render(self) -> str:
+        parts = ["__typename"]
+        for name, (_, child, args) in self.fields.items():
+            parts.append(f"{name}{args}" + (f" {{ {child.render()} }}" if child else ""))
+        return " ".join(parts)
+
+
+def _arguments(definition: GraphQLField) -> str | None:
+    """The arguments to ask the field with; ``None``: it needs one we cannot guess."""
+    if any(isinstance(a.type, GraphQLNonNull) for a in definition.args.values()):
+        return None
+    return "(first: 2)" if "first" in definition.args else ""
+
+
+def _scalars(type_: GraphQLObjectType) -> Selection:
+    selection = Selection(type_)
+    for name, definition in type_.fields.items():
+        leaf = get_named_type(definition.type)
+        if definition.deprecation_reason or not isinstance(
+            leaf, GraphQLScalarType | GraphQLEnumType
+        ):
+            continue
+        if (args := _arguments(definition)) is not None:
+            selection.fields[name] = (definition.type, None, args)
+    return selection
+
+
+def _inner(schema: GraphQLSchema, named: GraphQLNamedType) -> GraphQLObjectType | None:
+    """The object type to select fields of: the type, or an abstract type's first."""
+    if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
+        return min(schema.get_possible_types(named), key=lambda t: t.name)
+    return named if isinstance(named, GraphQLObjectType) else None
+
+
+def node_selection(schema: GraphQLSchema, type_: GraphQLObjectType) -> Selection:
+    """Every field of ``type_`` that needs no argument; objects with their scalar fields,
+    connections with their nodes' scalar fields."""
+    selection = Selection(type_)
+    for name, definition in type_.fields.items():
+        args = _arguments(definition)
+        if definition.deprecation_reason or args is None:
+            continue
+        named = get_named_type(definition.type)
+        if isinstance(named, GraphQLScalarType | GraphQLEnumType):
+            selection.fields[name] = (definition.type, None, args)
+            continue
+        inner = _inner(schema, named)
+        if inner is None or isinstance(named, GraphQLUnionType):
+            continue
+        if "nodes" in inner.fields and "pageInfo" in inner.fields:  # a connection
+            node = _inner(schema, get_named_type(inner.fields["nodes"].type))
+            if node is None:
+                continue
+            nodes = Selection(inner, {"nodes": (inner.fields["nodes"].type, _scalars(node), "")})
+            selection.fields[name] = (definition.type, nodes, args)
+        elif not isinstance(named, GraphQLInterfaceType):
+            selection.fields[name] = (definition.type, _scalars(inner), args)
+    return selection
+
+
+@dataclass
+class Walk:
+    """What a walk of a response found wrong."""
+
+    wrong_shape: list[str] = field(default_factory=list)
+    generated_nulls: list[str] = field(default_factory=list)
+    checked: int = 0
+
+
+def check(
+    value: Any, type_: GraphQLOutputType, child: Selection | None, path: str, walk: Walk
+) -> None:
+    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    if value is None:
+        return
+    if isinstance(inner, GraphQLList):
+        if not isinstance(value, list):
+            walk.wrong_shape.append(f"{path}: {value!r} is not a list")
+            return
+        for n, item in enumerate(value):
+            check(item, inner.of_type, child, f"{path}[{n}]", walk)
+        return
+    walk.checked += 1
+    if isinstance(inner, GraphQLScalarType):
+        shape = SHAPES.get(inner.name, lambda v: isinstance(v, str))
+        if not shape(value):
+            walk.wrong_shape.append(f"{path}: {value!r} is not a {inner.name}")
+    elif isinstance(inner, GraphQLEnumType):
+        if value not in inner.values:
+            walk.wrong_shape.append(f"{path}: {value!r} is not a {inner.name}")
+    elif child is not None:
+        for name, (field_type, grandchild, _) in child.fields.items():
+            check(value.get(name), field_type, grandchild, f"{path}.{name}", walk)
+
+
+def _recording(nulls: list[str]) -> Any:
+    """The simulator's field resolver, noting every null it made up (the record lacked the
+    key) that Shopify's rules would not explain."""
+
+    def resolve(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+        value = field_resolver(source, info, **args)
+        if value is None and isinstance(source, dict) and info.field_name not in source:
+            parent = str(source.get("__typename") or info.parent_type.name)
+            if not (
+                NULL_UNLESS_HAPPENED.search(info.field_name)
+                or (parent, info.field_name) in DERIVED_NULLS
+                or (parent == "Order" and source.get("_cust") is None)  # no customer
+            ):
+                nulls.append(f"{parent}.{info.field_name}")
+        return value
+
+    return resolve
+
+
+@pytest.fixture(scope="module")
+def store() -> Store:
+    size = StoreSize(products=6, customers=6, orders=8)
+    return Store(ShopSpec("walk", "walk.myshopify.com", size=size), Clock(start=NOW))
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+def test_every_field_of_every_served_type_has_a_value_of_its_shape(
+    version: str, store: Store
+) -> None:
+    schema = admin_schema(version).schema
+    walk = Walk()
+    for root, type_name in ROOTS.items():
+        node = schema.get_type(type_name)
+        assert isinstance(node, GraphQLObjectType), type_name
+        selection = node_selection(schema, node)
+        query = f"{{ {root}(first: 2) {{ nodes {{ {selection.render()} }} }} }}"
+        result = execute_sync(
+            schema,
+            parse(query),
+            root_value={},
+            context_value=ExecContext(store, version),
+            field_resolver=_recording(walk.generated_nulls),
+        )
+        assert not result.errors, (root, result.errors[:3])
+        assert result.data is not None
+        nodes = result.data[root]["nodes"]
+        assert nodes, root
+        for n, value in enumerate(nodes):
+            check(value, node, selection, f"{root}[{n}]", walk)
+    shop = schema.get_type("Shop")
+    assert isinstance(shop, GraphQLObjectType)
+    selection = node_selection(schema, shop)
+    result = execute_sync(
+        schema,
+        parse(f"{{ shop {{ {selection.render()} }} }}"),
+        root_value={},
+        context_value=ExecContext(store, version),
+        field_resolver=_recording(walk.generated_nulls),
+    )
+    assert not result.errors, result.errors[:3]
+    assert result.data is not None
+    check(result.data["shop"], shop, selection, "shop", walk)
+    assert walk.checked > 1_500
+    assert walk.wrong_shape == []
+    assert sorted(set(walk.generated_nulls)) == []
+
+
+def test_business_fields_are_derived_from_the_record(store: Store) -> None:
+    """The fields a client reported null or refused: a product's media and their count, a
+    customer's addresses and consent, an order's email and addresses, a variant's prices in
+    the shop's presentment currencies."""
+    schema = admin_schema(SUPPORTED_VERSIONS[-1]).schema
+    query = """{
+      products(first: 1) { nodes { title mediaCount { count precision }
+        media(first: 5) { nodes { mediaContentType } } featuredImage { url altText } } }
+      customers(first: 1) { nodes { email defaultAddress { city zip }
+        addresses(first: 250) { city } emailMarketingConsent { marketingState } } }
+      orders(first: 8) { nodes { email customer { email defaultAddress { zip } }
+        shippingAddress { zip } } }
+      productVariants(first: 1) { nodes { price
+        presentmentPrices(first: 5) { nodes { price { amount currencyCode } } } } }
+    }"""
+    result = execute_sync(
+        schema,
+        parse(query),
+        root_value={},
+        context_value=ExecContext(store, SUPPORTED_VERSIONS[-1]),
+        field_resolver=field_resolver,
+    )
+    assert not result.errors, result.errors
+    data = result.data
+    assert data is not None
+    product = data["products"]["nodes"][0]
+    assert product["mediaCount"] == {"count": len(product["media"]["nodes"]), "precision": "EXACT"}
+    assert product["mediaCount"]["count"] == 1
+    assert product["featuredImage"]["altText"] == product["title"]
+    customer = data["customers"]["nodes"][0]
+    assert customer["addresses"] == [{"city": customer["defaultAddress"]["city"]}]
+    assert customer["emailMarketingConsent"]["marketingState"] in ("SUBSCRIBED", "NOT_SUBSCRIBED")
+    for order in data["orders"]["nodes"]:
+        buyer = order["customer"]
+        assert order["email"] == (buyer["email"] if buyer else None)
+        assert order["shippingAddress"] == (
+            {"zip": buyer["defaultAddress"]["zip"]} if buyer else None
+        )
+    variant = data["productVariants"]["nodes"][0]
+    prices = [p["price"] for p in variant["presentmentPrices"]["nodes"]]
+    shop = store.shop_record()
+    assert [p["currencyCode"] for p in prices] == shop["enabledPresentmentCurrencies"]
+    assert prices[0]["amount"] == variant["price"]
