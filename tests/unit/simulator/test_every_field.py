@@ -17,19 +17,13 @@ from typing import Any
 import pytest
 from graphql import (
     GraphQLEnumType,
-    GraphQLField,
-    GraphQLInterfaceType,
     GraphQLList,
-    GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLScalarType,
-    GraphQLSchema,
-    GraphQLUnionType,
     execute_sync,
-    get_named_type,
     parse,
 )
 
@@ -38,6 +32,7 @@ from shopsync_simulator.graphql.schema import SUPPORTED_VERSIONS, admin_schema
 from shopsync_simulator.graphql.synth import NULL_UNLESS_HAPPENED
 from shopsync_simulator.store import ShopSpec, Store, StoreSize
 from shopsync_simulator.store.clock import Clock
+from tests.support.broad_query import Selection, node_selection
 
 NOW = 1_790_000_000.0
 #: The root connections (and the shop) the simulator serves, and their node types.
@@ -71,73 +66,6 @@ SHAPES: dict[str, Any] = {
     "JSON": lambda v: isinstance(v, dict | list),
     "Color": lambda v: isinstance(v, str) and re.fullmatch("#[0-9a-f]{6}", v) is not None,
 }
-
-
-@dataclass
-class Selection:
-    """The fields asked of one object type: name -> (the field's type, its own selection)."""
-
-    type_: GraphQLNamedType
-    fields: dict[str, tuple[GraphQLOutputType, Selection | None, str]] = field(default_factory=dict)
-
-    def render(self) -> str:
-        parts = ["__typename"]
-        for name, (_, child, args) in self.fields.items():
-            parts.append(f"{name}{args}" + (f" {{ {child.render()} }}" if child else ""))
-        return " ".join(parts)
-
-
-def _arguments(definition: GraphQLField) -> str | None:
-    """The arguments to ask the field with; ``None``: it needs one we cannot guess."""
-    if any(isinstance(a.type, GraphQLNonNull) for a in definition.args.values()):
-        return None
-    return "(first: 2)" if "first" in definition.args else ""
-
-
-def _scalars(type_: GraphQLObjectType) -> Selection:
-    selection = Selection(type_)
-    for name, definition in type_.fields.items():
-        leaf = get_named_type(definition.type)
-        if definition.deprecation_reason or not isinstance(
-            leaf, GraphQLScalarType | GraphQLEnumType
-        ):
-            continue
-        if (args := _arguments(definition)) is not None:
-            selection.fields[name] = (definition.type, None, args)
-    return selection
-
-
-def _inner(schema: GraphQLSchema, named: GraphQLNamedType) -> GraphQLObjectType | None:
-    """The object type to select fields of: the type, or an abstract type's first."""
-    if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
-        return min(schema.get_possible_types(named), key=lambda t: t.name)
-    return named if isinstance(named, GraphQLObjectType) else None
-
-
-def node_selection(schema: GraphQLSchema, type_: GraphQLObjectType) -> Selection:
-    """Every field of ``type_`` that needs no argument; objects with their scalar fields,
-    connections with their nodes' scalar fields."""
-    selection = Selection(type_)
-    for name, definition in type_.fields.items():
-        args = _arguments(definition)
-        if definition.deprecation_reason or args is None:
-            continue
-        named = get_named_type(definition.type)
-        if isinstance(named, GraphQLScalarType | GraphQLEnumType):
-            selection.fields[name] = (definition.type, None, args)
-            continue
-        inner = _inner(schema, named)
-        if inner is None or isinstance(named, GraphQLUnionType):
-            continue
-        if "nodes" in inner.fields and "pageInfo" in inner.fields:  # a connection
-            node = _inner(schema, get_named_type(inner.fields["nodes"].type))
-            if node is None:
-                continue
-            nodes = Selection(inner, {"nodes": (inner.fields["nodes"].type, _scalars(node), "")})
-            selection.fields[name] = (definition.type, nodes, args)
-        elif not isinstance(named, GraphQLInterfaceType):
-            selection.fields[name] = (definition.type, _scalars(inner), args)
-    return selection
 
 
 @dataclass
