@@ -26,7 +26,11 @@ from shopsync_simulator import control
 from shopsync_simulator.bulk.runner import BulkManager
 from shopsync_simulator.faults import FaultInjector, FaultProfile
 from shopsync_simulator.graphql.bucket import LeakyBucket
-from shopsync_simulator.graphql.endpoint import run_graphql
+from shopsync_simulator.graphql.endpoint import (
+    COST_FIELDS_HEADERS,
+    run_graphql,
+    wants_cost_fields,
+)
 from shopsync_simulator.graphql.schema import DEFAULT_SCOPES, resolve_version
 from shopsync_simulator.httpd import RESET_KEY, HTTPHost
 from shopsync_simulator.rest.api import handle_rest, rest_bucket
@@ -224,6 +228,7 @@ class Simulator:
             shop.scopes,
             throttle_status_code=self.options.throttle_status_code,
             bulks=shop.bulks,
+            cost_fields=wants_cost_fields(*map(request.headers.get, COST_FIELDS_HEADERS)),
         )
         return _json(answer.status, answer.body, headers | answer.headers)
 

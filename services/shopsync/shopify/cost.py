@@ -77,6 +77,10 @@ class _Ctx:
         tuple[int, str],
         tuple[GraphQLNamedType, list[tuple[str, str | None, SelectionSetNode]]],
     ] = field(default_factory=dict)
+    #: The requested cost's breakdown by field, when asked for (:func:`cost_breakdown`):
+    #: response path -> (defined cost, requested total, requested children cost).
+    breakdown: dict[tuple[str, ...], tuple[int | None, int, int | None]] | None = None
+    path: tuple[str, ...] = ()
 
 
 def find_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
@@ -115,6 +119,41 @@ def query_cost(
     if actual:
         return _selection_actual(ctx, root_type, op.selection_set, data or {})
     return _selection_requested(ctx, root_type, [op.selection_set])
+
+
+def cost_breakdown(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> list[dict[str, Any]]:
+    """The requested cost field by field, as Shopify answers a request with the header
+    ``X-GraphQL-Cost-Include-Fields: true`` (or ``Shopify-GraphQL-Cost-Debug: 1``) in
+    ``extensions.cost.fields``: per response path, the field's ``definedCost`` (0 a leaf, 1 an
+    object, ``null`` a connection: sized by its arguments), its ``requestedTotalCost`` and its
+    ``requestedChildrenCost`` (a connection's: one node's; ``null`` for a leaf). Documented at
+    shopify.dev (docs/api/usage/limits, "Requested and actual cost"); the entries' shape as a
+    real answer shows it (Shopify/shopify-api-js issue 602). Queries only: a mutation's cost
+    is its fields' 10 each."""
+    op = find_operation(document, operation_name)
+    root = schema.query_type
+    if op is None or op.operation != OperationType.QUERY or root is None:
+        return []
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    ctx = _Ctx(schema, fragments, dict(variables or {}), breakdown={})
+    _selection_requested(ctx, root, [op.selection_set])
+    assert ctx.breakdown is not None
+    return [
+        {
+            "path": list(path),
+            "definedCost": defined,
+            "requestedTotalCost": total,
+            "requestedChildrenCost": children,
+        }
+        for path, (defined, total, children) in ctx.breakdown.items()
+    ]
 
 
 def requested_cost(
@@ -286,7 +325,7 @@ def _merge_sets(sets: list[SelectionSetNode]) -> SelectionSetNode:
 
 def _fields_requested(ctx: _Ctx, fields: Fields) -> int:
     total = 0
-    for owner, nodes in fields.values():
+    for key, (owner, nodes) in fields.items():
         name = nodes[0].name.value
         if name.startswith("__"):
             continue
@@ -294,21 +333,51 @@ def _fields_requested(ctx: _Ctx, fields: Fields) -> int:
         if field_def is None:
             continue
         named = get_named_type(field_def.type)
+        path = (*ctx.path, key)
         if is_leaf_type(named):
+            _note(ctx, path, 0, 0, None)
             continue
         args = _args(ctx, nodes[0])
         if _is_connection(named):
             node_type, ways = _node_parts(ctx, named, nodes)
             size = _list_size(args) if ("first" in args or "last" in args) else 0
-            per_node = max(
-                (1 + _selection_requested(ctx, node_type, s) for _, _, s in ways), default=0
-            )
+            per_node = 0
+            for way, edge, sets in ways:
+                inner = (*path, way) if edge is None else (*path, way, edge)
+                child = _requested_at(ctx, inner, node_type, sets)
+                _note(ctx, inner, 1, 1 + child, child)
+                per_node = max(per_node, 1 + child)
+            _note(ctx, path, None, 2 + size * per_node, per_node)
             total += 2 + size * per_node
             continue
         sets = [n.selection_set for n in nodes if n.selection_set]
         size = _list_size(args) if is_list_type(get_nullable_type(field_def.type)) else 1
-        total += size * (1 + _selection_requested(ctx, named, sets))
+        child = _requested_at(ctx, path, named, sets)
+        _note(ctx, path, 1, size * (1 + child), child)
+        total += size * (1 + child)
     return total
+
+
+def _requested_at(
+    ctx: _Ctx, path: tuple[str, ...], named: GraphQLNamedType, sets: list[SelectionSetNode]
+) -> int:
+    """The selections' requested cost, noted in the breakdown under ``path``."""
+    outer, ctx.path = ctx.path, path
+    try:
+        return _selection_requested(ctx, named, sets)
+    finally:
+        ctx.path = outer
+
+
+def _note(
+    ctx: _Ctx, path: tuple[str, ...], defined: int | None, total: int, children: int | None
+) -> None:
+    """One field's line of the breakdown (the dearest, where an interface's possible types
+    give a path several)."""
+    if ctx.breakdown is not None:
+        seen = ctx.breakdown.get(path)
+        if seen is None or seen[1] < total:
+            ctx.breakdown[path] = (defined, total, children)
 
 
 # -- actual ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from graphql import (
     validate,
 )
 
-from shopsync.shopify.cost import query_cost
+from shopsync.shopify.cost import cost_breakdown, query_cost
 from shopsync_simulator.bulk.runner import BulkManager
 from shopsync_simulator.graphql.bucket import MAX_QUERY_COST, LeakyBucket
 from shopsync_simulator.graphql.resolvers import ExecContext, field_resolver
@@ -116,8 +116,10 @@ def run_graphql(  # noqa: PLR0911
     *,
     throttle_status_code: int = 200,
     bulks: BulkManager | None = None,
+    cost_fields: bool = False,
 ) -> Answer:
-    """Answer one ``POST .../graphql.json`` body for a shop (auth already checked)."""
+    """Answer one ``POST .../graphql.json`` body for a shop (auth already checked); with
+    ``cost_fields`` the cost comes with its breakdown by field (:func:`wants_cost_fields`)."""
     admin = admin_schema(version)
 
     def cost(requested: int | None, actual: int | None) -> dict[str, Any]:
@@ -196,4 +198,18 @@ def run_graphql(  # noqa: PLR0911
         answer["errors"] = [shopify_error(e) for e in result.errors]
     answer["data"] = result.data
     answer["extensions"] = cost(requested, actual)
+    if cost_fields:
+        breakdown = cost_breakdown(admin.schema, document, operation, variables)
+        answer["extensions"]["cost"]["fields"] = breakdown
     return Answer(200, answer)
+
+
+#: The request headers that ask for the cost by field: ``X-GraphQL-Cost-Include-Fields: true``
+#: (the name Shopify's own clients send) and ``Shopify-GraphQL-Cost-Debug: 1`` (the name
+#: shopify.dev's limits page gives now).
+COST_FIELDS_HEADERS = ("X-GraphQL-Cost-Include-Fields", "Shopify-GraphQL-Cost-Debug")
+
+
+def wants_cost_fields(include: str | None, debug: str | None) -> bool:
+    """Whether the values of :data:`COST_FIELDS_HEADERS` ask for the cost by field."""
+    return (include or "").strip().lower() == "true" or (debug or "").strip() == "1"

@@ -86,3 +86,21 @@ def _charged(sim: Simulator, version: str) -> dict[tuple[str, str], int | None]:
         body = client.post(queries.load(name), variables).json()
         out[(name, str(variables))] = body["extensions"]["cost"]["requestedQueryCost"]
     return out
+
+
+def test_the_cost_by_field_comes_with_shopify_s_header(acme: Client) -> None:
+    query = "{ products(first: 3) { nodes { id variants(first: 2) { nodes { id } } } } }"
+    url = acme.sim.graphql_url(acme.tenant, acme.version)
+    plain = acme.post(query).json()
+    assert "fields" not in plain["extensions"]["cost"]
+    for header, value in (
+        ("X-GraphQL-Cost-Include-Fields", "true"),
+        ("Shopify-GraphQL-Cost-Debug", "1"),
+    ):
+        body = acme.session.post(
+            url, json={"query": query}, headers={header: value}, timeout=30
+        ).json()
+        cost = body["extensions"]["cost"]
+        lines = {tuple(f["path"]): f for f in cost["fields"]}
+        assert lines[("products",)]["requestedTotalCost"] == cost["requestedQueryCost"] == 2 + 3 * 5
+        assert lines[("products", "nodes", "variants")]["requestedChildrenCost"] == 1

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLSchema, parse
 
-from shopsync.shopify.cost import query_cost, requested_cost
+from shopsync.shopify.cost import cost_breakdown, query_cost, requested_cost
 from shopsync.shopify.cost_schema import cost_schema, schema_version_for, versions
 from shopsync_simulator.graphql.schema import admin_schema
 
@@ -122,3 +122,32 @@ def test_versions_fall_back_to_the_nearest_shipped_schema() -> None:
     assert schema_version_for("2099-01") == shipped[-1]
     assert schema_version_for("2026-02") == "2026-01"
     assert schema_version_for("2019-01") == shipped[0]
+
+
+def test_the_cost_by_field_as_shopify_answers_it(schema: GraphQLSchema) -> None:
+    """``X-GraphQL-Cost-Include-Fields: true``: a line per response path. The customers
+    connection's figures are a real answer's (Shopify/shopify-api-js issue 602: nodes 1/1/0,
+    the connection null/12/1, ``requestedQueryCost`` 12 for ten customers)."""
+    doc = parse("{ customers(first: 10) { nodes { id } } shop { name } }")
+    lines = {tuple(f["path"]): f for f in cost_breakdown(schema, doc, None, {})}
+    costs = {
+        p: (f["definedCost"], f["requestedTotalCost"], f["requestedChildrenCost"])
+        for p, f in lines.items()
+    }
+    assert costs == {
+        ("customers", "nodes", "id"): (0, 0, None),
+        ("customers", "nodes"): (1, 1, 0),
+        ("customers",): (None, 12, 1),
+        ("shop", "name"): (0, 0, None),
+        ("shop",): (1, 1, 0),
+    }
+    roots = sum(f["requestedTotalCost"] for p, f in lines.items() if len(p) == 1)
+    assert roots == query_cost(schema, doc, None, {}) == 13
+
+
+def test_the_breakdown_adds_up_on_every_sample(schema: GraphQLSchema) -> None:
+    for query, cost in SAMPLES:
+        if query.startswith("mutation"):
+            continue
+        lines = cost_breakdown(schema, parse(query), None, {})
+        assert sum(f["requestedTotalCost"] for f in lines if len(f["path"]) == 1) == cost, query
