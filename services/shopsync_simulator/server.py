@@ -24,6 +24,7 @@ from werkzeug.wsgi import wrap_file
 
 from shopsync_simulator import control
 from shopsync_simulator.bulk.runner import BulkManager
+from shopsync_simulator.bulk.timing import INSTANT, BulkTiming
 from shopsync_simulator.faults import FaultInjector, FaultProfile
 from shopsync_simulator.graphql.bucket import LeakyBucket
 from shopsync_simulator.graphql.endpoint import (
@@ -50,7 +51,9 @@ class SimulatorOptions:
     throttle_status_code: int = 200  # 429 adds Retry-After
     scopes: dict[str, frozenset[str]] = field(default_factory=dict)  # per tenant, else default
     faults: dict[str, FaultProfile] = field(default_factory=dict)  # per tenant ("*": all)
-    bulk_seconds_per_chunk: float = 0.0  # simulated time a bulk run spends per 250 root objects
+    #: How fast bulk operations produce results (:mod:`.bulk.timing`): as fast as the
+    #: simulator can unless asked (``serve`` and the demo use ``REALISTIC``).
+    bulk_timing: BulkTiming = INSTANT
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -98,7 +101,7 @@ class Simulator:
                 scopes=scopes,
             )
             runtime.bulks.faults = runtime.faults
-            runtime.bulks.chunk_delay = self.options.bulk_seconds_per_chunk / self.options.speed
+            runtime.bulks.timing, runtime.bulks.speed = self.options.bulk_timing, self.options.speed
             if spec.shop in self.by_shop or spec.tenant_id in self.by_tenant:
                 raise ValueError(f"duplicate tenant or shop: {spec.tenant_id} / {spec.shop}")
             self.by_tenant[spec.tenant_id] = runtime

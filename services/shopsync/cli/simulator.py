@@ -14,6 +14,7 @@ import typer
 
 from shopsync.cli.common import TenantsDirOption, bad_input, console, make_settings
 from shopsync_simulator import truth as truth_mod
+from shopsync_simulator.bulk.timing import REALISTIC, BulkTiming
 from shopsync_simulator.control import ACTIONS
 from shopsync_simulator.faults import PROFILES, FaultProfile, profile
 from shopsync_simulator.server import Simulator, SimulatorOptions
@@ -62,10 +63,18 @@ def serve(
     throttle_429: Annotated[
         bool, typer.Option("--throttle-429", help="THROTTLED as HTTP 429 + Retry-After.")
     ] = False,
-    bulk_seconds: Annotated[
+    bulk_rate: Annotated[
         float,
-        typer.Option("--bulk-seconds-per-chunk", help="Simulated time per 250 bulk root objects."),
-    ] = 0.0,
+        typer.Option(
+            "--bulk-rate",
+            help="Objects a second one bulk operation produces (0: as fast as it can; the "
+            "default follows Shopify's published figures, see the simulator's README).",
+        ),
+    ] = REALISTIC.objects_per_second,
+    bulk_startup: Annotated[
+        float,
+        typer.Option("--bulk-startup", help="Seconds a bulk operation stays CREATED."),
+    ] = REALISTIC.startup_seconds,
     products: ProductsOption = 40,
     variants: VariantsOption = 3,
     locations: LocationsOption = 3,
@@ -97,7 +106,11 @@ def serve(
         throttle_status_code=429 if throttle_429 else 200,
         faults=fault_profiles,
         scopes=granted,
-        bulk_seconds_per_chunk=max(bulk_seconds, 0.0),
+        bulk_timing=BulkTiming(
+            startup_seconds=max(bulk_startup, 0.0),
+            objects_per_second=max(bulk_rate, 0.0),
+            shop_objects_per_second=max(bulk_rate, 0.0) * 3,
+        ),
     )
     sim = Simulator(specs, settings.secrets_path, options)
     try:

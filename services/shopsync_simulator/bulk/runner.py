@@ -22,6 +22,7 @@ from graphql import DocumentNode, execute_sync, parse, validate
 
 from shopsync_simulator.bulk.operations import IN_PROGRESS, BulkOperation, BulkPaging
 from shopsync_simulator.bulk.rules import bulk_query_errors
+from shopsync_simulator.bulk.timing import INSTANT, BulkTiming
 from shopsync_simulator.faults import FaultInjector
 from shopsync_simulator.graphql.resolvers import ExecContext, field_resolver
 from shopsync_simulator.graphql.schema import AdminSchema, admin_schema
@@ -49,7 +50,9 @@ class BulkManager:
         self._threads: list[threading.Thread] = []
         self.on_chunk: Callable[[BulkOperation], None] | None = None  # test hook
         self.faults: FaultInjector | None = None
-        self.chunk_delay = 0.0  # wall seconds per chunk of 250 root objects (already / speed)
+        #: How fast operations produce results (:mod:`.timing`), and the simulator's speed.
+        self.timing: BulkTiming = INSTANT
+        self.speed = 1.0
 
     # -- create / cancel ----------------------------------------------------------------------
     def run_query(
@@ -124,8 +127,26 @@ class BulkManager:
     def path(self, op: BulkOperation) -> Path:
         return self.directory / f"{op.index}.jsonl"
 
+    def _running(self) -> int:
+        with self._lock:
+            return sum(1 for op in self.operations if op.status == "RUNNING")
+
+    def _pace(self, op: BulkOperation, started: float, simulated: float, objects: int) -> float:
+        """Wait until the operation has taken as long as producing ``objects`` more takes at
+        the rate of the operations running now; the simulated seconds spent so far."""
+        rate = self.timing.rate(self._running())
+        if rate <= 0:
+            return simulated
+        simulated += objects / rate
+        ahead = simulated / self.speed - (time.monotonic() - started)
+        if ahead > 0:
+            op.cancel.wait(ahead)
+        return simulated
+
     def _run(self, op: BulkOperation, admin: AdminSchema, document: DocumentNode) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
+        if self.timing.startup_seconds > 0:
+            op.cancel.wait(self.timing.startup_seconds / self.speed)  # CREATED until then
         op.status = "RUNNING"
         fault = self.faults.profile.bulk if self.faults is not None else None
         if fault == "stuck" and self.faults is not None:
@@ -134,12 +155,11 @@ class BulkManager:
             op.status, op.completed_at = "CANCELED", self.store.clock.now()
             return
         paging = BulkPaging()
+        started, simulated = time.monotonic(), 0.0
         with self.path(op).open("w", encoding="utf-8") as out:
             while True:
                 if self.on_chunk is not None:
                     self.on_chunk(op)
-                if self.chunk_delay:
-                    op.cancel.wait(self.chunk_delay)
                 if op.cancel.is_set():
                     op.status, op.completed_at = "CANCELED", self.store.clock.now()
                     return
@@ -157,7 +177,9 @@ class BulkManager:
                     op.error_code = "INTERNAL_SERVER_ERROR"
                     self._finish(op, "FAILED", partial=True)
                     return
+                before = op.object_count
                 self._write(op, result.data, out)
+                simulated = self._pace(op, started, simulated, op.object_count - before)
                 if fault == "failed" and self.faults is not None:
                     self.faults.count("bulk_failed")
                     out.flush()

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from shopsync_simulator import Simulator, StoreSize
+from shopsync_simulator.bulk.timing import BulkTiming
 from tests.integration.simulator.client import Client
 
 RUN = """mutation Run($q: String!, $group: Boolean!) {
@@ -189,7 +190,8 @@ def test_bulk_takes_simulated_time(
     """With time per chunk the operation is seen RUNNING, with a growing objectCount."""
     from shopsync_simulator import SimulatorOptions
 
-    options = SimulatorOptions(bulk_seconds_per_chunk=5.0, speed=100)  # 50 ms per chunk
+    # 250 objects take 5 simulated seconds: 50 ms a chunk at speed 100.
+    options = SimulatorOptions(bulk_timing=BulkTiming(0.0, 50.0, 50.0), speed=100)
     with start_simulator(
         size=StoreSize(products=800, variants_per_product=1), options=options
     ) as sim:
@@ -213,7 +215,8 @@ def test_stopping_the_simulator_cancels_and_waits_for_running_operations(
     (it used to fail in its thread with the file gone)."""
     from shopsync_simulator import SimulatorOptions
 
-    options = SimulatorOptions(bulk_seconds_per_chunk=5.0, speed=100)  # 50 ms per chunk
+    # 250 objects take 5 simulated seconds: 50 ms a chunk at speed 100.
+    options = SimulatorOptions(bulk_timing=BulkTiming(0.0, 50.0, 50.0), speed=100)
     errors: list[threading.ExceptHookArgs] = []
     hook, threading.excepthook = threading.excepthook, errors.append
     try:
@@ -231,3 +234,33 @@ def test_stopping_the_simulator_cancels_and_waits_for_running_operations(
     finally:
         threading.excepthook = hook
     assert errors == []
+
+
+def test_a_realistic_operation_starts_late_and_produces_at_its_rate(
+    start_simulator: Callable[..., AbstractContextManager[Simulator]],
+) -> None:
+    """The documented model at speed 50: 5 simulated seconds CREATED (0.1 s), then 100
+    objects a second (5,000 a wall second): 2,000 products take ~0.4 s more."""
+    from shopsync_simulator import SimulatorOptions
+    from shopsync_simulator.bulk.timing import REALISTIC
+
+    options = SimulatorOptions(bulk_timing=REALISTIC, speed=50)
+    with start_simulator(
+        size=StoreSize(products=2000, variants_per_product=1), options=options
+    ) as sim:
+        client = Client(sim, "acme")
+        started = time.monotonic()
+        op_id = run(client, "{ products { edges { node { id } } } }")["bulkOperation"]["id"]
+        assert client.query(STATUS, {"id": op_id})["data"]["node"]["status"] == "CREATED"
+        done = wait(client, op_id)
+        took = time.monotonic() - started
+    assert done["objectCount"] == "2000"
+    assert took >= 5 / 50 + 2000 / (100 * 50) - 0.05
+
+
+def test_operations_running_at_once_share_the_shop_s_rate() -> None:
+    from shopsync_simulator.bulk.timing import REALISTIC
+
+    assert REALISTIC.rate(1) == 100
+    assert REALISTIC.rate(3) == 100  # three share 300 objects a second
+    assert REALISTIC.rate(5) == 60
