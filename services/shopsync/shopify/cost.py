@@ -8,12 +8,17 @@ the calculated query cost):
 - a connection costs 2 plus, for each node it may return (``first`` or ``last``), 1 for the node
   plus the cost of the node's own selection; ``edges``, ``cursor`` and ``pageInfo`` are included
   in the 2;
-- a list of objects is sized by its ``first``/``last``/``ids``/``names`` argument (1 otherwise);
+- a plain list of objects (not a connection) costs one element, whatever its ``first`` or
+  ``last``: only connections are sized by those (shopify.dev's table sizes connections, and
+  the tally Shopify's staff point to, graphql-ruby's, multiplies only connection fields); a
+  list whose ``ids``/``names`` say its length costs that many elements (``nodes(ids:)``);
 - each top-level mutation field costs 10.
 
 The requested cost is computed from the query; the actual cost walks the response data the same
 way, so a connection that returned fewer nodes, or an object that was null, costs less (a null
-object or connection still costs its own 1 or 2).
+object or connection still costs its own 1 or 2; a plain list its dearest element). Shopify
+also scales connections logarithmically by a formula it keeps closed (its staff say so); this
+linear sizing is an upper bound of its figure (``tests/unit/shopify/test_cost.py`` cites both).
 
 One implementation for both sides: the client's pacer reserves :func:`requested_cost` before a
 query shape's first call, and the simulator charges :func:`query_cost` (against its full schema).
@@ -166,7 +171,7 @@ def requested_cost(
 
     Computed against the version's schema (:mod:`.cost_schema`), not from the document alone,
     because a field's cost depends on what it returns and the document does not say:
-    ``Order.fulfillments(first: 5)`` is a list (5 x its selection) where
+    ``Order.fulfillments(first: 5)`` is a plain list (one element: 1 + its selection) where
     ``Order.lineItems(first: 5)`` is a connection (2 + 5 x ...), ``quantities(names: [...])``
     is sized by its names, an interface costs its dearest possible type, and whether a
     fragment's type condition applies takes the types' relations. A schema-free estimate would
@@ -271,12 +276,20 @@ def _is_connection(named: GraphQLNamedType) -> TypeGuard[GraphQLObjectType]:
     )
 
 
-def _list_size(args: dict[str, Any]) -> int:
+def _page_size(args: dict[str, Any]) -> int:
+    """A connection's nodes: its ``first`` or ``last``."""
+    size = args.get("first") if args.get("first") is not None else args.get("last")
+    return size if isinstance(size, int) else 1
+
+
+def _listed(args: dict[str, Any]) -> int | None:
+    """A plain list's length when its arguments say it (``nodes(ids:)``, ``quantities(names:)``:
+    one element per id or name), else ``None``: a plain list costs one element whatever its
+    ``first`` (see the module's rules)."""
     for name in ("ids", "names"):
         if isinstance(args.get(name), list):
             return len(args[name])
-    size = args.get("first") if args.get("first") is not None else args.get("last")
-    return size if isinstance(size, int) else 1
+    return None
 
 
 def _node_parts(
@@ -340,7 +353,7 @@ def _fields_requested(ctx: _Ctx, fields: Fields) -> int:
         args = _args(ctx, nodes[0])
         if _is_connection(named):
             node_type, ways = _node_parts(ctx, named, nodes)
-            size = _list_size(args) if ("first" in args or "last" in args) else 0
+            size = _page_size(args) if ("first" in args or "last" in args) else 0
             per_node = 0
             for way, edge, sets in ways:
                 inner = (*path, way) if edge is None else (*path, way, edge)
@@ -351,7 +364,8 @@ def _fields_requested(ctx: _Ctx, fields: Fields) -> int:
             total += 2 + size * per_node
             continue
         sets = [n.selection_set for n in nodes if n.selection_set]
-        size = _list_size(args) if is_list_type(get_nullable_type(field_def.type)) else 1
+        listed = _listed(args) if is_list_type(get_nullable_type(field_def.type)) else None
+        size = listed or 1
         child = _requested_at(ctx, path, named, sets)
         _note(ctx, path, 1, size * (1 + child), child)
         total += size * (1 + child)
@@ -429,7 +443,8 @@ def _field_actual(ctx: _Ctx, named: GraphQLNamedType, nodes: list[FieldNode], va
         return 2 + best
     merged = _merged_for(ctx, nodes)
     if isinstance(value, list):
-        return sum(_object_actual(ctx, named, merged, item) for item in value)
+        each = [_object_actual(ctx, named, merged, item) for item in value]
+        return sum(each) if _listed(_args(ctx, nodes[0])) is not None else max(each, default=0)
     return _object_actual(ctx, named, merged, value)
 
 

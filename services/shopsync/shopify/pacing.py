@@ -111,6 +111,10 @@ class CostBucket:
         #: The reservation whose answer last set the level: an answer to an earlier call,
         #: arriving later, reports an older level (without calls answered since).
         self._level_sequence = 0
+        #: What the calls answered so far cost in all (their actual costs), and its value when
+        #: each call still out was sent: see :meth:`settle`.
+        self._charged = 0.0
+        self._sent: dict[int, float] = {}
         self._costs: dict[str, float] = {}
         self._default_cost = default_cost
 
@@ -188,22 +192,28 @@ class CostBucket:
                 waited += time.monotonic() - started
                 wait = self._wait_for(reservation)
             self._waiting.pop(reservation.sequence, None)
+            self._sent[reservation.sequence] = self._charged
         if wait > 0 and sleep is not None:
             sleep(wait)
             waited += wait
         return waited
 
-    def _release(self, reservation: Reservation) -> None:
+    def _release(self, reservation: Reservation) -> float:
+        """Forget the reservation; what the calls answered since it was sent cost."""
         self._reserved = max(self._reserved - reservation.cost, 0.0)
         self._waiting.pop(reservation.sequence, None)
+        since = self._charged - self._sent.pop(reservation.sequence, self._charged)
         if reservation.probe:
             self._probing = False
         self._changed.notify_all()
+        return since
 
     def settle(self, reservation: Reservation, info: CostInfo | None) -> None:
         """Feed a response's cost back: learn the shape's cost and resync with Shopify."""
         with self._lock:
-            self._release(reservation)
+            since = self._release(reservation)
+            actual = info.actual if info is not None and info.actual is not None else None
+            self._charged += reservation.cost if actual is None else actual
             if info is None:
                 return  # no status (error response): keep the reservation spent, to be safe
             if info.requested is not None and info.requested > 0:
@@ -216,7 +226,10 @@ class CostBucket:
                 # Shopify's figure is authoritative; calls still in flight have not been
                 # charged in it yet, so keep their reservations out of it. An answer that
                 # overtook this one already said more: this level is older than the one set.
-                self._available = info.available - self._reserved
+                # Nor may calls answered while this one was out be in it: Shopify may have
+                # taken this level before it charged them, and calls are not served in the
+                # order they were reserved (their costs are taken out again: at worst twice).
+                self._available = info.available - self._reserved - since
                 self._at = self._clock()
                 self._synced = True
                 self._level_sequence = reservation.sequence

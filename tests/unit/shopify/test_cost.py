@@ -2,7 +2,32 @@
 schema the client ships for it (the same figures from both).
 
 Expected numbers (Shopify's documented rules; see shopsync/shopify/cost.py):
-object 1, scalar/enum 0, connection 2 + first x (1 + node selection), mutation 10.
+object 1, scalar/enum 0, connection 2 + first x (1 + node selection), mutation 10; a plain
+list costs one element (its ``first`` does not multiply), unless ``ids``/``names`` say its
+length.
+
+Sources, and where they and the code part:
+
+* shopify.dev, "Shopify API limits" (https://shopify.dev/docs/api/usage/limits), the cost
+  table: "Scalar 0, Enum 0, Object 1, Interface: Maximum of possible selections, Union: Maximum
+  of possible selections, Connection: Sized by first and last arguments, Mutation 10"; "A
+  single query may not exceed a cost of 1,000 points". The table has no row for a plain list.
+* Shopify's engineering write-up (https://shopify.engineering/rate-limiting-graphql-apis-
+  calculating-query-complexity): a connection costs two plus the objects it returns.
+* Shopify staff (https://community.shopify.dev/t/how-to-calculate-graphql-cost-estimates/24364)
+  point to graphql-ruby's complexity guide (guides/queries/complexity_and_depth.md) for the
+  tally: only *connection* fields multiply their children by ``first:``/``last:``; any other
+  field adds its children once unless it defines its own complexity. So a plain list with
+  ``first`` (``Customer.addresses(first: 250)``, ``Order.fulfillments(first: 5)``) is not
+  multiplied: a client that asked ``customers(first: 250) { nodes { addresses(first: 250) {
+  ... } } }`` was refused at 64,002 points here, and costs 502 now (the test below).
+* The same staff post says connection costs are also scaled logarithmically, with the formula
+  "intentionally closed"; a published answer shows it
+  (https://community.shopify.dev/t/unexpectedly-low-graphql-query-cost-in-shopify-admin-api-
+  seeking-clarification/23101): ``product(id:) { variants(first: 250) { nodes { inventoryItem
+  { id tracked } } } }`` requested 25. With no published formula the code keeps the documented
+  linear sizing, an upper bound of Shopify's figure (503 >= 25, tested below): the client's
+  pacer never reserves too little and the simulator never charges less than Shopify.
 """
 
 from __future__ import annotations
@@ -92,9 +117,37 @@ def test_actual_cost_counts_what_came_back(schema: GraphQLSchema) -> None:
 def test_a_list_with_first_is_not_a_connection() -> None:
     """The reason the cost needs the schema: the same arguments cost differently by type."""
     order = '{ order(id: "gid://shopify/Order/1") { %s(first: 5) { %s } } }'
-    # Order.fulfillments is a list: 1 + 5 x 1; Order.lineItems a connection: 1 + 2 + 5 x 1.
-    assert requested_cost(order % ("fulfillments", "id"), None, "2026-10") == 6
+    # Order.fulfillments is a plain list: 1 + (1 + 0); Order.lineItems a connection: 1 + 2 + 5.
+    assert requested_cost(order % ("fulfillments", "id"), None, "2026-10") == 2
     assert requested_cost(order % ("lineItems", "nodes { id }"), None, "2026-10") == 8
+
+
+def test_a_nested_plain_list_with_first_is_not_multiplied() -> None:
+    """The query a third-party client runs against real stores in its CI: 2 + 250 x (1 + 1)."""
+    query = "{ customers(first: 250) { nodes { id addresses(first: 250) { address1 zip } } } }"
+    assert requested_cost(query, None, "2026-10") == 502
+    # Actual: a plain list costs its dearest element, however many came back.
+    data = {"customers": {"nodes": [{"id": "1", "addresses": [{}, {}, {}]}, {"addresses": []}]}}
+    doc = parse(query)
+    assert query_cost(admin_schema("2026-10").schema, doc, None, {}, data, actual=True) == 2 + 2 + 1
+
+
+def test_shopify_s_published_figures() -> None:
+    """Shopify's own answers, requested (and actual where published).
+
+    shopify.dev/docs/api/admin-graphql, the reference's example: ``products(first: 1)
+    { edges { node { title } } }`` answers ``requestedQueryCost 3, actualQueryCost 3``.
+    The staff-answered thread 23101 (see the module): a nested connection requested 25, where
+    the documented linear sizing says 503: the code's figure is an upper bound of Shopify's."""
+    query = "{ products(first: 1) { edges { node { title } } } }"
+    assert requested_cost(query, None, "2026-10") == 3
+    nested = (
+        '{ product(id: "gid://shopify/Product/1") { variants(first: 250) { nodes { '
+        "inventoryItem { id tracked } } } } }"
+    )
+    ours = requested_cost(nested, None, "2026-10")
+    assert ours == 1 + 2 + 250 * 2
+    assert ours >= 25
 
 
 @pytest.mark.parametrize(

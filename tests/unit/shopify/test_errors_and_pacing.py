@@ -114,6 +114,26 @@ def test_an_answer_overtaken_by_a_later_call_s_does_not_set_the_level() -> None:
     assert bucket.available() == pytest.approx(700)
 
 
+def test_an_answer_taken_before_a_call_answered_since_does_not_give_its_points_back() -> None:
+    """Calls are not served in the order they were reserved. Seen in the pacing test at speed
+    20: a later call's level was taken before an earlier call was charged, yet arrived after
+    that call's answer; believing it sent a 797-point call into 775 points. The level is now
+    taken less what the calls answered since this one was sent cost (at worst twice)."""
+    clock = Clock()
+    bucket = CostBucket("standard", clock=clock)
+    bucket.settle(bucket.reserve("q"), info(requested=100, available=1000, maximum=2000))
+    early = bucket.reserve("small", 42)
+    late = bucket.reserve("big", 252)
+    bucket.pace(late)
+    bucket.pace(early)
+    # Shopify: takes ``late`` (1000 -> 748), refunds 250 (998) and reports it; then takes
+    # ``early`` (998 -> 956), refunds 6 (962) and reports that. ``early`` is answered first.
+    bucket.settle(early, CostInfo(42, 36, 2000, 962, 50))
+    assert bucket.available() == pytest.approx(962 - 252)  # late still out
+    bucket.settle(late, CostInfo(252, 2, 2000, 998, 50))
+    assert bucket.available() == pytest.approx(962)  # not 998: early's 36 is not back
+
+
 def test_cost_info_parsing_tolerates_missing_fields() -> None:
     assert CostInfo.from_extensions(None) is None
     assert CostInfo.from_extensions({"cost": {"requestedQueryCost": 5}}) == CostInfo(
