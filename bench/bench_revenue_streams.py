@@ -26,6 +26,7 @@ from bench_ingestion_common import TENANT, bench
 
 from shopsync.shopify import ShopifyClient
 from shopsync_simulator import SimulatorOptions, StoreSize, truth
+from shopsync_simulator.bulk.timing import REALISTIC
 from shopsync_simulator.graphql.bucket import PLAN_LIMITS
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", "50000"))
@@ -49,7 +50,8 @@ def count_requests() -> Counter[str]:
 def details() -> bool:
     size = StoreSize(products=200, variants_per_product=2, customers=2000, orders=ORDERS)
     sent = count_requests()
-    with bench("plus", size, SimulatorOptions(speed=50)) as b:
+    # Bulk operations at Shopify's published pace (shopsync_simulator.bulk.timing), x50.
+    with bench("plus", size, SimulatorOptions(speed=50, bulk_timing=REALISTIC)) as b:
         store = b.sim.store(TENANT)
         refunded = len({r["orderId"] for r in truth.records(store, "refunds")})
         fulfilled = len({r["orderId"] for r in truth.records(store, "fulfillments")})

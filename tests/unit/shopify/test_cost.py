@@ -141,6 +141,9 @@ def test_shopify_s_published_figures() -> None:
     the documented linear sizing says 503: the code's figure is an upper bound of Shopify's."""
     query = "{ products(first: 1) { edges { node { title } } } }"
     assert requested_cost(query, None, "2026-10") == 3
+    answered = {"products": {"edges": [{"node": {"title": "Snowboard"}}]}}
+    schema = admin_schema("2026-10").schema
+    assert query_cost(schema, parse(query), None, {}, answered, actual=True) == 3
     nested = (
         '{ product(id: "gid://shopify/Product/1") { variants(first: 250) { nodes { '
         "inventoryItem { id tracked } } } } }"

@@ -2,7 +2,8 @@
 version, resolves to a value of its type's shape; none is null unless Shopify's would be
 (``synth.NULL_UNLESS_HAPPENED``, a lookup by a required argument, or the record says so).
 
-For each root connection a query selects, on its nodes, every field that needs no argument
+For each root connection (and the revenue issue's refunds, fulfillments and transactions, read
+by id) a query selects, on its nodes, every field that needs no argument
 (one that takes ``first`` gets ``first: 2``), and on every object those return, its scalar and
 enum fields: the walk of each version's schema, executed on a generated store."""
 
@@ -27,6 +28,7 @@ from graphql import (
     parse,
 )
 
+from shopsync_simulator import truth
 from shopsync_simulator.graphql.resolvers import ExecContext, field_resolver
 from shopsync_simulator.graphql.schema import SUPPORTED_VERSIONS, admin_schema
 from shopsync_simulator.graphql.synth import NULL_UNLESS_HAPPENED
@@ -122,9 +124,13 @@ def _recording(nulls: list[str]) -> Any:
     return resolve
 
 
+#: The revenue issue's node types, read by id (``node(id:)``): truth stream -> type.
+BY_ID = {"refunds": "Refund", "fulfillments": "Fulfillment", "transactions": "OrderTransaction"}
+
+
 @pytest.fixture(scope="module")
 def store() -> Store:
-    size = StoreSize(products=6, customers=6, orders=8)
+    size = StoreSize(products=6, customers=6, orders=40)
     return Store(ShopSpec("walk", "walk.myshopify.com", size=size), Clock(start=NOW))
 
 
@@ -152,6 +158,24 @@ def test_every_field_of_every_served_type_has_a_value_of_its_shape(
         assert nodes, root
         for n, value in enumerate(nodes):
             check(value, node, selection, f"{root}[{n}]", walk)
+    for stream, type_name in BY_ID.items():
+        node = schema.get_type(type_name)
+        assert isinstance(node, GraphQLObjectType)
+        selection = node_selection(schema, node)
+        ids = [r["id"] for r in truth.records(store, stream)][:2]
+        assert ids, stream
+        for id_ in ids:
+            query = f'{{ node(id: "{id_}") {{ ... on {type_name} {{ {selection.render()} }} }} }}'
+            result = execute_sync(
+                schema,
+                parse(query),
+                root_value={},
+                context_value=ExecContext(store, version),
+                field_resolver=_recording(walk.generated_nulls),
+            )
+            assert not result.errors, (type_name, result.errors[:3])
+            assert result.data is not None
+            check(result.data["node"], node, selection, f"{type_name}({id_})", walk)
     shop = schema.get_type("Shop")
     assert isinstance(shop, GraphQLObjectType)
     selection = node_selection(schema, shop)
