@@ -411,10 +411,11 @@ class RedshiftDataApiWarehouse:
 
         One transaction, because the parts must change together: the rules are never seen
         empty between their ``DELETE`` and ``INSERT``, and each ``REVOKE`` is never committed
-        without the ``GRANT`` after it. The batch does not grow with the tenants: the two
+        without the ``GRANT`` after it. The batch barely grows with the tenants: the two
         finance views, three statements to swap the rules in, at most 4 for the user, and
-        3 + 2 per ~3,000 tenant schemas for the grants: 16 statements at 5,000 tenants
-        (``tests/unit/warehouse/test_redshift.py`` builds it), within the Data API's 40.
+        3 + 2 per ~1,500 tenant schemas (of 40-character ids) for the grants: 20 statements at
+        5,000 tenants (``tests/unit/warehouse/test_redshift.py`` builds it), within the Data
+        API's 40.
 
         ``CREATE USER`` and ``ALTER USER`` may run in a transaction block: Redshift documents
         the commands that may not (``CREATE``/``DROP DATABASE``, ``ALTER TABLE APPEND``,
