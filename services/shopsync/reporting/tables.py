@@ -38,6 +38,7 @@ from shopsync.warehouse.sql import (
     Dialect,
     literal,
     run_literal,
+    tenant_literal,
     tenant_schema,
 )
 
@@ -133,7 +134,7 @@ def backfill(tenant_id: str, tables: Iterable[str]) -> list[str]:
 
 def mark(tenant_id: str) -> str:
     """Record that the reporting tables hold the tenant's rows (once)."""
-    tenant = literal(tenant_schema(tenant_id)[len("shop_") :])
+    tenant = tenant_literal(tenant_id)
     return (
         f"INSERT INTO {REPORTING_TENANTS} (tenant_id, since) SELECT {tenant}, CURRENT_TIMESTAMP "
         f"WHERE NOT EXISTS (SELECT 1 FROM {REPORTING_TENANTS} WHERE tenant_id = {tenant})"
@@ -182,7 +183,7 @@ def rls_rules(dialect: Dialect, rules: Iterable[tuple[str, str]]) -> tuple[list[
     for group, tenant in sorted(set(rules)):
         if not re.fullmatch(r"[\w+=,.@-]{1,128}", group):
             raise ValueError(f"invalid QuickSight group name {group!r}")
-        rows.append(f"({literal(group)}, {literal(tenant_schema(tenant)[5:])})")
+        rows.append(f"({literal(group)}, {tenant_literal(tenant)})")
     vc = dialect.type_of("varchar")
     stage = [
         f"DROP TABLE IF EXISTS {RLS_NEXT}",

@@ -268,7 +268,10 @@ def _args(ctx: _Ctx, node: FieldNode) -> dict[str, Any]:
     }
 
 
-def _is_connection(named: GraphQLNamedType) -> TypeGuard[GraphQLObjectType]:
+def is_connection(named: object) -> TypeGuard[GraphQLObjectType]:
+    """Whether a type is a Relay connection (``...Connection`` with ``edges`` or ``nodes``):
+    what the cost sizes by ``first``/``last``, a bulk query may nest and the simulator answers
+    empty when a record has none."""
     return (
         isinstance(named, GraphQLObjectType)
         and named.name.endswith("Connection")
@@ -351,7 +354,7 @@ def _fields_requested(ctx: _Ctx, fields: Fields) -> int:
             _note(ctx, path, 0, 0, None)
             continue
         args = _args(ctx, nodes[0])
-        if _is_connection(named):
+        if is_connection(named):
             node_type, ways = _node_parts(ctx, named, nodes)
             size = _page_size(args) if ("first" in args or "last" in args) else 0
             per_node = 0
@@ -425,7 +428,7 @@ def _selection_actual(
 
 
 def _field_actual(ctx: _Ctx, named: GraphQLNamedType, nodes: list[FieldNode], value: Any) -> int:
-    if _is_connection(named):
+    if is_connection(named):
         if not isinstance(value, Mapping):
             return 2
         parts_key = (id(nodes[0]), "__parts__")

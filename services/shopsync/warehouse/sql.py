@@ -79,6 +79,11 @@ def _check_run(run_id: str) -> str:
     return run_id
 
 
+def tenant_literal(tenant_id: str) -> str:
+    """A tenant id as a SQL literal, only for a valid tenant id."""
+    return literal(tenant_schema(tenant_id)[len("shop_") :])
+
+
 def run_literal(run_id: str) -> str:
     """A run id as a SQL literal, only for a valid run id."""
     return literal(_check_run(run_id))
@@ -485,7 +490,7 @@ def layout_fingerprint() -> str:
 
 def record_layout(tenant_id: str) -> list[str]:
     """The tenant's schema is as :func:`layout_fingerprint` says (last in its set-up)."""
-    tenant = literal(tenant_schema(tenant_id)[len("shop_") :])
+    tenant = tenant_literal(tenant_id)
     return [
         f"DELETE FROM {LAYOUTS} WHERE tenant_id = {tenant}",
         f"INSERT INTO {LAYOUTS} (tenant_id, fingerprint, recorded_at) VALUES "

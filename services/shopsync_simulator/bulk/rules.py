@@ -7,7 +7,6 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
@@ -17,16 +16,10 @@ from graphql import (
     is_list_type,
 )
 
+from shopsync.shopify.cost import is_connection
+
 MAX_CONNECTIONS = 5
 MAX_DEPTH = 2
-
-
-def _is_connection(named: object) -> bool:
-    return (
-        isinstance(named, GraphQLObjectType)
-        and named.name.endswith("Connection")
-        and ("edges" in named.fields or "nodes" in named.fields)
-    )
 
 
 def bulk_query_errors(schema: GraphQLSchema, document: DocumentNode) -> list[str]:
@@ -75,7 +68,7 @@ def bulk_query_errors(schema: GraphQLSchema, document: DocumentNode) -> list[str
                 errors.append("Bulk queries cannot contain a top-level `node` or `nodes` field.")
                 continue
             named = get_named_type(field_def.type)
-            if _is_connection(named):
+            if is_connection(named):
                 connections += 1
                 if in_list:
                     errors.append(
@@ -89,7 +82,7 @@ def bulk_query_errors(schema: GraphQLSchema, document: DocumentNode) -> list[str
                     )
                 walk(node.selection_set, named, depth + 1, in_list)
             else:
-                edges = _is_connection(parent)  # edges/nodes of a connection are not "lists"
+                edges = is_connection(parent)  # edges/nodes of a connection are not "lists"
                 listed = in_list or (is_list_type(get_nullable_type(field_def.type)) and not edges)
                 walk(node.selection_set, named, depth, listed)
 

@@ -42,6 +42,7 @@ from graphql import (
     GraphQLUnionType,
 )
 
+from shopsync.shopify.cost import is_connection
 from shopsync_simulator.graphql.nested import list_connection, store_of
 from shopsync_simulator.store.ids import GID_PREFIX
 from shopsync_simulator.store.money import money_v2
@@ -89,10 +90,6 @@ def _shop_currency(info: Info) -> str:
 
 def _zero(currency: str) -> dict[str, Any]:
     return {"__typename": "MoneyV2", "amount": "0.0", "currencyCode": currency}
-
-
-def _is_connection(type_: GraphQLObjectType) -> bool:
-    return type_.name.endswith("Connection") and "pageInfo" in type_.fields
 
 
 @dataclass(frozen=True)
@@ -164,7 +161,7 @@ def generate(type_: GraphQLOutputType, source: dict[str, Any], info: Info) -> An
 
 
 def _object(type_: GraphQLObjectType, source: dict[str, Any], info: Info) -> Any:
-    if _is_connection(type_):
+    if is_connection(type_):
         return {
             "edges": [],
             "nodes": [],
