@@ -24,6 +24,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLScalarType,
+    GraphQLSchema,
     execute_sync,
     parse,
 )
@@ -134,6 +135,26 @@ def store() -> Store:
     return Store(ShopSpec("walk", "walk.myshopify.com", size=size), Clock(start=NOW))
 
 
+def _walked(
+    schema: GraphQLSchema, store: Store, version: str, walk: Walk, type_name: str, query: str
+) -> tuple[GraphQLObjectType, Selection, dict[str, Any]]:
+    """Run ``query`` (``{}`` in it: the selection of every field of ``type_name``) on the
+    store, noting made-up nulls in ``walk``: the type, its selection and the data."""
+    node = schema.get_type(type_name)
+    assert isinstance(node, GraphQLObjectType), type_name
+    selection = node_selection(schema, node)
+    result = execute_sync(
+        schema,
+        parse(query.replace("{}", f"{{ {selection.render()} }}")),
+        root_value={},
+        context_value=ExecContext(store, version),
+        field_resolver=_recording(walk.generated_nulls),
+    )
+    assert not result.errors, (type_name, result.errors[:3])
+    assert result.data is not None
+    return node, selection, result.data
+
+
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
 def test_every_field_of_every_served_type_has_a_value_of_its_shape(
     version: str, store: Store
@@ -141,54 +162,21 @@ def test_every_field_of_every_served_type_has_a_value_of_its_shape(
     schema = admin_schema(version).schema
     walk = Walk()
     for root, type_name in ROOTS.items():
-        node = schema.get_type(type_name)
-        assert isinstance(node, GraphQLObjectType), type_name
-        selection = node_selection(schema, node)
-        query = f"{{ {root}(first: 2) {{ nodes {{ {selection.render()} }} }} }}"
-        result = execute_sync(
-            schema,
-            parse(query),
-            root_value={},
-            context_value=ExecContext(store, version),
-            field_resolver=_recording(walk.generated_nulls),
-        )
-        assert not result.errors, (root, result.errors[:3])
-        assert result.data is not None
-        nodes = result.data[root]["nodes"]
+        query = f"{{ {root}(first: 2) {{ nodes {{}} }} }}"
+        node, selection, data = _walked(schema, store, version, walk, type_name, query)
+        nodes = data[root]["nodes"]
         assert nodes, root
         for n, value in enumerate(nodes):
             check(value, node, selection, f"{root}[{n}]", walk)
     for stream, type_name in BY_ID.items():
-        node = schema.get_type(type_name)
-        assert isinstance(node, GraphQLObjectType)
-        selection = node_selection(schema, node)
         ids = [r["id"] for r in truth.records(store, stream)][:2]
         assert ids, stream
         for id_ in ids:
-            query = f'{{ node(id: "{id_}") {{ ... on {type_name} {{ {selection.render()} }} }} }}'
-            result = execute_sync(
-                schema,
-                parse(query),
-                root_value={},
-                context_value=ExecContext(store, version),
-                field_resolver=_recording(walk.generated_nulls),
-            )
-            assert not result.errors, (type_name, result.errors[:3])
-            assert result.data is not None
-            check(result.data["node"], node, selection, f"{type_name}({id_})", walk)
-    shop = schema.get_type("Shop")
-    assert isinstance(shop, GraphQLObjectType)
-    selection = node_selection(schema, shop)
-    result = execute_sync(
-        schema,
-        parse(f"{{ shop {{ {selection.render()} }} }}"),
-        root_value={},
-        context_value=ExecContext(store, version),
-        field_resolver=_recording(walk.generated_nulls),
-    )
-    assert not result.errors, result.errors[:3]
-    assert result.data is not None
-    check(result.data["shop"], shop, selection, "shop", walk)
+            query = f'{{ node(id: "{id_}") {{ ... on {type_name} {{}} }} }}'
+            node, selection, data = _walked(schema, store, version, walk, type_name, query)
+            check(data["node"], node, selection, f"{type_name}({id_})", walk)
+    shop, selection, data = _walked(schema, store, version, walk, "Shop", "{ shop {} }")
+    check(data["shop"], shop, selection, "shop", walk)
     assert walk.checked > 1_500
     assert walk.wrong_shape == []
     assert sorted(set(walk.generated_nulls)) == []
