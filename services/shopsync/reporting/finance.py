@@ -94,12 +94,6 @@ def reporting_relation(table: str) -> str:
     return f"{REPORTING_SCHEMA}.{table}"
 
 
-def tenant_relation(tenant_id: str) -> Relation:
-    """One tenant's own tables, each with a ``tenant_id`` column as the reporting tables have."""
-    schema, tenant = tenant_schema(tenant_id), literal(tenant_id)
-    return lambda table: f"(SELECT {tenant} AS tenant_id, * FROM {schema}.{table})"
-
-
 def _if_found(alias: str, key: str, expr: str, zero: str) -> str:
     """``expr`` of a LEFT JOIN's row, zero when there is none (a NULL amount stays NULL)."""
     return f"CASE WHEN {alias}.{key} IS NULL THEN {zero} ELSE {expr} END"
@@ -110,8 +104,8 @@ def _sum(expr: str) -> str:
     return f"CASE WHEN COUNT(*) = COUNT({expr}) THEN SUM({expr}) END"
 
 
-def _with(dialect: Dialect, rel: Relation) -> str:
-    """The common table expressions of both views:
+def _with(dialect: Dialect, rel: Relation, first: str = "") -> str:
+    """The common table expressions of both views (after ``first``'s, which ``rel`` may read):
 
     ``o``: the orders that count (live, not test), with their day and totals;
     ``li``: gross per order; ``rp``: each refund's returns, shipping and taxes;
@@ -142,7 +136,7 @@ def _with(dialect: Dialect, rel: Relation) -> str:
     names = ("ret", "ret_p", "ship", "ship_p", "tax", "tax_p")
     found = ", ".join(f"{_if_found('rp', 'refund_id', f'rp.{n}', zero)} AS {n}" for n in names)
     return (
-        "WITH o AS (SELECT tenant_id, id, name, created_at, "
+        f"WITH {first}o AS (SELECT tenant_id, id, name, created_at, "
         f"{dialect.utc_date('created_at')} AS day, currency_code, presentment_currency_code, "
         "subtotal_price, subtotal_price_presentment, total_shipping, total_shipping_presentment, "
         "total_tax, total_tax_presentment, total_refunded, total_refunded_presentment, "
@@ -278,9 +272,30 @@ def sales_check_query(dialect: Dialect, tenant_id: str, run_id: str, started_at:
     """One row: (days the run touched, how many of them ``daily_sales`` gets wrong, the first).
 
     ``daily_sales`` of each day against :data:`_RECONCILE`'s sum of ``order_financials`` and
-    the refunds of that day, both computed by the views' own SQL over the tenant's tables.
+    the refunds of that day, both computed by the views' own SQL over the tenant's rows of the
+    touched days' orders (so the check's cost follows the run, not the tenant's history).
     """
-    rel = tenant_relation(tenant_id)
+    schema, tenant = tenant_schema(tenant_id), literal(tenant_id)
+
+    def rel(table: str) -> str:
+        """The tenant's rows of the orders in ``scope``: the sums of a touched day read only
+        those, so the check costs the run's days, not the tenant's whole history."""
+        key = "id" if table == "orders" else "order_id"
+        return (
+            f"(SELECT {tenant} AS tenant_id, * FROM {schema}.{table} "
+            f"WHERE {key} IN (SELECT id FROM scope))"
+        )
+
+    def on_touched(table: str, key: str) -> str:
+        day = dialect.utc_date("created_at")
+        return f"SELECT {key} AS id FROM {schema}.{table} WHERE {day} IN (SELECT day FROM touched)"
+
+    # A touched day's sums read its orders and, for its refunds, theirs: the orders created
+    # that day and the orders of refunds dated that day (each with all its refunds and lines).
+    first = (
+        f"touched AS ({_touched_days(dialect, tenant_id, run_id, started_at)}), "
+        f"scope AS ({on_touched('orders', 'id')} UNION {on_touched('refunds', 'order_id')}), "
+    )
     back = {k: f"COALESCE(orf.{k}, 0)" for k in ("ret", "ship", "tax", "refund_total")}
     own = {k: f"r.{k}" for k in back}
     names = list(_RECONCILE)
@@ -289,10 +304,9 @@ def sales_check_query(dialect: Dialect, tenant_id: str, run_id: str, started_at:
     theirs = ", ".join(f"-({ref.format(**own)}) AS {n}" for n, (_, ref) in _RECONCILE.items())
     differs = " OR ".join(f"SUM({n}) <> 0" for n in names)
     return (
-        f"{_with(dialect, rel)}, "
+        f"{_with(dialect, rel, first)}, "
         f"ofin AS ({_order_financials_select(dialect)}), "
         f"ds AS ({_daily_sales_select(dialect)}), "
-        f"touched AS ({_touched_days(dialect, tenant_id, run_id, started_at)}), "
         f"diff AS (SELECT day FROM (SELECT day, {cols} FROM ds "
         f"UNION ALL SELECT f.created_day AS day, {ours} FROM ofin f "
         "LEFT JOIN orf ON orf.tenant_id = f.tenant_id AND orf.order_id = f.order_id "

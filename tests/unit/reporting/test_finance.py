@@ -398,6 +398,29 @@ def test_a_refund_whose_line_items_are_missing_fails_both_of_its_days(engine: En
     assert sales.detail.endswith(f"differ from order_financials + refunds, first {D1}")
 
 
+def test_the_sales_check_reads_the_touched_days_and_the_orders_of_their_refunds(
+    engine: Engine,
+) -> None:
+    # The run merged only order A's refund (dated D2; order A is of D1): D2 is the one day it
+    # touched, and its sums need order A too, though A's own day is not checked.
+    for table, rows in store_rows().items():
+        for row in rows:
+            engine.change(table, "_run_id = '20260301T000000Z-00000001'", row["id"])
+    engine.change("refunds", f"_run_id = {sql.literal(RUN)}", gid("Refund", 1))
+    sales = _money_checks(engine)[finance.SALES_CHECK]
+    assert (sales.passed, sales.detail) == (
+        True,
+        "0 of 1 day(s) touched differ from order_financials + refunds",
+    )
+    # Its returns gone, D2's daily sales no longer match: only order A's lines tell.
+    engine.change(
+        "refund_line_items", f"_deleted_at = {sql.literal(NOW)}", gid("RefundLineItem", 1)
+    )
+    sales = _money_checks(engine)[finance.SALES_CHECK]
+    assert (sales.passed, sales.observed) == (False, 1)
+    assert sales.detail.endswith(f"differ from order_financials + refunds, first {D2}")
+
+
 def test_refunds_over_what_was_captured_fail_and_show_in_status(engine: Engine) -> None:
     # Order C's capture failed: its 50.00 refund is more than the nothing captured.
     engine.change("transactions", "status = 'FAILURE'", gid("OrderTransaction", 6))
