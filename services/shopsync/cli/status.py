@@ -26,12 +26,16 @@ from shopsync.cli.common import (
 from shopsync.lake.manifest import describe_skipped
 from shopsync.runtime import RuntimeSettingsError, RuntimeUnavailableError, for_settings
 from shopsync.settings import Settings
+from shopsync.state import TenantState
 from shopsync.tenants import TenantConfigError, UnknownTenantError, load_registry
-from shopsync.warehouse.status import TenantStatus
+from shopsync.warehouse.status import IngestionStatus, TenantStatus
 
 
 def _render(status: TenantStatus) -> None:
-    if not status.loaded and not status.tables:
+    run = status.ingestion
+    if run is not None and run.failed:
+        verdict = "[red]LAST SYNC FAILED[/red]"
+    elif not status.loaded and not status.tables:
         verdict = "[yellow]not loaded yet[/yellow]"
     else:
         verdict = "[green]ok[/green]" if status.ok else "[red]FAILED CHECKS[/red]"
@@ -39,6 +43,13 @@ def _render(status: TenantStatus) -> None:
         f"[bold]{status.tenant_id}[/bold] {verdict}  last run {status.last_run_id or '-'} "
         f"(loaded {status.last_loaded_at or '-'}, {status.runs_loaded} runs)"
     )
+    if run is not None and run.run_id is not None:
+        line = f"  last sync: {run.run_id} ({run.mode}) {run.status}"
+        if run.finished_at is not None:
+            line += f" at {run.finished_at}"
+        if run.error:
+            line += f": {run.error}"
+        console.print(line, highlight=False)
     if status.cursors:
         console.print(
             "  cursors: " + ", ".join(f"{s}={c}" for s, c in status.cursors.items()),
@@ -70,7 +81,25 @@ def _read(settings: Settings, ids: list[str]) -> list[TenantStatus]:
         failed(str(exc))
     if ids and not any(s.loaded for s in statuses) and runtime.never_loaded_hint:
         err_console.print(f"note: {runtime.never_loaded_hint}", highlight=False)
-    return statuses
+    try:
+        runs = runtime.state.get_tenants(ids)
+    except Exception as exc:  # the warehouse's figures are still worth showing
+        err_console.print(f"note: the last syncs are unknown ({exc})", highlight=False)
+        return statuses
+    return [s.model_copy(update={"ingestion": _ingestion(runs.get(s.tenant_id))}) for s in statuses]
+
+
+def _ingestion(state: TenantState | None) -> IngestionStatus | None:
+    if state is None or state.last_run_id is None:
+        return None
+    return IngestionStatus(
+        run_id=state.last_run_id,
+        mode=state.last_mode,
+        status=state.last_status.value if state.last_status is not None else None,
+        started_at=state.last_started_at,
+        finished_at=state.last_finished_at,
+        error=state.last_error,
+    )
 
 
 def status(
@@ -79,8 +108,8 @@ def status(
     tenants_dir: TenantsDirOption = None,
     target: TargetOption = None,
 ) -> None:
-    """Per tenant: last run, cursors, skipped streams, rows per table, freshness, failed
-    checks."""
+    """Per tenant: last sync (and why it failed), last load, cursors, skipped streams, rows
+    per table, freshness, failed checks."""
     settings = make_settings(tenants_dir, target)
     try:
         registry = load_registry(settings.tenants_dir)

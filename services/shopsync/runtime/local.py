@@ -48,12 +48,26 @@ class LocalRuntime(Runtime):
         tenant_id: str | None = None,
         older_than: timedelta | None = None,
     ) -> JobSummary:
-        """The load job, here and now: Spark in local mode into DuckDB."""
+        """The load job, here and now: Spark in local mode into DuckDB. One load at a time:
+        DuckDB lets one process write the file, so a second load (or a process reading the
+        warehouse) finds it locked and stops (each run loads in one transaction, so what it
+        did not load stays pending)."""
+        from shopsync.warehouse.duckdb_import import duckdb
         from shopsync_glue.local_chain import run_local_load
 
-        return run_local_load(
-            self.settings, tenant_id=tenant_id, registry=registry, older_than=older_than
-        )
+        try:
+            return run_local_load(
+                self.settings, tenant_id=tenant_id, registry=registry, older_than=older_than
+            )
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            raise RuntimeUnavailableError(
+                f"the warehouse {self.settings.warehouse_path} is in use by another process "
+                "(another `shopsync load`, or something reading it): this load stopped; runs "
+                "it loaded stay loaded, the others stay pending: run the load again when that "
+                "process has finished"
+            ) from exc
 
     def warehouse_status(self, tenant_ids: Sequence[str]) -> list[TenantStatus]:
         """DuckDB at ``$SHOPSYNC_HOME/warehouse.duckdb``, opened read-only."""

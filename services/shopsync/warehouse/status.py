@@ -69,6 +69,22 @@ class FailedCheck(BaseModel):
     checked_at: Instant
 
 
+class IngestionStatus(BaseModel):
+    """The tenant's last ingestion run, from the state store (not the warehouse): a run that
+    failed loads nothing, so only the state knows it happened and why it failed."""
+
+    run_id: str | None = None
+    mode: str | None = None
+    status: str | None = None
+    started_at: Instant | None = None
+    finished_at: Instant | None = None
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
 class TenantStatus(BaseModel):
     tenant_id: str
     last_run_id: str | None = None
@@ -82,10 +98,13 @@ class TenantStatus(BaseModel):
     #: tenant's first load)
     missing_tables: list[str] = []
     failed_checks: list[FailedCheck] = []
+    #: the last ingestion run (``shopsync status`` adds it from the state store)
+    ingestion: IngestionStatus | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.failed_checks
+        """No failed check, and the last ingestion run did not fail."""
+        return not self.failed_checks and not (self.ingestion and self.ingestion.failed)
 
     @property
     def loaded(self) -> bool:

@@ -183,6 +183,14 @@ class Activity(OrderActivity):
                 rng = random.Random(h)
                 live = [rng.randrange(f.n_variants) for _ in range(8)] if f.n_variants else []
                 picked = [v for v in live if store.variants.get(v) is not None][: 1 + h % 3]
+                if not picked:  # the draws all hit deleted variants: the first live one
+                    first = next(
+                        (v for v in range(f.n_variants) if store.variants.get(v) is not None),
+                        None,
+                    )
+                    if first is None:  # an order needs a line item
+                        raise UnknownRecordError("no live ProductVariant to order")
+                    picked = [first]
                 resolved = [(v, 1 + rng.randrange(3)) for v in picked]
             else:
                 if not 1 <= len(lines) <= f.max_lines:

@@ -111,7 +111,7 @@ def test_failed_check_fails_status(tenants_dir: Path) -> None:
     assert [c["check"] for c in acme["failed_checks"]] == ["rows_vs_records"]
 
 
-def test_status_while_another_process_holds_the_warehouse(tenants_dir: Path) -> None:
+def test_status_and_load_while_another_process_holds_the_warehouse(tenants_dir: Path) -> None:
     import subprocess
     import sys
 
@@ -135,5 +135,40 @@ def test_status_while_another_process_holds_the_warehouse(tenants_dir: Path) -> 
         result = CliRunner().invoke(app, ["status", "--tenants-dir", str(tenants_dir)])
         assert result.exit_code == EXIT_FAILED
         assert "busy" in result.output
+        # A second load at once: a clear refusal, the run it would have loaded still pending.
+        raw = LocalObjectStore(Settings().lake_path / Settings().raw_bucket)
+        run = "20261124T100000Z-00000001"
+        write_run(raw, "acme", run, {"products": [product(1, "a", "2026-11-24T09:00:00Z")]})
+        result = CliRunner().invoke(app, ["load", "--tenants-dir", str(tenants_dir)])
+        assert result.exit_code == EXIT_FAILED
+        assert "is in use by another process" in result.output
+        assert "Traceback" not in result.output
     finally:
         holder.communicate("", timeout=30)
+    loaded = CliRunner().invoke(app, ["load", "--tenants-dir", str(tenants_dir)])
+    assert loaded.exit_code == EXIT_OK, loaded.output
+    assert f"loaded acme {run}" in loaded.output
+
+
+def test_status_shows_a_failed_sync_and_fails(tenants_dir: Path) -> None:
+    from datetime import UTC, datetime
+
+    from shopsync.state.sqlite import SqliteStateStore
+
+    at = datetime(2026, 11, 24, 10, tzinfo=UTC)
+    with SqliteStateStore(Settings().state_path) as state:
+        state.record_run_started("acme", "20261124T100000Z-00000001", "incremental", at)
+        state.record_run_failed(
+            "acme", "20261124T100000Z-00000001", at, "Unauthorized: the access token was revoked"
+        )
+    dirs = ["--tenants-dir", str(tenants_dir)]
+    shown = CliRunner().invoke(app, ["status", "--json", *dirs])
+    assert shown.exit_code == EXIT_FAILED
+    acme, corp = json.loads(shown.output)
+    assert acme["ok"] is False
+    assert acme["ingestion"]["status"] == "failed"
+    assert acme["ingestion"]["error"] == "Unauthorized: the access token was revoked"
+    assert (corp["ok"], corp["ingestion"]) == (True, None)  # never synced: nothing failed
+    text = CliRunner().invoke(app, ["status", "--tenant", "acme", *dirs]).output
+    assert "LAST SYNC FAILED" in text
+    assert "Unauthorized: the access token was revoked" in text

@@ -151,6 +151,20 @@ def test_new_orders_and_customers_reference_live_records() -> None:
     assert "_lines" not in public(explicit)
 
 
+def test_a_new_order_always_has_a_line_item_and_none_without_live_variants() -> None:
+    # Its variants are drawn at random; with most of them deleted every draw may miss.
+    store = make(products=3, variants_per_product=1, customers=1, orders=0)
+    store.activity.delete_product(0)
+    store.activity.delete_product(1)
+    orders = [store.activity.create_order() for _ in range(20)]
+    assert all({line["_v"] for line in order["_lines"]} == {2} for order in orders)
+    store.activity.delete_product(2)
+    with pytest.raises(UnknownRecordError, match="no live ProductVariant"):
+        store.activity.create_order()
+    # Random activity on a store with no product left skips the orders it cannot place.
+    assert store.activity.random_activity(50, seed=4).get("order") is None
+
+
 def test_random_activity_is_deterministic() -> None:
     a, b = make(), make()
     assert a.activity.random_activity(40, seed=3) == b.activity.random_activity(40, seed=3)
