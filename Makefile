@@ -10,7 +10,7 @@ SCAN_VENV  := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup java demo test check lint format typecheck bench clean schema bi package scan
+.PHONY: help setup java demo test check lint format typecheck bench chaos clean schema bi package scan
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,6 +39,9 @@ demo: setup java ## run the whole pipeline locally on the example tenants (fresh
 
 test: setup java scan ## run the full test suite (and the security scans)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+chaos: setup java ## the chaos suite: faults, SIGKILLs, lost events, concurrency, soak (~35 min); prints the table
+	$(BIN)/python -m shopsync_chaos --markdown docs/chaos-latest.md $(CHAOS_ARGS)
 
 $(SCAN_STAMP): pyproject.toml
 	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)

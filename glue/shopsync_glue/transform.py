@@ -28,6 +28,7 @@ from shopsync.warehouse.specs import (
     DECIMAL_SCALE,
     DELETION_EVENT_FIELDS,
     EXPLODED_DERIVATIONS,
+    MAX_TEXT_BYTES,
     TABLES,
     Column,
     ColumnType,
@@ -410,11 +411,79 @@ def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> D
     if not spec.explode:
         rows = parsed if spec.child_rows else parsed.where(~is_child | F.col("n").isNull())
         out = rows.select(*[_value(c, node) for c in own], *_meta(node, F.col("r")))
-        return out.where(F.col(spec.primary_key).isNotNull()).select(*spec.column_names)
-    top = parsed.where(~is_child)
-    frames = [_paged(spec, top), *(_bulk(spec, parsed, top) if child_lines else [])]
-    out = reduce(DataFrame.unionByName, frames)
-    return out.where(F.col(spec.primary_key).isNotNull()).select(*spec.column_names)
+    else:
+        top = parsed.where(~is_child)
+        frames = [_paged(spec, top), *(_bulk(spec, parsed, top) if child_lines else [])]
+        out = reduce(DataFrame.unionByName, frames)
+    return out.where(F.col(spec.primary_key).isNotNull()).select(*fitted(spec))
+
+
+#: The text columns every table has that come from us, not from Shopify (ids we checked).
+_OURS = frozenset({"_tenant_id", "_run_id"})
+
+
+def fitted(spec: TableSpec) -> list[SparkColumn]:
+    """The table's columns, each text value made to fit the warehouse (Redshift's limits,
+    which DuckDB follows so that both hold the same rows), then ``_truncated``: the names of
+    the columns it changed, NULL when none.
+
+    - text (``varchar``): NUL characters removed (Redshift's text cannot hold them), then cut
+      to :data:`MAX_TEXT_BYTES` bytes at the last whole UTF-8 character;
+    - JSON (``json``, ``_raw`` among them): one over :data:`MAX_TEXT_BYTES` bytes cannot be
+      parsed into ``SUPER``: a stand-in object saying how large it was (the raw lake keeps the
+      record whole).
+
+    Everything is cheap column arithmetic (a byte length is stored with each string), so the
+    99.99 % of rows that fit cost almost nothing.
+    """
+    columns: list[SparkColumn] = []
+    changed: list[SparkColumn] = []
+    for name, kind in spec.column_types():
+        if name == "_truncated":
+            continue
+        value = F.col(name)
+        if kind == "varchar" and name not in _OURS:
+            has_nul = F.instr(value, "\x00") > 0
+            clean = F.when(has_nul, F.translate(value, "\x00", "")).otherwise(value)
+            too_long = F.octet_length(clean) > MAX_TEXT_BYTES
+            columns.append(F.when(too_long, _cut(clean)).otherwise(clean).alias(name))
+            changed.append(F.when(has_nul | too_long, F.lit(name)))
+        elif kind == "json":
+            too_long = F.octet_length(value) > MAX_TEXT_BYTES
+            columns.append(F.when(too_long, _stand_in(value)).otherwise(value).alias(name))
+            changed.append(F.when(too_long, F.lit(name)))
+        else:
+            columns.append(value)
+    names = F.concat_ws(",", *changed) if changed else F.lit("")
+    columns.append(F.when(names != "", names).cast(T.StringType()).alias("_truncated"))
+    return columns
+
+
+def _cut(text: SparkColumn) -> SparkColumn:
+    """``text``'s first :data:`MAX_TEXT_BYTES` bytes, ending at a whole character: the cut
+    moves back over the (at most three) continuation bytes (``10xxxxxx``) of a character it
+    would split."""
+    data = F.encode(text, "UTF-8")
+
+    def starts_a_character(position: int) -> SparkColumn:  # 1-based byte position
+        byte = F.conv(F.hex(data.substr(F.lit(position), F.lit(1))), 16, 10).cast("int")
+        return F.shiftright(byte, 6) != 2
+
+    limit = MAX_TEXT_BYTES
+    length = (
+        F.when(starts_a_character(limit + 1), limit)
+        .when(starts_a_character(limit), limit - 1)
+        .when(starts_a_character(limit - 1), limit - 2)
+        .otherwise(limit - 3)
+    )
+    return F.decode(data.substr(F.lit(1), length), "UTF-8")
+
+
+def _stand_in(text: SparkColumn) -> SparkColumn:
+    """What a JSON value too large for the warehouse becomes: ``{"_shopsync_omitted":
+    {"bytes": <its size>, "limit": 65535}}``."""
+    omitted = F.struct(F.octet_length(text).alias("bytes"), F.lit(MAX_TEXT_BYTES).alias("limit"))
+    return F.to_json(F.struct(omitted.alias("_shopsync_omitted")))
 
 
 def dedupe_latest(df: DataFrame, spec: TableSpec, *, per_run: bool = False) -> DataFrame:

@@ -31,21 +31,22 @@ from .scenarios import Row
 class Plan:
     """How hard each scenario tries."""
 
-    kill_cycles: int
+    #: SIGKILLed processes per stage (sync, load)
+    kills: int
     event_cycles: int
     concurrency_rounds: int
     soak_stores: int
     soak_cycles: int
 
 
-FULL = Plan(kill_cycles=30, event_cycles=6, concurrency_rounds=3, soak_stores=50, soak_cycles=10)
-QUICK = Plan(kill_cycles=3, event_cycles=2, concurrency_rounds=1, soak_stores=6, soak_cycles=2)
+FULL = Plan(kills=30, event_cycles=6, concurrency_rounds=3, soak_stores=50, soak_cycles=10)
+QUICK = Plan(kills=2, event_cycles=2, concurrency_rounds=1, soak_stores=6, soak_cycles=2)
 FAULTS = [name for name in PROFILES if name != "none"]
 
 Scenario = Callable[[Path, random.Random, Plan], list[Row]]
 SCENARIOS: dict[str, Scenario] = {
     "faults": lambda root, rng, plan: scenarios.fault_profiles(root, rng, FAULTS),
-    "kills": lambda root, rng, plan: [scenarios.kills(root, rng, plan.kill_cycles)],
+    "kills": lambda root, rng, plan: [scenarios.kills(root, rng, plan.kills)],
     "events": lambda root, rng, plan: [scenarios.events(root, rng, plan.event_cycles)],
     "concurrency": lambda root, rng, plan: [
         scenarios.concurrency(root, rng, plan.concurrency_rounds)

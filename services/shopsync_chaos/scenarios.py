@@ -123,8 +123,9 @@ FATAL = {"token-revoked": "Unauthorized", "shop-locked": "Locked"}
 
 def fault_profiles(root: Path, rng: random.Random, names: Sequence[str]) -> list[Row]:
     """One store per profile, each failing its own way, and a calm store beside them: two
-    cycles of activity, sync and load under the faults, then the faults stop and one normal
-    cycle recovers. Transient faults must leave their store exact while they last; fatal
+    cycles of activity, sync and load under the faults (a full snapshot, so the bulk
+    operations fail too, then an incremental run), then the faults stop and one normal cycle
+    recovers. Transient faults must leave their store exact while they last; fatal
     ones must fail the store's runs, show in ``shopsync status``, and leave the cursors
     unmoved; the calm store must stay exact throughout."""
     victims = {name: "f_" + name.replace("-", "_") for name in names}
@@ -135,10 +136,10 @@ def fault_profiles(root: Path, rng: random.Random, names: Sequence[str]) -> list
     started = time.monotonic()
     every = [*rows.values(), calm_row]
     with world(root, [*victims.values(), calm], faults=faults) as w:
-        for _cycle in range(2):
+        for cycle in range(2):  # a full snapshot (bulk operations), then changes (pages)
             w.activity(rng)
             w.quiet()
-            sync = w.sync()
+            sync = w.shopsync("sync", "--full") if cycle == 0 else w.sync()
             load = w.load()
             for row in every:
                 row.ran(sync, expect_ok=False)  # a failed store fails the command
@@ -206,29 +207,42 @@ LIMITS = {
 }
 
 
-def kills(root: Path, rng: random.Random, cycles: int) -> Row:
-    """Per cycle: store activity; a sync SIGKILLed at a named point or a random moment (a
-    third of them while the stores keep changing); a normal sync; a load SIGKILLed the same
-    way; a normal load; every store compared with the warehouse."""
+def kills(root: Path, rng: random.Random, target: int) -> Row:
+    """Cycles of: store activity; a sync SIGKILLed at a named point or a random moment (every
+    third one while the stores keep changing); a normal sync; a load SIGKILLed the same way;
+    a normal load; every store compared with the warehouse. Until ``target`` syncs and
+    ``target`` loads have really been killed (a draw the run does not reach leaves it alive),
+    at most ``2 * target`` cycles."""
     row = Row("process kills (sync and load)")
     sync_points = [*SYNC_POINTS, "random"]
     load_points = [*LOAD_POINTS, "random"]
+
+    def killed(stage: str) -> int:
+        return sum(n for p, n in row.points.items() if p.startswith(f"{stage}:"))
+
     with timed(row), world(root, TENANTS) as w:
-        row.ran(w.sync())  # the first sync: a bulk backfill of each store
+        row.ran(w.sync())  # every store's history
         row.ran(w.load())
-        for cycle in range(cycles):
+        cycle = 0
+        while min(killed("sync"), killed("load")) < target and cycle < 2 * target:
             w.activity(rng)
-            point = sync_points[cycle % len(sync_points)]
-            with w.busy(rng) if cycle % 3 == 2 else _nothing():
-                killed = _killed_sync(w, rng, point)
-            row.ran(killed, expect_ok=False, point=point)
-            wait_for_leases(w)
-            w.quiet()  # the busy thread's last change readable
+            if killed("sync") < target:
+                point = sync_points[cycle % len(sync_points)]
+                with w.busy(rng) if cycle % 3 == 2 else _nothing():
+                    proc = _killed_sync(w, rng, point)
+                row.ran(proc, expect_ok=False, point=point)
+                wait_for_leases(w)
+            w.quiet()  # the last change readable
             row.ran(w.sync())
-            point = load_points[cycle % len(load_points)]
-            row.ran(_killed_load(w, rng, point), expect_ok=False, point=point)
+            if killed("load") < target:
+                point = load_points[cycle % len(load_points)]
+                row.ran(_killed_load(w, rng, point), expect_ok=False, point=point)
             row.ran(w.load())
             row.check(w)
+            cycle += 1
+        for stage in ("sync", "load"):
+            if killed(stage) < target:
+                row.notes.append(f"only {killed(stage)} of {target} {stage} kills happened")
         scan(row, w)
     return row
 

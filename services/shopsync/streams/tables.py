@@ -132,7 +132,16 @@ META_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
     ("_synced_at", "timestamp"),
     ("_deleted_at", "timestamp"),
     ("_raw", "json"),
+    #: The columns of the row whose value was changed to fit the warehouse (comma-separated;
+    #: NULL for almost every row): text over 65,535 bytes cut, NUL characters removed, a JSON
+    #: value or ``_raw`` over 65,535 bytes replaced by a stand-in (the raw lake keeps it whole).
+    ("_truncated", "varchar"),
 )
+
+#: Redshift's limit on one string, in bytes: a ``VARCHAR(65535)`` column, a string in a
+#: ``SUPER`` value, ``JSON_PARSE``'s input (16,000,000 only for a workgroup that sets
+#: ``enable_large_strings_opt_in``, which this deployment's provider cannot set yet).
+MAX_TEXT_BYTES = 65_535
 
 
 def col(name: str, type_: ColumnType, *path: str) -> Column:

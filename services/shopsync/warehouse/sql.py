@@ -225,9 +225,10 @@ class RedshiftDialect(Dialect):
 
     def raw_value(self, expr: str) -> str:
         """Redshift's COPY puts Parquet text into SUPER as a string scalar; ``JSON_PARSE`` makes
-        it navigable SUPER. (Text over 64 KiB would need a different route; Shopify nodes as
-        the documents fetch them stay well below.)"""
-        return f"JSON_PARSE({expr}::VARCHAR)"
+        it navigable SUPER. ``VARCHAR(MAX)``: the whole text, up to Redshift's string limit
+        (65,535 bytes; 16,000,000 with ``enable_large_strings_opt_in``); the curation replaces a
+        longer one with a stand-in (``_truncated`` names it), so a parse never fails on size."""
+        return f"JSON_PARSE({expr}::VARCHAR(MAX))"
 
     def create_stage(self, stage: str, target: str) -> str:
         return f"CREATE TEMP TABLE {stage} (LIKE {target})"

@@ -1,4 +1,4 @@
-CREATE TABLE reporting.products (tenant_id VARCHAR(65535) NOT NULL, id VARCHAR(65535), product_id BIGINT, title VARCHAR(65535), handle VARCHAR(65535), status VARCHAR(65535), vendor VARCHAR(65535), product_type VARCHAR(65535), tags VARCHAR(65535), description_html VARCHAR(65535), total_inventory INTEGER, tracks_inventory BOOLEAN, created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, published_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ) SORTKEY (tenant_id);
+CREATE TABLE reporting.products (tenant_id VARCHAR(65535) NOT NULL, id VARCHAR(65535), product_id BIGINT, title VARCHAR(65535), handle VARCHAR(65535), status VARCHAR(65535), vendor VARCHAR(65535), product_type VARCHAR(65535), tags VARCHAR(65535), description_html VARCHAR(65535), total_inventory INTEGER, tracks_inventory BOOLEAN, created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, published_at TIMESTAMPTZ, _tenant_id VARCHAR(65535), _run_id VARCHAR(65535), _synced_at TIMESTAMPTZ, _deleted_at TIMESTAMPTZ, _truncated VARCHAR(65535)) SORTKEY (tenant_id);
 
 ALTER TABLE reporting.orders ADD COLUMN order_id BIGINT;
 
@@ -94,13 +94,15 @@ ALTER TABLE reporting.orders ADD COLUMN _synced_at TIMESTAMPTZ;
 
 ALTER TABLE reporting.orders ADD COLUMN _deleted_at TIMESTAMPTZ;
 
+ALTER TABLE reporting.orders ADD COLUMN _truncated VARCHAR(65535);
+
 DELETE FROM reporting.products USING shop_acme.products s WHERE reporting.products.tenant_id = 'acme' AND reporting.products.id = s.id AND s._run_id = '20261124T110000Z-00000002';
 
-INSERT INTO reporting.products (tenant_id, id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at) SELECT 'acme', id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at FROM shop_acme.products WHERE _run_id = '20261124T110000Z-00000002';
+INSERT INTO reporting.products (tenant_id, id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _truncated) SELECT 'acme', id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _truncated FROM shop_acme.products WHERE _run_id = '20261124T110000Z-00000002';
 
 DELETE FROM reporting.products WHERE tenant_id = 'acme_corp';
 
-INSERT INTO reporting.products (tenant_id, id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at) SELECT 'acme_corp', id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at FROM shop_acme_corp.products;
+INSERT INTO reporting.products (tenant_id, id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _truncated) SELECT 'acme_corp', id, product_id, title, handle, status, vendor, product_type, tags, description_html, total_inventory, tracks_inventory, created_at, updated_at, published_at, _tenant_id, _run_id, _synced_at, _deleted_at, _truncated FROM shop_acme_corp.products;
 
 INSERT INTO shopsync_ops.reporting_tenants (tenant_id, since) SELECT 'acme_corp', CURRENT_TIMESTAMP WHERE NOT EXISTS (SELECT 1 FROM shopsync_ops.reporting_tenants WHERE tenant_id = 'acme_corp');
 

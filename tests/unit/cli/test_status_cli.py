@@ -23,6 +23,7 @@ from shopsync.cli import app
 from shopsync.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, console, err_console
 from shopsync.runtime import AwsRuntime
 from shopsync.settings import Settings
+from shopsync.state.sqlite import SqliteStateStore
 from shopsync.warehouse.specs import TABLES
 from tests.support.tenants import write_tenant_file
 
@@ -274,10 +275,15 @@ def _expect(
 
 
 @pytest.fixture
-def data_api(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
+def data_api(
+    aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Stubber]:
     monkeypatch.setenv("SHOPSYNC_REDSHIFT_SECRET_ARN", SECRET_ARN)
     client = boto3.client("redshift-data", region_name="eu-west-1")
     _use_client(monkeypatch, client)
+    # The last syncs come from the state store (DynamoDB on AWS): an empty one here.
+    state = SqliteStateStore(tmp_path / "state.sqlite")
+    monkeypatch.setattr(AwsRuntime, "_state_store", lambda runtime: state)
     with Stubber(client) as stubber:
         yield stubber
 
@@ -325,6 +331,7 @@ def test_aws_status_json_sends_the_shared_sql_and_parses_data_api_types(
                     "checked_at": "2026-11-24T11:05:30.250000Z",
                 },
             ],
+            "ingestion": None,
             "ok": False,
             "loaded": True,
         },
@@ -338,6 +345,7 @@ def test_aws_status_json_sends_the_shared_sql_and_parses_data_api_types(
             "tables": [],
             "missing_tables": list(TABLES),
             "failed_checks": [],
+            "ingestion": None,
             "ok": True,
             "loaded": False,
         },

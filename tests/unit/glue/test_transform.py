@@ -558,3 +558,60 @@ def test_a_table_of_several_lists_reads_its_input_as_often_as_one_of_one(
         return str(df._jdf.queryExecution().executedPlan().toString()).count("Scan ExistingRDD")
 
     assert scans("tax_lines") == scans("order_line_items") == (3 if child_lines else 1)
+
+
+def test_text_too_long_for_redshift_is_cut_at_a_character_and_flagged(
+    spark: SparkSession,
+) -> None:
+    """A title over 65,535 bytes is cut to the last whole character below the limit; NUL is
+    removed; a record over the limit keeps a stand-in ``_raw`` (the lake has it whole); each
+    row names what was changed in ``_truncated``; quotes, SQL comments, 4-byte characters and
+    many decimals pass untouched."""
+    limit = tf.MAX_TEXT_BYTES
+    # 65,534 ASCII bytes, then a 4-byte character across the limit: the cut leaves it out.
+    long_title = "a" * (limit - 1) + "\U0001f600" + "tail"
+    tricky = "It's a 'tent'; DROP TABLE products; -- \U0001f3d5\ufe0f /* ok */"
+    rows = [
+        {"id": gid("Product", 1), "updatedAt": "2026-11-24T09:00:00Z", "title": long_title},
+        {"id": gid("Product", 2), "updatedAt": "2026-11-24T09:00:00Z", "title": "nul\x00here"},
+        {"id": gid("Product", 3), "updatedAt": "2026-11-24T09:00:00Z", "title": tricky},
+        {
+            "id": gid("Product", 4),
+            "updatedAt": "2026-11-24T09:00:00Z",
+            "title": "big",
+            "descriptionHtml": "<p>" + "x" * limit + "</p>",
+        },
+    ]
+    df = tf.transform("products", lines(spark, *(line(r, stream="products") for r in rows)))
+    cut, nul, fine, big = _rows(df)
+    assert cut["title"] == "a" * (limit - 1)
+    assert len(cut["title"].encode()) <= limit
+    assert cut["_truncated"] == "title,_raw"  # the record is over the limit too
+    assert json.loads(cut["_raw"])["_shopsync_omitted"]["bytes"] > limit
+    assert nul["title"] == "nulhere"
+    assert nul["_truncated"] == "title"
+    assert json.loads(nul["_raw"])["title"] == "nul\x00here"  # _raw keeps the original
+    assert fine["title"] == tricky
+    assert fine["_truncated"] is None
+    assert big["description_html"] is not None
+    assert len(big["description_html"].encode()) == limit
+    assert set(big["_truncated"].split(",")) == {"description_html", "_raw"}
+    size = len(line(rows[3], stream="products").encode())
+    assert json.loads(big["_raw"]) == {"_shopsync_omitted": {"bytes": size, "limit": limit}}
+
+
+def test_many_decimals_round_and_null_where_usually_set(spark: SparkSession) -> None:
+    order = {
+        "id": gid("Order", 1),
+        "name": None,
+        "updatedAt": "2026-11-24T09:00:00Z",
+        "totalPriceSet": {
+            **money("12.345678901234", "USD"),
+            "presentmentMoney": {"amount": "1e2", "currencyCode": "EUR"},
+        },
+    }
+    (row,) = _rows(tf.transform("orders", lines(spark, line(order, stream="orders"))))
+    assert row["total_price"] == Decimal("12.3457")
+    assert row["total_price_presentment"] == Decimal("100.0000")
+    assert row["name"] is None
+    assert row["_truncated"] is None

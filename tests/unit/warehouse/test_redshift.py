@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from botocore.exceptions import ClientError
 from pydantic import SecretStr
@@ -24,6 +25,7 @@ from shopsync.warehouse.redshift import RedshiftDataApiWarehouse, redact
 from shopsync.warehouse.specs import TABLES
 from shopsync.warehouse.status import tenant_status
 
+from . import twin
 from .twin import TwinDataApi, to_duckdb, write_deletions, write_parquet
 
 R1, R2 = "20261124T100000Z-00000001", "20261124T110000Z-00000002"
@@ -774,3 +776,38 @@ def test_a_run_of_a_set_up_tenant_costs_three_data_api_calls_with_its_checks(
     assert [(c.name, c.observed, c.expected) for c in alone] == [
         (c.name, c.observed, c.expected) for c in result.checks
     ]
+
+
+def test_the_twin_refuses_what_redshift_would_a_string_over_65535_bytes(
+    tmp_path: Path,
+) -> None:
+    """The twin holds the load to Redshift's string limit (a COPY of a longer value fails
+    with Redshift's message), so a test of the load sees what Redshift would refuse; at the
+    limit, with 4-byte characters, quotes and an SQL comment, the row loads as it is."""
+    api = TwinDataApi()
+    warehouse = _warehouse(api)
+    over = _product(1, "x" * (twin.MAX_STRING_BYTES + 1), T10, R1)
+    with pytest.raises(WarehouseError, match="String length exceeds DDL length"):
+        warehouse.load_run(_run(tmp_path, R1, [over]), loaded_at=NOW)
+    assert api.con.execute("SELECT COUNT(*) FROM shopsync_ops.load_ledger").fetchone() == (0,)
+    at_limit = "\U0001f600" * (twin.MAX_STRING_BYTES // 4) + "'; -- */"[: twin.MAX_STRING_BYTES % 4]
+    assert len(at_limit.encode()) <= twin.MAX_STRING_BYTES
+    fine = _product(2, at_limit, T10, R2)
+    fine["_raw"] = '{"id": "gid://shopify/Product/2", "title": "it\'s; -- ok"}'
+    assert warehouse.load_run(_run(tmp_path, R2, [fine]), loaded_at=NOW).rows == {"products": 1}
+    (title,) = api.con.execute("SELECT title FROM shop_acme.products").fetchone()
+    assert title == at_limit
+
+
+def test_the_twin_refuses_to_parse_json_over_the_limit(tmp_path: Path) -> None:
+    api = TwinDataApi()
+    big = _product(1, "big", T10, R1)
+    big["_raw"] = '{"id": "gid://shopify/Product/1", "d": "' + "y" * 70_000 + '"}'
+    # The check at COPY comes first: Redshift's COPY of the string into SUPER fails the same.
+    with pytest.raises(WarehouseError, match="String length exceeds DDL length"):
+        _warehouse(api).load_run(_run(tmp_path, R1, [big]), loaded_at=NOW)
+    statement = twin.to_duckdb("SELECT JSON_PARSE(s._raw::VARCHAR(MAX)) FROM t s")
+    api.con.execute("CREATE TABLE t (_raw JSON)")
+    api.con.execute("INSERT INTO t VALUES (?)", [big["_raw"]])
+    with pytest.raises(duckdb.Error, match="JSON_PARSE: input over 65535 bytes"):
+        api.con.execute(statement).fetchall()

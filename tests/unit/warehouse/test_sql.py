@@ -60,7 +60,7 @@ def test_redshift_load_of_one_tenant_run() -> None:
     batches = load_batches(
         sql.REDSHIFT, RUN, loaded_at=AT, existing_columns=existing, max_statements=40
     )
-    assert [len(b) for b in batches] == [40, 11, 37]  # set-up, then the stages and the changes
+    assert [len(b) for b in batches] == [40, 12, 37]  # set-up, then the stages and the changes
     text = "\n".join(
         f"-- batch {i} of {len(batches)}\n" + ";\n\n".join(b) + ";\n"
         for i, b in enumerate(batches, 1)

@@ -2,7 +2,9 @@
 
 The translation is small and explicit: Redshift-only types and clauses become DuckDB's, and
 ``COPY ... FORMAT AS PARQUET`` from a (local) location becomes ``read_parquet``. Anything
-else runs exactly as generated, so these tests execute the Redshift SQL's logic.
+else runs exactly as generated, so these tests execute the Redshift SQL's logic. Where DuckDB
+has no limit and Redshift has one, the twin enforces Redshift's: a COPY of a value over
+65,535 bytes fails as Redshift's does, and so does ``JSON_PARSE`` of a longer text.
 
 Users and privileges have no DuckDB counterpart, so the twin keeps them in tables of its own
 (schema ``redshift_twin``), inside the batch's transaction: ``CREATE USER`` inserts a user (a
@@ -31,10 +33,42 @@ from shopsync.warehouse import sql
 from shopsync.warehouse.base import Deletions
 from shopsync.warehouse.specs import TableSpec
 
-_RULES: list[tuple[re.Pattern[str], str]] = [
+#: Redshift's limit on one string (a ``VARCHAR(65535)`` value, a string in ``SUPER``,
+#: ``JSON_PARSE``'s input), which the twin enforces where Redshift would fail: a COPY of a
+#: longer string, a parse of a longer text.
+MAX_STRING_BYTES = 65_535
+
+
+def _copy(match: re.Match[str]) -> str:
+    """``COPY stage (cols) FROM 'dir/' ... PARQUET`` as DuckDB reads it, after a check that
+    fails as Redshift's COPY would (error 1204, "String length exceeds DDL length") when a
+    value is longer than Redshift takes."""
+    stage, names, location = match.group(1), match.group(2), match.group(3)
+    files = f"read_parquet('{location}/*.parquet')"
+    longest = " OR ".join(
+        f"strlen(CAST({c.strip()} AS VARCHAR)) > {MAX_STRING_BYTES}" for c in names.split(",")
+    )
+    check = (
+        f"SELECT error('String length exceeds DDL length: a value over {MAX_STRING_BYTES} "
+        f"bytes') FROM {files} WHERE {longest} LIMIT 1"
+    )
+    return f"{check}; INSERT INTO {stage} ({names}) SELECT {names} FROM {files}"
+
+
+def _parse(match: re.Match[str]) -> str:
+    """``JSON_PARSE(x::VARCHAR(MAX))``: the value itself (DuckDB's JSON), unless Redshift
+    could not take the text."""
+    expr = match.group(1)
+    return (
+        f"CASE WHEN strlen(CAST({expr} AS VARCHAR)) > {MAX_STRING_BYTES} THEN "
+        f"error('JSON_PARSE: input over {MAX_STRING_BYTES} bytes') ELSE {expr} END"
+    )
+
+
+_RULES: list[tuple[re.Pattern[str], str | Any]] = [
     (re.compile(r"VARCHAR\(65535\)"), "VARCHAR"),
     (re.compile(r"\bSUPER\b"), "JSON"),
-    (re.compile(r"JSON_PARSE\((s\.\w+)::VARCHAR\)"), r"\1"),
+    (re.compile(r"JSON_PARSE\((s\.\w+)::VARCHAR\(MAX\)\)"), _parse),
     (re.compile(r" WITH NO SCHEMA BINDING$"), ""),
     (re.compile(r" SORTKEY \([\w, ]+\)$"), ""),
     (
@@ -45,7 +79,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         re.compile(
             r"^COPY (\w+) \(([^)]*)\) FROM '([^']*?)/?' IAM_ROLE '[^']*' FORMAT AS PARQUET$"
         ),
-        r"INSERT INTO \1 (\2) SELECT \2 FROM read_parquet('\3/*.parquet')",
+        _copy,
     ),
     (re.compile(r"LIKE 'shop\\\\_%'"), r"LIKE 'shop\\_%' ESCAPE '\\'"),
     (re.compile(r"\bCONVERT_TIMEZONE\('UTC', "), "timezone('UTC', "),
