@@ -52,6 +52,7 @@ SCENARIOS: dict[str, Scenario] = {
         scenarios.concurrency(root, rng, plan.concurrency_rounds)
     ],
     "soak": lambda root, rng, plan: [scenarios.soak(root, rng, plan.soak_stores, plan.soak_cycles)],
+    "bad-data": lambda root, rng, plan: [scenarios.bad_data(root, rng)],
 }
 COLUMNS = (
     "scenario",

@@ -31,6 +31,7 @@ from shopsync.events import (
 )
 from shopsync.state.sqlite import SqliteStateStore
 from shopsync.storage import LocalObjectStore
+from shopsync.warehouse.specs import MAX_TEXT_BYTES
 from shopsync_simulator.faults import PROFILES, profile
 
 from .audit import Tally, compare, secret_leaks
@@ -418,6 +419,69 @@ def soak(root: Path, rng: random.Random, stores: int, cycles: int) -> Row:
             w.quiet()
         scan(row, w)
     return row
+
+
+# -- bad data ----------------------------------------------------------------------------------
+
+#: What the stores hold that the warehouse must survive, as (title, what the warehouse keeps,
+#: the columns ``_truncated`` names): text over Redshift's 65,535 bytes with a 4-byte
+#: character across the limit, NUL characters, quotes, semicolons and SQL comments.
+LIMIT = MAX_TEXT_BYTES
+BAD_TITLES: tuple[tuple[str, str | None, str | None], ...] = (
+    ("a" * (LIMIT - 1) + "\U0001f600" + "tail", "a" * (LIMIT - 1), "title,_raw"),
+    ("nul\x00inside\x00", "nulinside", "title"),
+    ("Robert'); DROP TABLE products;-- /* \U0001f3d5\ufe0f */", None, None),
+    ('"quoted" \\ back\\slash \u00e9\u00e8', None, None),
+)
+
+
+def bad_data(root: Path, rng: random.Random) -> Row:
+    """Product titles Shopify would hand over as they are (see :data:`BAD_TITLES`) and prices
+    with many decimals, synced and loaded: every store still loads (none fails), the others are
+    untouched, each title is what the warehouse can hold, flagged where it changed."""
+    row = Row("bad data: 70 KB text, NUL, SQL in titles")
+    with timed(row), world(root, TENANTS) as w:
+        row.ran(w.sync())
+        row.ran(w.load())
+        store = w.sim.store("acme")
+        titles = {}
+        for n, (title, _kept, _flag) in enumerate(BAD_TITLES):
+            titles[store.activity.update_product_title(n, title)["id"]] = n
+        store.activity.update_variant_price(0, "19.123456789")
+        w.activity(rng, ["acme_corp"])
+        w.quiet()
+        row.ran(w.sync())
+        row.ran(w.load())
+        row.check(w)
+        found = _titles(w, "acme", list(titles))
+        for product, n in titles.items():
+            title, kept, flag = BAD_TITLES[n]
+            want = (title if kept is None else kept, flag)
+            if found.get(product) != want:
+                got = found.get(product)
+                row.notes.append(f"{product}: {_short(got)} in the warehouse, not {_short(want)}")
+        scan(row, w)
+    return row
+
+
+def _titles(w: World, tenant: str, ids: list[str]) -> dict[str, tuple[Any, Any]]:
+    import duckdb
+
+    con = duckdb.connect(str(w.settings.warehouse_path), read_only=True)
+    try:
+        rows = con.execute(
+            f"SELECT id, title, _truncated FROM shop_{tenant}.products WHERE id IN "  # noqa: S608
+            f"({', '.join('?' for _ in ids)})",
+            ids,
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) < 80 else f"{text[:60]}... ({len(text)} chars)"
 
 
 # -- the secrets -------------------------------------------------------------------------------
