@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -85,6 +86,11 @@ class Row:
             tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
             self.notes.append(f"`shopsync {' '.join(proc.args)}` exited {proc.returncode}: {tail}")
         return proc
+
+
+def progress(text: str) -> None:
+    """A line on stderr while a long scenario runs."""
+    print(f"  {text}", file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -241,6 +247,9 @@ def kills(root: Path, rng: random.Random, target: int) -> Row:
             row.ran(w.load())
             row.check(w)
             cycle += 1
+            progress(
+                f"kills: cycle {cycle}, {killed('sync')} syncs and {killed('load')} loads killed"
+            )
         for stage in ("sync", "load"):
             if killed(stage) < target:
                 row.notes.append(f"only {killed(stage)} of {target} {stage} kills happened")
@@ -411,10 +420,11 @@ def soak(root: Path, rng: random.Random, stores: int, cycles: int) -> Row:
     row = Row(f"soak: {stores} stores x {cycles} cycles")
     tenants = [f"soak_{n:02d}" for n in range(stores)]
     with timed(row), world(root, tenants, size=SMALL) as w:
-        for _cycle in range(cycles):
+        for cycle in range(cycles):
             row.ran(w.sync())
             row.ran(w.load())
             row.check(w)
+            progress(f"soak: cycle {cycle + 1} of {cycles}")
             w.activity(rng)
             w.quiet()
         scan(row, w)
