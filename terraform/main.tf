@@ -35,6 +35,7 @@ locals {
     SHOPSYNC_STATE_TABLE        = module.state.table_name
     SHOPSYNC_INGESTION_FUNCTION = local.ingestion_function
     SHOPSYNC_LOAD_JOB           = local.load_job
+    SHOPSYNC_TENANT_ROLE_ARN    = local.tenant_run_role_arn
   }
 
   # The functions' code: the object the deploy workflow uploaded, at its current version.

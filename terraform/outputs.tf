@@ -92,3 +92,8 @@ output "kms_key_arn" {
   description = "The stack's customer-managed KMS key."
   value       = module.encryption.key_arn
 }
+
+output "tenant_run_role_arn" {
+  description = "Role each ingestion run assumes, narrowed by a session policy to its own store."
+  value       = aws_iam_role.tenant_run.arn
+}

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     load_job: str = "shopsync-load"
     secret_prefix: str = "shopsync/tenants/"  # noqa: S105 - a name prefix, not a secret
 
+    tenant_role_arn: str | None = Field(
+        default=None,
+        description="role each ingestion run assumes, narrowed to its own store by a session "
+        "policy (Terraform output tenant_run_role_arn); unset: the function's own role",
+    )
+
     # The warehouse read through the Redshift Data API (`shopsync status --target aws`); no
     # defaults: a wrong workgroup or database would read some other warehouse.
     redshift_workgroup: str | None = Field(

@@ -35,7 +35,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.add_metric(name="Invocations", unit=MetricUnit.Count, value=1)
     payload = IngestionPayload.model_validate(event)
     settings = Settings()
-    services = runtime.for_settings(settings).services()
+    services = runtime.for_settings(settings).tenant_services(payload.tenant_id, payload.run_id)
     invoker = LambdaInvoker(context.function_name or settings.ingestion_function)
     with log_context(tenant_id=payload.tenant_id, run_id=payload.run_id):
         return run_invocation(

@@ -13,13 +13,14 @@ from pydantic import ValidationError
 
 from shopsync.events import start_load_job
 from shopsync.extract.config import IngestionConfig
+from shopsync.extract.service import Services
 from shopsync.schedule.invoker import EntryPoint, LambdaInvoker
 from shopsync.schedule.service import Adapters
 from shopsync.settings import Target, env_name
 from shopsync.shopify import AwsSecrets
 from shopsync.state.dynamodb import DynamoDBStateStore
 from shopsync.storage import S3ObjectStore
-from shopsync.tenants import Registry
+from shopsync.tenants import Registry, load_registry
 from shopsync.warehouse.base import WarehouseError
 from shopsync.warehouse.redshift import RedshiftDataApiWarehouse
 from shopsync.warehouse.status import TenantStatus, tenant_status
@@ -52,6 +53,48 @@ class AwsRuntime(Runtime):
 
     def _secrets(self, config: IngestionConfig) -> AwsSecrets:
         return AwsSecrets(max_age=config.secret_cache_seconds)
+
+    def tenant_services(self, tenant_id: str, run_id: str) -> Services:
+        """With ``SHOPSYNC_TENANT_ROLE_ARN`` (Terraform sets it), the run's stores and secret
+        use credentials of the tenant-run role narrowed to ``tenant_id``
+        (:mod:`.tenant_scope`): IAM refuses every other store's prefixes, state and secret."""
+        role = self.settings.tenant_role_arn
+        if not role:
+            return self.services()
+        from aws_lambda_powertools.utilities import parameters
+
+        from . import tenant_scope
+
+        registry = load_registry(self.settings.tenants_dir)
+        tenant = registry.get(tenant_id)
+        partition, account = _arn_parts(role)
+        region = self.settings.region
+        policy = tenant_scope.session_policy(
+            tenant.id,
+            raw_bucket=self.settings.raw_bucket,
+            state_table_arn=(
+                f"arn:{partition}:dynamodb:{region}:{account}:table/{self.settings.state_table}"
+            ),
+            secret_name=tenant.secret_name,
+            region=region,
+            account=account,
+            partition=partition,
+        )
+        sts = boto3.client("sts", region_name=region)
+        session = tenant_scope.assume(sts, role, tenant.id, run_id, policy, region)
+        config = IngestionConfig()
+        return Services(
+            state=DynamoDBStateStore(
+                self.settings.state_table, client=session.client("dynamodb"), region=region
+            ),
+            store=S3ObjectStore(self.settings.raw_bucket, client=session.client("s3")),
+            registry=registry,
+            secrets=AwsSecrets(
+                max_age=config.secret_cache_seconds,
+                provider=parameters.SecretsProvider(boto3_session=session),
+            ),
+            config=config,
+        )
 
     def invoker(self, entry_point: EntryPoint | None = None) -> LambdaInvoker:
         """Lambda's asynchronous invoke; the deployed function is the entry point."""
@@ -118,3 +161,11 @@ class AwsRuntime(Runtime):
     def data_api(self) -> Any:
         """The Redshift Data API client of the deployed stack."""
         return boto3.client("redshift-data", region_name=self.settings.region)
+
+
+def _arn_parts(arn: str) -> tuple[str, str]:
+    """``(partition, account)`` of an ARN (``arn:<partition>:<service>::<account>:...``)."""
+    parts = arn.split(":")
+    if len(parts) < 6 or parts[0] != "arn" or not parts[4].isdigit():
+        raise RuntimeSettingsError(f"SHOPSYNC_TENANT_ROLE_ARN is not a role ARN: {arn!r}")
+    return parts[1], parts[4]

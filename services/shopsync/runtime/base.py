@@ -76,6 +76,12 @@ class Runtime(ABC):
             secrets=self.secrets,
         )
 
+    def tenant_services(self, tenant_id: str, run_id: str) -> Services:
+        """What one run of ``tenant_id`` needs, able to reach only that store's data where
+        the target can enforce it (AWS: :mod:`.tenant_scope`); here, :meth:`services`."""
+        del tenant_id, run_id
+        return self.services()
+
     def entry_point(self) -> EntryPoint:
         """``settings.local_ingestion_entry`` (``module:function``), called with the settings
         and this runtime's services: what the local invoker runs for each payload."""

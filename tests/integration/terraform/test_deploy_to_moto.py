@@ -179,7 +179,16 @@ def test_roles_grant_what_each_function_needs(deployed: Deployed) -> None:
     assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT_ID
     service = iam.get_role_policy(RoleName=outputs["ingestion_function"], PolicyName="service")
-    statements = {s["Sid"]: s for s in service["PolicyDocument"]["Statement"]}
+    own = {s["Sid"]: s for s in service["PolicyDocument"]["Statement"]}
+    # The function reaches the stores' data only as the tenant-run role, narrowed per run.
+    assert set(own) == {"RunAsTheStore", "Continue"}
+    tenant_run = outputs["tenant_run_role_arn"]
+    assert own["RunAsTheStore"]["Resource"] == tenant_run
+    role = iam.get_role(RoleName=tenant_run.rsplit("/", 1)[1])["Role"]
+    [trusted] = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trusted["Principal"] == {"AWS": ingestion["Arn"]}
+    data = iam.get_role_policy(RoleName=role["RoleName"], PolicyName="store-data")
+    statements = {s["Sid"]: s for s in data["PolicyDocument"]["Statement"]}
     raw_arn = f"arn:aws:s3:::{outputs['raw_bucket']}"
     assert statements["LandRaw"]["Resource"] == [
         f"{raw_arn}/tenant=*",

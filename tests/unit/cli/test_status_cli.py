@@ -275,9 +275,7 @@ def _expect(
 
 
 @pytest.fixture
-def data_api(
-    aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[Stubber]:
+def data_api(aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Stubber]:
     monkeypatch.setenv("SHOPSYNC_REDSHIFT_SECRET_ARN", SECRET_ARN)
     client = boto3.client("redshift-data", region_name="eu-west-1")
     _use_client(monkeypatch, client)

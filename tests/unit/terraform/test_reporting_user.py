@@ -147,7 +147,7 @@ def test_each_secret_reader_reads_only_its_own_secrets() -> None:
         readers.setdefault(where, []).extend(
             [resources] if isinstance(resources, str) else resources
         )
-    tenants = readers.pop("terraform/aws_iam_policy_document.ingestion")
+    tenants = readers.pop("terraform/aws_iam_policy_document.tenant_run")
     [tenant_secrets] = tenants
     assert "values(module.secrets.secret_arns)" in tenant_secrets
     assert "reporting" not in tenant_secrets

@@ -276,15 +276,43 @@ def test_the_scheduler_may_only_read_state_and_start_ingestion() -> None:
 
 
 def test_ingestion_writes_only_under_tenant_prefixes_and_reads_only_tenant_secrets() -> None:
-    land = _statement("ingestion", "LandRaw")
+    land = _statement("tenant_run", "LandRaw")
     assert land["resources"] == [
         "${module.storage.raw_bucket_arn}/tenant=*",
         "${module.storage.raw_bucket_arn}/_manifests/tenant=*",
     ]
     assert "s3:DeleteObject" not in land["actions"]
-    secrets = _statement("ingestion", "TenantSecrets")
+    secrets = _statement("tenant_run", "TenantSecrets")
     assert secrets["actions"] == ["secretsmanager:GetSecretValue"]
     assert "module.secrets.secret_arns" in secrets["resources"]
+
+
+def test_the_ingestion_function_reaches_store_data_only_as_the_tenant_run_role() -> None:
+    """The function's own role: assume the tenant-run role, invoke itself; no S3, state or
+    secret. The tenant-run role trusts only that function's role, and each run narrows it to
+    its store with a session policy (tests/unit/runtime/test_tenant_scope.py)."""
+    document = blocks(TERRAFORM, "data")["aws_iam_policy_document.ingestion"]
+    granted = {(s["sid"], tuple(s["actions"])) for s in document["statement"]}
+    assert granted == {
+        ("RunAsTheStore", ("sts:AssumeRole",)),
+        ("Continue", ("lambda:InvokeFunction",)),
+    }
+    assert _statement("ingestion", "RunAsTheStore")["resources"] == ["${local.tenant_run_role_arn}"]
+    [root_locals] = [e for e in parse(TERRAFORM)["locals"] if "tenant_run_role_arn" in e]
+    assert root_locals["tenant_run_role_arn"].endswith(":role/${local.tenant_run_role_name}")
+    trust = _statement("tenant_run_trust", "IngestionOnly")
+    assert trust["actions"] == ["sts:AssumeRole"]
+    [principal] = trust["principals"]
+    assert principal["type"] == "AWS"
+    assert principal["identifiers"] == [
+        "arn:${data.aws_partition.current.partition}:iam::"
+        "${data.aws_caller_identity.current.account_id}:role/${local.ingestion_function}"
+    ]
+    role = blocks(TERRAFORM, "resource")["aws_iam_role.tenant_run"]
+    assert role["name"] == "${local.tenant_run_role_name}"
+    assert role["assume_role_policy"] == "${data.aws_iam_policy_document.tenant_run_trust.json}"
+    environment = next(e for e in parse(TERRAFORM)["locals"] if "environment" in e)
+    assert environment["environment"]["SHOPSYNC_TENANT_ROLE_ARN"] == "${local.tenant_run_role_arn}"
 
 
 def test_the_state_table_key_schema_is_the_one_the_code_uses() -> None:
@@ -468,4 +496,31 @@ def test_the_warehouse_is_private_and_the_load_uses_it() -> None:
         "--redshift_database": "${var.warehouse.database}",
         "--redshift_iam_role": "${var.warehouse.copy_role_arn}",
         "--redshift_secret_arn": "${var.warehouse.admin_secret_arn}",
+    }
+
+
+def test_the_tenant_run_role_grants_what_the_session_policy_narrows() -> None:
+    """A session policy only narrows: each of its statements (but the stack key's) must be
+    one the role grants, with the same actions, or the run would be refused its own data."""
+    from shopsync.runtime.tenant_scope import session_policy
+
+    policy = session_policy(
+        "acme",
+        raw_bucket="b",
+        state_table_arn="arn:aws:dynamodb:eu-west-1:1:table/t",
+        secret_name="shopsync/tenants/acme",
+        region="eu-west-1",
+        account="1",
+    )
+    narrowed = {s["Sid"]: sorted(s["Action"]) for s in policy["Statement"]}
+    role = {
+        sid: sorted(_statement("tenant_run", sid)["actions"])
+        for sid in ("LandRaw", "ListOwnPrefixes", "SyncState", "TenantSecrets", "StackKey")
+    }
+    assert narrowed == {
+        "OwnObjects": role["LandRaw"],
+        "ListOwnPrefixes": role["ListOwnPrefixes"],
+        "OwnState": role["SyncState"],
+        "OwnSecret": role["TenantSecrets"],
+        "StackKey": role["StackKey"],
     }
