@@ -42,7 +42,7 @@ LEASE_SECONDS = 4
 #: far loses records instead of being healed by the next run's re-read: the harder test); a
 #: lease a killed run gives up in seconds.
 CHILD_ENV: dict[str, str] = {
-    "SHOPSYNC_SHOPIFY_READ_TIMEOUT": "0.5",
+    "SHOPSYNC_SHOPIFY_READ_TIMEOUT": "1.0",
     "SHOPSYNC_SHOPIFY_CONNECT_TIMEOUT": "2",
     "SHOPSYNC_SHOPIFY_MAX_ATTEMPTS": "10",
     "SHOPSYNC_SHOPIFY_MAX_RETRY_SECONDS": "30",
@@ -255,7 +255,9 @@ def world(
     settings = Settings(home=home, tenants_dir=tenants_dir)
     registry = load_registry(tenants_dir)  # the files are valid, as the CLI will find them
     specs = [(t.id, t.shop, t.plan.value) for t in registry]
-    options = SimulatorOptions(speed=50, faults=dict(faults or {}))
+    # speed 20: a "slow" response takes 1.5 s, past the 1 s read timeout; a loaded machine
+    # answers the others well within it
+    options = SimulatorOptions(speed=20, faults=dict(faults or {}))
     with running_simulator(
         specs, size=size, options=options, secrets_path=settings.secrets_path
     ) as sim:
