@@ -1,4 +1,4 @@
-"""No import cycles between the modules of ``shopsync`` and ``shopsync_glue``.
+"""No import cycles between the modules of ``shopsync``, ``shopsync_glue`` and the rest.
 
 Every import counts, wherever it stands: at module level, inside a function, or under
 ``if TYPE_CHECKING:``. Hiding a cycle there still couples the two modules both ways. An import
@@ -23,6 +23,7 @@ PACKAGES: dict[str, Path] = {
     "shopsync": REPO_ROOT / "services" / "shopsync",
     "shopsync_simulator": REPO_ROOT / "services" / "shopsync_simulator",
     "shopsync_glue": REPO_ROOT / "glue" / "shopsync_glue",
+    "shopsync_chaos": REPO_ROOT / "services" / "shopsync_chaos",
 }
 
 Graph = dict[str, set[str]]
@@ -150,13 +151,20 @@ def test_the_graph_covers_both_packages(package_graph: Graph) -> None:
 
 def test_only_the_cli_starts_the_simulator(package_graph: Graph) -> None:
     """The simulator is a test and demo tool: product code never imports it; the CLI's
-    ``sync``, ``demo`` and ``simulator`` commands are where it is started."""
+    ``sync``, ``demo`` and ``simulator`` commands are where it is started (and the chaos
+    suite, itself a test tool, which nothing of the product imports)."""
     importers = sorted(
         module
         for module, targets in package_graph.items()
-        if not module.startswith("shopsync_simulator")
+        if not module.startswith(("shopsync_simulator", "shopsync_chaos"))
         and any(t.startswith("shopsync_simulator") for t in targets)
     )
+    assert not [
+        module
+        for module, targets in package_graph.items()
+        if not module.startswith("shopsync_chaos")
+        and any(t.startswith("shopsync_chaos") for t in targets)
+    ]
     assert importers == ["shopsync.cli.demo", "shopsync.cli.simulator", "shopsync.cli.sync"]
 
 
