@@ -31,7 +31,7 @@ DEMO_HOME ?= .shopsync/demo
 # The local Spark JVM's class-data-sharing archive (glue/shopsync_glue/cds.py): written by the
 # first run, then every later local load starts faster. Outside .shopsync/demo, so it survives.
 # Not for `make test`: the suite stays independent of what earlier runs left behind.
-demo bench: export SHOPSYNC_SPARK_CDS_DIR ?= $(CURDIR)/.shopsync/cache
+demo bench chaos: export SHOPSYNC_SPARK_CDS_DIR ?= $(CURDIR)/.shopsync/cache
 
 demo: setup java ## run the whole pipeline locally on the example tenants (fresh .shopsync/demo)
 	rm -rf $(DEMO_HOME)

@@ -200,16 +200,16 @@ TENANTS = ("acme", "acme_corp", "store_1")  # look-alike ids on purpose
 #: The ``N`` of a named kill point is drawn from ``range(LIMITS[point])``: small enough that
 #: most draws are reached by a run of the three small stores.
 LIMITS = {
-    "response": 40,
-    "part": 8,
+    "response": 20,
+    "part": 3,
     "manifest": 3,
     "cursor": 3,
     "after-cursor": 3,
-    "bulk-poll": 4,
-    "curated": 12,
+    "bulk-poll": 2,
+    "curated": 8,
     "before-transaction": 3,
-    "in-transaction": 30,
-    "after-commit": 6,
+    "in-transaction": 20,
+    "after-commit": 4,
     "reporting": 1,
 }
 
@@ -219,7 +219,7 @@ def kills(root: Path, rng: random.Random, target: int) -> Row:
     third one while the stores keep changing); a normal sync; a load SIGKILLed the same way;
     a normal load; every store compared with the warehouse. Until ``target`` syncs and
     ``target`` loads have really been killed (a draw the run does not reach leaves it alive),
-    at most ``2 * target`` cycles."""
+    at most ``3 * target`` cycles."""
     row = Row("process kills (sync and load)")
     sync_points = [*SYNC_POINTS, "random"]
     load_points = [*LOAD_POINTS, "random"]
@@ -231,7 +231,7 @@ def kills(root: Path, rng: random.Random, target: int) -> Row:
         row.ran(w.sync())  # every store's history
         row.ran(w.load())
         cycle = 0
-        while min(killed("sync"), killed("load")) < target and cycle < 2 * target:
+        while min(killed("sync"), killed("load")) < target and cycle < 3 * target:
             w.activity(rng)
             if killed("sync") < target:
                 point = sync_points[cycle % len(sync_points)]
@@ -257,9 +257,15 @@ def kills(root: Path, rng: random.Random, target: int) -> Row:
     return row
 
 
+def _last(w: World, stage: str) -> float:
+    """How long the last normal ``stage`` process took (a random kill lands inside one)."""
+    done = [p.seconds for p in w.procs if p.args[0] == stage and p.returncode == 0]
+    return done[-1] if done else 2.0
+
+
 def _killed_sync(w: World, rng: random.Random, point: str) -> Proc:
     if point == "random":
-        return w.sync(kill_after=rng.uniform(0.3, 2.5))
+        return w.sync(kill_after=rng.uniform(0.2, 0.9) * _last(w, "sync"))
     n = rng.randrange(LIMITS[point])
     if point == "bulk-poll":  # a full snapshot goes through bulk operations
         return w.shopsync("sync", "--full", kill_at=(point, n))
@@ -268,7 +274,7 @@ def _killed_sync(w: World, rng: random.Random, point: str) -> Proc:
 
 def _killed_load(w: World, rng: random.Random, point: str) -> Proc:
     if point == "random":
-        return w.load(kill_after=rng.uniform(2.0, 12.0))
+        return w.load(kill_after=rng.uniform(0.2, 0.9) * _last(w, "load"))
     return w.load(kill_at=(point, rng.randrange(LIMITS[point])))
 
 
