@@ -189,6 +189,53 @@ def test_a_failed_run_holds_back_its_tenant_only(env: Env) -> None:
     assert env.warehouse.loaded_runs() == {("acme_corp", R1)}
 
 
+def test_a_manifest_whose_part_was_deleted_holds_back_its_tenant_and_names_the_part(
+    env: Env,
+) -> None:
+    """A part removed from the lake after its manifest was written (a lifecycle rule, a hand):
+    the run fails naming the part, the tenant's later run waits, the others load; once the
+    store is synced again (here: the part restored) the next load completes it once."""
+    gone = write_run(env.raw, "acme", R1, {"products": [product(1, "a", T9)]})
+    write_run(env.raw, "acme", R2, {"products": [product(1, "b", T10)]})
+    write_run(env.raw, "acme_corp", R1, {"products": [product(1, "c", T9)]})
+    part = gone.streams["products"].parts[0]
+    kept = env.raw.get(part)
+    (env.raw.root / part).unlink()  # the lake holds it no more
+    summary = env.load()
+    assert [e.split(":")[0] for e in summary.errors] == [f"acme/{R1}"]
+    assert "part-" in summary.errors[0]
+    assert env.warehouse.loaded_runs() == {("acme_corp", R1)}
+    env.raw.put_bytes(part, kept)
+    assert env.load().ok
+    assert env.warehouse.loaded_runs() == {("acme", R1), ("acme", R2), ("acme_corp", R1)}
+    assert env.query("SELECT title FROM shop_acme.products") == [("b",)]
+
+
+def test_a_manifest_listing_another_tenant_s_part_loads_nothing_of_it(env: Env) -> None:
+    """A manifest edited to list a part of another tenant (or of another run): nothing of it
+    is loaded, the error names the part and the run, the other tenant loads its own."""
+    mine = write_run(env.raw, "acme", R1, {"products": [product(1, "mine", T9)]})
+    theirs = write_run(env.raw, "acme_corp", R1, {"products": [product(1, "theirs", T9)]})
+    stolen = theirs.streams["products"].parts[0]
+    forged = mine.model_copy(
+        update={
+            "streams": {
+                "products": mine.streams["products"].model_copy(update={"parts": (stolen,)})
+            }
+        }
+    )
+    env.raw.put_bytes(mine.key, forged.to_json())
+    summary = env.load()
+    assert len(summary.errors) == 1
+    assert summary.errors[0].startswith(f"acme/{R1}")
+    assert "bad manifest: products: part 'tenant=acme_corp/" in summary.errors[0]
+    assert summary.errors[0].endswith("is outside the tenant's prefix")
+    assert env.warehouse.loaded_runs() == {("acme_corp", R1)}
+    assert env.query("SELECT title FROM shop_acme_corp.products") == [("theirs",)]
+    schemas = env.query("SELECT schema_name FROM information_schema.schemata")
+    assert ("shop_acme",) not in schemas or not env.query("SELECT * FROM shop_acme.products")
+
+
 def test_a_failed_check_is_recorded_not_passed(env: Env) -> None:
     manifest = write_run(env.raw, "acme", R1, {"products": [product(1, "a", T9)]})
     # A manifest that claims no records for a part that holds one.
