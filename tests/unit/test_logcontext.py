@@ -86,6 +86,23 @@ def test_powertools_json_lines_carry_the_keys() -> None:
     )
 
 
+def test_a_value_from_shopify_cannot_forge_a_log_line_or_a_key() -> None:
+    """A message carrying what a store sent (a title with a newline and a JSON object of its
+    own, an error text claiming another tenant) stays one JSON line whose keys are ours."""
+    stream = io.StringIO()
+    # A service of its own: Powertools keeps the first handler a service name was given.
+    Logger(service="shopsync-logcontext-forge", logger_handler=logging.StreamHandler(stream))
+    child = logging.getLogger("shopsync-logcontext-forge.ingestion")
+    forged = 'Tent\n{"level": "ERROR", "tenant_id": "acme_corp", "message": "pwned"}'
+    with log_context(tenant_id="acme", run_id="r1"):
+        child.warning("Shopify said: %s", forged)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1
+    line = json.loads(lines[0])
+    assert (line["tenant_id"], line["level"]) == ("acme", "WARNING")
+    assert line["message"] == f"Shopify said: {forged}"
+
+
 def _extra_keys(call: ast.Call) -> set[str]:
     for keyword in call.keywords:
         if keyword.arg == "extra" and isinstance(keyword.value, ast.Dict):
