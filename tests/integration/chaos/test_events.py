@@ -8,7 +8,8 @@ import pytest
 
 from .harness import run_quick
 
-pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.slow]
+# Real processes, several Spark start-ups: minutes, more on a loaded machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 
 def test_unreliable_events_and_the_safety_net_load_everything_once(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from shopsync_chaos.scenarios import FATAL
 
 from .harness import run_quick
 
-pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.slow]
+# Real processes, several Spark start-ups: minutes, more on a loaded machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 
 def test_every_fault_profile_ends_exact_and_fatal_ones_show_in_status(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from .harness import run_quick
 
-pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.slow]
+# Real processes, several Spark start-ups: minutes, more on a loaded machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 
 def test_killed_syncs_and_loads_then_normal_runs_are_exact(tmp_path: Path) -> None:

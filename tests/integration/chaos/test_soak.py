@@ -8,7 +8,8 @@ import pytest
 
 from .harness import run_quick
 
-pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.slow]
+# Real processes, several Spark start-ups: minutes, more on a loaded machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 
 def test_many_stores_over_cycles_stay_exact_with_bounded_memory(tmp_path: Path) -> None:
