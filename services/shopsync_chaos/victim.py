@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 #: Where a sync can die: after receiving its N-th Shopify response (mid-page: read, not yet
@@ -52,13 +52,12 @@ class Countdown:
                 die()
 
 
-def _before(owner: Any, name: str, countdown: Countdown, when: Callable[..., bool] = bool) -> None:
-    """``owner.name`` ticks ``countdown`` before each call for which ``when(*args)`` holds."""
+def _before(owner: Any, name: str, countdown: Countdown) -> None:
+    """``owner.name`` ticks ``countdown`` before each call."""
     original = getattr(owner, name)
 
     def patched(*args: Any, **kwargs: Any) -> Any:
-        if when(*args, **kwargs):
-            countdown.tick()
+        countdown.tick()
         return original(*args, **kwargs)
 
     setattr(owner, name, patched)
