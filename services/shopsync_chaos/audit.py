@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 
 from shopsync.lake.keys import manifest_prefix, parse_manifest_key
-from shopsync.lake.manifest import read_manifest
+from shopsync.lake.manifest import Manifest, read_manifest
 from shopsync.state.sqlite import SqliteStateStore
 from shopsync.storage import LocalObjectStore
 from shopsync.warehouse.specs import TABLES
@@ -144,16 +144,21 @@ def compare(world: World, tenant: str) -> Tally:
     return tally
 
 
+def manifests(world: World, tenant: str) -> Iterator[Manifest]:
+    """Every manifest the tenant's runs committed, in run order."""
+    lake = LocalObjectStore(world.settings.lake_path / world.settings.raw_bucket)
+    for key in lake.list(manifest_prefix(tenant)):
+        parsed = parse_manifest_key(key)
+        if parsed is not None:
+            yield read_manifest(lake, *parsed)
+
+
 def cursor_lead(world: World, tenant: str) -> float:
     """Seconds the furthest committed cursor of the tenant is ahead of the newest cursor its
     stream reached in a manifest (a cursor with no manifest behind it: infinitely)."""
-    lake = LocalObjectStore(world.settings.lake_path / world.settings.raw_bucket)
     reached: dict[str, float] = {}
-    for key in lake.list(manifest_prefix(tenant)):
-        parsed = parse_manifest_key(key)
-        if parsed is None:
-            continue
-        for stream, entry in read_manifest(lake, *parsed).streams.items():
+    for manifest in manifests(world, tenant):
+        for stream, entry in manifest.streams.items():
             if entry.cursor_to is not None:
                 at = entry.cursor_to.updated_at.timestamp()
                 reached[stream] = max(reached.get(stream, at), at)

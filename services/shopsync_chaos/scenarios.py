@@ -35,7 +35,7 @@ from shopsync.storage import LocalObjectStore
 from shopsync.warehouse.specs import MAX_TEXT_BYTES
 from shopsync_simulator.faults import PROFILES, profile
 
-from .audit import Tally, compare, secret_leaks
+from .audit import Tally, compare, manifests, secret_leaks
 from .victim import LOAD_POINTS, SYNC_POINTS
 from .world import SMALL, Proc, World, world
 
@@ -375,19 +375,9 @@ def _together(*calls: Callable[[], Proc]) -> list[Proc]:
 
 def _overlapping_runs(w: World) -> list[str]:
     """Runs of one store whose [started, finished] overlap, from the manifests."""
-    from shopsync.lake.keys import manifest_prefix, parse_manifest_key
-    from shopsync.lake.manifest import read_manifest
-
-    lake = LocalObjectStore(w.settings.lake_path / w.settings.raw_bucket)
     problems = []
     for tenant in w.tenants:
-        spans = []
-        for key in lake.list(manifest_prefix(tenant)):
-            parsed = parse_manifest_key(key)
-            if parsed is not None:
-                m = read_manifest(lake, *parsed)
-                spans.append((m.started_at, m.finished_at, m.run_id))
-        spans.sort()
+        spans = sorted((m.started_at, m.finished_at, m.run_id) for m in manifests(w, tenant))
         for (_, end, a), (start, _, b) in itertools.pairwise(spans):
             if start < end:
                 problems.append(f"{tenant}: runs {a} and {b} overlap")
