@@ -19,6 +19,7 @@ from shopsync.events import (
     load_pattern,
 )
 from shopsync.events.eventing_store import EventShape
+from shopsync.reporting.tables import ADMIN_GROUP
 from shopsync.settings import Settings
 from shopsync.storage import LocalObjectStore
 from shopsync.tenants import Registry, load_registry
@@ -32,8 +33,12 @@ logger = logging.getLogger(__name__)
 
 
 def rls_rules(registry: Registry) -> list[tuple[str, str]]:
-    """``(groupname, tenant_id)`` for every QuickSight group of every tenant file."""
-    return [(group, t.id) for t in registry for group in t.quicksight.groups]
+    """``(groupname, tenant_id)`` for every QuickSight group of every tenant file, and the
+    administrators' group for every tenant (as Terraform's ``rls_rules`` local writes them)."""
+    return [
+        *((group, t.id) for t in registry for group in t.quicksight.groups),
+        *((ADMIN_GROUP, t.id) for t in registry),
+    ]
 
 
 def curated_root(settings: Settings) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from pathlib import Path
 
 from pyspark.sql import SparkSession
 
@@ -39,6 +40,10 @@ LOCAL_JAVA_OPTIONS = "-XX:+UseParallelGC -XX:FreqInlineSize=150 -XX:InlineSmallC
 LOCAL_CONF: dict[str, str] = {"spark.sql.sources.parallelPartitionDiscovery.threshold": "100000"}
 
 
+#: Spark's logging configuration for local sessions (errors only: no start-up notices).
+LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
+
+
 def java_options() -> str:
     """``SHOPSYNC_SPARK_JAVA_OPTIONS`` if set, else ours, plus the class-data-sharing archive
     in ``SHOPSYNC_SPARK_CDS_DIR`` when that names a directory (see :mod:`.cds`)."""
@@ -52,6 +57,10 @@ def java_options() -> str:
 def local_session(master: str = "local[2]", shuffle_partitions: int = 2) -> SparkSession:
     """One session per process, reused: Spark start-up costs seconds, a job milliseconds."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # The driver binds to 127.0.0.1 anyway; said here, Spark does not warn that the host
+    # name resolves to a loopback address.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    logging = f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}"
     builder = (
         SparkSession.builder.master(master)
         .appName("shopsync-load")
@@ -63,7 +72,7 @@ def local_session(master: str = "local[2]", shuffle_partitions: int = 2) -> Spar
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.extraJavaOptions", java_options())
+        .config("spark.driver.extraJavaOptions", f"{java_options()} {logging}")
     )
     for key, value in {**SESSION_CONF, **LOCAL_CONF}.items():
         builder = builder.config(key, value)

@@ -10,6 +10,7 @@ from rich.logging import RichHandler
 
 from shopsync.cli import demo, schedule, simulator, tenants
 from shopsync.cli.common import err_console
+from shopsync.cli.dashboard import dashboard
 from shopsync.cli.load import load
 from shopsync.cli.status import status
 from shopsync.cli.sync import sync
@@ -53,6 +54,7 @@ schedule.register(app)
 app.command("load")(load)
 app.command("status")(status)
 app.command("demo")(demo.demo)
+app.command("dashboard")(dashboard)
 
 
 def main() -> None:

@@ -8,7 +8,11 @@
 5. an incremental run per tenant that lands exactly those changes;
 6. every manifest write is an event on the local bus (the deployed pattern file, Glue's EVENT
    batching), which runs the load job (Spark, local mode) into DuckDB; the warehouse's rows per
-   tenant and table are checked against the simulator's ground truth.
+   tenant and table are checked against the simulator's ground truth;
+7. the dashboard (``shopsync dashboard``) serves the warehouse on 127.0.0.1 with its logins
+   printed, until Ctrl-C (not with ``--no-dashboard``).
+
+It exits non-zero, naming the steps that failed, if any did.
 """
 
 from __future__ import annotations
@@ -67,8 +71,15 @@ def demo(
         int, typer.Option("--activity", help="Store changes to make before the second run.")
     ] = 40,
     tenants_dir: TenantsDirOption = None,
+    no_dashboard: Annotated[
+        bool, typer.Option("--no-dashboard", help="Stop after the checks; do not serve.")
+    ] = False,
+    port: Annotated[
+        int, typer.Option("--port", help="The dashboard's port on 127.0.0.1.", min=0, max=65535)
+    ] = 8050,
 ) -> None:
-    """Run the pipeline locally on the example tenants against the embedded simulator."""
+    """Run the pipeline locally on the example tenants against the embedded simulator, then
+    serve the dashboard."""
     settings = make_settings(tenants_dir, "local")
     try:
         registry = load_registry(settings.tenants_dir)
@@ -125,8 +136,35 @@ def demo(
         console.print("waiting for the batched loads (Spark, local mode) to finish ...")
     # Leaving local_event_chain has run every batched load.
     warehouse_ok = _warehouse_table(settings, registry, live)
-    if not (first and second and warehouse_ok):
+    steps = {
+        "3. first sync": first,
+        "5. incremental run": second,
+        "6. the warehouse against the store": warehouse_ok,
+    }
+    failed_steps = [name for name, ok in steps.items() if not ok]
+    if failed_steps:
+        console.print("[red]demo failed at:[/red] " + "; ".join(failed_steps))
         raise typer.Exit(EXIT_FAILED)
+    if not no_dashboard:
+        console.rule("7. the dashboard")
+        _serve_dashboard(settings, registry, port)
+
+
+def _serve_dashboard(settings: Settings, registry: Registry, port: int) -> None:
+    from shopsync.cli.dashboard import print_logins
+    from shopsync.dashboard.serve import PortInUseError, prepare, serve, users_path
+
+    app, created = prepare(settings, registry)
+    print_logins(created, str(users_path(settings)))
+    console.print(
+        f"dashboard on http://127.0.0.1:{port}/ : log in as a group's user to see its store, "
+        "as admin to see every store and the operations page (Ctrl-C stops it)"
+    )
+    try:
+        serve(app, port)
+    except PortInUseError as exc:
+        console.print(f"[red]demo failed at:[/red] 7. the dashboard: {exc}")
+        raise typer.Exit(EXIT_FAILED) from None
 
 
 def _incremental(registry: Registry, settings: Settings, invoker: LocalInvoker) -> None:

@@ -26,9 +26,20 @@ from shopsync.cli.common import (
 from shopsync.lake.manifest import describe_skipped
 from shopsync.runtime import RuntimeSettingsError, RuntimeUnavailableError, for_settings
 from shopsync.settings import Settings
-from shopsync.state import TenantState
 from shopsync.tenants import TenantConfigError, UnknownTenantError, load_registry
-from shopsync.warehouse.status import IngestionStatus, TenantStatus
+from shopsync.warehouse.status import IngestionStatus, TenantStatus, ingestion_status
+
+
+def _sync_line(run: IngestionStatus) -> str:
+    """``  last sync: <run> (<mode>) <status> at <time>, <n> API points: <error>``."""
+    line = f"  last sync: {run.run_id} ({run.mode}) {run.status}"
+    if run.finished_at is not None:
+        line += f" at {run.finished_at}"
+    if run.points is not None:
+        line += f", {run.points:,.0f} API points"
+    if run.error:
+        line += f": {run.error}"
+    return line
 
 
 def _render(status: TenantStatus) -> None:
@@ -44,12 +55,7 @@ def _render(status: TenantStatus) -> None:
         f"(loaded {status.last_loaded_at or '-'}, {status.runs_loaded} runs)"
     )
     if run is not None and run.run_id is not None:
-        line = f"  last sync: {run.run_id} ({run.mode}) {run.status}"
-        if run.finished_at is not None:
-            line += f" at {run.finished_at}"
-        if run.error:
-            line += f": {run.error}"
-        console.print(line, highlight=False)
+        console.print(_sync_line(run), highlight=False)
     if status.cursors:
         console.print(
             "  cursors: " + ", ".join(f"{s}={c}" for s, c in status.cursors.items()),
@@ -86,20 +92,10 @@ def _read(settings: Settings, ids: list[str]) -> list[TenantStatus]:
     except Exception as exc:  # the warehouse's figures are still worth showing
         err_console.print(f"note: the last syncs are unknown ({exc})", highlight=False)
         return statuses
-    return [s.model_copy(update={"ingestion": _ingestion(runs.get(s.tenant_id))}) for s in statuses]
-
-
-def _ingestion(state: TenantState | None) -> IngestionStatus | None:
-    if state is None or state.last_run_id is None:
-        return None
-    return IngestionStatus(
-        run_id=state.last_run_id,
-        mode=state.last_mode,
-        status=state.last_status.value if state.last_status is not None else None,
-        started_at=state.last_started_at,
-        finished_at=state.last_finished_at,
-        error=state.last_error,
-    )
+    return [
+        s.model_copy(update={"ingestion": ingestion_status(runs.get(s.tenant_id))})
+        for s in statuses
+    ]
 
 
 def status(

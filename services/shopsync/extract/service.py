@@ -141,8 +141,10 @@ class _Run:
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
             log.exception("ingestion run failed: %s", message)
-            state.record_run_failed(p.tenant_id, p.run_id, self.services.clock(), message)
             stats = session.client.stats.snapshot() if session else {}
+            state.record_run_failed(
+                p.tenant_id, p.run_id, self.services.clock(), message, points=stats.get("points")
+            )
             result = RunResult(p.tenant_id, p.run_id, "failed", message, stats=stats)
             raise IngestionFailedError(result) from exc
         finally:
@@ -395,7 +397,14 @@ class _Run:
         key = write_manifest(self.services.store, manifest)
         status = RunStatus.SUCCEEDED if finished else RunStatus.PARTIAL
         cursors = {o.stream: o.cursor_to for o in outcomes if o.cursor_to is not None}
-        state.commit_run(p.tenant_id, p.run_id, status, manifest.finished_at, cursors)
+        state.commit_run(
+            p.tenant_id,
+            p.run_id,
+            status,
+            manifest.finished_at,
+            cursors,
+            points=session.client.stats.snapshot().get("points"),
+        )
         self._forget_bulk_operations(outcomes)
         summaries = {
             o.stream: StreamSummary(

@@ -165,6 +165,10 @@ def packed(head: str, items: Sequence[str], tail: str = "", *, separator: str = 
     return out
 
 
+#: shopsync's administrators: sees every tenant (Terraform's ``quicksight_admin_group`` default;
+#: the local rules give it every tenant, as the deployed ones do).
+ADMIN_GROUP = "shopsync-admins"
+
 #: The session's table the new rules are written to before they replace the old ones.
 RLS_NEXT = "rls_rules_next"
 

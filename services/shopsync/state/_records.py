@@ -36,6 +36,7 @@ RUN_FIELDS = (
     "last_finished_at",
     "last_status",
     "last_error",
+    "last_points",
 )
 LEASE_FIELDS = ("lease_run_id", "lease_acquired_at", "lease_expires_at")
 TENANT_FIELDS = RUN_FIELDS + LEASE_FIELDS
@@ -90,8 +91,18 @@ def tenant_from_fields(tenant_id: str, fields: Fields) -> TenantState:
         last_finished_at=_opt_time(fields.get("last_finished_at")),
         last_status=None if status is None else RunStatus(status),
         last_error=fields.get("last_error"),
+        last_points=_opt_points(fields.get("last_points")),
         lease=lease,
     )
+
+
+def points_field(points: float | None) -> str | None:
+    """Shopify cost points a run used, as the state stores keep it (text, like every field)."""
+    return None if points is None else f"{points:.0f}"
+
+
+def _opt_points(value: str | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def stream_from_fields(tenant_id: str, stream: str, fields: Fields) -> StreamState:

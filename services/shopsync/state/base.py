@@ -53,6 +53,8 @@ class TenantState(_Frozen):
     last_finished_at: AwareDatetime | None = None
     last_status: RunStatus | None = None
     last_error: str | None = None
+    #: Shopify cost points the last finished run used (None: unknown, or not finished)
+    last_points: float | None = None
     lease: Lease | None = None
 
     @property
@@ -128,16 +130,25 @@ class StateStore(Protocol):
         cursors: Mapping[str, Cursor],
         *,
         release: bool = True,
+        points: float | None = None,
     ) -> None:
-        """After the manifest is written: advance cursors and record the status atomically,
-        releasing the lease unless ``release`` is false (a continuation keeps it).
+        """After the manifest is written: advance cursors and record the status (and the cost
+        points the run used) atomically, releasing the lease unless ``release`` is false (a
+        continuation keeps it).
         :class:`LeaseLostError` (and nothing written) if ``run_id`` does not hold the lease."""
         ...
 
     def record_run_failed(
-        self, tenant_id: str, run_id: str, finished_at: datetime, error: str
+        self,
+        tenant_id: str,
+        run_id: str,
+        finished_at: datetime,
+        error: str,
+        *,
+        points: float | None = None,
     ) -> None:
-        """Record a failed run and release its lease; cursors do not move."""
+        """Record a failed run (and the cost points it used) and release its lease; cursors
+        do not move."""
         ...
 
     def put_bulk_operation(self, record: BulkOperationRecord) -> None: ...

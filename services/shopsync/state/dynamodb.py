@@ -39,6 +39,7 @@ from ._records import (
     bulk_sort_key,
     bulk_to_fields,
     lease_expiry,
+    points_field,
     stream_commit_fields,
     stream_from_fields,
     tenant_from_fields,
@@ -128,6 +129,7 @@ class DynamoDBStateStore:
             "last_dispatched_at": to_iso(at),
             "last_status": RunStatus.DISPATCHED.value,
             "last_error": None,
+            "last_points": None,
         }
         self._update_item(
             tenant_id, "record the dispatch", update_request(self._table, tenant_id, META, fields)
@@ -140,19 +142,27 @@ class DynamoDBStateStore:
             "last_started_at": to_iso(at),
             "last_status": RunStatus.RUNNING.value,
             "last_error": None,
+            "last_points": None,
         }
         self._update_item(
             tenant_id, "record the start", update_request(self._table, tenant_id, META, fields)
         )
 
     def record_run_failed(
-        self, tenant_id: str, run_id: str, finished_at: datetime, error: str
+        self,
+        tenant_id: str,
+        run_id: str,
+        finished_at: datetime,
+        error: str,
+        *,
+        points: float | None = None,
     ) -> None:
         fields: dict[str, str | None] = {
             "last_run_id": run_id,
             "last_finished_at": to_iso(finished_at),
             "last_status": RunStatus.FAILED.value,
             "last_error": truncate_error(error),
+            "last_points": points_field(points),
         }
         # Release the lease in the same write if this run holds it; otherwise record only.
         releasing = update_request(
@@ -228,6 +238,7 @@ class DynamoDBStateStore:
         cursors: Mapping[str, Cursor],
         *,
         release: bool = True,
+        points: float | None = None,
     ) -> None:
         if len(cursors) + 1 > _MAX_TRANSACTION_ITEMS:
             raise StateError(
@@ -239,6 +250,7 @@ class DynamoDBStateStore:
             "last_status": status.value,
             "last_finished_at": to_iso(finished_at),
             "last_error": None,
+            "last_points": points_field(points),
         }
         if release:
             meta.update(dict.fromkeys(LEASE_FIELDS))

@@ -23,6 +23,7 @@ from ._records import (
     bulk_from_fields,
     bulk_to_fields,
     lease_expiry,
+    points_field,
     stream_commit_fields,
     stream_from_fields,
     tenant_from_fields,
@@ -43,7 +44,7 @@ _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS tenants (
         tenant_id TEXT PRIMARY KEY NOT NULL,
         last_run_id TEXT, last_mode TEXT, last_dispatched_at TEXT, last_started_at TEXT,
-        last_finished_at TEXT, last_status TEXT, last_error TEXT,
+        last_finished_at TEXT, last_status TEXT, last_error TEXT, last_points TEXT,
         lease_run_id TEXT, lease_acquired_at TEXT, lease_expires_at TEXT
     ) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS streams (
@@ -58,6 +59,8 @@ _SCHEMA = (
     ) WITHOUT ROWID""",
 )
 _TENANT_COLUMNS = ", ".join(TENANT_FIELDS)
+#: Columns later versions added to ``tenants``: a state file of an earlier one gains them.
+_ADDED_TENANT_COLUMNS = {"last_points": "TEXT"}
 _STREAM_COLUMNS = ", ".join(STREAM_FIELDS)
 _BULK_COLUMNS = ", ".join(BULK_FIELDS)
 _IN_CHUNK = 500  # ids per ``IN (...)``; far below SQLite's bound-parameter limit
@@ -68,19 +71,20 @@ _RECORD_DISPATCH = """
     VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (tenant_id) DO UPDATE SET last_run_id = excluded.last_run_id,
         last_mode = excluded.last_mode, last_dispatched_at = excluded.last_dispatched_at,
-        last_status = excluded.last_status, last_error = NULL"""
+        last_status = excluded.last_status, last_error = NULL, last_points = NULL"""
 _RECORD_STARTED = """
     INSERT INTO tenants (tenant_id, last_run_id, last_mode, last_started_at, last_status)
     VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (tenant_id) DO UPDATE SET last_run_id = excluded.last_run_id,
         last_mode = excluded.last_mode, last_started_at = excluded.last_started_at,
-        last_status = excluded.last_status, last_error = NULL"""
+        last_status = excluded.last_status, last_error = NULL, last_points = NULL"""
 _RECORD_FAILED = """
-    INSERT INTO tenants (tenant_id, last_run_id, last_finished_at, last_status, last_error)
-    VALUES (?, ?, ?, ?, ?)
+    INSERT INTO tenants (tenant_id, last_run_id, last_finished_at, last_status, last_error,
+        last_points)
+    VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (tenant_id) DO UPDATE SET last_run_id = excluded.last_run_id,
         last_finished_at = excluded.last_finished_at, last_status = excluded.last_status,
-        last_error = excluded.last_error"""
+        last_error = excluded.last_error, last_points = excluded.last_points"""
 _ACQUIRE = """
     INSERT INTO tenants (tenant_id, lease_run_id, lease_acquired_at, lease_expires_at)
     VALUES (?, ?, ?, ?)
@@ -94,7 +98,8 @@ _RELEASE = """
     UPDATE tenants SET lease_run_id = NULL, lease_acquired_at = NULL, lease_expires_at = NULL
     WHERE tenant_id = ? AND lease_run_id = ?"""
 _COMMIT_TENANT = """
-    UPDATE tenants SET last_run_id = ?, last_status = ?, last_finished_at = ?, last_error = NULL
+    UPDATE tenants SET last_run_id = ?, last_status = ?, last_finished_at = ?, last_error = NULL,
+        last_points = ?
     WHERE tenant_id = ? AND lease_run_id = ?"""
 _COMMIT_STREAM = """
     INSERT INTO streams (tenant_id, stream, cursor_updated_at, cursor_last_id, last_run_id,
@@ -106,6 +111,13 @@ _COMMIT_STREAM = """
 _PUT_BULK = f"""
     INSERT OR REPLACE INTO bulk_operations (tenant_id, stream, operation_id, {_BULK_COLUMNS})
     VALUES (?, ?, ?, ?, ?, ?, ?)"""  # noqa: S608 - column names are constants
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    have = {row[1] for row in conn.execute("PRAGMA table_info(tenants)")}
+    for column, kind in _ADDED_TENANT_COLUMNS.items():
+        if column not in have:
+            conn.execute(f"ALTER TABLE tenants ADD COLUMN {column} {kind}")
 
 
 class SqliteStateStore:
@@ -123,6 +135,7 @@ class SqliteStateStore:
             with self._write("(schema)") as conn:
                 for statement in _SCHEMA:
                     conn.execute(statement)
+                _add_missing_columns(conn)
         except OSError as exc:
             raise StateError(f"cannot open state database {self._path}: {exc}") from exc
 
@@ -235,7 +248,13 @@ class SqliteStateStore:
             conn.execute(_RECORD_STARTED, params)
 
     def record_run_failed(
-        self, tenant_id: str, run_id: str, finished_at: datetime, error: str
+        self,
+        tenant_id: str,
+        run_id: str,
+        finished_at: datetime,
+        error: str,
+        *,
+        points: float | None = None,
     ) -> None:
         params = (
             tenant_id,
@@ -243,6 +262,7 @@ class SqliteStateStore:
             to_iso(finished_at),
             RunStatus.FAILED.value,
             truncate_error(error),
+            points_field(points),
         )
         with self._write(tenant_id) as conn:
             conn.execute(_RECORD_FAILED, params)
@@ -290,8 +310,16 @@ class SqliteStateStore:
         cursors: Mapping[str, Cursor],
         *,
         release: bool = True,
+        points: float | None = None,
     ) -> None:
-        tenant_params = (run_id, status.value, to_iso(finished_at), tenant_id, run_id)
+        tenant_params = (
+            run_id,
+            status.value,
+            to_iso(finished_at),
+            points_field(points),
+            tenant_id,
+            run_id,
+        )
         stream_params = [
             (tenant_id, stream, *stream_commit_fields(cursor, run_id, status).values())
             for stream, cursor in cursors.items()

@@ -27,6 +27,8 @@ from typing import Annotated, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, BeforeValidator
 
+from shopsync.state.base import TenantState
+
 from . import sql
 from .specs import TABLES
 
@@ -79,6 +81,8 @@ class IngestionStatus(BaseModel):
     started_at: Instant | None = None
     finished_at: Instant | None = None
     error: str | None = None
+    #: Shopify cost points the run used
+    points: float | None = None
 
     @property
     def failed(self) -> bool:
@@ -109,6 +113,21 @@ class TenantStatus(BaseModel):
     @property
     def loaded(self) -> bool:
         return self.runs_loaded > 0
+
+
+def ingestion_status(state: TenantState | None) -> IngestionStatus | None:
+    """The last ingestion run the state store recorded for a tenant (None: never run)."""
+    if state is None or state.last_run_id is None:
+        return None
+    return IngestionStatus(
+        run_id=state.last_run_id,
+        mode=state.last_mode,
+        status=state.last_status.value if state.last_status is not None else None,
+        started_at=state.last_started_at,
+        finished_at=state.last_finished_at,
+        error=state.last_error,
+        points=state.last_points,
+    )
 
 
 def never_loaded(tenant_id: str) -> TenantStatus:

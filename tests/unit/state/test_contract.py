@@ -450,3 +450,13 @@ def test_look_alike_tenants_are_isolated(store: StateStore) -> None:
     assert lease.run_id == "run-1"
     store.delete_bulk_operation("acme_corp", "orders", "gid://shopify/BulkOperation/1")
     assert len(store.list_bulk_operations("acme")) == 1
+
+
+def test_the_points_a_run_used_are_kept_until_the_next_run_starts(store: StateStore) -> None:
+    started(store, "acme", "run-1")
+    store.commit_run("acme", "run-1", RunStatus.SUCCEEDED, T0, {"orders": C1}, points=1234.4)
+    assert store.get_tenant("acme").last_points == 1234
+    started(store, "acme", "run-2")
+    assert store.get_tenant("acme").last_points is None  # belongs to run-1, not run-2
+    store.record_run_failed("acme", "run-2", T0 + TTL, "HTTP 401", points=52)
+    assert store.get_tenant("acme").last_points == 52

@@ -6,6 +6,7 @@ import multiprocessing
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,21 @@ def test_get_tenants_over_a_thousand_tenants(sqlite_store: SqliteStateStore) -> 
     states = sqlite_store.get_tenants(ids)
     assert len(states) == 1_000
     assert sum(s.last_run_id is not None for s in states.values()) == len(ids[::3])
+
+
+def test_a_state_file_of_an_earlier_version_gains_the_new_columns(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "CREATE TABLE tenants (tenant_id TEXT PRIMARY KEY NOT NULL, last_run_id TEXT, "
+        "last_mode TEXT, last_dispatched_at TEXT, last_started_at TEXT, last_finished_at TEXT, "
+        "last_status TEXT, last_error TEXT, lease_run_id TEXT, lease_acquired_at TEXT, "
+        "lease_expires_at TEXT) WITHOUT ROWID"
+    )
+    conn.execute("INSERT INTO tenants (tenant_id, last_run_id) VALUES ('acme', 'run-0')")
+    conn.commit()
+    conn.close()
+    with SqliteStateStore(path) as store:
+        assert store.get_tenant("acme").last_run_id == "run-0"
+        store.record_run_failed("acme", "run-1", datetime.now(UTC), "boom", points=7)
+        assert store.get_tenant("acme").last_points == 7
