@@ -16,6 +16,7 @@ import importlib.util
 import io
 import json
 import logging
+import math
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -158,12 +159,35 @@ def figure(chart: Chart, rows: Rows, currency: str | None) -> dict[str, Any]:
         layout |= {"xaxis": value_axis, "yaxis": {"automargin": True}}
         layout["margin"] = {"l": 10, "r": 20, "t": 10, "b": 40}
     else:
-        counts = {} if value_axis else {"tickformat": ",d", "rangemode": "tozero"}
+        counts = {} if value_axis else _count_axis(data)
         layout |= {
             "yaxis": value_axis or counts,
             "xaxis": {"type": "category" if not chart.dated else "-"},
         }
     return {"data": data, "layout": layout}
+
+
+def _count_axis(data: list[dict[str, Any]]) -> dict[str, Any]:
+    """An axis of whole numbers: ticks a whole number apart, about five of them."""
+    top = max((v or 0 for trace in data for v in trace.get("y", [])), default=0)
+    return {"tickformat": ",d", "rangemode": "tozero", "dtick": max(1, math.ceil(top / 5))}
+
+
+def when(value: Any) -> str:
+    """A time as ``YYYY-MM-DD HH:MM`` UTC (an ISO text, a datetime or nothing)."""
+    if value is None or value == "":
+        return NONE
+    moment: datetime | None = value if isinstance(value, datetime) else None
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if moment is None:
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def table_cells(chart: Chart, rows: Rows, currency: str | None) -> list[list[str]]:
@@ -228,6 +252,7 @@ class Site:
         self.templates = Jinja2Templates(directory=str(_PACKAGE / "templates"))
         self.templates.env.filters["money"] = money
         self.templates.env.filters["count"] = count
+        self.templates.env.filters["when"] = when
 
     def users(self) -> dict[str, User]:
         try:

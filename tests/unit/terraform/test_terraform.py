@@ -524,3 +524,10 @@ def test_the_tenant_run_role_grants_what_the_session_policy_narrows() -> None:
         "OwnSecret": role["TenantSecrets"],
         "StackKey": role["StackKey"],
     }
+
+
+def test_the_deployed_admin_group_is_the_one_the_local_rules_and_dashboard_use() -> None:
+    from shopsync.reporting.tables import ADMIN_GROUP
+
+    variables = blocks(TERRAFORM_DIR, "variable")
+    assert variables["quicksight_admin_group"]["default"] == ADMIN_GROUP
