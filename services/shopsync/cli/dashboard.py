@@ -17,11 +17,11 @@ def print_logins(created: dict[str, str], users_file: str) -> None:
     if not created:
         console.print(f"logins: the users in {users_file} (passwords were printed when created)")
         return
-    table = Table("user", "password", title="dashboard logins (shown once; stored hashed)")
+    table = Table("user", "password", title="dashboard logins")
     for user, password in created.items():
         table.add_row(user, password)
     console.print(table)
-    console.print(f"users and their groups: {users_file}")
+    console.print(f"passwords shown this once, stored hashed; users and groups: {users_file}")
 
 
 def dashboard(

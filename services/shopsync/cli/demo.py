@@ -48,6 +48,7 @@ from shopsync.tenants import Registry, Tenant, TenantConfigError, load_registry
 from shopsync_glue.local_chain import local_event_chain
 from shopsync_simulator import (
     Clock,
+    ShopSpec,
     Simulator,
     SimulatorOptions,
     StoreSize,
@@ -64,6 +65,16 @@ CLOCK_BEHIND_SECONDS = 600
 #: every request is still paced against the store's (scaled) leaky bucket.
 SPEED = 10.0
 DEMO_SIZE = StoreSize(products=60, variants_per_product=3, locations=3, customers=80, orders=120)
+#: Shop currencies other than USD, so the dashboard shows each store's own.
+DEMO_CURRENCIES = {"coral_cosmetics": "EUR"}
+
+
+def _demo_shops(registry: Registry) -> list[ShopSpec]:
+    """The simulated shop of every enabled tenant, at its plan, in its demo currency."""
+    return [
+        ShopSpec(t.id, t.shop, t.plan.value, DEMO_SIZE, currency=DEMO_CURRENCIES.get(t.id, "USD"))
+        for t in registry.enabled()
+    ]
 
 
 def demo(
@@ -92,8 +103,7 @@ def demo(
     with (
         local_event_chain(settings, registry) as (raw_store, _bus),
         running_simulator(
-            tenants_dir=settings.tenants_dir,
-            size=DEMO_SIZE,
+            _demo_shops(registry),
             secrets_path=settings.secrets_path,
             clock=Clock(start=time.time() - CLOCK_BEHIND_SECONDS),
             # Bulk operations as fast as Shopify's (README, "The Shopify simulator"), at SPEED.

@@ -46,7 +46,8 @@ logger = logging.getLogger(__name__)
 PAGES: tuple[Page, ...] = ("sales", "inventory", "customers")
 PAGE_TITLES = {"sales": "Sales", "inventory": "Inventory", "customers": "Customers"}
 LOCALE = "en_US"
-#: The date picker's presets: label -> days back from today (None: all the store's sales).
+#: The date picker's presets: label -> days back from today (None: all the store's sales,
+#: where a store's pages open; without a store, the CSV export and the API default to a year).
 PRESETS: dict[str, int | None] = {"30 days": 30, "90 days": 90, "12 months": 365, "All": None}
 DEFAULT_DAYS = 365
 SESSION_COOKIE = "shopsync_session"
@@ -118,13 +119,24 @@ def csv_safe(value: Any) -> Any:
 # -- the figures of a chart --------------------------------------------------------------------
 
 
-def figure(chart: Chart, rows: Rows, currency: str | None) -> dict[str, Any]:
+#: How a period is labelled on a chart's axis, by the period's length.
+PERIOD_LABELS = {"day": "%b %d, %Y", "week": "%b %d, %Y", "month": "%b %Y"}
+
+
+def label(value: Any, grain: str) -> str:
+    """A chart's x value: a period named for people (``Dec 07, 2026``, ``Dec 2026``)."""
+    if isinstance(value, date):
+        return value.strftime(PERIOD_LABELS.get(grain, "%Y-%m-%d"))
+    return str(value)
+
+
+def figure(chart: Chart, rows: Rows, currency: str | None, grain: str = "day") -> dict[str, Any]:
     """The chart as a plotly.js figure (``data`` and ``layout``); hover texts pre-formatted in
     the store's currency. A table has none."""
     if chart.kind == "table":
         return {}
     x_name, *series = chart.columns
-    xs = [str(v) for v in rows.column(x_name)]
+    xs = [label(v, grain) for v in rows.column(x_name)]
     prefix = get_currency_symbol(currency, locale=LOCALE) if currency else ""
     data: list[dict[str, Any]] = []
     shown = series if chart.kind != "hbar" else [c for c in series if c in chart.money][:1]
@@ -160,10 +172,7 @@ def figure(chart: Chart, rows: Rows, currency: str | None) -> dict[str, Any]:
         layout["margin"] = {"l": 10, "r": 20, "t": 10, "b": 40}
     else:
         counts = {} if value_axis else _count_axis(data)
-        layout |= {
-            "yaxis": value_axis or counts,
-            "xaxis": {"type": "category" if not chart.dated else "-"},
-        }
+        layout |= {"yaxis": value_axis or counts, "xaxis": {"type": "category"}}
     return {"data": data, "layout": layout}
 
 
@@ -219,7 +228,12 @@ class Range:
         cls, raw_from: str | None, raw_to: str | None, today: date, first: date | None
     ) -> Range:
         end = _day("to", raw_to) if raw_to else today
-        start = _day("from", raw_from) if raw_from else end - timedelta(days=DEFAULT_DAYS - 1)
+        if raw_from:
+            start = _day("from", raw_from)
+        elif first is not None and first <= end:
+            start = first  # a store's page opens on all its sales
+        else:
+            start = end - timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
             raise HTTPException(400, f"from ({start}) is after to ({end})")
         preset = None
@@ -461,7 +475,7 @@ def _pages(app: FastAPI, site: Site) -> None:
                 "chart": CHARTS_BY_NAME[name],
                 "title": CHARTS_BY_NAME[name].title.format(grain=grain),
                 "rows": len(rows.rows),
-                "figure": json.dumps(figure(CHARTS_BY_NAME[name], rows, currency)),
+                "figure": json.dumps(figure(CHARTS_BY_NAME[name], rows, currency, grain)),
                 "cells": table_cells(CHARTS_BY_NAME[name], rows, currency),
                 "csv": f"/stores/{quote(tenant)}/charts/{name}.csv?{span.query()}"
                 + (f"&low={low}" if "low" in CHARTS_BY_NAME[name].params else ""),
@@ -644,15 +658,15 @@ def sales_headline(totals: Mapping[str, Any], currency: str | None) -> list[tupl
 
 
 def inventory_headline(results: Mapping[str, Rows], currency: str | None) -> list[tuple[str, str]]:
-    stock, low = results["stock_by_location"], results["low_stock"]
+    stock, value, low = results["stock_by_location"], results["stock_value"], results["low_stock"]
 
-    def total(name: str) -> float:
-        return sum(as_number(v) or 0 for v in stock.column(name))
+    def total(rows: Rows, name: str) -> float:
+        return sum(as_number(v) or 0 for v in rows.column(name))
 
     return [
-        ("Units on hand", count(total("on_hand"))),
-        ("Units available", count(total("available"))),
-        ("Stock value at cost", money(total("value_at_cost"), currency)),
+        ("Units on hand", count(total(stock, "on_hand"))),
+        ("Units available", count(total(stock, "available"))),
+        ("Stock value at cost", money(total(value, "value_at_cost"), currency)),
         ("Low-stock variants", count(len(low.rows)) + ("+" if len(low.rows) >= 50 else "")),
     ]
 

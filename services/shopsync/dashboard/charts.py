@@ -136,16 +136,28 @@ CHARTS: tuple[Chart, ...] = (
         "Stock by location",
         "bar",
         "SELECT COALESCE(l.name, lv.location_id) AS location, SUM(lv.available) AS available, "
-        "SUM(lv.on_hand) AS on_hand, SUM(lv.on_hand * ii.unit_cost) AS value_at_cost "
-        "FROM reporting.inventory_levels lv "
+        "SUM(lv.on_hand) AS on_hand FROM reporting.inventory_levels lv "
         "LEFT JOIN reporting.locations l ON l.tenant_id = lv.tenant_id AND l.id = lv.location_id "
-        "LEFT JOIN reporting.inventory_items ii ON ii.tenant_id = lv.tenant_id "
+        "WHERE {rls:lv} AND lv._deleted_at IS NULL GROUP BY 1 ORDER BY 1",
+        ("location", "available", "on_hand"),
+        dated=False,
+        note="Units on hand and available now.",
+    ),
+    Chart(
+        "stock_value",
+        "inventory",
+        "Stock value at cost by location",
+        "bar",
+        "SELECT COALESCE(l.name, lv.location_id) AS location, "
+        "SUM(lv.on_hand * ii.unit_cost) AS value_at_cost FROM reporting.inventory_levels lv "
+        "LEFT JOIN reporting.locations l ON l.tenant_id = lv.tenant_id AND l.id = lv.location_id "
+        "JOIN reporting.inventory_items ii ON ii.tenant_id = lv.tenant_id "
         "AND ii.id = lv.inventory_item_id AND ii._deleted_at IS NULL "
         "WHERE {rls:lv} AND lv._deleted_at IS NULL GROUP BY 1 ORDER BY 1",
-        ("location", "available", "on_hand", "value_at_cost"),
+        ("location", "value_at_cost"),
         money=("value_at_cost",),
         dated=False,
-        note="Units on hand and available now; value at the items' unit cost.",
+        note="Units on hand at their items' unit cost, now (items without a cost count zero).",
     ),
     Chart(
         "low_stock",

@@ -258,6 +258,7 @@ def test_every_chart_downloads_as_csv_with_the_numbers_it_draws(
         "returns_discounts",
         "top_products",
         "stock_by_location",
+        "stock_value",
         "low_stock",
         "customers_weekly",
     ):

@@ -50,6 +50,8 @@ def test_ranges_default_to_a_year_and_name_the_bad_field() -> None:
     assert (span.start, span.end, span.preset) == (date(2025, 12, 8), today, "12 months")
     assert Range.parse("2026-11-08", None, today, None).preset == "30 days"
     assert Range.parse("2024-01-01", None, today, date(2024, 1, 1)).preset == "All"
+    opened = Range.parse(None, None, today, date(2023, 5, 1))  # a store's page: all its sales
+    assert (opened.start, opened.preset) == (date(2023, 5, 1), "All")
     with pytest.raises(HTTPException, match="to: not a date"):
         Range.parse(None, "07/12/2026", today, None)
     with pytest.raises(HTTPException, match="is after to"):
