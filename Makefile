@@ -33,14 +33,14 @@ DEMO_HOME ?= .shopsync/demo
 # Not for `make test`: the suite stays independent of what earlier runs left behind.
 demo bench chaos: export SHOPSYNC_SPARK_CDS_DIR ?= $(CURDIR)/.shopsync/cache
 
-demo: setup java ## run the whole pipeline locally on the example tenants (fresh .shopsync/demo)
+demo: setup java ## run the whole pipeline locally on the example tenants (fresh .shopsync/demo), then serve the dashboard
 	rm -rf $(DEMO_HOME)
 	SHOPSYNC_HOME=$(DEMO_HOME) $(BIN)/shopsync demo
 
 test: setup java scan ## run the full test suite (and the security scans)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
-chaos: setup java ## the chaos suite: faults, SIGKILLs, lost events, concurrency, soak (~35 min); prints the table
+chaos: setup java ## the chaos suite: faults, SIGKILLs, lost events, concurrency, soak, bad data (~80 min); prints the table
 	$(BIN)/python -m shopsync_chaos --markdown docs/chaos-latest.md $(CHAOS_ARGS)
 
 $(SCAN_STAMP): pyproject.toml
