@@ -109,6 +109,13 @@ def count(value: Any) -> str:
     return NONE if number is None else str(format_decimal(number, locale=LOCALE))
 
 
+def script_json(value: Any) -> str:
+    """JSON to embed in a ``<script type="application/json">`` element: ``<``, ``>`` and ``&``
+    escaped, so no value (a product title ``</script><img ...>``) can end the element."""
+    text = json.dumps(value)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def csv_safe(value: Any) -> Any:
     """A text cell a spreadsheet would run as a formula gets a leading quote."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -475,7 +482,7 @@ def _pages(app: FastAPI, site: Site) -> None:
                 "chart": CHARTS_BY_NAME[name],
                 "title": CHARTS_BY_NAME[name].title.format(grain=grain),
                 "rows": len(rows.rows),
-                "figure": json.dumps(figure(CHARTS_BY_NAME[name], rows, currency, grain)),
+                "figure": script_json(figure(CHARTS_BY_NAME[name], rows, currency, grain)),
                 "cells": table_cells(CHARTS_BY_NAME[name], rows, currency),
                 "csv": f"/stores/{quote(tenant)}/charts/{name}.csv?{span.query()}"
                 + (f"&low={low}" if "low" in CHARTS_BY_NAME[name].params else ""),

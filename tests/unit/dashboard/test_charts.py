@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from starlette.exceptions import HTTPException
 
-from shopsync.dashboard.app import Range, csv_safe
+from shopsync.dashboard.app import Range, csv_safe, figure, script_json
 from shopsync.dashboard.charts import (
     CHARTS,
+    CHARTS_BY_NAME,
     CURRENCY_SQL,
     SALES_DAYS_SQL,
     SUMMARY_SQL,
     grain_for,
     rls,
 )
+from shopsync.dashboard.data import Rows
 
 RELATION = re.compile(r"reporting\.(\w+)(?: ([a-z]\w*))?")
 
@@ -71,3 +75,13 @@ def test_csv_cells_never_run_as_formulas(value: object, cell: object) -> None:
 )
 def test_long_ranges_are_summed_by_week_then_month(days: int, grain: str) -> None:
     assert grain_for(days) == grain
+
+
+def test_no_value_can_end_the_script_element_a_chart_is_embedded_in() -> None:
+    title = "</script><img src=x onerror=alert(1)> & 'quotes'"
+    chart = CHARTS_BY_NAME["top_products"]
+    rows = Rows(chart.columns, [(title, 3, Decimal("12.50"))])
+    embedded = script_json(figure(chart, rows, "USD"))
+    assert not re.search(r"[<>&]", embedded)
+    assert json.loads(embedded)["data"][0]["y"] == [title]
+    assert json.loads(embedded)["data"][0]["customdata"] == ["$12.50"]
