@@ -12,12 +12,14 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
+import html
 import importlib.util
 import io
 import json
 import logging
 import math
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,12 +29,14 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import jinja2
 from babel.numbers import format_currency, format_decimal, get_currency_symbol
 from fastapi import FastAPI, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from shopsync.state.base import StateStore, TenantState
 from shopsync.warehouse.status import ingestion_status
@@ -54,6 +58,19 @@ SESSION_COOKIE = "shopsync_session"
 SESSION_DAYS = 1
 
 _PACKAGE = resources.files("shopsync.dashboard")
+#: On every response: scripts and styles from the dashboard only, never framed, no referrer.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+#: The host names the dashboard answers to: a page on another site that rebinds its name to
+#: 127.0.0.1 gets nothing.
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 #: What a missing figure shows.
 NONE = "\u2013"
 
@@ -71,16 +88,24 @@ class DashboardConfig:
 
 
 def session_key(path: Path) -> str:
-    """The key that signs session cookies, created (mode 0600) on first use."""
+    """The key that signs session cookies: 64 hex digits, created (mode 0600) on first use.
+    A file that does not hold such a key (empty after a crash, edited by hand) is replaced: a
+    weak key would let anyone sign a session."""
     try:
-        return path.read_text().strip()
+        key = path.read_text().strip()
     except FileNotFoundError:
-        pass
+        key = ""
+    if re.fullmatch(r"[0-9a-f]{64,}", key):
+        return key
+    if key:
+        logger.warning("%s does not hold a usable session key: a new one replaces it", path)
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
+    os.replace(tmp, path)  # whole or not at all
     return key
 
 
@@ -118,7 +143,10 @@ def script_json(value: Any) -> str:
 
 def csv_safe(value: Any) -> Any:
     """A text cell a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if not isinstance(value, str):
+        return value
+    first = value.lstrip()[:1]
+    if value[:1] in ("\t", "\r") or (first and first in "=+-@"):
         return "'" + value
     return value
 
@@ -143,7 +171,8 @@ def figure(chart: Chart, rows: Rows, currency: str | None, grain: str = "day") -
     if chart.kind == "table":
         return {}
     x_name, *series = chart.columns
-    xs = [label(v, grain) for v in rows.column(x_name)]
+    # plotly.js draws a label's tags (<a href>, <b>, styles): a Shopify text is only text.
+    xs = [html.escape(label(v, grain)) for v in rows.column(x_name)]
     prefix = get_currency_symbol(currency, locale=LOCALE) if currency else ""
     data: list[dict[str, Any]] = []
     shown = series if chart.kind != "hbar" else [c for c in series if c in chart.money][:1]
@@ -240,7 +269,7 @@ class Range:
         elif first is not None and first <= end:
             start = first  # a store's page opens on all its sales
         else:
-            start = end - timedelta(days=DEFAULT_DAYS - 1)
+            start = end - timedelta(days=min(DEFAULT_DAYS - 1, end.toordinal() - 1))
         if start > end:
             raise HTTPException(400, f"from ({start}) is after to ({end})")
         preset = None
@@ -270,7 +299,10 @@ class Site:
     def __init__(self, config: DashboardConfig) -> None:
         self.config = config
         self.warehouse = Warehouse(config.warehouse_path)
-        self.templates = Jinja2Templates(directory=str(_PACKAGE / "templates"))
+        loader = jinja2.FileSystemLoader(str(_PACKAGE / "templates"))
+        self.templates = Jinja2Templates(env=jinja2.Environment(loader=loader, autoescape=True))
+        #: sessions logged out (a copy of the cookie must not outlive the logout)
+        self.ended: set[str] = set()
         self.templates.env.filters["money"] = money
         self.templates.env.filters["count"] = count
         self.templates.env.filters["when"] = when
@@ -283,6 +315,8 @@ class Site:
             raise HTTPException(500, "the dashboard's users file cannot be read") from None
 
     def session_user(self, request: Request) -> tuple[str, User] | None:
+        if request.session.get("sid") in self.ended:
+            return None
         name = request.session.get("user")
         user = self.users().get(name) if isinstance(name, str) else None
         return (name, user) if user is not None and isinstance(name, str) else None
@@ -316,7 +350,9 @@ class Site:
 
     def check_csrf(self, request: Request, token: str) -> None:
         expected = request.session.get("csrf")
-        if not isinstance(expected, str) or not secrets.compare_digest(expected, token):
+        if not isinstance(expected, str) or not secrets.compare_digest(
+            expected.encode(), token.encode()
+        ):
             raise HTTPException(403, "the form expired or did not come from this dashboard")
 
     def render(
@@ -351,18 +387,13 @@ def create_app(config: DashboardConfig) -> FastAPI:
         same_site="strict",
         https_only=False,  # served on 127.0.0.1 over plain HTTP
     )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=ALLOWED_HOSTS)
     site = Site(config)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
         response: Response = await call_next(request)
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob:; frame-ancestors 'none'; form-action 'self'"
-        )
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.update(SECURITY_HEADERS)
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
@@ -394,8 +425,15 @@ def _errors(app: FastAPI, site: Site) -> None:
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
+        # Outside the headers middleware, and nothing here may fail in turn: a fixed page.
         logger.exception("dashboard request failed")
-        return await _http_error(request, HTTPException(500, "something went wrong"))
+        return Response(
+            "<!doctype html><title>Error</title><h1>something went wrong</h1>"
+            '<p><a href="/">Back to the dashboard</a></p>',
+            status_code=500,
+            media_type="text/html",
+            headers=SECURITY_HEADERS | {"Cache-Control": "no-store"},
+        )
 
 
 def _login(app: FastAPI, site: Site) -> None:
@@ -429,11 +467,15 @@ def _login(app: FastAPI, site: Site) -> None:
             )
         request.session.clear()  # a fresh session (and CSRF token) for the logged-in user
         request.session["user"] = username
+        request.session["sid"] = secrets.token_urlsafe(16)
         return RedirectResponse(safe_next(next), status_code=303)
 
     @app.post("/logout")
     def logout(request: Request, csrf: Annotated[str, Form()]) -> Response:
         site.check_csrf(request, csrf)
+        sid = request.session.get("sid")
+        if isinstance(sid, str):
+            site.ended.add(sid)
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 

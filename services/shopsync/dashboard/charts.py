@@ -172,7 +172,7 @@ CHARTS: tuple[Chart, ...] = (
         "AND COALESCE(ii.tracked, TRUE) "
         "LEFT JOIN reporting.product_variants v ON v.tenant_id = lv.tenant_id "
         "AND v.inventory_item_id = lv.inventory_item_id AND v._deleted_at IS NULL "
-        "WHERE {rls:lv} AND lv._deleted_at IS NULL GROUP BY 1, 2 "
+        "WHERE {rls:lv} AND lv._deleted_at IS NULL GROUP BY lv.inventory_item_id, 1, 2 "
         "HAVING SUM(lv.available) <= $low ORDER BY available, variant LIMIT 50",
         ("variant", "sku", "available"),
         dated=False,

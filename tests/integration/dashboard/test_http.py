@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from shopsync.dashboard.app import money
+from shopsync.dashboard.app import create_app, money
 
 from .conftest import FROM, PASSWORD, TENANTS, TO, USERS, Loaded
 
@@ -21,7 +23,7 @@ NAMES = {"acme": "Acme", "acme_corp": "Acme Corp", "bluebird": "Bluebird"}
 
 
 def client(app: Any) -> TestClient:
-    return TestClient(app, raise_server_exceptions=False)
+    return TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
 
 
 def csrf_of(page: str) -> str:
@@ -113,11 +115,15 @@ def test_forms_without_the_session_csrf_token_are_refused(dashboard_app: Any) ->
 def test_logout_ends_the_session(dashboard_app: Any) -> None:
     c = logged_in(dashboard_app, "acme-analyst")
     page = c.get(f"/stores/acme/sales?{RANGE}")
+    copied = dict(c.cookies)
     assert (
         c.post("/logout", data={"csrf": csrf_of(page.text)}, follow_redirects=False).status_code
         == 303
     )
     assert c.get(f"/stores/acme/sales?{RANGE}", follow_redirects=False).status_code == 303
+    replay = client(dashboard_app)  # a copy of the cookie taken before the logout
+    replay.cookies.update(copied)
+    assert replay.get(f"/stores/acme/sales?{RANGE}", follow_redirects=False).status_code == 303
 
 
 @pytest.mark.parametrize("tenant", list(TENANTS))
@@ -303,3 +309,26 @@ def test_the_low_stock_table_lists_the_variants_at_or_below_the_threshold(
         "HAVING SUM(lv.available) <= 1000)"
     )[0][0]
     assert shown == min(expected, 50) > 0
+
+
+def test_only_local_host_names_are_answered(dashboard_app: Any) -> None:
+    rebound = TestClient(dashboard_app, base_url="http://evil.example")
+    assert rebound.get("/login").status_code == 400
+    assert client(dashboard_app).get("/login").status_code == 200
+
+
+def test_an_error_page_names_nothing_and_keeps_the_security_headers(
+    loaded: Loaded, tmp_path: Path
+) -> None:
+    users = tmp_path / "dashboard_users.json"
+    users.write_text(loaded.config.users_path.read_text())
+    app = create_app(replace(loaded.config, users_path=users))
+    c = logged_in(app, "acme-analyst")
+    users.write_text("{broken")  # the users file breaks while the user is logged in
+    page = c.get(f"/stores/acme/sales?{RANGE}")
+    assert page.status_code == 500
+    assert "something went wrong" in page.text
+    assert str(tmp_path) not in page.text
+    assert "acme" not in page.text.lower()
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["cache-control"] == "no-store"

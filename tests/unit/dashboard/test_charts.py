@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import stat
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from starlette.exceptions import HTTPException
 
-from shopsync.dashboard.app import Range, csv_safe, figure, script_json
+from shopsync.dashboard.app import Range, csv_safe, figure, script_json, session_key
 from shopsync.dashboard.charts import (
     CHARTS,
     CHARTS_BY_NAME,
@@ -56,6 +59,7 @@ def test_ranges_default_to_a_year_and_name_the_bad_field() -> None:
     assert Range.parse("2024-01-01", None, today, date(2024, 1, 1)).preset == "All"
     opened = Range.parse(None, None, today, date(2023, 5, 1))  # a store's page: all its sales
     assert (opened.start, opened.preset) == (date(2023, 5, 1), "All")
+    assert Range.parse(None, "0001-01-01", today, None).start == date.min  # 400s, not 500s
     with pytest.raises(HTTPException, match="to: not a date"):
         Range.parse(None, "07/12/2026", today, None)
     with pytest.raises(HTTPException, match="is after to"):
@@ -64,7 +68,16 @@ def test_ranges_default_to_a_year_and_name_the_bad_field() -> None:
 
 @pytest.mark.parametrize(
     ("value", "cell"),
-    [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("@x", "'@x"), ("Tent", "Tent"), (-3, -3)],
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1", "'+1"),
+        ("@x", "'@x"),
+        ("  =1+1", "'  =1+1"),
+        ("\tx", "'\tx"),
+        ("Tent", "Tent"),
+        ("", ""),
+        (-3, -3),
+    ],
 )
 def test_csv_cells_never_run_as_formulas(value: object, cell: object) -> None:
     assert csv_safe(value) == cell
@@ -83,5 +96,18 @@ def test_no_value_can_end_the_script_element_a_chart_is_embedded_in() -> None:
     rows = Rows(chart.columns, [(title, 3, Decimal("12.50"))])
     embedded = script_json(figure(chart, rows, "USD"))
     assert not re.search(r"[<>&]", embedded)
-    assert json.loads(embedded)["data"][0]["y"] == [title]
+    assert json.loads(embedded)["data"][0]["y"] == [html.escape(title)]  # text, not tags
     assert json.loads(embedded)["data"][0]["customdata"] == ["$12.50"]
+
+
+def test_the_session_key_is_strong_whatever_the_file_held(tmp_path: Path) -> None:
+    path = tmp_path / "dashboard_session.key"
+    first = session_key(path)
+    assert re.fullmatch(r"[0-9a-f]{64}", first)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert session_key(path) == first
+    for weak in ("", "abc", "secret" * 20):
+        path.write_text(weak)
+        replaced = session_key(path)
+        assert re.fullmatch(r"[0-9a-f]{64}", replaced)
+        assert path.read_text() == replaced
