@@ -26,10 +26,10 @@ def test_a_bad_users_file_is_bad_input_naming_it(tmp_path: Path, example_tenants
     users = tmp_path / "dashboard_users.json"
     users.write_text('{"ann": {"password_hash": "hunter2", "groups": []}}')
     code, output = invoke(tmp_path, example_tenants_dir)
+    flat = output.replace("\n", "")  # the console wraps at its width
     assert code == 2
-    assert "dashboard_users.json" in output
-    assert "user 'ann': password_hash" in output
-    assert "hunter2" not in output.split("String should match")[0]
+    assert f"{users}: user 'ann': password_hash" in flat
+    assert "hunter2" not in flat
 
 
 def test_a_port_in_use_is_named_after_the_logins_are_shown(
@@ -42,7 +42,9 @@ def test_a_port_in_use_is_named_after_the_logins_are_shown(
         code, output = invoke(tmp_path, example_tenants_dir, "--port", str(port))
         again = invoke(tmp_path, example_tenants_dir, "--port", str(port))[1]
     assert code == 1
-    assert f"port {port} on 127.0.0.1 is in use: choose another with --port" in output
+    assert f"port {port} on 127.0.0.1 is in use: choose another with --port" in " ".join(
+        output.split()
+    )
     assert "admin" in output  # the logins created on first start, shown once
     assert "acme-analysts" in output
-    assert "passwords were printed when created" in again
+    assert "passwords were printed when created" in " ".join(again.split())
