@@ -49,9 +49,9 @@ class LocalRuntime(Runtime):
         older_than: timedelta | None = None,
     ) -> JobSummary:
         """The load job, here and now: Spark in local mode into DuckDB. One load at a time:
-        DuckDB lets one process write the file, so a second load (or a process reading the
-        warehouse) finds it locked and stops (each run loads in one transaction, so what it
-        did not load stays pending)."""
+        DuckDB lets one process write the file, so a second load finds it locked and stops
+        (each run loads in one transaction, so what it did not load stays pending); readers
+        (``shopsync status``, the dashboard) hold it for moments, which the load waits out."""
         from shopsync.warehouse.duckdb_import import duckdb
         from shopsync_glue.local_chain import run_local_load
 

@@ -8,6 +8,7 @@ import dataclasses
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -63,6 +64,8 @@ class DuckDBWarehouse:
     #: Runs of different tenants a batch may load at once: each is a transaction of its own
     #: connection on its own schema (appends to the shared ops tables never conflict).
     concurrency = 2
+    #: How long a writer waits for the processes reading the file to let it go.
+    lock_wait_seconds = 5.0
 
     def __init__(self, path: Path | str, *, freshness_hours: float = 48.0) -> None:
         self.path = Path(path)
@@ -114,12 +117,25 @@ class DuckDBWarehouse:
         if read_only and not self.path.exists():
             raise WarehouseError(f"no warehouse at {self.path} yet: run `shopsync load` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.path), read_only=read_only)
+        con = self._connect(read_only=read_only)
         try:
             con.execute("SET TimeZone = 'UTC'")
             yield con
         finally:
             con.close()
+
+    def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        """The file opened; a writer waits up to :attr:`lock_wait_seconds` for readers that
+        hold it (``shopsync status``, a dashboard request: milliseconds each), then raises
+        DuckDB's lock error (another load holds it for its whole job)."""
+        deadline = time.monotonic() + (0.0 if read_only else self.lock_wait_seconds)
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.1)
 
     def _ensure_ops(self, con: duckdb.DuckDBPyConnection) -> None:
         """The ops tables and the reporting tables (created, or brought from the union-view
