@@ -1,17 +1,17 @@
 """What the dashboard reads: the DuckDB warehouse, read-only, through :mod:`.charts`' SQL.
 
-A connection is opened per request and closed after it: DuckDB lets one process write a file
+A connection is opened per query and closed after it: DuckDB lets one process write a file
 or many read it, so a dashboard that held the file open would stop every load. While a load
-holds it, a request waits up to :data:`BUSY_WAIT_SECONDS` and then says the warehouse is busy.
+holds it, a query waits up to :data:`BUSY_WAIT_SECONDS` (the same lock wait a load uses,
+:meth:`DuckDBWarehouse.connect`) and then the page says the warehouse is busy.
 """
 
 # ruff: noqa: S608 - the SQL is constant; requests only bind parameters
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from shopsync.warehouse.duckdb_warehouse import DuckDBWarehouse
 from shopsync.warehouse.sql import LEDGER
 from shopsync.warehouse.status import TenantStatus, tenant_status
 
@@ -68,6 +69,7 @@ class Warehouse:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._file = DuckDBWarehouse(path)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
@@ -75,28 +77,22 @@ class Warehouse:
         if not self.path.exists():
             yield None
             return
-        deadline = time.monotonic() + BUSY_WAIT_SECONDS
-        while True:
+        with ExitStack() as stack:
             try:
-                con = duckdb.connect(str(self.path), read_only=True)
-                break
+                con = stack.enter_context(
+                    self._file.connect(read_only=True, wait=BUSY_WAIT_SECONDS)
+                )
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise
-                if time.monotonic() >= deadline:
-                    raise WarehouseBusyError(
-                        "the warehouse is busy: a load is writing to it; try again in a moment"
-                    ) from None
-                time.sleep(0.2)
-        try:
-            con.execute("SET TimeZone = 'UTC'")
+                raise WarehouseBusyError(
+                    "the warehouse is busy: a load is writing to it; try again in a moment"
+                ) from None
             exists = con.execute(
                 "SELECT COUNT(*) FROM information_schema.tables "
                 "WHERE table_schema = 'reporting' AND table_name = 'rls_rules'"
             ).fetchone()
             yield con if exists and exists[0] else None
-        finally:
-            con.close()
 
     def _query(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         with self.connect() as con:

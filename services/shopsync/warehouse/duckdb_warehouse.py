@@ -100,7 +100,11 @@ class DuckDBWarehouse:
                 self._threads = None
 
     @contextmanager
-    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(
+        self, *, read_only: bool = False, wait: float | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection; ``wait``: seconds to wait for another process's lock on the file
+        (default: :attr:`lock_wait_seconds` for a writer, none for a reader)."""
         if self._shared is not None and not read_only:
             con = self._shared.cursor()
             try:
@@ -109,26 +113,30 @@ class DuckDBWarehouse:
             finally:
                 con.close()
             return
-        with self._open(read_only=read_only) as con:
+        with self._open(read_only=read_only, wait=wait) as con:
             yield con
 
     @contextmanager
-    def _open(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _open(
+        self, *, read_only: bool = False, wait: float | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
         if read_only and not self.path.exists():
             raise WarehouseError(f"no warehouse at {self.path} yet: run `shopsync load` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = self._connect(read_only=read_only)
+        if wait is None:
+            wait = 0.0 if read_only else self.lock_wait_seconds
+        con = self._connect(read_only=read_only, wait=wait)
         try:
             con.execute("SET TimeZone = 'UTC'")
             yield con
         finally:
             con.close()
 
-    def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-        """The file opened; a writer waits up to :attr:`lock_wait_seconds` for readers that
-        hold it (``shopsync status``, a dashboard request: milliseconds each), then raises
-        DuckDB's lock error (another load holds it for its whole job)."""
-        deadline = time.monotonic() + (0.0 if read_only else self.lock_wait_seconds)
+    def _connect(self, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+        """The file opened, waiting up to ``wait`` seconds while another process holds its
+        lock (a writer waits out readers: ``shopsync status``, a dashboard request take
+        milliseconds), then DuckDB's lock error (a load holds it for its whole job)."""
+        deadline = time.monotonic() + wait
         while True:
             try:
                 return duckdb.connect(str(self.path), read_only=read_only)
