@@ -24,6 +24,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -242,7 +243,7 @@ def table_cells(chart: Chart, rows: Rows, currency: str | None) -> list[list[str
         for name, value in zip(chart.columns, row, strict=True):
             if name in chart.money:
                 cells.append(money(value, currency))
-            elif isinstance(value, int | float) or type(value).__name__ == "Decimal":
+            elif isinstance(value, int | float | Decimal):
                 cells.append(count(value))
             else:
                 cells.append("" if value is None else str(value))
@@ -274,15 +275,24 @@ class Range:
             raise HTTPException(400, f"from ({start}) is after to ({end})")
         preset = None
         if end == today:
-            for label, days in PRESETS.items():
-                if (days is None and first is not None and start == first) or (
-                    days is not None and start == today - timedelta(days=days - 1)
-                ):
-                    preset = label
+            starts = preset_starts(today, first)
+            if first is None:
+                del starts["All"]  # no sales: "All" names no range
+            matches = [label for label, begins in starts.items() if begins == start]
+            preset = matches[-1] if matches else None
         return cls(start, end, preset)
 
     def query(self) -> str:
         return f"from={self.start.isoformat()}&to={self.end.isoformat()}"
+
+
+def preset_starts(today: date, first: date | None) -> dict[str, date]:
+    """Where each preset's range starts (it ends today); "All" at the store's first sales
+    day (today when it has none)."""
+    return {
+        label: today - timedelta(days=days - 1) if days else (first or today)
+        for label, days in PRESETS.items()
+    }
 
 
 def _day(name: str, raw: str) -> date:
@@ -370,11 +380,13 @@ class Site:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
-    def store(self, tenant: str, user: User) -> None:
-        """404 unless one of the user's groups has a rule for ``tenant`` (the same answer as
-        for a store that does not exist)."""
-        if tenant not in self.warehouse.visible_tenants(user.groups):
+    def store(self, tenant: str, user: User) -> list[str]:
+        """The tenants the user may see; 404 unless ``tenant`` is one of them (the same answer
+        as for a store that does not exist)."""
+        visible = self.warehouse.visible_tenants(user.groups)
+        if tenant not in visible:
             raise HTTPException(404, "no such store")
+        return visible
 
 
 def create_app(config: DashboardConfig) -> FastAPI:
@@ -507,7 +519,7 @@ def _pages(app: FastAPI, site: Site) -> None:
         _, user = found
         if page not in PAGES:
             raise HTTPException(404, "no such page")
-        site.store(tenant, user)
+        visible = site.store(tenant, user)
         days = site.warehouse.sales_days(tenant, user.groups)
         today = site.config.today()
         span = Range.parse(from_, to, today, days[0] if days else None)
@@ -542,23 +554,16 @@ def _pages(app: FastAPI, site: Site) -> None:
             headline = inventory_headline(results, currency)
         else:
             headline = customers_headline(results)
-        presets = {
-            label: (today - timedelta(days=n - 1) if n else (days[0] if days else today))
-            for label, n in PRESETS.items()
-        }
         return site.render(
             request,
             "store.html",
             tenant=tenant,
             name=site.config.names.get(tenant, tenant),
-            stores=[
-                (t, site.config.names.get(t, t))
-                for t in site.warehouse.visible_tenants(user.groups)
-            ],
+            stores=[(t, site.config.names.get(t, t)) for t in visible],
             page=page,
             pages=[(p, PAGE_TITLES[p]) for p in PAGES],
             span=span,
-            presets=presets,
+            presets=preset_starts(today, days[0] if days else None),
             today=today,
             currency=currency,
             headline=headline,
@@ -649,23 +654,19 @@ def _exports(app: FastAPI, site: Site) -> None:
         tenants = []
         for tenant in site.warehouse.visible_tenants(user.groups):
             row = sales.get(tenant, {})
-            orders = int(row.get("orders") or 0)
-            gross, disc = (
-                as_number(row.get("gross_sales")) or 0,
-                as_number(row.get("discounts")) or 0,
-            )
+            average = average_order_value(row)
             tenants.append(
                 {
                     "tenant_id": tenant,
                     "name": site.config.names.get(tenant, tenant),
                     "currency": row.get("currency_code")
                     or site.warehouse.currency(tenant, user.groups),
-                    "orders": orders,
+                    "orders": int(row.get("orders") or 0),
                     "gross_sales": as_number(row.get("gross_sales")) or 0,
                     "discounts": as_number(row.get("discounts")) or 0,
                     "returns": as_number(row.get("returns")) or 0,
                     "net_sales": as_number(row.get("net_sales")) or 0,
-                    "average_order_value": round((gross - disc) / orders, 2) if orders else None,
+                    "average_order_value": None if average is None else round(average, 2),
                 }
             )
         body = {"from": span.start.isoformat(), "to": span.end.isoformat(), "tenants": tenants}
@@ -691,17 +692,21 @@ def _static(app: FastAPI) -> None:
         return Response(body, media_type=kinds[name])
 
 
-def sales_headline(totals: Mapping[str, Any], currency: str | None) -> list[tuple[str, str]]:
-    """Net sales, orders, average order value ((gross sales - discounts) / orders, as Shopify
-    reports it), discounts and returns of the range."""
+def average_order_value(totals: Mapping[str, Any]) -> float | None:
+    """(Gross sales - discounts) / orders, as Shopify reports it; None without orders."""
     orders = int(totals.get("orders") or 0)
     gross = as_number(totals.get("gross_sales")) or 0
     discounts = as_number(totals.get("discounts")) or 0
+    return (gross - discounts) / orders if orders else None
+
+
+def sales_headline(totals: Mapping[str, Any], currency: str | None) -> list[tuple[str, str]]:
+    """Net sales, orders, average order value, discounts and returns of the range."""
     return [
         ("Net sales", money(totals.get("net_sales") or 0, currency)),
-        ("Orders", count(orders)),
-        ("Average order value", money((gross - discounts) / orders, currency) if orders else NONE),
-        ("Discounts", money(discounts, currency)),
+        ("Orders", count(int(totals.get("orders") or 0))),
+        ("Average order value", money(average_order_value(totals), currency)),
+        ("Discounts", money(totals.get("discounts") or 0, currency)),
         ("Returns", money(totals.get("returns") or 0, currency)),
     ]
 
