@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from shopsync.private_files import write_private
 
 
 def new_token() -> str:
@@ -37,9 +38,5 @@ def ensure_tokens(path: Path, tenant_ids: Iterable[str]) -> dict[str, str]:
                 changed = True
             tokens[tenant_id] = str(entry["access_token"])
         if changed:
-            tmp = path.with_name(path.name + ".tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                json.dump(data, fh, indent=2, sort_keys=True)
-            os.replace(tmp, path)
+            write_private(path, json.dumps(data, indent=2, sort_keys=True))
         return tokens

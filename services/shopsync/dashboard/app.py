@@ -18,7 +18,6 @@ import io
 import json
 import logging
 import math
-import os
 import re
 import secrets
 from collections.abc import Callable, Mapping
@@ -39,6 +38,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from shopsync.private_files import write_private
 from shopsync.state.base import StateStore, TenantState
 from shopsync.warehouse.status import ingestion_status
 
@@ -100,13 +100,8 @@ def session_key(path: Path) -> str:
         return key
     if key:
         logger.warning("%s does not hold a usable session key: a new one replaces it", path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
-    os.replace(tmp, path)  # whole or not at all
+    write_private(path, key)
     return key
 
 

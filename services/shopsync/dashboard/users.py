@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import re
 import secrets
 from collections.abc import Iterable, Mapping
@@ -25,6 +24,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from shopsync.private_files import write_private
 from shopsync.reporting.tables import ADMIN_GROUP
 
 #: The administrator's user name: in :data:`ADMIN_GROUP`, sees every tenant and the operations.
@@ -113,11 +113,9 @@ def ensure_users(path: Path, groups: Iterable[str]) -> dict[str, str]:
 
 def write_users(path: Path, users: Mapping[str, User]) -> None:
     """Replace the file with ``users`` (mode 0600: it holds password hashes)."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump({n: u.model_dump(mode="json") for n, u in users.items()}, fh, indent=2)
-    os.replace(tmp, path)
+    write_private(
+        path, json.dumps({n: u.model_dump(mode="json") for n, u in users.items()}, indent=2)
+    )
 
 
 def authenticate(users: Mapping[str, User], name: str, password: str) -> User | None:
