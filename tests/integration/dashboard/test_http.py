@@ -32,14 +32,18 @@ def csrf_of(page: str) -> str:
     return found.group(1)
 
 
+def post_login(
+    c: TestClient, user: str, password: str = PASSWORD, form: str = "/login", next: str = "/"
+) -> Any:
+    """The login form (from ``form``) sent with its CSRF token; the answer, not followed."""
+    token = csrf_of(c.get(form).text)
+    data = {"username": user, "password": password, "csrf": token, "next": next}
+    return c.post("/login", data=data, follow_redirects=False)
+
+
 def logged_in(app: Any, user: str) -> TestClient:
     c = client(app)
-    form = c.get("/login")
-    done = c.post(
-        "/login",
-        data={"username": user, "password": PASSWORD, "csrf": csrf_of(form.text), "next": "/"},
-        follow_redirects=False,
-    )
+    done = post_login(c, user)
     assert done.status_code == 303, done.text
     return c
 
@@ -58,45 +62,22 @@ def test_pages_need_a_login_and_go_back_after_it(dashboard_app: Any) -> None:
     first = c.get(f"/stores/acme/sales?{RANGE}", follow_redirects=False)
     assert first.status_code == 303
     assert first.headers["location"].startswith("/login?next=%2Fstores%2Facme%2Fsales")
-    form = c.get(first.headers["location"])
-    done = c.post(
-        "/login",
-        data={
-            "username": "acme-analyst",
-            "password": PASSWORD,
-            "csrf": csrf_of(form.text),
-            "next": f"/stores/acme/sales?{RANGE}",
-        },
-        follow_redirects=False,
+    done = post_login(
+        c, "acme-analyst", form=first.headers["location"], next=f"/stores/acme/sales?{RANGE}"
     )
     assert done.headers["location"] == f"/stores/acme/sales?{RANGE}"
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil"])
 def test_login_never_sends_the_user_off_site(dashboard_app: Any, target: str) -> None:
-    c = client(dashboard_app)
-    form = c.get("/login")
-    done = c.post(
-        "/login",
-        data={
-            "username": "admin",
-            "password": PASSWORD,
-            "csrf": csrf_of(form.text),
-            "next": target,
-        },
-        follow_redirects=False,
-    )
+    done = post_login(client(dashboard_app), "admin", next=target)
     assert done.headers["location"] == "/"
 
 
 def test_a_wrong_password_or_user_is_refused_alike(dashboard_app: Any) -> None:
     c = client(dashboard_app)
     for user, password in (("acme-analyst", "wrong"), ("no-such-user", PASSWORD)):
-        form = c.get("/login")
-        done = c.post(
-            "/login",
-            data={"username": user, "password": password, "csrf": csrf_of(form.text)},
-        )
+        done = post_login(c, user, password)
         assert done.status_code == 401
         assert "Wrong user name or password." in done.text
         assert c.get("/", follow_redirects=False).status_code == 303  # still logged out
