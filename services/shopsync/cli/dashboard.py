@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from shopsync.cli.common import EXIT_FAILED, TenantsDirOption, bad_input, console, make_settings
-from shopsync.tenants import TenantConfigError, load_registry
+from shopsync.settings import Settings
+from shopsync.tenants import Registry, TenantConfigError, load_registry
 
 
 def print_logins(created: dict[str, str], users_file: str) -> None:
@@ -31,21 +32,31 @@ def dashboard(
     tenants_dir: TenantsDirOption = None,
 ) -> None:
     """Serve the dashboard on 127.0.0.1 until Ctrl-C."""
-    from shopsync.dashboard.serve import PortInUseError, prepare, serve, users_path
-    from shopsync.dashboard.users import UsersFileError
 
     settings = make_settings(tenants_dir, "local")
     try:
         registry = load_registry(settings.tenants_dir)
-        app, created = prepare(settings, registry)
     except TenantConfigError as exc:
         bad_input("invalid tenant files:\n  " + "\n  ".join(exc.errors))
+    serve_dashboard(settings, registry, port, hint="", failed="[red]error:[/red]")
+
+
+def serve_dashboard(
+    settings: Settings, registry: Registry, port: int, *, hint: str, failed: str
+) -> None:
+    """Create the logins the users file lacks and print them, then serve until Ctrl-C.
+    ``hint`` follows the address; ``failed`` starts the message when the port is taken."""
+    from shopsync.dashboard.serve import PortInUseError, prepare, serve, users_path
+    from shopsync.dashboard.users import UsersFileError
+
+    try:
+        app, created = prepare(settings, registry)
     except UsersFileError as exc:
         bad_input(str(exc))
     print_logins(created, str(users_path(settings)))
-    console.print(f"dashboard on http://127.0.0.1:{port}/ (Ctrl-C stops it)")
+    console.print(f"dashboard on http://127.0.0.1:{port}/{hint} (Ctrl-C stops it)")
     try:
         serve(app, port)
     except PortInUseError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"{failed} {exc}")
         raise typer.Exit(EXIT_FAILED) from None

@@ -34,6 +34,7 @@ from shopsync.cli.common import (
     console,
     make_settings,
 )
+from shopsync.cli.dashboard import serve_dashboard
 from shopsync.extract.result import RunResult
 from shopsync.extract.service import run_payload
 from shopsync.extract.streams import SPECS
@@ -157,24 +158,14 @@ def demo(
         raise typer.Exit(EXIT_FAILED)
     if not no_dashboard:
         console.rule("7. the dashboard")
-        _serve_dashboard(settings, registry, port)
-
-
-def _serve_dashboard(settings: Settings, registry: Registry, port: int) -> None:
-    from shopsync.cli.dashboard import print_logins
-    from shopsync.dashboard.serve import PortInUseError, prepare, serve, users_path
-
-    app, created = prepare(settings, registry)
-    print_logins(created, str(users_path(settings)))
-    console.print(
-        f"dashboard on http://127.0.0.1:{port}/ : log in as a group's user to see its store, "
-        "as admin to see every store and the operations page (Ctrl-C stops it)"
-    )
-    try:
-        serve(app, port)
-    except PortInUseError as exc:
-        console.print(f"[red]demo failed at:[/red] 7. the dashboard: {exc}")
-        raise typer.Exit(EXIT_FAILED) from None
+        serve_dashboard(
+            settings,
+            registry,
+            port,
+            hint=" : log in as a group's user to see its store, as admin to see every store "
+            "and the operations page",
+            failed="[red]demo failed at:[/red] 7. the dashboard:",
+        )
 
 
 def _incremental(registry: Registry, settings: Settings, invoker: LocalInvoker) -> None:
