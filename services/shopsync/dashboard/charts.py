@@ -27,21 +27,19 @@ Page = Literal["sales", "inventory", "customers"]
 LOW_STOCK_DEFAULT = 10
 
 
+#: The tenants one of ``$groups`` has a rule for: what a user may see at all (every
+#: statement below reads it, so the rules are applied in one way only).
+RULED = f"SELECT DISTINCT tenant_id FROM {RLS_RULES} WHERE list_contains($groups, groupname)"
+
+
 def rls(alias: str = "") -> str:
     """The row-level security predicate on ``alias``'s ``tenant_id``."""
     column = f"{alias}.tenant_id" if alias else "tenant_id"
-    return (
-        f"{column} = $tenant AND {column} IN "
-        f"(SELECT tenant_id FROM {RLS_RULES} WHERE list_contains($groups, groupname))"
-    )
+    return f"{column} = $tenant AND {column} IN ({RULED})"
 
 
 def visible_tenants_sql() -> str:
-    """The tenants one of ``$groups`` has a rule for: what a user may see at all."""
-    return (
-        f"SELECT DISTINCT tenant_id FROM {RLS_RULES} WHERE list_contains($groups, groupname) "
-        "ORDER BY tenant_id"
-    )
+    return f"{RULED} ORDER BY tenant_id"
 
 
 @dataclass(frozen=True)
@@ -212,7 +210,7 @@ SUMMARY_SQL = (
     "SUM(gross_sales) AS gross_sales, SUM(discounts) AS discounts, SUM(returns) AS returns, "
     "SUM(net_sales) AS net_sales, SUM(total_sales) AS total_sales "
     "FROM reporting.daily_sales WHERE tenant_id IN "
-    f"(SELECT tenant_id FROM {RLS_RULES} WHERE list_contains($groups, groupname)) "
+    f"({RULED}) "
     "AND day BETWEEN $start AND $end GROUP BY tenant_id ORDER BY tenant_id"
 )
 SUMMARY_COLUMNS = (
