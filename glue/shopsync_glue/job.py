@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from functools import reduce
 from typing import Any
 
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -207,6 +208,7 @@ class Curation:
         self._lock = threading.Lock()
         self._stream_locks: dict[str, threading.Lock] = {}
         self._inputs: dict[str, tuple[DataFrame | None, bool | None]] = {}
+        self._shared: dict[tuple[str, int], _Shared] = {}
         deletions = self._write_deletions()
         self.headers: dict[RunKey, RunLoad] = {
             _key(m): RunLoad(
@@ -255,9 +257,7 @@ class Curation:
         """A stream's lines and whether any is a bulk child line, worked out once for all the
         tables the stream feeds (the orders feed seven): listing a batch's parts and scanning
         them for child lines are Spark work a table need not repeat."""
-        with self._lock:
-            lock = self._stream_locks.setdefault(stream, threading.Lock())
-        with lock:
+        with self._stream_lock(stream):
             lines, children = self._inputs.get(stream, (None, None))
             if lines is None:
                 lines = read_lines(self.spark, self.raw, _parts(entries))
@@ -266,14 +266,58 @@ class Curation:
             self._inputs[stream] = (lines, children)
             return lines, bool(children)
 
+    def _stream_lock(self, stream: str) -> threading.Lock:
+        with self._lock:
+            return self._stream_locks.setdefault(stream, threading.Lock())
+
+    def _parsed(
+        self,
+        stream: str,
+        table: str,
+        lines: DataFrame,
+        entries: list[tuple[Manifest, StreamManifest]],
+    ) -> DataFrame | None:
+        """The stream's lines parsed once for ``table`` and the other tables of its group
+        (:func:`~shopsync_glue.transform.shared_parses`), kept in memory until the group's last
+        table is written; ``None`` (the table parses its own) for a stream feeding one table,
+        or one whose lines in the batch are too many to keep (:data:`SHARED_PARSE_RECORDS`)."""
+        tables = tables_for_stream(stream)
+        if len(tables) < 2 or sum(e.records for _, e in entries) > SHARED_PARSE_RECORDS:
+            return None
+        with self._stream_lock(stream):
+            for number, (schema, names) in enumerate(tf.shared_parses(tables)):
+                if table not in names:
+                    continue
+                key = (stream, number)
+                if key not in self._shared:
+                    parsed = tf.parsed_lines(lines, schema).persist(StorageLevel.MEMORY_AND_DISK)
+                    self._shared[key] = _Shared(parsed, waiting=set(names))
+                return self._shared[key].parsed
+        return None
+
+    def _release(self, stream: str, table: str) -> None:
+        """``table`` is written: its group's parsed lines go once no other table waits."""
+        with self._stream_lock(stream):
+            for key, shared in list(self._shared.items()):
+                if key[0] == stream and table in shared.waiting:
+                    shared.waiting.discard(table)
+                    if not shared.waiting:
+                        shared.parsed.unpersist()
+                        del self._shared[key]
+
     def _write(
         self, stream: str, spec: TableSpec, entries: list[tuple[Manifest, StreamManifest]]
     ) -> dict[RunKey, TableLoad]:
-        # Orders feed several tables: reading the gzip text again costs less than caching it.
+        # Orders feed several tables: their lines are parsed once for them (kept parsed, not
+        # as text: reading the gzip text again costs less than caching it; parsing does not).
         location = self.lake.batch_location(self.batch_id, spec.name)
         lines, children = self._input(stream, entries, bool(spec.explode))
-        df = tf.transform(spec.name, lines, per_run=True, child_lines=children)
-        _sorted(df, len(entries)).parquet(location)
+        parsed = self._parsed(stream, spec.name, lines, entries)
+        df = tf.transform(spec.name, lines, per_run=True, child_lines=children, parsed=parsed)
+        try:
+            _sorted(df, len(entries)).parquet(location)
+        finally:
+            self._release(stream, spec.name)
         return {
             _key(m): TableLoad(
                 spec.name,
@@ -320,6 +364,23 @@ class Curation:
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+        for shared in self._shared.values():  # a table failed: its group's lines are not needed
+            shared.parsed.unpersist()
+        self._shared.clear()
+
+
+@dataclass
+class _Shared:
+    """A stream's lines parsed once for a group of its tables, and the tables still to write."""
+
+    parsed: DataFrame
+    waiting: set[str]
+
+
+#: A stream's lines in a batch are parsed once for all its tables (and kept in memory while
+#: they are written) up to this many records; past it, each table parses them itself, as a
+#: large run's tables did before: the parsed lines of 200,000 orders would not fit a 2 GiB heap.
+SHARED_PARSE_RECORDS = 100_000
 
 
 def _key(manifest: Manifest) -> RunKey:

@@ -380,23 +380,15 @@ def _bulk(spec: TableSpec, parsed: DataFrame, top: DataFrame) -> list[DataFrame]
     return frames
 
 
-def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> DataFrame:
-    """Raw lines to the table's typed columns (no dedupe). Lines without a key are dropped.
-
-    Bulk operations land nested nodes as their own lines with ``__parentId``: a table of
-    nested rows (order line items) takes them as well as the nested lists of paged fetches;
-    other tables skip them, unless their rows *are* such lines (``child_rows``). With
-    ``child_lines=False`` (no bulk child lines in the input) that second branch is skipped.
-    Each of an exploded table's lists (:attr:`TableSpec.explode`) gives rows of both shapes.
-    """
-    own = _own(spec)
+def line_schema(spec: TableSpec) -> T.StructType:
+    """What :func:`project` reads of each raw line for ``spec``: its own columns' paths, the
+    meta and ``__parentId``; for an exploded table also each list (as its elements' texts),
+    what tells a bulk child line apart, and the paths of its parent and owner columns."""
     extra: list[tuple[tuple[str, ...], T.DataType]] = [
         (("_shopsync",), _META),
         ((PARENT_ID,), T.StringType()),
     ]
     if spec.explode:
-        # A record's line: its lists, the paths of its parent and owner columns; a bulk child
-        # line: what tells it apart, and the owner's list of rows with ``within``.
         extra += [(("id",), T.StringType())]
         extra += [(c.path, _leaf(c)) for c in spec.columns if c.derive in ("parent", "owner")]
         for source in spec.explode:
@@ -405,12 +397,69 @@ def project(spec: TableSpec, lines: DataFrame, *, child_lines: bool = True) -> D
                 extra.append((source.row_match[0], T.StringType()))
             if source.within:
                 extra.append((source.within, _TEXTS))
-    schema = node_schema([c for c in own if c.path], extra)
-    parsed = parsed_lines(lines, schema)
+    return node_schema([c for c in _own(spec) if c.path], extra)
+
+
+def _merged(a: T.StructType, b: T.StructType) -> T.StructType | None:
+    """One schema that reads every path of ``a`` and ``b`` as each does; ``None`` when a path
+    is read as two types (a list's JSON text in one, its elements' texts in the other)."""
+    fields = {f.name: f.dataType for f in a.fields}
+    for field in b.fields:
+        mine = fields.get(field.name)
+        if mine is None or mine == field.dataType:
+            fields[field.name] = field.dataType
+        elif isinstance(mine, T.StructType) and isinstance(field.dataType, T.StructType):
+            both = _merged(mine, field.dataType)
+            if both is None:
+                return None
+            fields[field.name] = both
+        else:
+            return None
+    return T.StructType([T.StructField(name, kind) for name, kind in fields.items()])
+
+
+def shared_parses(specs: Iterable[TableSpec]) -> list[tuple[T.StructType, list[str]]]:
+    """The tables of one stream in groups whose lines can be parsed once for all of them: each
+    group's schema reads every path each of its tables reads, as that table reads it (with
+    Spark's partial results, a value one table cannot read is null for it alone, as before).
+    Tables go in order into the first group they fit; orders' seven tables make two groups."""
+    groups: list[tuple[T.StructType, list[str]]] = []
+    for spec in specs:
+        schema = line_schema(spec)
+        for number, (shared, names) in enumerate(groups):
+            if (both := _merged(shared, schema)) is not None:
+                groups[number] = (both, [*names, spec.name])
+                break
+        else:
+            groups.append((schema, [spec.name]))
+    return groups
+
+
+def project(
+    spec: TableSpec,
+    lines: DataFrame,
+    *,
+    child_lines: bool = True,
+    parsed: DataFrame | None = None,
+) -> DataFrame:
+    """Raw lines to the table's typed columns (no dedupe). Lines without a key are dropped.
+
+    Bulk operations land nested nodes as their own lines with ``__parentId``: a table of
+    nested rows (order line items) takes them as well as the nested lists of paged fetches;
+    other tables skip them, unless their rows *are* such lines (``child_rows``). With
+    ``child_lines=False`` (no bulk child lines in the input) that second branch is skipped.
+    Each of an exploded table's lists (:attr:`TableSpec.explode`) gives rows of both shapes.
+
+    ``parsed``: the lines already parsed (:func:`parsed_lines`) with a schema that reads at
+    least :func:`line_schema`'s paths, as it does (:func:`shared_parses`): several tables of
+    one stream then parse its lines once.
+    """
+    if parsed is None:
+        parsed = parsed_lines(lines, line_schema(spec))
     node, is_child = F.col("n"), F.col("n").getField(PARENT_ID).isNotNull()
     if not spec.explode:
         rows = parsed if spec.child_rows else parsed.where(~is_child | F.col("n").isNull())
-        out = rows.select(*[_value(c, node) for c in own], *_meta(node, F.col("r")))
+        out = rows.select(*[_value(c, node) for c in _own(spec)], *_meta(node, F.col("r")))
     else:
         top = parsed.where(~is_child)
         frames = [_paged(spec, top), *(_bulk(spec, parsed, top) if child_lines else [])]
@@ -529,9 +578,16 @@ def deletions(lines: DataFrame, subject: str) -> DataFrame:
 
 
 def transform(
-    table: str, lines: DataFrame, *, per_run: bool = False, child_lines: bool = True
+    table: str,
+    lines: DataFrame,
+    *,
+    per_run: bool = False,
+    child_lines: bool = True,
+    parsed: DataFrame | None = None,
 ) -> DataFrame:
-    """The whole transform for one table: project, then dedupe. (Deletions are applied by the
-    load, to every row in the warehouse: see :func:`deletions`.)"""
+    """The whole transform for one table: project (from ``parsed`` when given, see
+    :func:`project`), then dedupe. (Deletions are applied by the load, to every row in the
+    warehouse: see :func:`deletions`.)"""
     spec = TABLES[table]
-    return dedupe_latest(project(spec, lines, child_lines=child_lines), spec, per_run=per_run)
+    projected = project(spec, lines, child_lines=child_lines, parsed=parsed)
+    return dedupe_latest(projected, spec, per_run=per_run)

@@ -15,6 +15,7 @@ from shopsync.events import Batching, LocalBus, WorkflowRun, cloudtrail_object_e
 from shopsync.events.pattern import CLOUDTRAIL_PATTERN
 from shopsync.warehouse.base import LoadResult, RunLoad, WarehouseError
 from shopsync.warehouse.status import tenant_status
+from shopsync_glue import transform as tf
 
 from .env import Env
 from .lake import deletion, gid, location, order, product, variant, write_run
@@ -321,6 +322,24 @@ def test_a_batch_of_tenants_is_curated_once_per_table_and_loads_each_run_apart(
     assert env.query("SELECT title, _tenant_id FROM shop_acme_corp.products") == [
         ("corp", "acme_corp")
     ]
+
+
+def test_a_batch_parses_a_stream_once_for_its_tables_and_keeps_nothing_after(
+    env: Env,
+) -> None:
+    """Two tenants' orders in one batch: the orders' tables come from shared parses of the
+    lines (:func:`shopsync_glue.transform.shared_parses`), each tenant gets its own rows, and
+    the parsed lines are not kept once the tables are written."""
+    write_run(env.raw, "acme", R1, {"orders": [order(1, 2, T9), order(2, 1, T9)]})
+    write_run(env.raw, "bravo", R1, {"orders": [order(1, 3, T9)]})
+    with patch("shopsync_glue.transform.parsed_lines", wraps=tf.parsed_lines) as parses:
+        assert env.load().ok
+    # the two groups of orders' seven tables, and the deletions' own parse (none here)
+    assert parses.call_count == 2
+    assert env.spark.sparkContext._jsc.getPersistentRDDs().isEmpty()
+    for tenant, items in (("acme", 3), ("bravo", 3)):
+        assert env.query(f"SELECT COUNT(*) FROM shop_{tenant}.order_line_items") == [(items,)]  # noqa: S608
+    assert env.query("SELECT COUNT(*) FROM shop_acme.orders") == [(2,)]
 
 
 TENANTS = ("alpha", "bravo", "charlie")

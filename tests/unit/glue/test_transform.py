@@ -615,3 +615,44 @@ def test_many_decimals_round_and_null_where_usually_set(spark: SparkSession) -> 
     assert row["total_price_presentment"] == Decimal("100.0000")
     assert row["name"] is None
     assert row["_truncated"] is None
+
+
+def test_a_stream_s_tables_parse_its_lines_once_per_group_with_the_same_rows(
+    spark: SparkSession,
+) -> None:
+    """The orders' seven tables parse the lines in two shared parses (a list read as JSON text
+    by some tables and as its elements by others cannot share one), and each table's rows from
+    its group's parse equal its rows from its own, for paged and bulk lines, lines that are not
+    JSON and values of the wrong type (read as null by the table that cannot read them only)."""
+    from shopsync.warehouse.specs import tables_for_stream
+
+    groups = tf.shared_parses(tables_for_stream("orders"))
+    assert [names for _, names in groups] == [
+        ["orders", "order_line_items", "shipping_lines", "discount_applications",
+         "order_discount_codes"],
+        ["tax_lines", "discount_allocations"],
+    ]  # fmt: skip
+    order = {
+        **_ORDER_NODE,
+        "lineItems": {"nodes": [_ITEM_NODE]},
+        "shippingLines": {"nodes": [_SHIP_NODE]},
+        "name": "#7",
+    }
+    wrong = {"id": gid("Order", 9), "taxLines": "not a list", "lineItems": 3, "name": "#9"}
+    raw = lines(
+        spark,
+        line(order, stream="orders"),
+        line(wrong, stream="orders"),
+        line({**_ITEM_NODE, "id": gid("LineItem", 81), "__parentId": gid("Order", 8)},
+             stream="orders"),
+        line({"id": gid("Order", 8), "updatedAt": "2026-11-24T09:00:00Z"}, stream="orders"),
+        "not json",
+    )  # fmt: skip
+    for schema, names in groups:
+        parsed = tf.parsed_lines(raw, schema)
+        for table in names:
+            alone = _rows(tf.transform(table, raw))
+            shared = _rows(tf.transform(table, raw, parsed=parsed))
+            assert shared == alone, table
+            assert alone or table == "discount_applications", table  # each table has rows
+    assert [r["name"] for r in _rows(tf.transform("orders", raw))] == ["#7", None, "#9"]
