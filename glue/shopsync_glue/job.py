@@ -13,6 +13,7 @@ nothing else.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import secrets
@@ -29,6 +30,7 @@ from typing import Any
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
 
 from shopsync.lake.keys import (
     MANIFESTS_PREFIX,
@@ -281,23 +283,28 @@ class Curation:
         (:func:`~shopsync_glue.transform.shared_parses`), kept in memory until the group's last
         table is written; ``None`` (the table parses its own) for a stream feeding one table,
         or one whose lines in the batch are too many to keep (:data:`SHARED_PARSE_RECORDS`)."""
-        tables = tables_for_stream(stream)
-        if len(tables) < 2 or sum(e.records for _, e in entries) > SHARED_PARSE_RECORDS:
+        if sum(e.records for _, e in entries) > SHARED_PARSE_RECORDS:
             return None
         with self._stream_lock(stream):
-            for number, (schema, names) in enumerate(tf.shared_parses(tables)):
+            for number, (schema, names) in enumerate(_shared_parses(stream)):
                 if table not in names:
                     continue
+                if len(names) < 2:
+                    return None  # nothing to share
                 key = (stream, number)
-                if key not in self._shared:
+                with self._lock:
+                    shared = self._shared.get(key)
+                if shared is None:
                     parsed = tf.parsed_lines(lines, schema).persist(StorageLevel.MEMORY_AND_DISK)
-                    self._shared[key] = _Shared(parsed, waiting=set(names))
-                return self._shared[key].parsed
+                    shared = _Shared(parsed, waiting=set(names))
+                    with self._lock:
+                        self._shared[key] = shared
+                return shared.parsed
         return None
 
     def _release(self, stream: str, table: str) -> None:
         """``table`` is written: its group's parsed lines go once no other table waits."""
-        with self._stream_lock(stream):
+        with self._stream_lock(stream), self._lock:
             for key, shared in list(self._shared.items()):
                 if key[0] == stream and table in shared.waiting:
                     shared.waiting.discard(table)
@@ -367,6 +374,12 @@ class Curation:
         for shared in self._shared.values():  # a table failed: its group's lines are not needed
             shared.parsed.unpersist()
         self._shared.clear()
+
+
+@functools.cache
+def _shared_parses(stream: str) -> list[tuple[StructType, list[str]]]:
+    """The groups of ``stream``'s tables that share a parse (worked out once per stream)."""
+    return tf.shared_parses(tables_for_stream(stream))
 
 
 @dataclass
