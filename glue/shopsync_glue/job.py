@@ -281,8 +281,9 @@ class Curation:
     ) -> DataFrame | None:
         """The stream's lines parsed once for ``table`` and the other tables of its group
         (:func:`~shopsync_glue.transform.shared_parses`), kept in memory until the group's last
-        table is written; ``None`` (the table parses its own) for a stream feeding one table,
-        or one whose lines in the batch are too many to keep (:data:`SHARED_PARSE_RECORDS`)."""
+        table is written; ``None`` (the table parses its own) for a table alone in its group
+        (a stream feeding one table) or a stream whose lines in the batch are too many to keep
+        (:data:`SHARED_PARSE_RECORDS`)."""
         if sum(e.records for _, e in entries) > SHARED_PARSE_RECORDS:
             return None
         with self._stream_lock(stream):
