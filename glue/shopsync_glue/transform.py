@@ -330,7 +330,8 @@ def _paged(spec: TableSpec, top: DataFrame) -> DataFrame:
 
 # The columns of a table are expressions over named columns (``n``, ``p``, ``e``), not over one
 # DataFrame: built once per table and process, they serve every batch. (Building them costs
-# thousands of calls into the JVM: ~0.2 s a table, each time, for the seven orders tables.)
+# thousands of calls into the JVM: 5 s of driver time for all 23 tables' transforms, each
+# batch; 1.8 s with the expressions built once.)
 
 
 @functools.cache
