@@ -295,12 +295,8 @@ def _or_empty(texts: SparkColumn) -> SparkColumn:
     return F.coalesce(texts, F.array().cast(_TEXTS))
 
 
-def _rows(spec: TableSpec, rows: DataFrame, meta: SparkColumn, parent: _Lookup) -> DataFrame:
-    """The table's columns of exploded rows (column ``e``: :func:`_placed`'s structs)."""
-    return rows.select(*_row_columns(spec, meta, parent))
-
-
 def _row_columns(spec: TableSpec, meta: SparkColumn, parent: _Lookup) -> list[SparkColumn]:
+    """The table's columns of exploded rows (column ``e``: :func:`_placed`'s structs)."""
     row = F.col("e")
     place = _Place(
         parent=parent,
@@ -392,7 +388,7 @@ def _bulk(spec: TableSpec, parsed: DataFrame, top: DataFrame) -> list[DataFrame]
             node,
             F.explode(F.concat(*lists)).alias("e"),
         )
-        frames.append(_rows(spec, rows, node.getField("_shopsync"), record))
+        frames.append(rows.select(*_row_columns(spec, node.getField("_shopsync"), record)))
     for source in (s for s in bulk if not s.within):  # the line is the row; the record owns it
         lines = joined([source], _of(spec, "parent") + _of(spec, "owner"))
         place = _Place(record, record, pid, F.lit(None), F.lit(source.kind))
