@@ -319,9 +319,10 @@ class Curation:
         # Orders feed several tables: their lines are parsed once for them (kept parsed, not
         # as text: reading the gzip text again costs less than caching it; parsing does not).
         location = self.lake.batch_location(self.batch_id, spec.name)
+        self.spark.sparkContext.setJobDescription(f"curate {spec.name}")
         lines, children = self._input(stream, entries, bool(spec.explode))
         parsed = self._parsed(stream, spec.name, lines, entries)
-        df = tf.transform(spec.name, lines, per_run=True, child_lines=children, parsed=parsed)
+        df = tf.transform(spec.name, lines, child_lines=children, parsed=parsed)
         try:
             _sorted(df, len(entries)).parquet(location)
         finally:

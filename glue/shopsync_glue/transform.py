@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import reduce
 
 from pyspark.sql import Column as SparkColumn
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -554,17 +554,6 @@ def _stand_in(text: SparkColumn) -> SparkColumn:
     return F.to_json(F.struct(omitted.alias("_shopsync_omitted")))
 
 
-def dedupe_latest(df: DataFrame, spec: TableSpec, *, per_run: bool = False) -> DataFrame:
-    """One row per primary key (per tenant run with ``per_run``): latest cursor, run, fetch."""
-    keys = ["_tenant_id", "_run_id", spec.primary_key] if per_run else [spec.primary_key]
-    order = Window.partitionBy(*keys).orderBy(
-        F.col(spec.cursor).desc_nulls_last(),
-        F.col("_run_id").desc_nulls_last(),
-        F.col("_synced_at").desc_nulls_last(),
-    )
-    return df.withColumn("__rank", F.row_number().over(order)).where("__rank = 1").drop("__rank")
-
-
 def deletions(lines: DataFrame, subject: str) -> DataFrame:
     """A deletions stream's events to ``(subject_type, subject_id, deleted_at, _tenant_id,
     _run_id)``: one row per record of ``subject`` destroyed (its earliest deletion) per run.
@@ -600,13 +589,14 @@ def transform(
     table: str,
     lines: DataFrame,
     *,
-    per_run: bool = False,
     child_lines: bool = True,
     parsed: DataFrame | None = None,
 ) -> DataFrame:
-    """The whole transform for one table: project (from ``parsed`` when given, see
-    :func:`project`), then dedupe. (Deletions are applied by the load, to every row in the
-    warehouse: see :func:`deletions`.)"""
-    spec = TABLES[table]
-    projected = project(spec, lines, child_lines=child_lines, parsed=parsed)
-    return dedupe_latest(projected, spec, per_run=per_run)
+    """The curated rows of one table: the lines' rows projected (from ``parsed`` when given,
+    see :func:`project`), one for each time a record was fetched. A run that fetched a record
+    twice (a page boundary moved under it) has two rows of it here; the load keeps the latest
+    (:func:`shopsync.warehouse.sql.stage_statements`), where it also keeps an older
+    ``updatedAt`` from overwriting a newer one. Deduping here cost a shuffle of every row
+    (Spark's window), a quarter of a small batch's curation. (Deletions are applied by the
+    load too, to every row in the warehouse: see :func:`deletions`.)"""
+    return project(TABLES[table], lines, child_lines=child_lines, parsed=parsed)

@@ -347,14 +347,27 @@ def stage_statements(
     dialect: Dialect, tenant_id: str, run_id: str, spec: TableSpec, source: str | None = None
 ) -> list[str]:
     """Create the run's staging table of ``spec`` and fill it with the run's rows of the
-    staged batch table (:func:`batch_stage_statements`), or of ``source``."""
+    staged batch table (:func:`batch_stage_statements`), or of ``source``: one row per key,
+    the latest the run fetched (:func:`latest_per_key`)."""
     source = source or batch_stage_name(dialect, spec.name)
     target, stage = f"{tenant_schema(tenant_id)}.{spec.name}", stage_name(spec.name)
     columns = column_list(spec)
+    rows = _run_rows(source, columns, tenant_id, run_id)
     return [
         dialect.create_stage(stage, target),
-        f"INSERT INTO {stage} ({columns}) " + _run_rows(source, columns, tenant_id, run_id),
+        f"INSERT INTO {stage} ({columns}) {rows} {latest_per_key(spec)}",
     ]
+
+
+def latest_per_key(spec: TableSpec) -> str:
+    """Of a run's rows of one key (a record the run fetched twice: the curated table keeps
+    every fetch), the latest: newest cursor, then newest fetch. A ``QUALIFY`` of the stage's
+    ``SELECT`` (Redshift and DuckDB both have it): a window over one run's rows, where Spark's
+    dedupe was a shuffle of the whole batch."""
+    return (
+        f"QUALIFY ROW_NUMBER() OVER (PARTITION BY {spec.primary_key} ORDER BY "
+        f"{spec.cursor} DESC NULLS LAST, _synced_at DESC NULLS LAST) = 1"
+    )
 
 
 def deletions_stage(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -127,6 +128,47 @@ def test_older_version_never_overwrites_newer_and_ties_go_to_the_later_run(env: 
         ("new", R1),
         ("b", R2),
     ]
+
+
+def test_a_record_fetched_twice_in_a_run_loads_once_as_its_latest(env: Env) -> None:
+    """A page boundary that moved under a run fetches a record twice: the curated table keeps
+    both fetches, the load one row per key, the newer ``updatedAt`` whichever came first; in
+    a batch of one (read from its files) and in a batch of several (from the staged batch)."""
+    twice = {
+        "products": [
+            product(1, "old", T9),
+            product(2, "new", T10),
+            product(1, "new", T10),
+            product(2, "old", T9),
+        ],
+        "orders": [order(1, 2, T9, amount="1.00"), order(1, 2, T10, amount="2.00")],
+    }
+    write_run(env.raw, "acme", R1, twice)
+    first = env.load()
+    assert first.ok, first  # pk_unique among the checks
+    write_run(env.raw, "acme_corp", R1, twice)
+    write_run(env.raw, "zeta", R1, twice)
+    batch = env.load()
+    assert batch.ok, batch
+    for tenant in ("acme", "acme_corp", "zeta"):
+        assert _of(env, tenant, "SELECT id, title FROM {}.products ORDER BY id") == [
+            (gid("Product", 1), "new"),
+            (gid("Product", 2), "new"),
+        ]
+        assert _of(env, tenant, "SELECT total_price FROM {}.orders") == [(Decimal("2.0000"),)]
+        line_items = "SELECT COUNT(*), COUNT(DISTINCT id) FROM {}.order_line_items"
+        assert _of(env, tenant, line_items) == [(2, 2)]
+        assert env.query(
+            "SELECT stream, rows FROM shopsync_ops.load_ledger WHERE tenant_id = "  # noqa: S608
+            f"'{tenant}' AND stream IN ('products', 'orders', 'order_line_items') ORDER BY 1"
+        ) == [("order_line_items", 2), ("orders", 1), ("products", 2)]
+    products = f"{env.lake.root}/batch=*/table=products/*.parquet"
+    assert env.query(f"SELECT COUNT(*) FROM read_parquet('{products}')") == [(12,)]  # noqa: S608
+
+
+def _of(env: Env, tenant: str, query: str) -> list[tuple[Any, ...]]:
+    """``query`` on the tenant's schema (``{}`` in it)."""
+    return env.query(query.format(f"shop_{tenant}"))
 
 
 def test_replayed_events_and_reruns_change_nothing(env: Env) -> None:
