@@ -178,13 +178,16 @@ class Dialect:
         location: str,
         *,
         iam_role: str | None,
+        latest: str = "",
     ) -> list[str]:
-        """A table of the batch's rows, read once from its Parquet files in ``location``."""
+        """A table of the batch's rows, read once from its Parquet files in ``location``
+        (``latest``: a ``QUALIFY`` keeping the rows it names, :func:`latest_per_key`)."""
         del iam_role  # DuckDB reads the files itself
         names = ", ".join(name for name, _ in columns)
+        rows = f"SELECT {names} FROM {parquet_files(location)} f {latest}".rstrip()
         return [
             f"CREATE SCHEMA IF NOT EXISTS {self.batch_stage_schema}",
-            f"CREATE OR REPLACE TABLE {stage} AS SELECT {names} FROM {parquet_files(location)}",
+            f"CREATE OR REPLACE TABLE {stage} AS {rows}",
         ]
 
     def column_definitions(self, columns: Sequence[tuple[str, ColumnType]]) -> str:
@@ -240,18 +243,28 @@ class RedshiftDialect(Dialect):
         location: str,
         *,
         iam_role: str | None,
+        latest: str = "",
     ) -> list[str]:
         """A temporary table of the session, filled by one ``COPY`` of the batch's directory
-        (the trailing ``/`` keeps ``table=orders/`` from matching ``table=orders_x/``)."""
+        (the trailing ``/`` keeps ``table=orders/`` from matching ``table=orders_x/``); with
+        ``latest`` (a ``QUALIFY``, :func:`latest_per_key`), the COPY fills a table of every
+        row and the stage keeps the rows ``latest`` names (a COPY cannot filter)."""
         if not iam_role:
             raise ValueError("Redshift COPY needs an IAM role")
         names = ", ".join(name for name, _ in columns)
         prefix = literal(location.rstrip("/") + "/")
-        return [
+        copied = f"{stage}_copied" if latest else stage
+        out = [
             f"DROP TABLE IF EXISTS {stage}",
-            f"CREATE TEMP TABLE {stage} ({self.column_definitions(columns)})",
-            f"COPY {stage} ({names}) FROM {prefix} IAM_ROLE {literal(iam_role)} FORMAT AS PARQUET",
+            f"CREATE TEMP TABLE {copied} ({self.column_definitions(columns)})",
+            f"COPY {copied} ({names}) FROM {prefix} IAM_ROLE {literal(iam_role)} FORMAT AS PARQUET",
         ]
+        if latest:
+            out += [
+                f"CREATE TEMP TABLE {stage} AS SELECT {names} FROM {copied} f {latest}",
+                f"DROP TABLE {copied}",
+            ]
+        return out
 
 
 DUCKDB = Dialect()
@@ -324,9 +337,15 @@ def batch_stage_statements(
     """Stage a table's curated Parquet of a whole batch (``location``: every run's rows) once,
     for the session that then loads each run of the batch from it (:func:`stage_statements`):
     one ``COPY`` per table per batch on Redshift, not one per run; one read of its files on
-    DuckDB."""
+    DuckDB. A table's stage keeps one row per key per run (:func:`latest_per_key`), once for
+    the batch: a window per run cost DuckDB 5 ms a table."""
+    spec = TABLES.get(table)
     return dialect.batch_stage(
-        batch_stage_name(dialect, table), columns, location, iam_role=iam_role
+        batch_stage_name(dialect, table),
+        columns,
+        location,
+        iam_role=iam_role,
+        latest=latest_per_key(spec) if spec is not None else "",
     )
 
 
@@ -347,26 +366,26 @@ def stage_statements(
     dialect: Dialect, tenant_id: str, run_id: str, spec: TableSpec, source: str | None = None
 ) -> list[str]:
     """Create the run's staging table of ``spec`` and fill it with the run's rows of the
-    staged batch table (:func:`batch_stage_statements`), or of ``source``: one row per key,
-    the latest the run fetched (:func:`latest_per_key`)."""
-    source = source or batch_stage_name(dialect, spec.name)
+    staged batch table (:func:`batch_stage_statements`: one per key already), or of the files
+    ``source``, keeping one row per key (:func:`latest_per_key`)."""
     target, stage = f"{tenant_schema(tenant_id)}.{spec.name}", stage_name(spec.name)
     columns = column_list(spec)
-    rows = _run_rows(source, columns, tenant_id, run_id)
-    return [
-        dialect.create_stage(stage, target),
-        f"INSERT INTO {stage} ({columns}) {rows} {latest_per_key(spec)}",
-    ]
+    if source is None:
+        rows = _run_rows(batch_stage_name(dialect, spec.name), columns, tenant_id, run_id)
+    else:
+        rows = f"{_run_rows(source, columns, tenant_id, run_id)} {latest_per_key(spec)}"
+    return [dialect.create_stage(stage, target), f"INSERT INTO {stage} ({columns}) {rows}"]
 
 
 def latest_per_key(spec: TableSpec) -> str:
     """Of a run's rows of one key (a record the run fetched twice: the curated table keeps
-    every fetch), the latest: newest cursor, then newest fetch. A ``QUALIFY`` of the stage's
-    ``SELECT`` (Redshift and DuckDB both have it): a window over one run's rows, where Spark's
-    dedupe was a shuffle of the whole batch."""
+    every fetch), the latest: newest cursor, then newest fetch. A ``QUALIFY`` (Redshift and
+    DuckDB both have it) of a ``SELECT`` from a relation aliased (Redshift needs the alias
+    when nothing comes between FROM and QUALIFY); Spark's dedupe was a shuffle of the whole
+    batch."""
     return (
-        f"QUALIFY ROW_NUMBER() OVER (PARTITION BY {spec.primary_key} ORDER BY "
-        f"{spec.cursor} DESC NULLS LAST, _synced_at DESC NULLS LAST) = 1"
+        f"QUALIFY ROW_NUMBER() OVER (PARTITION BY _tenant_id, _run_id, {spec.primary_key} "
+        f"ORDER BY {spec.cursor} DESC NULLS LAST, _synced_at DESC NULLS LAST) = 1"
     )
 
 

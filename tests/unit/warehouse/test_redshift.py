@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,24 @@ def test_generated_redshift_sql_loads_merges_and_is_idempotent(tmp_path: Path) -
     api.batch_execute_statement(Sqls=api.batches[-1], Database="dev", WorkgroupName="x")
     ledger = api.con.execute("SELECT COUNT(*) FROM shopsync_ops.load_ledger").fetchone()
     assert ledger == (4,)
+
+
+def test_a_record_fetched_twice_is_merged_once_as_its_latest(tmp_path: Path) -> None:
+    """The curated table keeps every fetch; the batch's stage keeps one row per key: the
+    newest ``updated_at``, then the later fetch."""
+    api = TwinDataApi()
+    later = {"_synced_at": NOW + timedelta(seconds=1)}
+    rows = [
+        _product(1, "old", T9, R1),
+        _product(1, "new", T10, R1),
+        _product(2, "second fetch", T9, R1) | later,
+        _product(2, "first fetch", T9, R1),
+    ]
+    assert _warehouse(api).load_run(_run(tmp_path, R1, rows), loaded_at=NOW).rows == {"products": 2}
+    assert api.con.execute("SELECT id, title FROM shop_acme.products ORDER BY id").fetchall() == [
+        ("gid://shopify/Product/1", "new"),
+        ("gid://shopify/Product/2", "second fetch"),
+    ]
 
 
 def test_a_run_s_reporting_rows_rls_and_checks(tmp_path: Path) -> None:
