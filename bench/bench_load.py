@@ -2,7 +2,8 @@
 
 1. Throughput: ``--records`` raw records (default 1,000,000; a mix of products, variants,
    inventory levels, customers and orders with two line items each) in one tenant run,
-   through the whole job (transform, dedupe, Parquet, MERGE, ledger, checks, views).
+   through the whole job (transform, Parquet, one row per key as it is staged, MERGE, ledger,
+   checks, views).
    Reported with and without Spark start-up. Target: >= 30,000 records/s end to end.
 2. Latency: a small run (``--small`` records) from the manifest write to its rows being
    queryable, through the local bus (the deployed pattern, batch size 1) and the job, on a

@@ -595,7 +595,7 @@ def transform(
     """The curated rows of one table: the lines' rows projected (from ``parsed`` when given,
     see :func:`project`), one for each time a record was fetched. A run that fetched a record
     twice (a page boundary moved under it) has two rows of it here; the load keeps the latest
-    (:func:`shopsync.warehouse.sql.stage_statements`), where it also keeps an older
+    as it stages the batch (:func:`shopsync.warehouse.sql.latest_per_key`), and keeps an older
     ``updatedAt`` from overwriting a newer one. Deduping here cost a shuffle of every row
     (Spark's window), a quarter of a small batch's curation. (Deletions are applied by the
     load too, to every row in the warehouse: see :func:`deletions`.)"""
